@@ -1,0 +1,3 @@
+from dieselwatch.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Reading exports: encodings, header aliases, units, sentinels, timestamps, VINs."""

@@ -1,0 +1,238 @@
+"""Open an export (CSV in UTF-8/GBK/GB18030, XLSX/XLS via calamine), find its header row under any title rows,
+and yield its data in chunks of canonical columns. No value conversion here: see values.py."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+import pandas as pd
+
+from dieselwatch.errors import InputError
+from dieselwatch.ingest.columns import Field, map_headers
+
+SNIFF_BYTES = 1 << 20
+HEADER_SCAN_ROWS = 30
+# Text that means "no value" in exports (domain.md section 2); decoded numeric sentinels are in columns.csv.
+NA_TEXT = ["", "FF", "FE", "FFFF", "FFFE", "FFFFFFFF", "ff", "ffff", "无效", "异常", "无", "NA", "N/A", "n/a", "-",
+           "--", "null", "NULL", "None", "nan", "NaN", "#N/A"]
+XLSX_MAX_UNCOMPRESSED = 2 << 30  # an honest 1 M-row sheet is ~0.5 GB of XML; more is a zip bomb
+XLSX_MAX_RATIO = 250
+
+
+@dataclass
+class Table:
+    path: Path
+    kind: str  # csv | excel
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    header_row: int  # 0-based index of the header line / sheet row
+    headers: list[str]
+    mapping: dict[int, str]  # column position -> field
+    unknown: list[str] = field(default_factory=list)
+
+    @property
+    def first_data_row(self) -> int:
+        """1-based row number, as Excel or a text editor shows it, of the first data row."""
+        return self.header_row + 2
+
+    def header_of(self, fieldname: str) -> str:
+        for pos, f in self.mapping.items():
+            if f == fieldname:
+                return self.headers[pos]
+        return fieldname
+
+
+def _is_zip(head: bytes) -> bool:
+    return head.startswith(b"PK\x03\x04")
+
+
+def _is_ole(head: bytes) -> bool:
+    return head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def detect_encoding(path: Path, sample: bytes) -> str:
+    """BOM, then strict UTF-8, then GBK, then GB18030. Never falls back to a lossy guess."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    body = sample if len(sample) < SNIFF_BYTES else sample[:-4]  # a multibyte char may be cut at the end
+    for enc in ("utf-8", "gbk", "gb18030"):
+        try:
+            body.decode(enc)
+            return enc
+        except UnicodeDecodeError:
+            continue
+    raise InputError("is neither UTF-8 nor GBK/GB18030 text, nor an Excel workbook", file=path.name)
+
+
+def _find_header(rows: list[list[object]], fields: dict[str, Field], profile, required: tuple[str, ...],
+                 path: Path) -> tuple[int, dict[int, str], list[str]]:
+    best = (-1, {}, [])
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        mapping, unknown = map_headers([("" if c is None else str(c)) for c in row], fields, profile)
+        if len(mapping) > len(best[1]):
+            best = (i, mapping, unknown)
+    i, mapping, unknown = best
+    if i < 0 or len(mapping) < 2:
+        raise InputError("no header row found in the first 30 rows: expected column names such as "
+                         + ", ".join(f"{fields[r].aliases[0]}" for r in required), file=path.name)
+    missing = [r for r in required if r not in mapping.values()]
+    if missing:
+        found = [str(c) for c in rows[i] if c is not None and str(c).strip()]
+        raise InputError(
+            f"missing required column(s) {', '.join(fields[m].aliases[0] + ' (' + m + ')' for m in missing)}; "
+            f"header row {i + 1} has: {', '.join(found)}", file=path.name, row=i + 1)
+    return i, mapping, unknown
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            total = sum(z.file_size for z in infos)
+            packed = sum(z.compress_size for z in infos) or 1
+            names = {z.filename for z in infos}
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"is not a readable Excel workbook ({exc})", file=path.name) from exc
+    if "[Content_Types].xml" not in names:
+        raise InputError("is a zip archive but not an Excel workbook", file=path.name)
+    if total > XLSX_MAX_UNCOMPRESSED or total / packed > XLSX_MAX_RATIO:
+        raise InputError(f"unpacks to {total / 1e6:.0f} MB from {packed / 1e6:.1f} MB: refused as a zip bomb",
+                         file=path.name)
+
+
+def open_table(path: Path, fields: dict[str, Field], required: tuple[str, ...], profile: dict | None = None,
+               sheet: str | None = None) -> Table:
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            sample = fh.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror})", file=str(path)) from exc
+    if not sample:
+        raise InputError("is empty", file=path.name)
+    if _is_zip(sample) or _is_ole(sample):
+        if _is_zip(sample):
+            _check_zip(path)
+        return _open_excel(path, fields, required, profile, sheet)
+    if b"\x00" in sample[:4096] and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError("is a binary file, not a CSV export or Excel workbook", file=path.name)
+    enc = detect_encoding(path, sample)
+    text = sample.decode(enc, errors="ignore")
+    lines = text.splitlines()[:HEADER_SCAN_ROWS]
+    if not lines:
+        raise InputError("has no lines", file=path.name)
+    delim = _sniff_delimiter(lines)
+    rows = list(csv.reader(lines, delimiter=delim))
+    i, mapping, unknown = _find_header(rows, fields, profile, required, path)
+    return Table(path, "csv", enc, delim, None, i, [str(c).strip() for c in rows[i]], mapping, unknown)
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    # The header line has the most separators; count over the first lines and take the most frequent.
+    counts = {d: max(line.count(d) for line in lines) for d in (",", "\t", ";")}
+    return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
+
+
+def _workbook(path: Path):
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # noqa: BLE001 - calamine raises several types for corrupt files
+        raise InputError(f"is not a readable Excel workbook ({type(exc).__name__}: {exc})", file=path.name) from exc
+
+
+def _open_excel(path, fields, required, profile, sheet) -> Table:
+    wb = _workbook(path)
+    names = wb.sheet_names if sheet is None else [sheet]
+    if sheet is not None and sheet not in wb.sheet_names:
+        raise InputError(f"has no sheet {sheet!r}; sheets: {', '.join(wb.sheet_names)}", file=path.name)
+    first_error = None
+    for name in names:  # "any sheet": the first one whose header we recognise
+        try:
+            rows = list(islice(wb.get_sheet_by_name(name).iter_rows(), HEADER_SCAN_ROWS))
+            i, mapping, unknown = _find_header(rows, fields, profile, required, path)
+        except InputError as exc:
+            first_error = first_error or exc
+            continue
+        except Exception as exc:  # noqa: BLE001
+            raise InputError(f"sheet {name!r} cannot be read ({type(exc).__name__}: {exc})", file=path.name) from exc
+        headers = ["" if c is None else str(c).strip() for c in rows[i]]
+        return Table(path, "excel", None, None, name, i, headers, mapping, unknown)
+    raise first_error or InputError("has no sheets", file=path.name)
+
+
+def iter_chunks(t: Table, chunk_rows: int, text_fields: set[str]) -> Iterator[tuple[int, pd.DataFrame]]:
+    """Yield (1-based file row number of the chunk's first row, frame with canonical column names)."""
+    positions = sorted(t.mapping)
+    names = [t.mapping[p] for p in positions]
+    if t.kind == "csv":
+        yield from _csv_chunks(t, positions, names, chunk_rows, text_fields)
+    else:
+        yield from _excel_chunks(t, positions, names, chunk_rows)
+
+
+def _csv_chunks(t, positions, names, chunk_rows, text_fields):
+    # object, not pandas 3's Arrow "str": converting millions of cells to Arrow costs more than it saves here.
+    dtypes = {p: object for p, n in zip(positions, names) if n in text_fields}
+    try:
+        reader = pd.read_csv(
+            t.path, encoding=t.encoding, sep=t.delimiter, header=None, skiprows=t.header_row + 1,
+            usecols=positions, dtype=dtypes, na_values=NA_TEXT, keep_default_na=False, skip_blank_lines=False,
+            chunksize=chunk_rows, engine="c", encoding_errors="strict", on_bad_lines="error",
+        )
+        row = t.first_data_row
+        with reader:
+            for chunk in reader:
+                chunk = chunk[positions]
+                chunk.columns = names
+                yield row, chunk
+                row += len(chunk)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"is not valid {t.encoding} text after the first megabyte ({exc.reason})",
+                         file=t.path.name) from exc
+    except pd.errors.ParserError as exc:
+        raise InputError(f"is not a well-formed CSV: {exc}", file=t.path.name) from exc
+    except pd.errors.EmptyDataError:
+        return
+    except ValueError as exc:  # e.g. usecols beyond the columns of a truncated file
+        raise InputError(f"cannot be parsed as CSV: {exc}", file=t.path.name) from exc
+
+
+def _excel_chunks(t, positions, names, chunk_rows):
+    wb = _workbook(t.path)
+    try:
+        it = wb.get_sheet_by_name(t.sheet).iter_rows()
+        for _ in range(t.header_row + 1):
+            next(it, None)
+        row = t.first_data_row
+        while True:
+            block = list(islice(it, chunk_rows))
+            if not block:
+                return
+            cols = {n: [(r[p] if p < len(r) else None) for r in block] for p, n in zip(positions, names)}
+            del block
+            frame = pd.DataFrame({n: pd.Series(v, dtype="object") for n, v in cols.items()})
+            frame = frame.replace({"": None})
+            yield row, frame
+            row += len(frame)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise InputError(f"sheet {t.sheet!r} cannot be read ({type(exc).__name__}: {exc})", file=t.path.name) from exc
+
+
+def read_preview(t: Table, rows: int = 50) -> pd.DataFrame:
+    """First rows as text, for the import wizard's preview."""
+    for _, chunk in iter_chunks(t, rows, set(t.mapping.values())):
+        return chunk.head(rows)
+    return pd.DataFrame(columns=[t.mapping[p] for p in sorted(t.mapping)])

@@ -1,0 +1,1 @@
+"""Judging vehicles: rule sets, per-vehicle-day statistics, period metrics, scores and proposals."""

@@ -1,0 +1,254 @@
+"""Per vehicle and Beijing day: the aggregates of domain.md sections 3 and 4, computed from raw samples.
+
+Computed at import for the days an import touches (merged with what was stored before) and again from the
+raw store when a rule set changes. Everything is vectorised over one vehicle's sorted, de-duplicated rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dieselwatch.scoring.rules import RuleSet
+
+DAY_COLUMNS = [
+    "n_records", "n_running", "n_expected", "n_trips", "n_gaps", "gap_s", "max_gap_s", "n_position_jumps",
+    "n_valid", "n_exceed", "n_hot", "sum_up_hot", "sum_down_hot", "n_low_eff", "n_down_gt_up",
+    "n_down_zero_loaded", "max_down_const_s", "n_scr_cold_high_load", "nox_mass_g", "work_kwh", "bs_windows",
+    "bs_windows_over", "distance_km", "fuel_l", "n_miss_down", "n_miss_scr_temp", "n_miss_reagent", "n_miss_air",
+    "reagent_first", "reagent_last", "reagent_min", "reagent_drop", "n_reagent_zero", "n_mil_on", "dtc_max",
+    "calids", "n_odo_back", "n_gnss_invalid",
+]
+EARTH_KM = 6371.0088
+
+
+def _col(df: pd.DataFrame, name: str) -> np.ndarray:
+    if name in df:
+        return df[name].to_numpy(dtype="float64", na_value=np.nan)
+    return np.full(len(df), np.nan)
+
+
+def _runs_max(flag: np.ndarray, t: np.ndarray, day_idx: np.ndarray, n_days: int) -> np.ndarray:
+    """Longest duration (s) per day of consecutive rows where flag holds (flag[i] links row i-1 to row i)."""
+    out = np.zeros(n_days, dtype="int64")
+    if not flag.any():
+        return out
+    start = np.flatnonzero(flag & ~np.r_[False, flag[:-1]])  # first linked row of each run
+    stop = np.flatnonzero(flag & ~np.r_[flag[1:], False])
+    dur = t[stop] - t[start - 1]
+    np.maximum.at(out, day_idx[stop], dur)
+    return out
+
+
+def compute_day_stats(df: pd.DataFrame, rules: RuleSet, ref_torque_nm: float | None) -> pd.DataFrame:
+    """df: one vehicle's rows, sorted by ts, unique ts. Returns one row per day (index: datetime.date)."""
+    if df.empty:
+        return pd.DataFrame(columns=DAY_COLUMNS)
+    v, ex, ww, tp, dr = rules["validity"], rules["exceedance"], rules["work_window"], rules["tamper"], rules["data"]
+    ts = df["ts"].to_numpy(dtype="datetime64[s]")
+    t = ts.astype("int64")
+    days_all = ts.astype("datetime64[D]")
+    uniq_days, day_idx = np.unique(days_all, return_inverse=True)
+    nd = len(uniq_days)
+
+    def per_day(values, mask=None) -> np.ndarray:
+        w = values if mask is None else np.where(mask, values, 0)
+        return np.bincount(day_idx, weights=np.nan_to_num(w.astype("float64")), minlength=nd)
+
+    rpm, speed = _col(df, "rpm"), _col(df, "speed")
+    coolant, scr_in = _col(df, "coolant"), _col(df, "scr_in")
+    act, fric = _col(df, "torque_actual"), _col(df, "torque_friction")
+    up, down = _col(df, "nox_up"), _col(df, "nox_down")
+    air, fuel = _col(df, "air_flow"), _col(df, "fuel_rate")
+    reagent, odo = _col(df, "reagent"), _col(df, "odometer")
+    net = act - np.nan_to_num(fric)  # friction torque missing: judge on actual torque alone
+    with np.errstate(invalid="ignore"):
+        running = rpm >= v["rpm_min"]
+        warm = coolant >= v["coolant_min_c"]
+        hot_scr = scr_in >= v["scr_in_min_c"]
+        loaded = net > v["torque_above_friction_pct"]
+        valid = running & warm & hot_scr & loaded & ~np.isnan(down)
+
+    dt_prev = np.r_[10**9, np.diff(t)]
+    same_day = np.r_[False, day_idx[1:] == day_idx[:-1]]
+    linked = same_day & (dt_prev <= dr["trip_break_s"]) & running & np.r_[False, running[:-1]]
+
+    # Trips: runs of running rows linked within trip_break_s (and within a day).
+    r_idx = np.flatnonzero(running)
+    new_trip = running & ~linked
+    trip_starts = np.flatnonzero(new_trip)
+    n_trips = np.bincount(day_idx[trip_starts], minlength=nd)
+    if len(r_idx):
+        trip_of_row = np.cumsum(new_trip)[r_idx] - 1
+        first_t = t[trip_starts]
+        last_t = np.zeros(len(trip_starts), dtype="int64")
+        np.maximum.at(last_t, trip_of_row, t[r_idx])
+        n_expected = np.bincount(day_idx[trip_starts], weights=last_t - first_t + 1, minlength=nd)
+    else:
+        n_expected = np.zeros(nd)
+    gap = linked & (dt_prev > dr["gap_min_s"])
+    gap_len = np.where(gap, dt_prev - 1, 0)
+    max_gap = np.zeros(nd, dtype="int64")
+    np.maximum.at(max_gap, day_idx, gap_len)
+
+    # Position jumps: far beyond what speed x dt allows (a terminal that re-sends the wrong fix, or lies).
+    lat, lon = np.radians(_col(df, "lat")), np.radians(_col(df, "lon"))
+    dlat, dlon = np.diff(lat, prepend=np.nan), np.diff(lon, prepend=np.nan)
+    a = np.sin(dlat / 2) ** 2 + np.cos(lat) * np.cos(np.r_[np.nan, lat[:-1]]) * np.sin(dlon / 2) ** 2
+    dist = 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    vmax = np.fmax(speed, np.r_[np.nan, speed[:-1]])
+    allowed = np.nan_to_num(vmax) / 3600.0 * dt_prev * dr["position_jump_factor"] + dr["position_jump_margin_km"]
+    with np.errstate(invalid="ignore"):
+        jump = linked & (dist > allowed)
+
+    # Exceedance on valid operation, smoothed over a centred time window (domain.md: 20-60 s agrees with PEMS).
+    smooth = np.full(len(df), np.nan)
+    if valid.any():
+        s = pd.Series(down[valid], index=pd.DatetimeIndex(ts[valid]))
+        smooth[valid] = s.rolling(f"{int(ex['smoothing_s'])}s", center=True, min_periods=1).mean().to_numpy()
+    with np.errstate(invalid="ignore"):
+        exceed = valid & (smooth > ex["threshold_ppm"])
+        hot = valid & ~np.isnan(up) & (up > 50)  # a ratio needs a real upstream signal
+        down_c = np.clip(down, 0, None)
+        low_eff = hot & (1 - down_c / up < rules["scr"]["low_eff_sample"])
+        down_gt_up = hot & (down > up + tp["down_gt_up_margin_ppm"])
+        loaded_hot = running & warm & hot_scr & (net > 20)
+        down_zero = loaded_hot & (np.abs(down) <= tp["down_zero_ppm"])
+        cold_high = running & warm & (net >= tp["scr_cold_high_load_torque_pct"]) & (scr_in < tp["scr_cold_high_load_c"])
+
+    # Stuck downstream sensor: identical consecutive valid values while the engine runs. Invalid cells
+    # (sentinels) in between do not break a run: a stuck sensor that now and then reports "invalid" is still stuck.
+    max_const = np.zeros(nd, dtype="int64")
+    sel = np.flatnonzero(running & ~np.isnan(down))
+    if len(sel) > 1:
+        ds, ts_s, day_s = down[sel], t[sel], day_idx[sel]
+        link = np.r_[False, (ds[1:] == ds[:-1]) & (np.diff(ts_s) <= dr["gap_min_s"]) & (day_s[1:] == day_s[:-1])]
+        max_const = _runs_max(link, ts_s, day_s, nd)
+
+    # NOx mass [g/s] = 0.001587 x ppm x exhaust flow [kg/h] / 3600 ; work [kWh] per 1 s sample.
+    exh = air + fuel * 0.835
+    mass = np.where(valid & ~np.isnan(exh), 0.001587 * down_c * exh / 3600.0, 0.0)
+    work = None
+    bs_win = np.zeros(nd)
+    bs_over = np.zeros(nd)
+    if ref_torque_nm and ref_torque_nm > 0:
+        power_kw = np.clip(net, 0, None) / 100.0 * ref_torque_nm * rpm * 2 * np.pi / 60000.0
+        work = np.where(valid & ~np.isnan(power_kw), power_kw / 3600.0, 0.0)
+        vi = np.flatnonzero(valid)
+        n_w = int(ww["window_s"])
+        if len(vi) > n_w:
+            # Moving-average windows over the valid samples only (invalid ones are excluded, as in PEMS
+            # evaluation): each window is n_w consecutive valid seconds, spanning at most 3 x n_w of clock time.
+            cm = np.r_[0.0, np.cumsum(mass[vi])]
+            ck = np.r_[0.0, np.cumsum(work[vi])]
+            m_w, k_w = cm[n_w:] - cm[:-n_w], ck[n_w:] - ck[:-n_w]
+            end_i = vi[n_w - 1:]
+            span = t[end_i] - t[vi[: len(vi) - n_w + 1]]
+            same = day_idx[end_i] == day_idx[vi[: len(vi) - n_w + 1]]
+            pick = np.zeros(len(end_i), dtype=bool)
+            pick[::60] = True  # one window a minute: overlapping windows would count one event many times
+            pick &= same & (span <= 3 * n_w) & (k_w >= ww["min_work_kwh"])
+            with np.errstate(invalid="ignore", divide="ignore"):
+                over = pick & (m_w / k_w * 1000.0 > ww["limit_mg_kwh"])
+            bs_win = np.bincount(day_idx[end_i], weights=pick, minlength=nd)
+            bs_over = np.bincount(day_idx[end_i], weights=over, minlength=nd)
+
+    step = np.where(linked, np.minimum(dt_prev, dr["gap_min_s"]), 1)
+    distance = np.nan_to_num(speed) / 3600.0 * np.where(linked, dt_prev, 0)
+    distance = np.where(linked & (dt_prev <= dr["gap_min_s"]), distance, 0.0)
+    fuel_l = np.where(running, np.nan_to_num(fuel) / 3600.0 * step, 0.0)
+
+    # Reagent: first/last/min per day and the sum of falls of a 5-minute rolling median (sloshing is noise).
+    rmask = running & ~np.isnan(reagent)
+    r_first = np.full(nd, np.nan)
+    r_last = np.full(nd, np.nan)
+    r_min = np.full(nd, np.nan)
+    r_drop = np.zeros(nd)
+    if rmask.any():
+        rd, rv = day_idx[rmask], reagent[rmask]
+        first_pos = np.r_[True, rd[1:] != rd[:-1]]
+        last_pos = np.r_[rd[1:] != rd[:-1], True]
+        r_first[rd[first_pos]] = rv[first_pos]
+        r_last[rd[last_pos]] = rv[last_pos]
+        r_min_tmp = np.full(nd, np.inf)
+        np.minimum.at(r_min_tmp, rd, rv)
+        r_min = np.where(np.isinf(r_min_tmp), np.nan, r_min_tmp)
+        med = pd.Series(rv, index=pd.DatetimeIndex(ts[rmask])).rolling("300s", min_periods=1).median().to_numpy()
+        fall = np.clip(-np.diff(med, prepend=med[0]), 0, None)
+        fall[first_pos] = 0
+        fall[fall > 5] = 0  # a jump of more than 5 % in a second is a sensor glitch, not consumption
+        r_drop = np.bincount(rd, weights=fall, minlength=nd)
+
+    mil = _col(df, "mil")
+    dtc = _col(df, "dtc_count")
+    dtc_max = np.zeros(nd)
+    if not np.isnan(dtc).all():
+        np.maximum.at(dtc_max, day_idx, np.nan_to_num(dtc))
+    calids = [""] * nd
+    if "calid" in df or "cvn" in df:
+        pair = (df["calid"].fillna("") if "calid" in df else "") + "|" + (df["cvn"].fillna("") if "cvn" in df else "")
+        pairs = pd.DataFrame({"d": day_idx, "p": pair}).loc[pair.to_numpy() != "|"].drop_duplicates()
+        for d, grp in pairs.groupby("d"):
+            calids[d] = ";".join(sorted(grp["p"]))
+    odo_back = np.r_[False, np.diff(odo) < -0.1] & same_day
+    gs = _col(df, "gnss_status")
+    gnss_bad = running & ((np.nan_to_num(gs, nan=1).astype("int64") & 1) == 1)
+
+    out = pd.DataFrame({
+        "n_records": np.bincount(day_idx, minlength=nd),
+        "n_running": per_day(running),
+        "n_expected": n_expected,
+        "n_trips": n_trips,
+        "n_gaps": per_day(gap),
+        "gap_s": per_day(gap_len),
+        "max_gap_s": max_gap,
+        "n_position_jumps": per_day(jump),
+        "n_valid": per_day(valid),
+        "n_exceed": per_day(exceed),
+        "n_hot": per_day(hot),
+        "sum_up_hot": per_day(up, hot),
+        "sum_down_hot": per_day(down_c, hot),
+        "n_low_eff": per_day(low_eff),
+        "n_down_gt_up": per_day(down_gt_up),
+        "n_down_zero_loaded": per_day(down_zero),
+        "max_down_const_s": max_const,
+        "n_scr_cold_high_load": per_day(cold_high),
+        "nox_mass_g": per_day(mass),
+        "work_kwh": per_day(work) if work is not None else np.full(nd, np.nan),
+        "bs_windows": bs_win,
+        "bs_windows_over": bs_over,
+        "distance_km": per_day(distance),
+        "fuel_l": per_day(fuel_l),
+        "n_miss_down": per_day(running & np.isnan(down)),
+        "n_miss_scr_temp": per_day(running & np.isnan(scr_in)),
+        "n_miss_reagent": per_day(running & np.isnan(reagent)),
+        "n_miss_air": per_day(running & np.isnan(air)),
+        "reagent_first": r_first,
+        "reagent_last": r_last,
+        "reagent_min": r_min,
+        "reagent_drop": r_drop,
+        "n_reagent_zero": per_day(running & (reagent <= tp["reagent_zero_pct"])),
+        "n_mil_on": per_day(mil == 1),
+        "dtc_max": dtc_max,
+        "n_odo_back": per_day(odo_back),
+        "n_gnss_invalid": per_day(gnss_bad),
+        "calids": calids,
+    }, index=pd.Index(uniq_days.astype("datetime64[D]").astype(object), name="day"))
+    ints = [c for c in DAY_COLUMNS if c.startswith(("n_", "max_", "bs_", "gap_s", "dtc_"))]
+    out[ints] = out[ints].round().astype("int64")
+    return out[DAY_COLUMNS]
+
+
+def to_rows(stats: pd.DataFrame, vehicle_id: int, ruleset_version: str) -> list[dict]:
+    """compute_day_stats output as plain rows for a bulk insert into day_stats (NaN -> NULL, numpy -> Python)."""
+    rows = stats.reset_index().to_dict("records")
+    for r in rows:
+        r["vehicle_id"] = int(vehicle_id)
+        r["ruleset_version"] = ruleset_version
+        r["day"] = pd.Timestamp(r["day"]).date()
+        for c in DAY_COLUMNS:
+            val = r[c]
+            if isinstance(val, float) and np.isnan(val):
+                r[c] = None
+            elif isinstance(val, np.generic):
+                r[c] = val.item()
+    return rows

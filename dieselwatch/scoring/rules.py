@@ -1,0 +1,60 @@
+"""Rule sets: a versioned JSON document (resources/rules/default.json documents every key)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from pathlib import Path
+
+from dieselwatch.errors import ConfigError
+from dieselwatch.paths import resource
+
+
+class RuleSet(dict):
+    """A dict with attribute-free, explicit access: rules['exceedance']['threshold_ppm']."""
+
+    @property
+    def version(self) -> str:
+        return self["version"]
+
+    def fingerprint(self) -> str:
+        body = {k: v for k, v in self.items() if k not in ("version", "name")}
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def default_rules() -> RuleSet:
+    return load_rules(resource("rules", "default.json"))
+
+
+def load_rules(path: Path) -> RuleSet:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path}: not a readable rule set ({exc})") from exc
+    return validate(data, str(path))
+
+
+def validate(data: dict, source: str = "rule set") -> RuleSet:
+    """Every key of the default must be present with a number of the same kind; unknown keys are refused,
+    so a typo cannot silently fall back to a default."""
+    base = json.loads(resource("rules", "default.json").read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("version"), str) or not data["version"].strip():
+        raise ConfigError(f"{source}: needs a non-empty 'version'")
+    for section, keys in base.items():
+        if not isinstance(keys, dict):
+            continue
+        got = data.get(section)
+        if not isinstance(got, dict):
+            raise ConfigError(f"{source}: section '{section}' missing")
+        for k, v in keys.items():
+            if k.startswith("_"):
+                continue
+            if k not in got:
+                raise ConfigError(f"{source}: '{section}.{k}' missing")
+            if not isinstance(got[k], (int, float)) or isinstance(got[k], bool) or got[k] < 0:
+                raise ConfigError(f"{source}: '{section}.{k}' must be a number >= 0, got {got[k]!r}")
+        extra = [k for k in got if k not in keys]
+        if extra:
+            raise ConfigError(f"{source}: unknown key(s) in '{section}': {', '.join(extra)}")
+    return RuleSet(copy.deepcopy(data))

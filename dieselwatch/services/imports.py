@@ -1,0 +1,225 @@
+"""Importing monitoring records: read in chunks, convert, stage per vehicle-month, then one transaction that
+de-duplicates against the store, writes the raw pieces, recomputes the touched days' statistics and records
+the batch. All-or-nothing per file; the same file twice (content hash) changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.feather as feather
+from sqlalchemy import delete, select
+
+from dieselwatch.errors import InputError
+from dieselwatch.ingest.columns import record_fields
+from dieselwatch.ingest.tables import iter_chunks, open_table
+from dieselwatch.ingest.values import ValueReport, convert_records
+from dieselwatch.progress import CancelToken, ProgressFn, Throttled
+from dieselwatch.scoring.daystats import compute_day_stats, to_rows
+from dieselwatch.scoring.rules import RuleSet
+from dieselwatch.services.rulesets import active_rules
+from dieselwatch.services.vehicles import ensure_vehicles
+from dieselwatch.storage.models import DayStat, ImportBatch, RawPartition, Vehicle
+from dieselwatch.storage.rawstore import to_table
+from dieselwatch.workspace import Workspace
+
+CHUNK_ROWS = 500_000
+TEXT_FIELDS = {"vin", "plate", "ts", "calid", "cvn"}
+
+
+@dataclass
+class ImportReport:
+    file: str
+    status: str  # imported | already_imported
+    batch_id: int | None = None
+    encoding: str | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+    file_hash: str = ""
+    rows_read: int = 0
+    rows_imported: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    blank_rows: int = 0
+    reject_reasons: dict = field(default_factory=dict)
+    rejects: list = field(default_factory=list)
+    invalid_values: dict = field(default_factory=dict)  # column -> {sentinel, out_of_range, not_a_number}
+    invalid_examples: list = field(default_factory=list)
+    wrong_check_digit: list = field(default_factory=list)
+    unknown_columns: list = field(default_factory=list)
+    missing_key_fields: list = field(default_factory=list)
+    mapping: dict = field(default_factory=dict)  # export header -> field
+    coverage: list = field(default_factory=list)  # per vehicle: vin, rows, first, last, days
+    ruleset_version: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+KEY_FIELDS = ("nox_down", "nox_up", "scr_in", "reagent", "air_flow", "rpm", "torque_actual")
+
+
+def file_sha256(path: Path) -> tuple[str, int]:
+    h, n = hashlib.sha256(), 0
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 22):
+            h.update(block)
+            n += len(block)
+    return h.hexdigest(), n
+
+
+def import_records(ws: Workspace, path: str | Path, *, progress: ProgressFn | None = None,
+                   cancel: CancelToken | None = None, profile: dict | None = None, sheet: str | None = None,
+                   chunk_rows: int = CHUNK_ROWS) -> ImportReport:
+    path = Path(path)
+    cancel = cancel or CancelToken()
+    prog = Throttled(progress)
+    if not path.is_file():
+        raise InputError("does not exist or is not a file", file=str(path))
+    digest, size = file_sha256(path)
+    with ws.Session() as s:
+        prior = s.scalar(select(ImportBatch).where(ImportBatch.kind == "records", ImportBatch.file_hash == digest))
+        if prior is not None:
+            return ImportReport(file=path.name, status="already_imported", batch_id=prior.id, file_hash=digest,
+                                rows_read=prior.rows_read, encoding=prior.encoding, sheet=prior.sheet)
+    fields = record_fields()
+    table = open_table(path, fields, required=("vin", "ts"), profile=profile, sheet=sheet)
+    headers = {f: table.header_of(f) for f in table.mapping.values()}
+    report = ImportReport(file=path.name, status="imported", encoding=table.encoding, sheet=table.sheet,
+                          header_row=table.header_row + 1, file_hash=digest, unknown_columns=table.unknown,
+                          mapping={table.headers[p]: f for p, f in table.mapping.items()},
+                          missing_key_fields=[f for f in KEY_FIELDS if f not in table.mapping.values()])
+    values = ValueReport()
+    staging = ws.raw.root / ".staging" / uuid.uuid4().hex
+    staging.mkdir(parents=True)
+    written: list[str] = []
+    try:
+        pieces, plates = _stage(table, staging, fields, headers, values, report, cancel, prog, chunk_rows, size)
+        if report.rows_read == 0:
+            raise InputError("has a header row but no data rows", file=path.name)
+        _commit(ws, path, table, digest, size, pieces, plates, values, report, cancel, prog, written)
+    except BaseException:
+        for rel in written:  # files of a batch that will never commit: remove now rather than at the sweep
+            (ws.raw.root / rel).unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    prog(1.0, "done")
+    return report
+
+
+def _stage(table, staging, fields, headers, values, report, cancel, prog, chunk_rows, size):
+    """Read, convert and spill each chunk per (vin, month) to uncompressed Arrow files: memory stays bounded by
+    the chunk size, whatever the file size."""
+    pieces: dict[tuple[str, str], list[Path]] = {}
+    plates: dict[str, str] = {}
+    k = 0
+    for first_row, chunk in iter_chunks(table, chunk_rows, TEXT_FIELDS):
+        cancel.check()
+        report.rows_read += len(chunk)
+        frame = convert_records(chunk, first_row, fields, headers, values)
+        del chunk
+        if "plate" in frame:
+            for vin, plate in frame.dropna(subset=["plate"]).drop_duplicates("vin")[["vin", "plate"]].itertuples(index=False):
+                plates.setdefault(vin, plate)
+            frame = frame.drop(columns=["plate"])
+        if len(frame):
+            month = frame["ts"].to_numpy(dtype="datetime64[M]").astype(str)
+            for (vin, mon), idx in frame.groupby([frame["vin"], month], sort=False).indices.items():
+                part = frame.iloc[idx].drop(columns=["vin"])
+                p = staging / f"{len(pieces)}-{k}.arrow"
+                feather.write_feather(to_table(part), p, compression="uncompressed")
+                pieces.setdefault((vin, mon), []).append(p)
+                k += 1
+        # Progress by rows against an estimate from the file size (CSV) or the sheet (Excel): reading is ~half.
+        prog(min(0.5, 0.5 * report.rows_read * 200 / max(size, 1)), f"{report.rows_read:,} rows read")
+    return pieces, plates
+
+
+def _commit(ws, path, table, digest, size, pieces, plates, values, report, cancel, prog, written):
+    with ws.Session.begin() as s:
+        rules = active_rules(s)
+        report.ruleset_version = rules.version
+        batch = ImportBatch(kind="records", file_name=path.name, file_hash=digest, file_size=size,
+                            encoding=table.encoding, sheet=table.sheet, imported_at=datetime.now(),
+                            imported_by=ws.user, rows_read=report.rows_read, report={})
+        s.add(batch)
+        s.flush()
+        vins = sorted({vin for vin, _ in pieces})
+        vehicles = ensure_vehicles(s, vins, plates)
+        kept = 0
+        coverage: dict[str, dict] = {}
+        for i, ((vin, month), files) in enumerate(sorted(pieces.items())):
+            cancel.check()
+            veh = vehicles[vin]
+            new = pa.concat_tables([feather.read_table(p) for p in files]).to_pandas()
+            new = new.sort_values("ts", kind="stable").drop_duplicates("ts", keep="first", ignore_index=True)
+            existing = list(s.scalars(select(RawPartition.path).where(RawPartition.vehicle_id == veh.id,
+                                                                      RawPartition.month == month)))
+            if existing:
+                old_ts = ws.raw.read(existing, columns=["ts"])["ts"].to_numpy(dtype="datetime64[s]")
+                fresh = ~np.isin(new["ts"].to_numpy(dtype="datetime64[s]"), old_ts)
+                new = new[fresh].reset_index(drop=True)
+            if new.empty:
+                continue
+            rel, nbytes = ws.raw.write(vin, month, batch.id, new)
+            written.append(rel)
+            ts = new["ts"].to_numpy(dtype="datetime64[s]")
+            s.add(RawPartition(batch_id=batch.id, vehicle_id=veh.id, month=month, path=rel, rows=len(new),
+                               bytes=nbytes, first_ts=pd.Timestamp(ts[0]).to_pydatetime(),
+                               last_ts=pd.Timestamp(ts[-1]).to_pydatetime()))
+            kept += len(new)
+            days = np.unique(ts.astype("datetime64[D]"))
+            _refresh_days(ws, s, veh, month, days, new, existing, rules)
+            c = coverage.setdefault(vin, {"vin": vin, "rows": 0, "first": None, "last": None, "days": 0})
+            c["rows"] += len(new)
+            c["days"] += len(days)
+            first, last = str(pd.Timestamp(ts[0])), str(pd.Timestamp(ts[-1]))
+            c["first"] = min(filter(None, [c["first"], first]))
+            c["last"] = max(filter(None, [c["last"], last]))
+            prog(0.5 + 0.5 * (i + 1) / len(pieces), f"{vin} {month}")
+        report.rows_imported = kept
+        report.rejected = values.rejected
+        report.blank_rows = values.blank_rows
+        report.duplicates = report.rows_read - report.rejected - report.blank_rows - kept
+        report.reject_reasons = dict(values.reject_reasons)
+        report.rejects = [r.as_dict() for r in values.rejects]
+        report.invalid_values = _invalid_summary(values)
+        report.invalid_examples = [r.as_dict() for r in values.not_a_number_examples]
+        report.wrong_check_digit = sorted(values.wrong_check_digit)
+        report.coverage = sorted(coverage.values(), key=lambda c: c["vin"])
+        report.batch_id = batch.id
+        batch.rows_imported, batch.duplicates, batch.rejected = kept, report.duplicates, report.rejected
+        batch.report = {k: v for k, v in report.as_dict().items() if k not in ("rejects",)} | {
+            "rejects": report.rejects}
+        cancel.check()  # the last moment a cancel can still undo everything
+
+
+def _refresh_days(ws, s, veh: Vehicle, month: str, days: np.ndarray, new: pd.DataFrame, existing: list[str],
+                  rules: RuleSet) -> None:
+    """Recompute the statistics of the days this import touched, over everything stored for those days."""
+    start, end = days[0], days[-1] + np.timedelta64(1, "D")
+    if existing:
+        old = ws.raw.read(existing, start=start, end=end)
+        old = old[np.isin(old["ts"].to_numpy(dtype="datetime64[D]"), days)]
+        data = pd.concat([old, new], ignore_index=True).sort_values("ts", kind="stable", ignore_index=True)
+    else:
+        data = new
+    stats = compute_day_stats(data, rules, veh.ref_torque_nm)
+    s.execute(delete(DayStat).where(DayStat.vehicle_id == veh.id, DayStat.day.in_(list(stats.index))))
+    s.execute(DayStat.__table__.insert(), to_rows(stats, veh.id, rules.version))
+
+
+def _invalid_summary(values: ValueReport) -> dict:
+    cols = set(values.sentinel) | set(values.out_of_range) | set(values.not_a_number) | set(values.missing)
+    return {c: {"missing": values.missing.get(c, 0), "sentinel": values.sentinel.get(c, 0),
+                "out_of_range": values.out_of_range.get(c, 0), "not_a_number": values.not_a_number.get(c, 0)}
+            for c in sorted(cols)}
+

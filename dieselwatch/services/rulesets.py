@@ -1,0 +1,50 @@
+"""Rule sets in the database: the shipped default is stored on first use; an edited copy is saved under a
+new version (never overwriting one that scores already refer to) and becomes the active one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dieselwatch.errors import ConfigError
+from dieselwatch.scoring.rules import RuleSet, default_rules, validate
+from dieselwatch.storage import audit
+from dieselwatch.storage.models import RuleSet as RuleSetRow
+
+
+def active_rules(s: Session) -> RuleSet:
+    row = s.scalar(select(RuleSetRow).order_by(RuleSetRow.id.desc()).limit(1))
+    if row is None:
+        rules = default_rules()
+        s.add(RuleSetRow(version=rules.version, name=rules["name"], content=dict(rules),
+                         created_at=datetime.now(), created_by="system"))
+        s.flush()
+        return rules
+    return RuleSet(row.content)
+
+
+def rules_by_version(s: Session, version: str) -> RuleSet:
+    row = s.scalar(select(RuleSetRow).where(RuleSetRow.version == version))
+    if row is None:
+        raise ConfigError(f"no rule set with version {version!r}")
+    return RuleSet(row.content)
+
+
+def save_rules(s: Session, data: dict, actor: str, reason: str | None = None) -> RuleSet:
+    """Store an edited rule set under its (new) version and make it active."""
+    rules = validate(data)
+    existing = s.scalar(select(RuleSetRow).where(RuleSetRow.version == rules.version))
+    if existing is not None:
+        if RuleSet(existing.content).fingerprint() == rules.fingerprint():
+            return RuleSet(existing.content)
+        raise ConfigError(f"rule set version {rules.version!r} already exists with other values: give the edited "
+                          "copy a new version")
+    before = active_rules(s)
+    s.add(RuleSetRow(version=rules.version, name=rules.get("name", rules.version), content=dict(rules),
+                     created_at=datetime.now(), created_by=actor))
+    s.flush()
+    audit.append(s, actor, "ruleset.save", "rule_set", rules.version, before={"version": before.version},
+                 after=dict(rules), reason=reason)
+    return rules

@@ -1,0 +1,80 @@
+"""Append-only, hash-chained audit events. Each event's SHA-256 covers its canonical JSON and the previous
+event's hash, so editing, deleting or reordering any stored event breaks the chain at that point."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from dieselwatch.storage.models import AuditEvent
+
+GENESIS = "0" * 64
+
+
+def _default(o):
+    if isinstance(o, (datetime, date)):
+        return o.isoformat()
+    raise TypeError(f"not JSON: {type(o).__name__}")
+
+
+def canonical(payload: dict) -> str:
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default)
+
+
+def event_hash(seq: int, at: datetime, actor: str, action: str, entity: str, entity_id: str | None,
+               before, after, reason: str | None, prev_hash: str) -> str:
+    body = canonical({"seq": seq, "at": at.isoformat(timespec="microseconds"), "actor": actor, "action": action,
+                      "entity": entity, "entity_id": entity_id, "before": before, "after": after, "reason": reason,
+                      "prev": prev_hash})
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _jsonable(v):
+    return json.loads(canonical(v)) if v is not None else None
+
+
+def append(session: Session, actor: str, action: str, entity: str, entity_id: str | int | None = None,
+           before: dict | None = None, after: dict | None = None, reason: str | None = None) -> AuditEvent:
+    """Add the next event inside the caller's transaction (it commits or rolls back with the change)."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Serialise writers across workstations so the sequence stays gapless and the chain linear.
+        session.execute(text("SELECT pg_advisory_xact_lock(7410001)"))
+    last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    at = datetime.now()
+    before, after = _jsonable(before), _jsonable(after)
+    eid = None if entity_id is None else str(entity_id)
+    ev = AuditEvent(seq=seq, at=at, actor=actor, action=action, entity=entity, entity_id=eid, before=before,
+                    after=after, reason=reason, prev_hash=prev,
+                    hash=event_hash(seq, at, actor, action, entity, eid, before, after, reason, prev))
+    session.add(ev)
+    session.flush()
+    return ev
+
+
+def head(session: Session) -> tuple[int, str]:
+    last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    return (last[0], last[1]) if last else (0, GENESIS)
+
+
+def verify(session: Session) -> tuple[bool, int | None, str]:
+    """Walk the chain: (ok, first broken seq or None, message)."""
+    expected_prev, expected_seq, n = GENESIS, 1, 0
+    for ev in session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars():
+        if ev.seq != expected_seq:
+            return False, expected_seq, f"event {expected_seq} is missing (next stored is {ev.seq})"
+        if ev.prev_hash != expected_prev:
+            return False, ev.seq, f"event {ev.seq} does not link to event {ev.seq - 1}"
+        h = event_hash(ev.seq, ev.at, ev.actor, ev.action, ev.entity, ev.entity_id, ev.before, ev.after, ev.reason,
+                       ev.prev_hash)
+        if h != ev.hash:
+            return False, ev.seq, f"event {ev.seq} was altered after it was written"
+        expected_prev, expected_seq, n = ev.hash, expected_seq + 1, n + 1
+    total = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    if total != n:
+        return False, expected_seq, "the event count does not match the chain"
+    return True, None, f"{n} events, chain intact"

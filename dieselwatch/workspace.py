@@ -1,0 +1,66 @@
+"""A workspace: one home folder, one database (migrated on open), one raw store, one acting user.
+Every service takes a Workspace; the CLI and the GUI each open one."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from dieselwatch.config import Home, resolve_db_url, resolve_home
+from dieselwatch.storage.db import make_engine, migrate, session_factory
+from dieselwatch.storage.models import RawPartition
+from dieselwatch.storage.rawstore import RawStore
+
+log = logging.getLogger(__name__)
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some service contexts
+        return "unknown"
+
+
+@dataclass
+class Workspace:
+    home: Home
+    engine: Engine
+    Session: sessionmaker[Session]
+    raw: RawStore
+    user: str = field(default_factory=_default_user)
+    migration_backup: str | None = None
+
+    @classmethod
+    def open(cls, home: str | None = None, db: str | None = None, user: str | None = None) -> "Workspace":
+        h = resolve_home(home).ensure()
+        engine = make_engine(resolve_db_url(h, db))
+        backup = migrate(engine, h.backups_dir)
+        ws = cls(h, engine, session_factory(engine), RawStore(h.raw_dir), user or _default_user(), backup)
+        ws.sweep()
+        return ws
+
+    @property
+    def db_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @cached_property
+    def backend(self) -> str:
+        return self.engine.url.get_backend_name()
+
+    def committed_paths(self) -> set[str]:
+        with self.Session() as s:
+            return set(s.scalars(select(RawPartition.path)))
+
+    def sweep(self) -> None:
+        """Remove raw files left by imports that were killed before committing (older than a day)."""
+        removed = self.raw.sweep_orphans(self.committed_paths())
+        if removed:
+            log.info("removed %d orphaned raw files of interrupted imports", len(removed))
+
+    def close(self) -> None:
+        self.engine.dispose()
