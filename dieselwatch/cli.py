@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="database URL, e.g. postgresql://user:pw@host/dieselwatch; env DIESELWATCH_DB")
     p.add_argument("--user", help="acting user name recorded in the history (default: the login name)")
     p.add_argument("--lang", choices=["zh_CN", "en"], help="desktop app language (default: from the system)")
+    p.add_argument("--demo", action="store_true", help="open the app on a demo home, creating the demo fleet "
+                   "on first use (a separate folder unless --home is given)")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     d = sub.add_parser("demo", help="write a synthetic demo export set (registry, GBK CSV, XLSX, manifest)")
@@ -288,9 +290,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.command is None:
-        from dieselwatch.launch import launch_gui
+        from dieselwatch.launch import launch
 
-        return launch_gui(args)
+        try:
+            return launch(args)
+        except (InputError, ConfigError) as exc:
+            _fail(args, exc, EXIT_INPUT)
+            return EXIT_INPUT
     try:
         return COMMANDS[args.command](args)
     except (InputError, ConfigError) as exc:

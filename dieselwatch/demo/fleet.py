@@ -209,20 +209,24 @@ def vehicle_days(v: DemoVehicle, start: date, days: int, minutes_per_day: int, s
             odo_t = odo + np.cumsum(step_km)
             odo = float(odo_t[-1])
             ts = np.datetime64(day0 + timedelta(seconds=float(int(begin)))) + np.arange(n).astype("timedelta64[s]")
-            frames.append(pd.DataFrame({
-                "plate": v.plate, "vin": v.vin, "ts": ts,
+            frames.append(dict({
+                "ts": ts,
                 "speed": sig["speed"], "baro": np.full(n, 100.5), "torque_actual": sig["torque_actual"],
                 "torque_friction": sig["torque_friction"], "rpm": sig["rpm"], "fuel_rate": sig["fuel_rate"],
                 "nox_up": up, "nox_down": down, "reagent": np.clip(level, 0, 100), "air_flow": sig["air_flow"],
                 "scr_in": sig["scr_in"], "scr_out": sig["scr_out"], "dpf_dp": 1.5 + 9 * sig["load"],
                 "coolant": sig["coolant"], "tank": np.clip(tank_l, 0, 100), "gnss_status": 0,
                 "lon": np.round(lon_t, 6), "lat": np.round(lat_t, 6), "odometer": odo_t,
-                "mil": 1 if b == "mil_dtc" else 0, "dtc_count": 2 if b == "mil_dtc" else 0,
-                "calid": v.calid, "cvn": v.cvn,
             }))
     if not frames:
         return pd.DataFrame(columns=list(CSV_HEADERS))
-    df = pd.concat(frames, ignore_index=True)
+    # One DataFrame per vehicle, not per trip: building frames dominated generation time.
+    cols = {k: np.concatenate([np.broadcast_to(f[k], len(f["ts"])) for f in frames]) for k in frames[0]}
+    n_all = len(cols["ts"])
+    df = pd.DataFrame({"plate": np.full(n_all, v.plate, dtype=object), "vin": np.full(n_all, v.vin, dtype=object),
+                       **cols, "mil": np.full(n_all, 1 if b == "mil_dtc" else 0),
+                       "dtc_count": np.full(n_all, 2 if b == "mil_dtc" else 0),
+                       "calid": np.full(n_all, v.calid, dtype=object), "cvn": np.full(n_all, v.cvn, dtype=object)})
     for col, res in RESOLUTION.items():
         df[col] = _q(df[col].to_numpy(dtype="float64"), res)
     return _transmission(df, rng, gappy=b == "gappy")
@@ -243,14 +247,17 @@ def _transmission(df: pd.DataFrame, rng: np.random.Generator, gappy: bool) -> pd
     resent = df[late[packet]]
     dup = df[twice[packet] & ~lost[packet]]
     out = pd.concat([on_time, resent, dup], ignore_index=True)
-    # Sentinels and invalid cells as platforms export them (domain.md section 2).
+    # Sentinels and invalid cells as platforms export them (domain.md section 2). Text markers are kept as
+    # flags (TEXT_MARKERS) and written as text by the exporters, so the data stay numeric and fast.
     n = len(out)
-    out = out.astype({"nox_down": object, "reagent": object, "scr_in": object})
     out.loc[rng.random(n) < 0.002, "nox_down"] = 3012.75
-    out.loc[rng.random(n) < 0.001, "reagent"] = "FF"
-    out.loc[rng.random(n) < 0.001, "scr_in"] = ""
-    out.loc[rng.random(n) < 0.0005, "scr_in"] = "无效"
+    out.loc[rng.random(n) < 0.001, "scr_in"] = np.nan  # an empty cell
+    out["_mark_reagent"] = rng.random(n) < 0.001
+    out["_mark_scr_in"] = rng.random(n) < 0.0005
     return out
+
+
+TEXT_MARKERS = {"reagent": ("_mark_reagent", "FF"), "scr_in": ("_mark_scr_in", "无效")}
 
 
 def write_registry(path: Path, vehicles: list[DemoVehicle], rng: np.random.Generator) -> None:
@@ -275,26 +282,23 @@ def write_registry(path: Path, vehicles: list[DemoVehicle], rng: np.random.Gener
     wb.save(path)
 
 
-def _cell_text(x) -> str | None:
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return None
-    return x if isinstance(x, str) else repr(float(x))
-
-
 def _csv_bytes(df: pd.DataFrame, header: bool) -> bytes:
     """pyarrow's CSV writer is several times faster than DataFrame.to_csv; it writes UTF-8, we transcode."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     cols = {}
     for c in CSV_HEADERS:
         s = df[c]
         if c == "ts":
-            cols[c] = pa.array(pd.to_datetime(s).dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(dtype=object))
-        elif s.dtype == object:
-            cols[c] = pa.array([_cell_text(x) for x in s], type=pa.string())
+            cols[c] = pc.strftime(pa.array(s.to_numpy(dtype="datetime64[s]")), format="%Y-%m-%d %H:%M:%S")
+        elif c in TEXT_MARKERS:
+            flag, text = TEXT_MARKERS[c]
+            as_text = pc.cast(pa.array(s.to_numpy(dtype="float64"), from_pandas=True), pa.string())
+            cols[c] = pc.if_else(pa.array(df[flag].to_numpy()), text, as_text)
         else:
-            cols[c] = pa.array(s.to_numpy())
+            cols[c] = pa.array(s.to_numpy(), from_pandas=True)
     sink = pa.BufferOutputStream()
     pacsv.write_csv(pa.table(cols), sink, pacsv.WriteOptions(include_header=False, quoting_style="none"))
     body = sink.getvalue().to_pybytes().decode("utf-8")
@@ -313,6 +317,9 @@ def write_xlsx_records(path: Path, df: pd.DataFrame) -> None:
     ws.append([XLSX_HEADERS[c] for c in cols])
     data = df[cols].copy()
     data["ts"] = pd.to_datetime(data["ts"])
+    for c, (flag, text) in TEXT_MARKERS.items():
+        if c in data:
+            data[c] = data[c].astype(object).where(~df[flag], text)
     for row in data.itertuples(index=False):
         ws.append([(x.to_pydatetime() if isinstance(x, pd.Timestamp) else (None if (isinstance(x, float) and np.isnan(x)) else x))
                    for x in row])

@@ -48,12 +48,19 @@ class ValueReport:
     not_a_number_examples: list[Reject] = field(default_factory=list)
     wrong_check_digit: set[str] = field(default_factory=set)
 
+    _pending: list[Reject] = field(default_factory=list)
+
     def reject(self, rows: np.ndarray, column: str, reason: str, values) -> None:
         self.rejected += len(rows)
         self.reject_reasons[reason] += len(rows)
+        for r, v in list(zip(rows, values))[:MAX_REJECT_DETAILS]:
+            self._pending.append(Reject(int(r), column, reason, "" if v is None else str(v)[:80]))
+
+    def end_chunk(self) -> None:
+        """Keep the first rejects in file order, as an officer reads the sheet."""
         room = MAX_REJECT_DETAILS - len(self.rejects)
-        for r, v in list(zip(rows, values))[: max(room, 0)]:
-            self.rejects.append(Reject(int(r), column, reason, "" if v is None else str(v)[:80]))
+        self.rejects.extend(sorted(self._pending, key=lambda r: r.row)[: max(room, 0)])
+        self._pending.clear()
 
 
 def parse_times(s: pd.Series) -> pd.Series:
@@ -63,8 +70,15 @@ def parse_times(s: pd.Series) -> pd.Series:
         return s.astype("datetime64[s]")
     if pd.api.types.is_numeric_dtype(s):
         return _numeric_times(pd.to_numeric(s, errors="coerce"))
+    kind = pd.api.types.infer_dtype(s, skipna=True)  # one C pass: "string", "datetime", "floating", "mixed"...
+    if kind in ("datetime", "datetime64"):
+        return pd.to_datetime(s, errors="coerce").astype("datetime64[s]")
+    if kind in ("floating", "integer", "mixed-integer-float"):
+        return _numeric_times(pd.to_numeric(s, errors="coerce"))
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[s]")
     todo = s.notna().to_numpy().copy()
+    if kind != "string":  # Excel cells of several types: sort each cell out individually below
+        return _mixed_times(s, out, todo)
     # Whole-column attempts first: an export uses one format, so this is one vectorised call in practice.
     for fmt in TIME_FORMATS:
         if not todo.any():
@@ -76,13 +90,38 @@ def parse_times(s: pd.Series) -> pd.Series:
             pos = np.flatnonzero(todo)[ok]
             out.iloc[pos] = parsed[ok].to_numpy(dtype="datetime64[s]")
             todo[pos] = False
-    if todo.any():  # Excel cells: datetime objects, serial numbers, or numbers written as text
-        rest = s[todo]
-        dt = np.array([v.replace(tzinfo=None) if isinstance(v, datetime) else pd.NaT for v in rest], dtype="datetime64[s]")
-        nums = pd.to_numeric(pd.Series([v if isinstance(v, (int, float, str)) and not isinstance(v, bool) else None
-                                        for v in rest], index=rest.index, dtype=object), errors="coerce")
-        from_num = _numeric_times(nums).to_numpy(dtype="datetime64[s]")
-        out.iloc[np.flatnonzero(todo)] = np.where(np.isnat(dt), from_num, dt)
+    if todo.any():  # "46082.33" (a serial date exported as text) or "20260301080000" as text
+        return _mixed_times(s, out, todo)
+    return out
+
+
+def _mixed_times(s: pd.Series, out: pd.Series, todo: np.ndarray) -> pd.Series:
+    """Cell by cell: datetime objects, serial numbers, numbers as text, and any of TIME_FORMATS as text."""
+    pos = np.flatnonzero(todo)
+    nat = np.datetime64("NaT", "s")
+    vals = []
+    for v in s.iloc[pos]:
+        if isinstance(v, datetime):
+            vals.append(np.datetime64(v.replace(tzinfo=None), "s"))
+            continue
+        if isinstance(v, str):
+            v = v.strip()
+            for fmt in TIME_FORMATS:
+                try:
+                    vals.append(np.datetime64(datetime.strptime(v, fmt), "s"))
+                    break
+                except ValueError:
+                    continue
+            else:
+                num = pd.to_numeric(v, errors="coerce")
+                vals.append(_numeric_times(pd.Series([num], dtype="float64")).iloc[0].to_datetime64()
+                            if pd.notna(num) else nat)
+            continue
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            vals.append(_numeric_times(pd.Series([v], dtype="float64")).iloc[0].to_datetime64())
+            continue
+        vals.append(nat)
+    out.iloc[pos] = np.array(vals, dtype="datetime64[s]")
     return out
 
 
@@ -144,6 +183,7 @@ def convert_records(chunk: pd.DataFrame, first_row: int, fields: dict[str, Field
             out[name] = clean[codes]
             continue
         out[name] = _numeric(col, f, rows[keep], headers[name], report)
+    report.end_chunk()
     frame = pd.DataFrame(out)
     if "lon" in frame and "lat" in frame and "gnss_status" in frame:
         st = frame["gnss_status"].fillna(0).astype("int64")

@@ -1,0 +1,82 @@
+"""Start the desktop app: logging, language, the workspace, the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from logging.handlers import RotatingFileHandler
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from dieselwatch.paths import resource
+
+log = logging.getLogger("dieselwatch")
+
+
+def pick_language(requested: str | None) -> str:
+    if requested:
+        return requested
+    return "zh_CN" if QLocale.system().name().startswith("zh") else "en"
+
+
+def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
+    """The app's own .qm plus Qt's, so standard dialogs (file dialog, message box buttons) speak Chinese."""
+    kept = []
+    if lang == "en":
+        return kept
+    own = QTranslator(app)
+    if own.load(str(resource("translations", f"dieselwatch_{lang}.qm"))):
+        app.installTranslator(own)
+        kept.append(own)
+    else:
+        log.warning("no translation for %s", lang)
+    qt = QTranslator(app)
+    if qt.load(f"qt_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        kept.append(qt)
+    return kept
+
+
+def setup_logging(logs_dir) -> None:
+    logs_dir.mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(logs_dir / "dieselwatch.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("DieselWatch")
+    app.setOrganizationName("DieselWatch")
+    return app
+
+
+def settings_for(home) -> QSettings:
+    return QSettings(str(home.root / "dieselwatch.ini"), QSettings.Format.IniFormat)
+
+
+def run(args) -> int:
+    from dieselwatch.gui.main_window import MainController
+    from dieselwatch.workspace import Workspace
+
+    app = make_app()
+    lang = pick_language(getattr(args, "lang", None))
+    app._translators = install_translators(app, lang)  # keep references alive
+    ws = Workspace.open(home=args.home, db=args.db, user=args.user)
+    setup_logging(ws.home.logs_dir)
+
+    def excepthook(kind, value, tb):
+        log.error("unhandled error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        QMessageBox.critical(None, "DieselWatch", app.translate("App", "An unexpected error occurred: {0}\n\n"
+                             "Details are in the log file:\n{1}").format(value, ws.home.logs_dir / "dieselwatch.log"))
+
+    sys.excepthook = excepthook
+    ctl = MainController(ws, lang, settings_for(ws.home))
+    app.aboutToQuit.connect(ctl.save_state)
+    ctl.w.show()
+    ctl.refresh()
+    return app.exec()

@@ -1,0 +1,321 @@
+"""The main window: a Designer form (ui/main_window.ui) driven by a controller that runs core services as
+jobs off the GUI thread and renders their results."""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QFile, QObject, QSettings, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtUiTools import QUiLoader
+from PySide6.QtWidgets import QFileDialog, QHeaderView, QMainWindow, QMessageBox, QProgressDialog
+
+from dieselwatch.errors import Cancelled, DieselWatchError
+from dieselwatch.gui.models import VehicleFilterProxy, VehicleTableModel
+from dieselwatch.gui.worker import Job, submit
+from dieselwatch.paths import ui_dir
+from dieselwatch.services import overview
+from dieselwatch.services.imports import import_records
+from dieselwatch.services.registry import import_registry
+from dieselwatch.services.scoring import score_period
+from dieselwatch.storage import audit
+from dieselwatch.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+def load_form(name: str, parent=None):
+    f = QFile(str(ui_dir() / name))
+    if not f.open(QFile.OpenModeFlag.ReadOnly):
+        raise RuntimeError(f"cannot open form {name}")
+    try:
+        w = QUiLoader().load(f, parent)
+    finally:
+        f.close()
+    if w is None:
+        raise RuntimeError(f"cannot load form {name}")
+    return w
+
+
+class MainController(QObject):
+    def __init__(self, ws: Workspace, lang: str = "zh_CN", settings: QSettings | None = None):
+        super().__init__()
+        self.ws, self.lang = ws, lang
+        self.settings = settings
+        self.w: QMainWindow = load_form("main_window.ui")
+        self.jobs: set[Job] = set()
+        w = self.w
+        w.setWindowTitle(self.tr("DieselWatch - remote OBD monitoring review"))
+        self.model = VehicleTableModel(self)
+        self.proxy = VehicleFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        w.vehiclesTable.setModel(self.proxy)
+        w.vehiclesTable.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        w.vehiclesTable.horizontalHeader().setStretchLastSection(True)
+        w.vehiclesTable.verticalHeader().setDefaultSectionSize(24)
+        for i, width in enumerate((170, 90, 230, 80, 55, 75)):
+            w.vehiclesTable.setColumnWidth(i, width)
+        w.proposalFilter.addItem(self.tr("All"), "")
+        for key, text in (("black", self.tr("black")), ("watch", self.tr("watch")), ("white", self.tr("white")),
+                          ("none", self.tr("none"))):
+            w.proposalFilter.addItem(text, key)
+        self.batches = QStandardItemModel(0, 9, self)
+        self.batches.setHorizontalHeaderLabels([self.tr("Batch"), self.tr("Kind"), self.tr("File"), self.tr("Imported at"),
+                                                self.tr("By"), self.tr("Rows read"), self.tr("Imported"),
+                                                self.tr("Duplicates"), self.tr("Rejected")])
+        w.batchesTable.setModel(self.batches)
+        w.batchesTable.verticalHeader().hide()
+        w.batchesTable.setEditTriggers(w.batchesTable.EditTrigger.NoEditTriggers)
+        w.batchesTable.horizontalHeader().setStretchLastSection(True)
+        w.batchesTable.selectionModel().currentRowChanged.connect(self._batch_selected)
+        w.nav.setStyleSheet("QListWidget { font-size: 12pt; } QListWidget::item { padding: 8px 6px; }")
+        w.nav.setCurrentRow(0)
+        w.nav.currentRowChanged.connect(w.pages.setCurrentIndex)
+        w.vehicleSearch.textChanged.connect(self.proxy.set_text)
+        w.proposalFilter.currentIndexChanged.connect(lambda _: self.proxy.set_proposal(w.proposalFilter.currentData()))
+        w.vehiclesTable.selectionModel().currentRowChanged.connect(self._vehicle_selected)
+        w.importRecordsButton.clicked.connect(self.import_records)
+        w.importRegistryButton.clicked.connect(self.import_registry)
+        w.actionImportRecords.triggered.connect(self.import_records)
+        w.actionImportRegistry.triggered.connect(self.import_registry)
+        w.actionRefresh.triggered.connect(self.refresh)
+        w.actionQuit.triggered.connect(w.close)
+        w.scoreButton.clicked.connect(self.run_scoring)
+        w.statusbar.showMessage(self.tr("Database: {0}   User: {1}").format(ws.db_url, ws.user))
+        if settings is not None and settings.value("main/geometry") is not None:
+            w.restoreGeometry(settings.value("main/geometry"))
+
+    # --- jobs -------------------------------------------------------------------------------------------
+    def _run(self, fn, *args, on_done, title: str | None = None, **kwargs) -> Job:
+        job = Job(fn, *args, **kwargs)
+        self.jobs.add(job)
+        dlg = None
+        if title:
+            dlg = QProgressDialog(title, self.tr("Cancel"), 0, 100, self.w)
+            dlg.setWindowModality(Qt.WindowModality.WindowModal)
+            dlg.setMinimumDuration(300)
+            dlg.canceled.connect(job.cancel.cancel)
+            job.signals.progress.connect(lambda f, m: (dlg.setValue(int(f * 100)), dlg.setLabelText(f"{title}\n{m}")))
+
+        def finish(result):
+            self.jobs.discard(job)
+            if dlg:
+                dlg.reset()
+            on_done(result)
+
+        def fail(exc, tb):
+            self.jobs.discard(job)
+            if dlg:
+                dlg.reset()
+            self._show_error(exc, tb)
+
+        job.signals.finished.connect(finish)
+        job.signals.failed.connect(fail)
+        return submit(job)
+
+    def _show_error(self, exc: BaseException, tb: str) -> None:
+        if isinstance(exc, Cancelled):
+            self.w.statusbar.showMessage(self.tr("Cancelled: nothing was stored."), 8000)
+            return
+        if isinstance(exc, DieselWatchError):
+            QMessageBox.warning(self.w, self.tr("DieselWatch"), str(exc))
+            return
+        log.error("unexpected error in a job:\n%s", tb)
+        QMessageBox.critical(self.w, self.tr("Unexpected error"),
+                             self.tr("An unexpected error occurred: {0}\n\nDetails are in the log file:\n{1}")
+                             .format(exc, self.ws.home.logs_dir / "dieselwatch.log"))
+
+    # --- refresh ----------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self._run(self._load_all, on_done=self._show_all)
+
+    def _load_all(self, progress=None, cancel=None):
+        with self.ws.Session() as s:
+            ok, _, msg = audit.verify(s)
+        from sqlalchemy import select
+
+        from dieselwatch.storage.models import ImportBatch
+
+        with self.ws.Session() as s:
+            batches = [(b.id, self.tr("records") if b.kind == "records" else self.tr("registry"), b.file_name,
+                        b.imported_at, b.imported_by, b.rows_read, b.rows_imported, b.duplicates, b.rejected, b.report)
+                       for b in s.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()))]
+        return {"summary": overview.fleet_summary(self.ws), "rows": overview.vehicle_rows(self.ws, self.lang),
+                "batches": batches, "audit": (ok, msg)}
+
+    def _show_all(self, data) -> None:
+        self.model.set_rows(data["rows"])
+        self.batches.setRowCount(0)
+        self._batch_reports = {}
+        for b in data["batches"]:
+            self._batch_reports[self.batches.rowCount()] = b[-1]
+            items = []
+            for x in b[:-1]:
+                text = x.strftime("%Y-%m-%d %H:%M") if hasattr(x, "strftime") else \
+                    (f"{x:,}" if isinstance(x, int) else str(x))
+                it = QStandardItem(text)
+                if isinstance(x, int):
+                    it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                items.append(it)
+            self.batches.appendRow(items)
+        self.w.batchesTable.resizeColumnsToContents()
+        self.w.dashboardText.setHtml(self._summary_html(data["summary"]))
+        s = data["summary"]
+        if s["data_to"] and not self._period_set:
+            self.w.fromDate.setDate(QDate(s["data_from"].year, s["data_from"].month, s["data_from"].day))
+            self.w.toDate.setDate(QDate(s["data_to"].year, s["data_to"].month, s["data_to"].day))
+            self._period_set = True
+        ok, msg = data["audit"]
+        self.w.statusbar.showMessage(self.tr("Database: {0}   User: {1}   Audit: {2}").format(
+            self.ws.db_url, self.ws.user, self.tr("intact") if ok else self.tr("BROKEN - ") + msg))
+
+    _period_set = False
+
+    def _summary_html(self, s: dict) -> str:
+        e = html.escape
+        p = s["proposals"]
+        in_registry, rule_set = self.tr("in registry"), self.tr("rule set")
+        rows = [
+            (self.tr("Vehicles"), f"{s['vehicles']:,} ({in_registry}: {s['in_registry']:,})"),
+            (self.tr("Records stored"), f"{s['records']:,}"),
+            (self.tr("Data from"), f"{s['data_from'] or '-'} — {s['data_to'] or '-'}"),
+            (self.tr("Last import"), f"{s['last_import']['file']} ({s['last_import']['at']:%Y-%m-%d %H:%M})"
+             if s["last_import"] else "-"),
+        ]
+        if s["run"]:
+            r = s["run"]
+            rows.append((self.tr("Latest scoring"), f"{r['from']} — {r['to']}, {rule_set} {r['ruleset']}"))
+            rows.append((self.tr("Proposed black"), str(p.get("black", 0))))
+            rows.append((self.tr("Proposed watch"), str(p.get("watch", 0))))
+            rows.append((self.tr("Proposed white"), str(p.get("white", 0))))
+            rows.append((self.tr("No proposal"), str(p.get("none", 0))))
+        else:
+            rows.append((self.tr("Latest scoring"), self.tr("not yet scored: open Scoring and choose a period")))
+        body = "".join(f"<tr><td style='padding:4px 16px 4px 0'><b>{e(k)}</b></td><td>{e(v)}</td></tr>" for k, v in rows)
+        return f"<table style='font-size:11pt'>{body}</table>"
+
+    # --- vehicles ---------------------------------------------------------------------------------------
+    def _vehicle_selected(self, current, _previous) -> None:
+        if not current.isValid():
+            return
+        row = self.model.row_at(self.proxy.mapToSource(current).row())
+        self._run(self._detail, row.id, on_done=self._show_detail)
+
+    def _detail(self, vehicle_id, progress=None, cancel=None):
+        return overview.vehicle_detail(self.ws, vehicle_id)
+
+    def _show_detail(self, d: dict) -> None:
+        e = html.escape
+        key = "text" if self.lang.startswith("zh") else "text_en"
+        owner, county, engine = e(self.tr("Owner")), e(self.tr("County")), e(self.tr("Engine"))
+        tref, rule_set = e(self.tr("reference torque")), e(self.tr("rule set"))
+        torque = f"{d['ref_torque_nm']:g}" if d["ref_torque_nm"] else "-"
+        parts = [f"<h3>{e(d['plate'] or '')} &nbsp; {e(d['vin'])}</h3>",
+                 f"<p>{owner}: {e(d['owner'] or '-')} &nbsp; {county}: {e(d['county'] or '-')}"
+                 f" &nbsp; {engine}: {e(d['engine_model'] or '-')} ({tref} {torque} N·m)</p>"]
+        sc = d["score"]
+        if sc is None:
+            parts.append("<p>" + e(self.tr("Not scored in the latest run.")) + "</p>")
+        else:
+            run = d["run"]
+            score_l, proposal_l = e(self.tr("Score")), e(self.tr("Proposal"))
+            parts.append(f"<p><b>{score_l}: {sc['score']}</b> &nbsp; {proposal_l}: "
+                         f"<b>{e(self.model.proposal_text(sc['proposal']))}</b> &nbsp; "
+                         f"({run['from']} — {run['to']}, {rule_set} {e(run['ruleset'])})</p>")
+            if sc["reasons"]:
+                parts.append("<ul>" + "".join(f"<li>[{e(r['code'])}] {e(r[key])}</li>" for r in sc["reasons"]) + "</ul>")
+            m = sc["metrics"]
+            facts = [(self.tr("Online rate"), _pct(m.get("online_rate"))), (self.tr("Completeness"), _pct(m.get("completeness"))),
+                     (self.tr("Valid operation share"), _pct(m.get("valid_share"))),
+                     (self.tr("Exceedance share"), _pct(m.get("exceed_share"))),
+                     (self.tr("SCR efficiency (hot)"), _pct(m.get("scr_efficiency"))),
+                     (self.tr("Brake-specific NOx"), _num(m.get("bsnox_mg_kwh"), "mg/kWh")),
+                     (self.tr("Distance"), _num(m.get("distance_km"), "km")),
+                     (self.tr("Longest offline"), f"{m.get('longest_offline_days')} d")]
+            parts.append("<table>" + "".join(f"<tr><td style='padding-right:14px'>{e(k)}</td><td>{e(v)}</td></tr>"
+                                             for k, v in facts) + "</table>")
+        self.w.vehicleDetail.setHtml("".join(parts))
+
+    # --- imports ----------------------------------------------------------------------------------------
+    def _batch_selected(self, current, _previous) -> None:
+        rep = getattr(self, "_batch_reports", {}).get(current.row()) if current.isValid() else None
+        if rep:
+            self.w.importReport.setHtml(self._report_html(rep))
+
+    def import_records(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self.w, self.tr("Import monitoring records"), str(Path.home()),
+                                                self.tr("Exports (*.csv *.txt *.xlsx *.xls);;All files (*)"))
+        self._import_next([Path(f) for f in files], import_records, [])
+
+    def import_registry(self) -> None:
+        f, _ = QFileDialog.getOpenFileName(self.w, self.tr("Import vehicle registry"), str(Path.home()),
+                                           self.tr("Registry (*.xlsx *.xls *.csv);;All files (*)"))
+        if f:
+            self._import_next([Path(f)], import_registry, [])
+
+    def _import_next(self, files: list[Path], fn, done: list) -> None:
+        if not files:
+            if done:
+                self.w.importReport.setHtml("".join(done))
+                self.w.nav.setCurrentRow(2)
+                self.refresh()
+            return
+        path = files[0]
+
+        def ok(rep):
+            done.append(self._report_html(rep))
+            self._import_next(files[1:], fn, done)
+
+        self._run(fn, self.ws, path, on_done=ok, title=self.tr("Importing {0}").format(path.name))
+
+    def _report_html(self, rep) -> str:
+        e = html.escape
+        d = rep if isinstance(rep, dict) else rep.as_dict()
+        if d["status"] == "already_imported":
+            return f"<p><b>{e(d['file'])}</b>: " + e(self.tr("already imported; nothing changed")) + "</p>"
+        enc = d.get("encoding") or (self.tr("sheet {0}").format(d["sheet"]) if d.get("sheet") else "")
+        lines = [f"<p><b>{e(d['file'])}</b> {e(enc)}: " + e(self.tr("{0} rows read").format(f"{d['rows_read']:,}"))]
+        if "rows_imported" in d:
+            lines.append(e(self.tr(", {0} imported, {1} duplicates, {2} rejected").format(
+                f"{d['rows_imported']:,}", f"{d['duplicates']:,}", f"{d['rejected']:,}")))
+        else:
+            lines.append(e(self.tr(", {0} created, {1} updated").format(d["created"], d["updated"])))
+        lines.append("</p><ul>")
+        for col, c in d.get("invalid_values", {}).items():
+            lines.append(f"<li>{e(col)}: " + e(", ".join(f"{k} {v:,}" for k, v in c.items() if v)) + "</li>")
+        row_text = self.tr("row {0}, column {1}: {2}")
+        for r in d.get("rejects", [])[:20]:
+            lines.append("<li>" + e(row_text.format(r["row"], r["column"], r["reason"])) + "</li>")
+        return "".join(lines) + "</ul>"
+
+    # --- scoring ----------------------------------------------------------------------------------------
+    def run_scoring(self) -> None:
+        start = self.w.fromDate.date().toPython()
+        end = self.w.toDate.date().toPython()
+        self._run(score_period, self.ws, start, end, from_raw=self.w.fromRawCheck.isChecked(),
+                  on_done=self._scored, title=self.tr("Scoring {0} to {1}").format(start, end))
+
+    def _scored(self, res) -> None:
+        c = res.counts()
+        e = html.escape
+        head = self.tr("Scored {0} vehicles, {1} to {2}, rule set {3}.").format(
+            len(res.vehicles), res.period_from, res.period_to, res.ruleset_version)
+        labels = [e(self.model.proposal_text(k)) for k in ("black", "watch", "white", "none")]
+        counts = " &nbsp; ".join(f"{lab}: <b>{c[k]}</b>" for lab, k in zip(labels, ("black", "watch", "white", "none")))
+        self.w.scoreSummary.setHtml(f"<p>{e(head)}</p><p>{counts}</p>")
+        self.refresh()
+
+    def save_state(self) -> None:
+        if self.settings is not None:
+            self.settings.setValue("main/geometry", self.w.saveGeometry())
+
+
+def _pct(v) -> str:
+    return "-" if v is None else f"{v:.1%}"
+
+
+def _num(v, unit) -> str:
+    return "-" if v is None else f"{v:,.1f} {unit}"
+

@@ -1,0 +1,87 @@
+"""Table models over the core's read models. Sorting and filtering go through a proxy, never widget loops."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from dieselwatch.services.overview import VehicleRow
+
+PROPOSAL_COLOURS = {"black": "#f4c7c3", "white": "#d9ead3", "watch": "#fff2cc"}
+
+
+class VehicleTableModel(QAbstractTableModel):
+    COLUMNS = ("vin", "plate", "owner", "county", "score", "proposal", "reasons")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[VehicleRow] = []
+        self._headers = [self.tr("VIN"), self.tr("Plate"), self.tr("Owner"), self.tr("County"), self.tr("Score"),
+                         self.tr("Proposal"), self.tr("Main reasons")]
+        self._proposal_text = {"black": self.tr("black"), "white": self.tr("white"), "watch": self.tr("watch"),
+                               "none": self.tr("none"), "": ""}
+
+    def proposal_text(self, key: str) -> str:
+        return self._proposal_text.get(key, key)
+
+    def set_rows(self, rows: list[VehicleRow]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def row_at(self, row: int) -> VehicleRow:
+        return self._rows[row]
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        r = self._rows[index.row()]
+        col = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            v = getattr(r, col)
+            if col == "proposal":
+                return self.proposal_text(v)
+            return "" if v is None else v
+        if role == Qt.ItemDataRole.UserRole:  # sort key: numbers as numbers
+            v = getattr(r, col)
+            return -1 if v is None else v
+        if role == Qt.ItemDataRole.BackgroundRole and col == "proposal" and r.proposal in PROPOSAL_COLOURS:
+            return QBrush(QColor(PROPOSAL_COLOURS[r.proposal]))
+        return None
+
+
+class VehicleFilterProxy(QSortFilterProxyModel):
+    """Text search over VIN, plate and owner, plus a proposal filter."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._text = ""
+        self._proposal = ""
+        self.setSortRole(Qt.ItemDataRole.UserRole)
+
+    def set_text(self, text: str) -> None:
+        self._text = text.strip().upper()
+        self.invalidateFilter()
+
+    def set_proposal(self, proposal: str) -> None:
+        self._proposal = proposal
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row, source_parent):
+        r = self.sourceModel().row_at(source_row)
+        if self._proposal and r.proposal != self._proposal:
+            return False
+        if self._text:
+            return self._text in r.vin or self._text in r.plate.upper() or self._text in r.owner.upper()
+        return True

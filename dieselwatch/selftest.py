@@ -1,0 +1,106 @@
+"""`dieselwatch selftest`: the whole pipeline in a temporary home, to catch what a frozen build silently loses
+(resources, migrations, translations, Qt plugins). Each step reports; the run passes only if all pass."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import traceback
+from datetime import date
+from pathlib import Path
+
+
+def run_selftest() -> dict:
+    steps: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="dieselwatch-selftest-") as tmp:
+        tmp = Path(tmp)
+        ctx: dict = {}
+
+        def step(name, fn):
+            t = time.perf_counter()
+            try:
+                detail = fn()
+                steps.append({"step": name, "ok": True, "detail": detail, "seconds": round(time.perf_counter() - t, 3)})
+                return True
+            except Exception as exc:  # noqa: BLE001 - a self-test reports every failure
+                steps.append({"step": name, "ok": False, "detail": f"{type(exc).__name__}: {exc}",
+                              "trace": traceback.format_exc(), "seconds": round(time.perf_counter() - t, 3)})
+                return False
+
+        def migrate():
+            from dieselwatch.storage.db import current_revision
+            from dieselwatch.workspace import Workspace
+
+            ctx["ws"] = Workspace.open(home=str(tmp / "home"), user="selftest")
+            return f"schema at revision {current_revision(ctx['ws'].engine)}"
+
+        def fixture():
+            from dieselwatch.demo.fleet import generate
+
+            ctx["m"] = generate(tmp / "demo", vehicles=4, days=2, minutes_per_day=60, seed=3)
+            return f"{ctx['m']['rows']} records of {len(ctx['m']['vehicles'])} vehicles"
+
+        def load():
+            from dieselwatch.services.imports import import_records
+            from dieselwatch.services.registry import import_registry
+
+            reg = import_registry(ctx["ws"], tmp / "demo" / "registry.xlsx")
+            rep = import_records(ctx["ws"], tmp / "demo" / "records.csv")
+            x = import_records(ctx["ws"], tmp / "demo" / "records_other_platform.xlsx")
+            if rep.rows_imported == 0 or x.rows_imported != 0:
+                raise AssertionError(f"unexpected import counts {rep.rows_imported}, {x.rows_imported}")
+            return f"{reg.created} vehicles, {rep.rows_imported} records ({rep.encoding}), {x.duplicates} xlsx duplicates"
+
+        def score():
+            from dieselwatch.services.scoring import score_period
+
+            m = ctx["m"]
+            res = score_period(ctx["ws"], date.fromisoformat(m["start"]), date.fromisoformat(m["end"]))
+            behaviour = {v["vin"]: v["behaviour"] for v in m["vehicles"]}
+            hi = [v for v in res.vehicles if behaviour.get(v["vin"]) == "high_emitter"]
+            if not hi or hi[0]["proposal"] != "black":
+                raise AssertionError("the planted high emitter was not proposed black")
+            return ", ".join(f"{k} {v}" for k, v in res.counts().items())
+
+        def verify():
+            from dieselwatch.storage import audit
+
+            with ctx["ws"].Session() as s:
+                ok, _, msg = audit.verify(s)
+            if not ok:
+                raise AssertionError(msg)
+            return msg
+
+        def window():
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+            from dieselwatch.gui.app import install_translators, make_app
+            from dieselwatch.gui.main_window import MainController
+            from dieselwatch.gui.worker import pool
+
+            app = make_app()
+            trs = install_translators(app, "zh_CN")
+            if not trs:
+                raise AssertionError("no translation loaded")
+            ctl = MainController(ctx["ws"], "zh_CN")
+            ctl.w.show()
+            ctl.refresh()
+            for _ in range(200):
+                app.processEvents()
+                pool().waitForDone(20)
+                if ctl.model.rowCount():
+                    break
+            app.processEvents()
+            n = ctl.model.rowCount()
+            ctl.w.close()
+            if n != len(ctx["m"]["vehicles"]):
+                raise AssertionError(f"vehicle table shows {n} rows")
+            return f"main window built, {n} vehicles shown, title {ctl.w.windowTitle()!r}"
+
+        for name, fn in (("migrate", migrate), ("fixture", fixture), ("import", load), ("score", score),
+                         ("audit", verify), ("window", window)):
+            if not step(name, fn):
+                break
+        if "ws" in ctx:
+            ctx["ws"].close()
+    return {"ok": all(s["ok"] for s in steps) and len(steps) == 6, "steps": steps}

@@ -1,0 +1,78 @@
+"""Read models for the desktop app and reports: the vehicle table with the latest score, fleet counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from dieselwatch.storage.models import DayStat, ImportBatch, Score, ScoreRun, Vehicle
+from dieselwatch.workspace import Workspace
+
+VEHICLE_COLUMNS = ("vin", "plate", "owner", "county", "score", "proposal", "reasons")
+
+
+@dataclass(frozen=True)
+class VehicleRow:
+    id: int
+    vin: str
+    plate: str
+    owner: str
+    county: str
+    score: int | None
+    proposal: str
+    reasons: str  # first reasons' texts, joined
+
+
+def latest_run(ws: Workspace) -> ScoreRun | None:
+    with ws.Session() as s:
+        return s.scalar(select(ScoreRun).order_by(ScoreRun.id.desc()).limit(1))
+
+
+def vehicle_rows(ws: Workspace, lang: str = "zh") -> list[VehicleRow]:
+    """Every vehicle with its score in the latest run: one query, whatever the fleet size."""
+    run = latest_run(ws)
+    key = "text" if lang.startswith("zh") else "text_en"
+    with ws.Session() as s:
+        q = select(Vehicle.id, Vehicle.vin, Vehicle.plate, Vehicle.owner, Vehicle.county, Score.score,
+                   Score.proposal, Score.reasons).outerjoin(
+            Score, (Score.vehicle_id == Vehicle.id) & (Score.run_id == (run.id if run else -1)))
+        out = []
+        for vid, vin, plate, owner, county, score, proposal, reasons in s.execute(q.order_by(Vehicle.vin)):
+            out.append(VehicleRow(vid, vin, plate or "", owner or "", county or "", score, proposal or "",
+                                  "; ".join(r[key] for r in (reasons or [])[:3])))
+        return out
+
+
+def vehicle_detail(ws: Workspace, vehicle_id: int) -> dict:
+    run = latest_run(ws)
+    with ws.Session() as s:
+        v = s.get(Vehicle, vehicle_id)
+        sc = s.scalar(select(Score).where(Score.vehicle_id == vehicle_id, Score.run_id == run.id)) if run else None
+        days = s.scalar(select(func.count()).select_from(DayStat).where(DayStat.vehicle_id == vehicle_id))
+        return {
+            "vin": v.vin, "plate": v.plate, "owner": v.owner, "contact": v.contact, "address": v.address,
+            "county": v.county, "emission_stage": v.emission_stage, "engine_model": v.engine_model,
+            "ref_torque_nm": v.ref_torque_nm, "in_registry": v.in_registry, "days_stored": days,
+            "score": None if sc is None else {"score": sc.score, "proposal": sc.proposal, "reasons": sc.reasons,
+                                              "metrics": sc.metrics},
+            "run": None if run is None else {"from": run.period_from, "to": run.period_to,
+                                             "ruleset": run.ruleset_version},
+        }
+
+
+def fleet_summary(ws: Workspace) -> dict:
+    run = latest_run(ws)
+    with ws.Session() as s:
+        n_veh = s.scalar(select(func.count()).select_from(Vehicle))
+        n_reg = s.scalar(select(func.count()).select_from(Vehicle).where(Vehicle.in_registry.is_(True)))
+        last = s.scalar(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(1))
+        rows = s.scalar(select(func.sum(ImportBatch.rows_imported)).where(ImportBatch.kind == "records")) or 0
+        proposals = dict(s.execute(select(Score.proposal, func.count()).where(Score.run_id == run.id)
+                                   .group_by(Score.proposal)).all()) if run else {}
+        span = s.execute(select(func.min(DayStat.day), func.max(DayStat.day))).one()
+    return {"vehicles": n_veh, "in_registry": n_reg, "records": int(rows),
+            "last_import": None if last is None else {"file": last.file_name, "at": last.imported_at},
+            "data_from": span[0], "data_to": span[1], "proposals": proposals,
+            "run": None if run is None else {"id": run.id, "from": run.period_from, "to": run.period_to,
+                                             "ruleset": run.ruleset_version, "at": run.created_at}}

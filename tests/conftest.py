@@ -1,0 +1,90 @@
+import os
+
+# Without a platform, a Qt test process aborts instead of failing (design notes): set it before any Qt import.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("DIESELWATCH_HOME", None)
+os.environ.pop("DIESELWATCH_DB", None)
+
+import json  # noqa: E402
+import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from dieselwatch.demo.fleet import generate  # noqa: E402
+from dieselwatch.workspace import Workspace  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory) -> Path:
+    """The default demo fleet (12 vehicles, one of each planted behaviour, 5 days), generated once."""
+    out = tmp_path_factory.mktemp("demo")
+    generate(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def manifest(demo_dir) -> dict:
+    return json.loads((demo_dir / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture()
+def ws(tmp_path) -> Workspace:
+    w = Workspace.open(home=str(tmp_path / "home"), user="tester")
+    yield w
+    w.close()
+
+
+@pytest.fixture(scope="session")
+def loaded_home(tmp_path_factory, demo_dir) -> Path:
+    """A home with the demo registry and records imported, built once; tests copy it before writing."""
+    from dieselwatch.services.imports import import_records
+    from dieselwatch.services.registry import import_registry
+
+    home = tmp_path_factory.mktemp("loaded")
+    w = Workspace.open(home=str(home), user="tester")
+    import_registry(w, demo_dir / "registry.xlsx")
+    import_records(w, demo_dir / "records.csv")
+    w.close()
+    return home
+
+
+@pytest.fixture()
+def loaded_ws(tmp_path, loaded_home) -> Workspace:
+    home = tmp_path / "home"
+    shutil.copytree(loaded_home, home)
+    w = Workspace.open(home=str(home), user="tester")
+    yield w
+    w.close()
+
+
+def pg_url() -> str | None:
+    return os.environ.get("DIESELWATCH_TEST_PG_URL")
+
+
+@pytest.fixture()
+def pg_ws(tmp_path):
+    """A workspace on a real PostgreSQL server (started by .ci/run). Skipped locally without one; in CI a
+    missing server is a failure, not a skip."""
+    url = pg_url()
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide DIESELWATCH_TEST_PG_URL (.ci/run starts PostgreSQL)")
+        pytest.skip("no PostgreSQL server: set DIESELWATCH_TEST_PG_URL to run the PostgreSQL storage tests")
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"dw_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    db_url = base.set(database=name).render_as_string(hide_password=False)
+    w = Workspace.open(home=str(tmp_path / "home"), db=db_url, user="tester")
+    yield w
+    w.close()
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -1,0 +1,87 @@
+"""Maintain the Simplified Chinese translation: extract strings (pyside6-lupdate), fill them from ZH below,
+build the .qm (pyside6-lrelease). Run after changing UI text:  python tools/translations.py
+The test suite checks that every string is translated and that the committed .qm is current."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TS = ROOT / "resources" / "translations" / "dieselwatch_zh_CN.ts"
+QM = TS.with_suffix(".qm")
+BIN = Path(sys.executable).parent
+
+ZH = {
+    "&File": "文件(&F)", "&View": "视图(&V)", ", {0} created, {1} updated": ",新建{0}辆,更新{1}辆",
+    ", {0} imported, {1} duplicates, {2} rejected": ",导入{0}条,重复{1}条,拒绝{2}条", "All": "全部",
+    "An unexpected error occurred: {0}\n\nDetails are in the log file:\n{1}": "发生意外错误:{0}\n\n详细信息见日志文件:\n{1}",
+    "BROKEN - ": "已损坏 - ", "Batch": "批次", "Brake-specific NOx": "比排放NOx", "By": "操作人", "Cancel": "取消",
+    "Cancelled: nothing was stored.": "已取消:未保存任何数据。", "Completeness": "数据完整率", "County": "区县",
+    "Dashboard": "总览", "Data from": "数据区间", "Database: {0}   User: {1}": "数据库:{0}   用户:{1}",
+    "Database: {0}   User: {1}   Audit: {2}": "数据库:{0}   用户:{1}   审计链:{2}", "DieselWatch": "柴油车监管",
+    "DieselWatch - remote OBD monitoring review": "DieselWatch 重型柴油车远程监控数据审查", "Distance": "行驶里程",
+    "Duplicates": "重复", "Exceedance share": "超标时间占比",
+    "Exports (*.csv *.txt *.xlsx *.xls);;All files (*)": "导出文件 (*.csv *.txt *.xlsx *.xls);;所有文件 (*)",
+    "File": "文件", "From:": "从:", "Import monitoring records": "导入监控数据",
+    "Import monitoring records…": "导入监控数据…", "Import vehicle registry": "导入车辆登记信息",
+    "Import vehicle registry…": "导入车辆登记信息…", "Imported": "已导入", "Imported at": "导入时间",
+    "Importing {0}": "正在导入 {0}", "Imports": "数据导入", "Kind": "类型", "Last import": "最近导入",
+    "Latest scoring": "最近评分", "Longest offline": "最长离线", "Main reasons": "主要原因", "No proposal": "无建议",
+    "Online rate": "上线率", "Overview": "概况", "Owner": "车主", "Plate": "车牌号", "Proposal": "建议",
+    "Proposal:": "建议:", "Proposed black": "建议列入黑名单", "Proposed watch": "建议重点关注",
+    "Proposed white": "建议列入白名单", "Quit": "退出", "Recompute from raw data": "从原始数据重新计算",
+    "Records stored": "已存储记录", "Refresh": "刷新",
+    "Registry (*.xlsx *.xls *.csv);;All files (*)": "登记表 (*.xlsx *.xls *.csv);;所有文件 (*)", "Rejected": "拒绝",
+    "Rows read": "读取行数", "SCR efficiency (hot)": "SCR热态转化效率", "Score": "评分", "Score all vehicles": "对全部车辆评分",
+    "Scoring": "评分", "Scoring {0} to {1}": "正在评分 {0} 至 {1}", "Search VIN, plate or owner": "搜索VIN、车牌号或车主",
+    "To:": "至:", "Unexpected error": "意外错误", "VIN": "车辆识别代号", "Valid operation share": "有效工况占比",
+    "Vehicles": "车辆", "black": "黑名单", "intact": "完整", "none": "无", "watch": "重点关注", "white": "白名单",
+    "not yet scored: open Scoring and choose a period": "尚未评分:请打开“评分”并选择时段", "records": "监控数据",
+    "registry": "登记信息", "sheet {0}": "工作表 {0}", "{0} rows read": "读取{0}行", "in registry": "已登记",
+    "Engine": "发动机", "reference torque": "参考扭矩", "rule set": "规则版本",
+    "Not scored in the latest run.": "最近一次评分未包含该车。", "already imported; nothing changed": "已导入过,未做任何更改",
+    "row {0}, column {1}: {2}": "第{0}行,列“{1}”:{2}",
+    "Scored {0} vehicles, {1} to {2}, rule set {3}.": "已对{0}辆车评分,时段{1}至{2},规则版本{3}。",
+    "An unexpected error occurred: {0}\n\nDetails are in the log file:\n{1}": "发生意外错误:{0}\n\n详细信息见日志文件:\n{1}",
+}
+
+
+def run(tool: str, *args: str) -> None:
+    subprocess.run([str(BIN / f"pyside6-{tool}"), *args], check=True, cwd=ROOT)
+
+
+def sources() -> list[str]:
+    return sorted(str(p.relative_to(ROOT)) for p in [*(ROOT / "dieselwatch" / "gui").glob("*.py"), *(ROOT / "ui").glob("*.ui")])
+
+
+def fill(ts: Path) -> list[str]:
+    """Write ZH into the .ts; return the source texts that have no translation."""
+    tree = ET.parse(ts)
+    missing = []
+    for msg in tree.iter("message"):
+        src = msg.findtext("source")
+        tr = msg.find("translation")
+        if src in ZH:
+            tr.text = ZH[src]
+            tr.attrib.pop("type", None)
+        elif tr.attrib.get("type") != "vanished":
+            missing.append(src)
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
+    return missing
+
+
+def main() -> int:
+    run("lupdate", "-no-obsolete", *sources(), "-ts", str(TS))
+    missing = fill(TS)
+    run("lrelease", str(TS), "-qm", str(QM))
+    if missing:
+        print("untranslated:", *missing, sep="\n  ")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
