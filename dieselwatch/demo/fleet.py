@@ -166,7 +166,7 @@ def vehicle_days(v: DemoVehicle, start: date, days: int, minutes_per_day: int, s
         if d >= silent_from:
             break
         day0 = datetime.combine(start + timedelta(days=d), datetime.min.time())
-        n_trips = int(rng.integers(1, 3))
+        n_trips = int(rng.integers(1, 3)) if minutes_per_day >= 40 else 1  # short days: one trip, so the SCR warms
         budget = int(minutes_per_day * 60 * rng.uniform(0.85, 1.15))
         starts = sorted(rng.uniform(6 * 3600, 19 * 3600, n_trips))
         t_cursor = 0.0

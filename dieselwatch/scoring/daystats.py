@@ -13,12 +13,13 @@ from dieselwatch.scoring.rules import RuleSet
 DAY_COLUMNS = [
     "n_records", "n_running", "n_expected", "n_trips", "n_gaps", "gap_s", "max_gap_s", "n_position_jumps",
     "n_valid", "n_exceed", "n_hot", "sum_up_hot", "sum_down_hot", "n_low_eff", "n_down_gt_up",
-    "n_down_zero_loaded", "max_down_const_s", "n_scr_cold_high_load", "nox_mass_g", "work_kwh", "bs_windows",
+    "n_down_zero_loaded", "max_down_const_s", "n_down_repeat", "n_down_valid", "n_scr_cold_high_load", "nox_mass_g", "work_kwh", "bs_windows",
     "bs_windows_over", "distance_km", "fuel_l", "n_miss_down", "n_miss_scr_temp", "n_miss_reagent", "n_miss_air",
     "reagent_first", "reagent_last", "reagent_min", "reagent_drop", "n_reagent_zero", "n_mil_on", "dtc_max",
     "calids", "n_odo_back", "n_gnss_invalid",
 ]
 EARTH_KM = 6371.0088
+INT_COLUMNS = [c for c in DAY_COLUMNS if c.startswith(("n_", "max_", "bs_", "gap_s", "dtc_"))]
 
 
 def _col(df: pd.DataFrame, name: str) -> np.ndarray:
@@ -118,11 +119,14 @@ def compute_day_stats(df: pd.DataFrame, rules: RuleSet, ref_torque_nm: float | N
     # Stuck downstream sensor: identical consecutive valid values while the engine runs. Invalid cells
     # (sentinels) in between do not break a run: a stuck sensor that now and then reports "invalid" is still stuck.
     max_const = np.zeros(nd, dtype="int64")
+    n_repeat = np.zeros(nd)
     sel = np.flatnonzero(running & ~np.isnan(down))
+    n_down_valid = np.bincount(day_idx[sel], minlength=nd)
     if len(sel) > 1:
         ds, ts_s, day_s = down[sel], t[sel], day_idx[sel]
         link = np.r_[False, (ds[1:] == ds[:-1]) & (np.diff(ts_s) <= dr["gap_min_s"]) & (day_s[1:] == day_s[:-1])]
         max_const = _runs_max(link, ts_s, day_s, nd)
+        n_repeat = np.bincount(day_s, weights=link, minlength=nd)
 
     # NOx mass [g/s] = 0.001587 x ppm x exhaust flow [kg/h] / 3600 ; work [kWh] per 1 s sample.
     exh = air + fuel * 0.835
@@ -172,28 +176,26 @@ def compute_day_stats(df: pd.DataFrame, rules: RuleSet, ref_torque_nm: float | N
         r_min_tmp = np.full(nd, np.inf)
         np.minimum.at(r_min_tmp, rd, rv)
         r_min = np.where(np.isinf(r_min_tmp), np.nan, r_min_tmp)
-        med = pd.Series(rv, index=pd.DatetimeIndex(ts[rmask])).rolling("300s", min_periods=1).median().to_numpy()
-        fall = np.clip(-np.diff(med, prepend=med[0]), 0, None)
-        fall[first_pos] = 0
-        fall[fall > 5] = 0  # a jump of more than 5 % in a second is a sensor glitch, not consumption
-        r_drop = np.bincount(rd, weights=fall, minlength=nd)
+        # Median level per 5-minute bucket (sloshing is noise), then the falls between consecutive buckets.
+        bucket = t[rmask] // 300
+        b_med = pd.Series(rv).groupby(bucket, sort=True).median()
+        b_day = pd.Series(rd).groupby(bucket, sort=True).first().to_numpy()
+        step = np.diff(b_med.to_numpy(), prepend=np.nan)
+        same = np.r_[False, b_day[1:] == b_day[:-1]]
+        fall = np.where(same & (step < 0) & (step > -5), -step, 0.0)  # > 5 % in 5 min: a glitch, not consumption
+        r_drop = np.bincount(b_day, weights=fall, minlength=nd)
 
     mil = _col(df, "mil")
     dtc = _col(df, "dtc_count")
     dtc_max = np.zeros(nd)
     if not np.isnan(dtc).all():
         np.maximum.at(dtc_max, day_idx, np.nan_to_num(dtc))
-    calids = [""] * nd
-    if "calid" in df or "cvn" in df:
-        pair = (df["calid"].fillna("") if "calid" in df else "") + "|" + (df["cvn"].fillna("") if "cvn" in df else "")
-        pairs = pd.DataFrame({"d": day_idx, "p": pair}).loc[pair.to_numpy() != "|"].drop_duplicates()
-        for d, grp in pairs.groupby("d"):
-            calids[d] = ";".join(sorted(grp["p"]))
+    calids = _calid_pairs(df, day_idx, nd)
     odo_back = np.r_[False, np.diff(odo) < -0.1] & same_day
     gs = _col(df, "gnss_status")
     gnss_bad = running & ((np.nan_to_num(gs, nan=1).astype("int64") & 1) == 1)
 
-    out = pd.DataFrame({
+    cols = {
         "n_records": np.bincount(day_idx, minlength=nd),
         "n_running": per_day(running),
         "n_expected": n_expected,
@@ -211,6 +213,8 @@ def compute_day_stats(df: pd.DataFrame, rules: RuleSet, ref_torque_nm: float | N
         "n_down_gt_up": per_day(down_gt_up),
         "n_down_zero_loaded": per_day(down_zero),
         "max_down_const_s": max_const,
+        "n_down_repeat": n_repeat,
+        "n_down_valid": n_down_valid,
         "n_scr_cold_high_load": per_day(cold_high),
         "nox_mass_g": per_day(mass),
         "work_kwh": per_day(work) if work is not None else np.full(nd, np.nan),
@@ -232,10 +236,35 @@ def compute_day_stats(df: pd.DataFrame, rules: RuleSet, ref_torque_nm: float | N
         "n_odo_back": per_day(odo_back),
         "n_gnss_invalid": per_day(gnss_bad),
         "calids": calids,
-    }, index=pd.Index(uniq_days.astype("datetime64[D]").astype(object), name="day"))
-    ints = [c for c in DAY_COLUMNS if c.startswith(("n_", "max_", "bs_", "gap_s", "dtc_"))]
-    out[ints] = out[ints].round().astype("int64")
-    return out[DAY_COLUMNS]
+    }
+    for c in INT_COLUMNS:  # counts were summed as floats by bincount: round in numpy (DataFrame ops cost more)
+        cols[c] = np.rint(np.asarray(cols[c], dtype="float64")).astype("int64")
+    return pd.DataFrame({c: cols[c] for c in DAY_COLUMNS},
+                        index=pd.Index(uniq_days.astype("datetime64[D]").astype(object), name="day"))
+
+
+def _calid_pairs(df: pd.DataFrame, day_idx: np.ndarray, nd: int) -> list[str]:
+    """Distinct CALID|CVN pairs per day, on integer codes (a file has few distinct values, many rows)."""
+    out = [""] * nd
+    if "calid" not in df and "cvn" not in df:
+        return out
+    empty = pd.Series([None] * len(df), dtype=object)
+    c1, u1 = pd.factorize(df["calid"] if "calid" in df else empty, use_na_sentinel=True)
+    c2, u2 = pd.factorize(df["cvn"] if "cvn" in df else empty, use_na_sentinel=True)
+    keep = (c1 >= 0) | (c2 >= 0)
+    if not keep.any():
+        return out
+    n2 = len(u2) + 1
+    key = (day_idx[keep].astype("int64") * (len(u1) + 1) + (c1[keep] + 1)) * n2 + (c2[keep] + 1)
+    names1, names2 = [""] + [str(x) for x in u1], [""] + [str(x) for x in u2]
+    per_day: dict[int, list[str]] = {}
+    for k in np.unique(key):
+        d, rest = divmod(int(k), (len(u1) + 1) * n2)
+        a, b = divmod(rest, n2)
+        per_day.setdefault(d, []).append(f"{names1[a]}|{names2[b]}")
+    for d, pairs in per_day.items():
+        out[d] = ";".join(sorted(pairs))
+    return out
 
 
 def to_rows(stats: pd.DataFrame, vehicle_id: int, ruleset_version: str) -> list[dict]:

@@ -32,8 +32,9 @@ REASONS = {
                           "Downstream NOx above upstream in {share:.0%} of hot samples"),
     "TAMPER_DOWN_ZERO": ("tamper", "负载下下游NOx恒为零的样本占{share:.0%}",
                          "Downstream NOx at zero under load in {share:.0%} of samples"),
-    "TAMPER_DOWN_STUCK": ("tamper", "下游NOx连续{secs}秒不变(传感器卡滞或被替换)",
-                          "Downstream NOx constant for {secs} s in a row (stuck or emulated sensor)"),
+    "TAMPER_DOWN_STUCK": ("tamper", "下游NOx读数{share:.0%}与上一秒完全相同,最长连续{secs}秒不变(传感器卡滞或被替换)",
+                          "Downstream NOx repeats its previous value in {share:.0%} of samples, constant for up to "
+                          "{secs} s (stuck or emulated sensor)"),
     "TAMPER_REAGENT_EMPTY": ("tamper", "发动机运行时反应剂余量为零的时间占{share:.0%}",
                              "Reagent level at zero for {share:.0%} of engine running time"),
     "TAMPER_REAGENT_STATIC": ("tamper", "消耗燃油{fuel:.0f}L期间反应剂余量几乎不下降(共下降{drop:.1f}%)",
@@ -91,7 +92,7 @@ def period_metrics(stats: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     """stats: day_stats rows of many vehicles (column vehicle_id, day). One row of metrics per vehicle."""
     g = stats.groupby("vehicle_id", sort=True)
     sums = g[["n_records", "n_running", "n_expected", "n_gaps", "gap_s", "n_position_jumps", "n_valid",
-              "n_exceed", "n_hot", "sum_up_hot", "sum_down_hot", "n_low_eff", "n_down_gt_up", "n_down_zero_loaded",
+              "n_exceed", "n_hot", "sum_up_hot", "sum_down_hot", "n_low_eff", "n_down_gt_up", "n_down_zero_loaded", "n_down_repeat", "n_down_valid",
               "n_scr_cold_high_load", "nox_mass_g", "bs_windows", "bs_windows_over", "distance_km", "fuel_l",
               "n_miss_down", "n_miss_scr_temp", "n_miss_reagent", "n_miss_air", "reagent_drop", "n_reagent_zero",
               "n_mil_on", "n_odo_back", "n_gnss_invalid"]].sum()
@@ -189,8 +190,10 @@ def judge(m: pd.Series, rules: RuleSet, ref_torque: float | None, day_rows: pd.D
         add(reason("TAMPER_DOWN_GT_UP", "black", share=m.n_down_gt_up / hot))
     if valid >= scr["min_hot_samples"] and m.n_down_zero_loaded / valid >= tp["down_zero_share"]:
         add(reason("TAMPER_DOWN_ZERO", "black", share=m.n_down_zero_loaded / valid))
-    elif m.max_down_const_s >= tp["down_const_run_s"]:
-        add(reason("TAMPER_DOWN_STUCK", "black", secs=int(m.max_down_const_s)))
+    elif m.max_down_const_s >= tp["down_const_run_s"] or (
+            m.n_down_valid >= tp["down_repeat_min_samples"] and m.n_down_repeat / m.n_down_valid >= tp["down_repeat_share"]):
+        add(reason("TAMPER_DOWN_STUCK", "black", secs=int(m.max_down_const_s),
+                   share=m.n_down_repeat / m.n_down_valid if m.n_down_valid else 0.0))
     if run and m.n_reagent_zero / run >= tp["reagent_zero_share"]:
         add(reason("TAMPER_REAGENT_EMPTY", "black", share=m.n_reagent_zero / run))
     elif m.fuel_l >= tp["reagent_min_fuel_l"] and m.reagent_drop < tp["reagent_min_drop_pct"] \

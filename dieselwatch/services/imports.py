@@ -131,11 +131,18 @@ def _stage(table, staging, fields, headers, values, report, cancel, prog, chunk_
                 plates.setdefault(vin, plate)
             frame = frame.drop(columns=["plate"])
         if len(frame):
-            month = frame["ts"].to_numpy(dtype="datetime64[M]").astype(str)
-            for (vin, mon), idx in frame.groupby([frame["vin"], month], sort=False).indices.items():
-                part = frame.iloc[idx].drop(columns=["vin"])
+            # Group on integer keys: grouping on strings makes pandas build Arrow string arrays first.
+            vin_code, vin_uniques = pd.factorize(frame["vin"])
+            month = frame["ts"].to_numpy(dtype="datetime64[M]").astype("int64")
+            key = vin_code.astype("int64") * 100_000 + (month - month.min())
+            order = np.argsort(key, kind="stable")
+            bounds = np.flatnonzero(np.diff(key[order])) + 1
+            body = frame.drop(columns=["vin"])
+            for idx in np.split(order, bounds):
+                i0 = idx[0]
+                vin, mon = vin_uniques[vin_code[i0]], str(np.datetime64(int(month[i0]), "M"))
                 p = staging / f"{len(pieces)}-{k}.arrow"
-                feather.write_feather(to_table(part), p, compression="uncompressed")
+                feather.write_feather(to_table(body.iloc[idx]), p, compression="uncompressed")
                 pieces.setdefault((vin, mon), []).append(p)
                 k += 1
         # Progress by rows against an estimate from the file size (CSV) or the sheet (Excel): reading is ~half.

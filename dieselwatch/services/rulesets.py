@@ -15,14 +15,23 @@ from dieselwatch.storage.models import RuleSet as RuleSetRow
 
 
 def active_rules(s: Session) -> RuleSet:
+    """The newest stored rule set. A database still on an older shipped default adopts the new default; an
+    officer's edited set is kept, with keys a newer release added taken from the shipped default."""
     row = s.scalar(select(RuleSetRow).order_by(RuleSetRow.id.desc()).limit(1))
-    if row is None:
-        rules = default_rules()
-        s.add(RuleSetRow(version=rules.version, name=rules["name"], content=dict(rules),
-                         created_at=datetime.now(), created_by="system"))
-        s.flush()
-        return rules
-    return RuleSet(row.content)
+    shipped = default_rules()
+    if row is None or (row.created_by == "system" and row.version != shipped.version):
+        if s.scalar(select(RuleSetRow).where(RuleSetRow.version == shipped.version)) is None:
+            s.add(RuleSetRow(version=shipped.version, name=shipped["name"], content=dict(shipped),
+                             created_at=datetime.now(), created_by="system"))
+            s.flush()
+        return shipped
+    content = {k: (dict(v) if isinstance(v, dict) else v) for k, v in row.content.items()}
+    for section, keys in shipped.items():
+        if isinstance(keys, dict):
+            content.setdefault(section, {})
+            for k, v in keys.items():
+                content[section].setdefault(k, v)
+    return RuleSet(content)
 
 
 def rules_by_version(s: Session, version: str) -> RuleSet:

@@ -114,6 +114,10 @@ class DayStat(Base):
     n_down_gt_up: Mapped[int] = mapped_column(Integer)
     n_down_zero_loaded: Mapped[int] = mapped_column(Integer)
     max_down_const_s: Mapped[int] = mapped_column(Integer)
+    # Valid downstream values identical to the previous one while running: a live sensor at 0.05 ppm
+    # resolution almost never repeats itself; a stuck or emulated one always does. Added in revision 0002.
+    n_down_repeat: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    n_down_valid: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     n_scr_cold_high_load: Mapped[int] = mapped_column(Integer)
     nox_mass_g: Mapped[float] = mapped_column(Float)
     work_kwh: Mapped[float | None] = mapped_column(Float)  # None without the registry's reference torque

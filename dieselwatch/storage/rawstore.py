@@ -75,7 +75,7 @@ class RawStore:
         tmp = final.with_name(final.name + ".tmp")
         table = to_table(frame)
         enc, dict_cols = _encodings(table.schema)
-        pq.write_table(table, tmp, compression="zstd", compression_level=6, use_dictionary=dict_cols,
+        pq.write_table(table, tmp, compression="zstd", compression_level=3, use_dictionary=dict_cols,
                        column_encoding=enc, row_group_size=1 << 20, write_statistics=["ts"])
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
