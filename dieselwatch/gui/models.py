@@ -71,12 +71,14 @@ class VehicleFilterProxy(QSortFilterProxyModel):
         self.setSortRole(Qt.ItemDataRole.UserRole)
 
     def set_text(self, text: str) -> None:
+        self.beginFilterChange()
         self._text = text.strip().upper()
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_proposal(self, proposal: str) -> None:
+        self.beginFilterChange()
         self._proposal = proposal
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row, source_parent):
         r = self.sourceModel().row_at(source_row)

@@ -215,7 +215,8 @@ def _numeric(col: pd.Series, f: Field, rows: np.ndarray, header: str, report: Va
             for r, v in list(zip(rows[junk], col[junk]))[: max(room, 0)]:
                 report.not_a_number_examples.append(Reject(int(r), header, "not a number", str(v)[:80]))
     if f.sentinels:
-        sent = np.isin(np.round(x, 5), np.round(np.asarray(f.sentinels), 5))
+        with np.errstate(over="ignore", invalid="ignore"):  # 1e308 typed into a cell is out of range anyway
+            sent = np.isin(np.round(x, 5), np.round(np.asarray(f.sentinels), 5))
         if sent.any():
             report.sentinel[header] += int(sent.sum())
             x[sent] = np.nan

@@ -69,21 +69,31 @@ def migrate(engine: Engine, backups_dir: Path | None = None) -> str | None:
     current, head = current_revision(engine), head_revision()
     if current == head:
         return None
-    backup = None
-    db_path = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
-    if db_path and db_path != ":memory:" and current is not None and Path(db_path).exists():
-        target = Path(backups_dir or Path(db_path).parent)
-        target.mkdir(parents=True, exist_ok=True)
-        backup = target / f"{Path(db_path).stem}-{current}-{datetime.now():%Y%m%d-%H%M%S}.sqlite3"
-        with engine.connect() as conn:  # checkpoint the WAL so the copy is complete
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        shutil.copy2(db_path, backup)
-        log.info("copied %s to %s before migrating %s -> %s", db_path, backup, current, head)
+    backup = backup_sqlite(engine, backups_dir, current) if current is not None else None
+    upgrade(engine, "head")
+    return str(backup) if backup else None
+
+
+def upgrade(engine: Engine, target: str) -> None:
     cfg = alembic_config(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-    return str(backup) if backup else None
+        command.upgrade(cfg, target)
+
+
+def backup_sqlite(engine: Engine, backups_dir: Path | None, revision: str) -> Path | None:
+    """Copy an embedded database file aside (WAL checkpointed first, so the copy is complete)."""
+    db_path = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if not db_path or db_path == ":memory:" or not Path(db_path).exists():
+        return None
+    target = Path(backups_dir or Path(db_path).parent)
+    target.mkdir(parents=True, exist_ok=True)
+    backup = target / f"{Path(db_path).stem}-{revision}-{datetime.now():%Y%m%d-%H%M%S-%f}.sqlite3"
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy2(db_path, backup)
+    log.info("copied %s to %s before migrating from %s", db_path, backup, revision)
+    return backup
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -1,0 +1,98 @@
+"""The CLI contract later issues build on: names, --json documents, exit codes."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from dieselwatch import __version__
+from dieselwatch.cli import main
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0 and __version__ in capsys.readouterr().out
+
+
+def test_usage_error_exits_2(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["score", "--from", "2026-10-01"])
+    assert e.value.code == 2
+
+
+def test_demo_import_score_json(capsys, tmp_path):
+    home, out = str(tmp_path / "home"), tmp_path / "demo"
+    code, stdout, _ = run(capsys, "--home", home, "demo", "--out", str(out), "--vehicles", "3", "--days", "2",
+                          "--json")
+    assert code == 0
+    man = json.loads(stdout)["manifest"]
+    code, stdout, _ = run(capsys, "--home", home, "vehicles", "import", str(out / "registry.xlsx"), "--json")
+    assert code == 0 and json.loads(stdout)["created"] == 3
+    code, stdout, _ = run(capsys, "--home", home, "import", str(out / "records.csv"),
+                          str(out / "records_other_platform.xlsx"), "--json")
+    doc = json.loads(stdout)
+    assert code == 0
+    for k in ("rows_read", "rows_imported", "duplicates", "rejected", "rejects"):
+        assert k in doc
+    assert doc["rows_read"] == man["rows"] + 3000 and doc["duplicates"] >= 3000
+    code, stdout, _ = run(capsys, "--home", home, "score", "--from", man["start"], "--to", man["end"], "--json")
+    doc = json.loads(stdout)
+    assert code == 0 and len(doc["vehicles"]) == 3
+    for v in doc["vehicles"]:
+        assert set(v) >= {"vin", "score", "proposal", "reasons", "metrics"}
+        assert 0 <= v["score"] <= 100 and v["proposal"] in ("black", "white", "watch", "none")
+        for r in v["reasons"]:
+            assert set(r) >= {"code", "category", "text"}
+    code, stdout, _ = run(capsys, "--home", home, "audit", "verify", "--json")
+    assert code == 0 and json.loads(stdout)["ok"] is True
+
+
+def test_bad_input_exits_3_and_names_file(capsys, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
+    code, stdout, err = run(capsys, "--home", str(tmp_path / "h"), "import", str(bad), "--json")
+    assert code == 3
+    doc = json.loads(stdout)
+    assert doc["rows_imported"] == 0 and "bad.csv" in doc["errors"][0]["error"]
+    code, _, err = run(capsys, "--home", str(tmp_path / "h"), "score", "--from", "2026-13-01", "--to", "2026-10-01")
+    assert code == 3 and "YYYY-MM-DD" in err
+
+
+def test_registry_rejects_whole_file_with_rows(capsys, tmp_path):
+    from dieselwatch.ingest.vin import with_check_digit
+
+    p = tmp_path / "reg.csv"
+    v = with_check_digit("LFWADRJF0R1000001")
+    p.write_text(f"车辆识别代号,车牌号,参考扭矩\n{v},鲁A12345,2100\nBADVIN,鲁A00000,2100\n{v},鲁A12345,lots\n",
+                 encoding="utf-8")
+    code, stdout, _ = run(capsys, "--home", str(tmp_path / "h"), "vehicles", "import", str(p), "--json")
+    doc = json.loads(stdout)
+    assert code == 3 and doc["rejected"] == 2
+    assert [(r["row"], r["column"]) for r in doc["rejects"]] == [(3, "车辆识别代号"), (4, "车辆识别代号")]
+    code, stdout, _ = run(capsys, "--home", str(tmp_path / "h"), "vehicles", "list", "--json")
+    assert json.loads(stdout)["vehicles"] == []  # nothing half-written
+
+
+def test_internal_error_exits_1_without_traceback(tmp_path):
+    # A database URL for a driver that is not installed is a configuration error (3); a broken home is 1.
+    r = subprocess.run([sys.executable, "-m", "dieselwatch", "--db", "nosuchdb://x", "imports"],
+                       capture_output=True, text=True)
+    assert r.returncode in (1, 3) and "Traceback" not in r.stderr.split("dieselwatch:")[-1]
+
+
+def test_headless_demo_prints_scores(tmp_path):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    r = subprocess.run([sys.executable, "-m", "dieselwatch", "--home", str(tmp_path / "h"), "--demo"],
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "No display here" in r.stderr and "black" in r.stdout and "white" in r.stdout
