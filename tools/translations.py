@@ -45,7 +45,7 @@ ZH = {
     "Not scored in the latest run.": "最近一次评分未包含该车。", "already imported; nothing changed": "已导入过,未做任何更改",
     "row {0}, column {1}: {2}": "第{0}行,列“{1}”:{2}",
     "Scored {0} vehicles, {1} to {2}, rule set {3}.": "已对{0}辆车评分,时段{1}至{2},规则版本{3}。",
-    "An unexpected error occurred: {0}\n\nDetails are in the log file:\n{1}": "发生意外错误:{0}\n\n详细信息见日志文件:\n{1}",
+    "missing": "缺失", "invalid-value code": "无效值代码", "out of range": "超出范围", "not a number": "非数值",
 }
 
 

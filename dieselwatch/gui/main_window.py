@@ -68,7 +68,8 @@ class MainController(QObject):
         w.batchesTable.setModel(self.batches)
         w.batchesTable.verticalHeader().hide()
         w.batchesTable.setEditTriggers(w.batchesTable.EditTrigger.NoEditTriggers)
-        w.batchesTable.horizontalHeader().setStretchLastSection(True)
+        w.batchesTable.horizontalHeader().setStretchLastSection(False)
+        w.batchesTable.setSelectionMode(w.batchesTable.SelectionMode.SingleSelection)
         w.batchesTable.selectionModel().currentRowChanged.connect(self._batch_selected)
         w.nav.setStyleSheet("QListWidget { font-size: 12pt; } QListWidget::item { padding: 8px 6px; }")
         w.nav.setCurrentRow(0)
@@ -161,6 +162,9 @@ class MainController(QObject):
                 items.append(it)
             self.batches.appendRow(items)
         self.w.batchesTable.resizeColumnsToContents()
+        self.w.batchesTable.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        if self.batches.rowCount() and not self.w.batchesTable.currentIndex().isValid():
+            self.w.batchesTable.selectRow(0)  # the newest batch's report, without a click
         self.w.dashboardText.setHtml(self._summary_html(data["summary"]))
         s = data["summary"]
         if s["data_to"] and not self._period_set:
@@ -283,8 +287,10 @@ class MainController(QObject):
         else:
             lines.append(e(self.tr(", {0} created, {1} updated").format(d["created"], d["updated"])))
         lines.append("</p><ul>")
+        kinds = {"missing": self.tr("missing"), "sentinel": self.tr("invalid-value code"),
+                 "out_of_range": self.tr("out of range"), "not_a_number": self.tr("not a number")}
         for col, c in d.get("invalid_values", {}).items():
-            lines.append(f"<li>{e(col)}: " + e(", ".join(f"{k} {v:,}" for k, v in c.items() if v)) + "</li>")
+            lines.append(f"<li>{e(col)}: " + e(", ".join(f"{kinds.get(k, k)} {v:,}" for k, v in c.items() if v)) + "</li>")
         row_text = self.tr("row {0}, column {1}: {2}")
         for r in d.get("rejects", [])[:20]:
             lines.append("<li>" + e(row_text.format(r["row"], r["column"], r["reason"])) + "</li>")

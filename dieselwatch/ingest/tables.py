@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dieselwatch.errors import InputError
@@ -36,6 +37,8 @@ class Table:
     headers: list[str]
     mapping: dict[int, str]  # column position -> field
     unknown: list[str] = field(default_factory=list)
+    # calamine parses a whole sheet when it is first opened: keep it for the data read, not parse it twice.
+    loaded_sheet: object = field(default=None, repr=False, compare=False)
 
     @property
     def first_data_row(self) -> int:
@@ -159,7 +162,8 @@ def _open_excel(path, fields, required, profile, sheet) -> Table:
     first_error = None
     for name in names:  # "any sheet": the first one whose header we recognise
         try:
-            rows = list(islice(wb.get_sheet_by_name(name).iter_rows(), HEADER_SCAN_ROWS))
+            loaded = wb.get_sheet_by_name(name)
+            rows = list(islice(loaded.iter_rows(), HEADER_SCAN_ROWS))
             i, mapping, unknown = _find_header(rows, fields, profile, required, path)
         except InputError as exc:
             first_error = first_error or exc
@@ -167,7 +171,7 @@ def _open_excel(path, fields, required, profile, sheet) -> Table:
         except Exception as exc:  # noqa: BLE001
             raise InputError(f"sheet {name!r} cannot be read ({type(exc).__name__}: {exc})", file=path.name) from exc
         headers = ["" if c is None else str(c).strip() for c in rows[i]]
-        return Table(path, "excel", None, None, name, i, headers, mapping, unknown)
+        return Table(path, "excel", None, None, name, i, headers, mapping, unknown, loaded_sheet=loaded)
     raise first_error or InputError("has no sheets", file=path.name)
 
 
@@ -178,7 +182,7 @@ def iter_chunks(t: Table, chunk_rows: int, text_fields: set[str]) -> Iterator[tu
     if t.kind == "csv":
         yield from _csv_chunks(t, positions, names, chunk_rows, text_fields)
     else:
-        yield from _excel_chunks(t, positions, names, chunk_rows)
+        yield from _excel_chunks(t, positions, names, chunk_rows, text_fields)
 
 
 def _csv_chunks(t, positions, names, chunk_rows, text_fields):
@@ -208,10 +212,21 @@ def _csv_chunks(t, positions, names, chunk_rows, text_fields):
         raise InputError(f"cannot be parsed as CSV: {exc}", file=t.path.name) from exc
 
 
-def _excel_chunks(t, positions, names, chunk_rows):
-    wb = _workbook(t.path)
+def _excel_column(values: list, text: bool) -> pd.Series:
+    """Cells of one column: straight to float64 when every cell is a number or empty (None -> NaN), else
+    objects with empty strings as missing, for values.py to sort out cell by cell."""
+    if not text:
+        try:
+            return pd.Series(np.array(values, dtype="float64"))
+        except (TypeError, ValueError):
+            pass
+    return pd.Series([None if v == "" else v for v in values], dtype=object)
+
+
+def _excel_chunks(t, positions, names, chunk_rows, text_fields):
     try:
-        it = wb.get_sheet_by_name(t.sheet).iter_rows()
+        sheet = t.loaded_sheet if t.loaded_sheet is not None else _workbook(t.path).get_sheet_by_name(t.sheet)
+        it = sheet.iter_rows()
         for _ in range(t.header_row + 1):
             next(it, None)
         row = t.first_data_row
@@ -219,10 +234,9 @@ def _excel_chunks(t, positions, names, chunk_rows):
             block = list(islice(it, chunk_rows))
             if not block:
                 return
-            cols = {n: [(r[p] if p < len(r) else None) for r in block] for p, n in zip(positions, names)}
+            frame = pd.DataFrame({n: _excel_column([(r[p] if p < len(r) else None) for r in block], n in text_fields)
+                                  for p, n in zip(positions, names)})
             del block
-            frame = pd.DataFrame({n: pd.Series(v, dtype="object") for n, v in cols.items()})
-            frame = frame.replace({"": None})
             yield row, frame
             row += len(frame)
     except InputError:

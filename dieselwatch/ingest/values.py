@@ -184,7 +184,8 @@ def convert_records(chunk: pd.DataFrame, first_row: int, fields: dict[str, Field
             continue
         out[name] = _numeric(col, f, rows[keep], headers[name], report)
     report.end_chunk()
-    frame = pd.DataFrame(out)
+    # Text stays object dtype: pandas 3 would otherwise convert every string to Arrow (half this function's time).
+    frame = pd.DataFrame({k: (pd.Series(v, dtype=object) if v.dtype == object else v) for k, v in out.items()})
     if "lon" in frame and "lat" in frame and "gnss_status" in frame:
         st = frame["gnss_status"].fillna(0).astype("int64")
         frame.loc[(st & 2) > 0, "lat"] *= -1
