@@ -57,10 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import", help="import monitoring record exports (CSV/XLSX), each file all-or-nothing")
     i.add_argument("files", nargs="+", type=Path)
     i.add_argument("--sheet")
-    i.add_argument("--profile", type=Path, help="JSON mapping of export header -> field for odd headers")
+    i.add_argument("--profile", help="a saved mapping profile's name, or a JSON file of export header -> field")
+    i.add_argument("--save-profile", metavar="NAME", help="save the --profile JSON file under NAME for later use")
     i.add_argument("--json", action="store_true")
 
-    b = sub.add_parser("imports", help="list import batches")
+    b = sub.add_parser("imports", help="list import batches, or export one batch's report as a workbook")
+    b.add_argument("--export", type=int, metavar="BATCH", help="write this batch's report (rejects...) to --out")
+    b.add_argument("--out", type=Path, help="workbook to write with --export")
     b.add_argument("--json", action="store_true")
 
     s = sub.add_parser("score", help="score every vehicle over a period")
@@ -177,14 +180,14 @@ def _reject_text(head: str, rejects: list[dict]) -> str:
 def cmd_import(args) -> int:
     from dieselwatch.services.imports import import_records
 
-    profile = None
-    if args.profile:
-        try:
-            profile = json.loads(args.profile.read_text(encoding="utf-8"))
-            assert isinstance(profile, dict)
-        except (OSError, ValueError, AssertionError) as exc:
-            raise InputError("must be a JSON object of export header -> field", file=str(args.profile)) from exc
+    from dieselwatch.services.profiles import load_profile, save_profile
+
     ws = _workspace(args)
+    profile = load_profile(ws, args.profile) if args.profile else None
+    if args.save_profile:
+        if profile is None:
+            raise InputError("--save-profile needs --profile FILE.json")
+        save_profile(ws, args.save_profile, profile)
     reports, errors = [], []
     for f in args.files:
         try:
@@ -228,6 +231,13 @@ def cmd_imports(args) -> int:
     from dieselwatch.storage.models import ImportBatch
 
     ws = _workspace(args)
+    if args.export is not None:
+        from dieselwatch.services.import_report import export_batch_report
+
+        out = args.out or ws.home.exports_dir / f"import-report-{args.export}.xlsx"
+        path = export_batch_report(ws, args.export, out)
+        _emit(args, {"batch": args.export, "out": str(path)}, f"wrote {path}")
+        return EXIT_OK
     with ws.Session() as s:
         rows = [{"id": b.id, "kind": b.kind, "file": b.file_name, "sha256": b.file_hash, "at": b.imported_at,
                  "by": b.imported_by, "rows_read": b.rows_read, "rows_imported": b.rows_imported,

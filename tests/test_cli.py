@@ -96,3 +96,39 @@ def test_headless_demo_prints_scores(tmp_path):
                        capture_output=True, text=True, env=env, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "No display here" in r.stderr and "black" in r.stdout and "white" in r.stdout
+
+
+def test_saved_profile_and_rejects_workbook(capsys, tmp_path):
+    from openpyxl import load_workbook
+
+    from dieselwatch.ingest.vin import with_check_digit
+
+    vin = with_check_digit("LFWADRJF0R1000001")
+    home = str(tmp_path / "h")
+    data = tmp_path / "odd.csv"
+    data.write_text(f"车辆编码,时刻,尾排氮氧\n{vin},2026-03-01 08:00:00,12.5\n=cmd|' /C calc'!A0,2026-03-01 08:00:01,1\n"
+                    f"{vin},soon,3\n", encoding="utf-8")
+    prof = tmp_path / "p.json"
+    prof.write_text(json.dumps({"车辆编码": "vin", "时刻": "ts", "尾排氮氧": "nox_down"}), encoding="utf-8")
+    code, out, _ = run(capsys, "--home", home, "import", str(data), "--profile", str(prof), "--save-profile",
+                       "平台A", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["rows_imported"] == 1 and doc["rejected"] == 2
+    data2 = tmp_path / "odd2.csv"
+    data2.write_text(f"车辆编码,时刻,尾排氮氧\n{vin},2026-03-02 08:00:00,12.5\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--home", home, "import", str(data2), "--profile", "平台A", "--json")
+    assert code == 0 and json.loads(out)["rows_imported"] == 1
+    batch = doc["files"][0]["batch_id"]
+    xlsx = tmp_path / "report.xlsx"
+    code, out, _ = run(capsys, "--home", home, "imports", "--export", str(batch), "--out", str(xlsx))
+    assert code == 0
+    wb = load_workbook(xlsx)
+    rej = wb["拒绝行 Rejected rows"]
+    rows = [[c.value for c in r] for r in rej.iter_rows(min_row=2)]
+    assert rows[0][:3] == [3, "车辆编码", "VIN malformed (17 characters, no I, O or Q)"]
+    assert rows[0][3].startswith("'=")  # neutralised: Excel shows the text, never runs it
+    assert rows[1][:3] == [4, "时刻", "time not understood"]
+    summary = {r[0].value: r[1].value for r in wb["概要 Summary"].iter_rows(min_row=2) if r[0].value}
+    assert summary["拒绝 Rejected"] == 2 and summary["导入 Imported"] == 1
+    code, _, err = run(capsys, "--home", home, "import", str(data2), "--profile", "nosuch")
+    assert code == 3 and "nosuch" in err

@@ -121,3 +121,18 @@ def test_selftest_passes():
 
     r = run_selftest()
     assert r["ok"], r["steps"]
+
+
+def test_export_import_report_from_imports_page(window, qtbot, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    ctl = window
+    ctl.w.nav.setCurrentRow(2)
+    assert ctl.batches.rowCount() >= 2 and ctl.w.exportReportButton.isEnabled()
+    assert "rows read" in ctl.w.importReport.toPlainText()
+    out = tmp_path / "r.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
+    ctl.w.exportReportButton.click()
+    qtbot.waitUntil(out.exists, timeout=20000)
+    assert "概要 Summary" in load_workbook(out).sheetnames

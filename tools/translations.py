@@ -45,6 +45,8 @@ ZH = {
     "Not scored in the latest run.": "最近一次评分未包含该车。", "already imported; nothing changed": "已导入过,未做任何更改",
     "row {0}, column {1}: {2}": "第{0}行,列“{1}”:{2}",
     "Scored {0} vehicles, {1} to {2}, rule set {3}.": "已对{0}辆车评分,时段{1}至{2},规则版本{3}。",
+    "Export report to Excel…": "导出报告到Excel…", "Export import report": "导出导入报告",
+    "Excel workbook (*.xlsx)": "Excel工作簿 (*.xlsx)", "Wrote {0}": "已写入 {0}",
     "missing": "缺失", "invalid-value code": "无效值代码", "out of range": "超出范围", "not a number": "非数值",
 }
 

@@ -79,6 +79,7 @@ class MainController(QObject):
         w.vehiclesTable.selectionModel().currentRowChanged.connect(self._vehicle_selected)
         w.importRecordsButton.clicked.connect(self.import_records)
         w.importRegistryButton.clicked.connect(self.import_registry)
+        w.exportReportButton.clicked.connect(self.export_report)
         w.actionImportRecords.triggered.connect(self.import_records)
         w.actionImportRegistry.triggered.connect(self.import_registry)
         w.actionRefresh.triggered.connect(self.refresh)
@@ -245,8 +246,23 @@ class MainController(QObject):
     # --- imports ----------------------------------------------------------------------------------------
     def _batch_selected(self, current, _previous) -> None:
         rep = getattr(self, "_batch_reports", {}).get(current.row()) if current.isValid() else None
+        self.w.exportReportButton.setEnabled(bool(rep))
         if rep:
             self.w.importReport.setHtml(self._report_html(rep))
+
+    def export_report(self) -> None:
+        from dieselwatch.services.import_report import export_batch_report
+
+        idx = self.w.batchesTable.currentIndex()
+        if not idx.isValid():
+            return
+        batch_id = int(self.batches.item(idx.row(), 0).text())
+        default = str(self.ws.home.exports_dir / f"import-report-{batch_id}.xlsx")
+        path, _ = QFileDialog.getSaveFileName(self.w, self.tr("Export import report"), default,
+                                              self.tr("Excel workbook (*.xlsx)"))
+        if path:
+            self._run(lambda progress=None, cancel=None: export_batch_report(self.ws, batch_id, Path(path)),
+                      on_done=lambda p: self.w.statusbar.showMessage(self.tr("Wrote {0}").format(p), 8000))
 
     def import_records(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self.w, self.tr("Import monitoring records"), str(Path.home()),

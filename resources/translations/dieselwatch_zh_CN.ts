@@ -92,32 +92,32 @@ Details are in the log file:
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="87" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="88" />
         <source>Database: {0}   User: {1}</source>
         <translation>数据库:{0}   用户:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="97" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="98" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="121" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="122" />
         <source>Cancelled: nothing was stored.</source>
         <translation>已取消:未保存任何数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="124" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="125" />
         <source>DieselWatch</source>
         <translation>柴油车监管</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="127" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="128" />
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="128" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="129" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -128,249 +128,264 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="143" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="144" />
         <source>records</source>
         <translation>监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="143" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="144" />
         <source>registry</source>
         <translation>登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="175" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="176" />
         <source>Database: {0}   User: {1}   Audit: {2}</source>
         <translation>数据库:{0}   用户:{1}   审计链:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="176" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="177" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="176" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="177" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="183" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="184" />
         <source>in registry</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="183" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="184" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="218" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="185" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="186" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="186" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="187" />
         <source>Records stored</source>
         <translation>已存储记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="187" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="188" />
         <source>Data from</source>
         <translation>数据区间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="188" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="189" />
         <source>Last import</source>
         <translation>最近导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="193" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="199" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="194" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="200" />
         <source>Latest scoring</source>
         <translation>最近评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="194" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="195" />
         <source>Proposed black</source>
         <translation>建议列入黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="195" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="196" />
         <source>Proposed watch</source>
         <translation>建议重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="196" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="197" />
         <source>Proposed white</source>
         <translation>建议列入白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="197" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="198" />
         <source>No proposal</source>
         <translation>无建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="199" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="200" />
         <source>not yet scored: open Scoring and choose a period</source>
         <translation>尚未评分:请打开“评分”并选择时段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="216" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="216" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="216" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="218" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="224" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="225" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="227" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="228" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="227" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="228" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="234" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="235" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="234" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="235" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="235" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="236" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="236" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
         <source>Exceedance share</source>
         <translation>超标时间占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="238" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="238" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="240" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="240" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="241" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="252" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="261" />
+        <source>Export import report</source>
+        <translation>导出导入报告</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="262" />
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="265" />
+        <source>Wrote {0}</source>
+        <translation>已写入 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="268" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="253" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="269" />
         <source>Exports (*.csv *.txt *.xlsx *.xls);;All files (*)</source>
         <translation>导出文件 (*.csv *.txt *.xlsx *.xls);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="257" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="273" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="258" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="274" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="275" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="291" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="281" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="297" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="282" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="298" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="283" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="299" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="285" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="301" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="288" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="304" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="290" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="306" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="290" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="306" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="291" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="307" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="291" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="307" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="294" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="310" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="304" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="320" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="309" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="325" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
@@ -419,53 +434,58 @@ Details are in the log file:
     </message>
     <message>
         <location filename="../../ui/main_window.ui" line="55" />
-        <location filename="../../ui/main_window.ui" line="101" />
+        <location filename="../../ui/main_window.ui" line="102" />
         <source>Import monitoring records…</source>
         <translation>导入监控数据…</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.ui" line="56" />
-        <location filename="../../ui/main_window.ui" line="102" />
+        <location filename="../../ui/main_window.ui" line="103" />
         <source>Import vehicle registry…</source>
         <translation>导入车辆登记信息…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="69" />
+        <location filename="../../ui/main_window.ui" line="57" />
+        <source>Export report to Excel…</source>
+        <translation>导出报告到Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.ui" line="70" />
         <source>From:</source>
         <translation>从:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="71" />
+        <location filename="../../ui/main_window.ui" line="72" />
         <source>To:</source>
         <translation>至:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="73" />
+        <location filename="../../ui/main_window.ui" line="74" />
         <source>Recompute from raw data</source>
         <translation>从原始数据重新计算</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="74" />
+        <location filename="../../ui/main_window.ui" line="75" />
         <source>Score all vehicles</source>
         <translation>对全部车辆评分</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="88" />
+        <location filename="../../ui/main_window.ui" line="89" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="95" />
+        <location filename="../../ui/main_window.ui" line="96" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="103" />
+        <location filename="../../ui/main_window.ui" line="104" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="104" />
+        <location filename="../../ui/main_window.ui" line="105" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
