@@ -82,17 +82,21 @@ def run_selftest() -> dict:
             trs = install_translators(app, "zh_CN")
             if not trs:
                 raise AssertionError("no translation loaded")
-            ctl = MainController(ctx["ws"], "zh_CN")
-            ctl.w.show()
-            ctl.refresh()
-            for _ in range(200):
+            try:
+                ctl = MainController(ctx["ws"], "zh_CN")
+                ctl.w.show()
+                ctl.refresh()
+                for _ in range(200):
+                    app.processEvents()
+                    pool().waitForDone(20)
+                    if ctl.model.rowCount():
+                        break
                 app.processEvents()
-                pool().waitForDone(20)
-                if ctl.model.rowCount():
-                    break
-            app.processEvents()
-            n = ctl.model.rowCount()
-            ctl.w.close()
+                n = ctl.model.rowCount()
+                ctl.w.close()
+            finally:  # leave the application as found (tests share one QApplication)
+                for t in trs:
+                    app.removeTranslator(t)
             if n != len(ctx["m"]["vehicles"]):
                 raise AssertionError(f"vehicle table shows {n} rows")
             return f"main window built, {n} vehicles shown, title {ctl.w.windowTitle()!r}"
