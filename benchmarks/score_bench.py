@@ -44,7 +44,7 @@ def build_stats_db(work: Path, vehicles: int, days: int):
     m = demo_export(work / "seed-demo", 12 * 5 * 4200, seed=9)
     import_registry(seed, work / "seed-demo" / "registry.xlsx")
     import_records(seed, work / "seed-demo" / "records.csv")
-    sample = load_day_stats(seed, date(2000, 1, 1), date(2100, 1, 1)).drop(columns=["vehicle_id", "day"])
+    sample = load_day_stats(seed, date(2000, 1, 1), date(2100, 1, 1)).drop(columns=["day"])
     seed.close()
 
     home = work / "stats"
@@ -59,10 +59,13 @@ def build_stats_db(work: Path, vehicles: int, days: int):
                                       "in_registry": True, "ref_torque_nm": 2100.0, "created_at": now,
                                       "updated_at": now, "version": 1} for i in range(vehicles)])
     rows = []
-    recs = sample.to_dict("records")
+    # Each benchmark vehicle behaves like one demo vehicle (its days resampled), so the fleet keeps the demo's
+    # mix of clean trucks and planted faults instead of every truck showing every fault.
+    by_seed = [g.drop(columns=["vehicle_id"]).to_dict("records") for _, g in sample.groupby("vehicle_id")]
     with ws.Session.begin() as s:
         ids = [r[0] for r in s.execute(Vehicle.__table__.select().with_only_columns(Vehicle.id))]
         for vid in ids:
+            recs = by_seed[0] if rng.random() < 0.6 else by_seed[int(rng.integers(len(by_seed)))]
             picks = rng.integers(0, len(recs), days)
             for d in range(days):
                 r = dict(recs[picks[d]])
@@ -90,7 +93,7 @@ def main() -> None:
     print(f"building {a.vehicles:,} vehicles x {a.days} days of day statistics ...", flush=True)
     ws, start, end, _ = build_stats_db(work, a.vehicles, a.days)
     bare, stats = best_of(lambda: load_day_stats(ws, start, end))
-    ours, res = best_of(lambda: score_period(ws, start, end))
+    ours, res = best_of(lambda: score_period(ws, start, end), 3)
     ws.close()
 
     print(f"importing a demo fleet of about {a.raw_rows:,} rows for the raw-store re-score ...", flush=True)
@@ -115,7 +118,7 @@ def main() -> None:
     ours_raw, days = best_of(lambda: recompute_from_raw(rws, p0, p1, rules))
     rws.close()
     result = {
-        "vehicles": len(res.vehicles), "day_rows": len(stats), "score_s": round(ours, 3),
+        "vehicles": len(res.vehicles), "day_rows": len(stats), "proposals": res.counts(), "score_s": round(ours, 3),
         "bare_select_s": round(bare, 3), "score_vs_bare_select": round(bare / ours, 3),
         "raw_rows": n_raw, "raw_files": len(paths), "rescore_from_raw_s": round(ours_raw, 3),
         "bare_raw_read_s": round(bare_raw, 3), "rescore_vs_bare_read": round(bare_raw / ours_raw, 3),

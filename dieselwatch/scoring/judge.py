@@ -5,10 +5,9 @@ vehicle detail view. Reasons carry stable codes; their texts are in Chinese and 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
-import pandas as pd
 
 from dieselwatch.scoring.rules import RuleSet
 
@@ -77,40 +76,35 @@ def _plain(v):
     return v
 
 
-def _longest_missing(days_present: np.ndarray, start: date, end: date) -> int:
-    """Longest run of calendar days without data inside [start, end]."""
-    n = (end - start).days + 1
-    have = np.zeros(n + 2, dtype=bool)
-    have[0] = have[-1] = True
-    idx = np.array([(d - start).days for d in days_present], dtype="int64")
-    have[idx + 1] = True
-    pos = np.flatnonzero(have)
-    return int((np.diff(pos) - 1).max()) if len(pos) > 1 else n
+SUM_COLUMNS = ["n_records", "n_running", "n_expected", "n_gaps", "gap_s", "n_position_jumps", "n_valid", "n_exceed",
+               "n_hot", "sum_up_hot", "sum_down_hot", "n_low_eff", "n_down_gt_up", "n_down_zero_loaded",
+               "n_down_repeat", "n_down_valid", "n_scr_cold_high_load", "nox_mass_g", "bs_windows",
+               "bs_windows_over", "distance_km", "fuel_l", "n_miss_down", "n_miss_scr_temp", "n_miss_reagent",
+               "n_miss_air", "reagent_drop", "n_reagent_zero", "n_mil_on", "n_odo_back", "n_gnss_invalid"]
+MAX_COLUMNS = ["max_gap_s", "max_down_const_s", "dtc_max"]
 
 
-def period_metrics(stats: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
-    """stats: day_stats rows of many vehicles (column vehicle_id, day). One row of metrics per vehicle."""
-    g = stats.groupby("vehicle_id", sort=True)
-    sums = g[["n_records", "n_running", "n_expected", "n_gaps", "gap_s", "n_position_jumps", "n_valid",
-              "n_exceed", "n_hot", "sum_up_hot", "sum_down_hot", "n_low_eff", "n_down_gt_up", "n_down_zero_loaded", "n_down_repeat", "n_down_valid",
-              "n_scr_cold_high_load", "nox_mass_g", "bs_windows", "bs_windows_over", "distance_km", "fuel_l",
-              "n_miss_down", "n_miss_scr_temp", "n_miss_reagent", "n_miss_air", "reagent_drop", "n_reagent_zero",
-              "n_mil_on", "n_odo_back", "n_gnss_invalid"]].sum()
-    m = sums
-    m["work_kwh"] = g["work_kwh"].sum(min_count=1)
-    m["max_gap_s"] = g["max_gap_s"].max()
-    m["max_down_const_s"] = g["max_down_const_s"].max()
-    m["dtc_max"] = g["dtc_max"].max()
-    m["days_with_data"] = g["n_records"].apply(lambda s: int((s > 0).sum()))
-    m["days_in_period"] = (end - start).days + 1
-    m["longest_offline_days"] = g["day"].apply(lambda d: _longest_missing(d.to_numpy(), start, end))
-    m["last_day"] = g["day"].max()
-    return m
+class Figures(dict):
+    """A vehicle's period aggregates: m.n_records reads like a row, costs like a dict."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
 
 
-def judge(m: pd.Series, rules: RuleSet, ref_torque: float | None, day_rows: pd.DataFrame | None = None
-          ) -> tuple[int, str, list[dict], dict]:
-    """One vehicle's (score, proposal, reasons, metrics)."""
+def silent(days: int) -> Figures:
+    """The figures of a vehicle with no data at all in the period."""
+    f = Figures({c: 0.0 for c in SUM_COLUMNS + MAX_COLUMNS})
+    f.update(work_kwh=None, days_with_data=0, days_in_period=days, longest_offline_days=days, last_day=None)
+    return f
+
+
+def judge(m: Figures, rules: RuleSet, ref_torque: float | None, exceed_days: list | None = None,
+          calid_pairs: set[str] | None = None) -> tuple[int, str, list[dict], dict]:
+    """One vehicle's (score, proposal, reasons, metrics) from its period figures, the days on which it exceeded
+    for day_min_minutes or more, and the CALID|CVN pairs it reported."""
     ex, ww, scr, tp, dr, ob, v = (rules["exceedance"], rules["work_window"], rules["scr"], rules["tamper"],
                                   rules["data"], rules["obd"], rules["validity"])
     run, valid, hot = float(m.n_running), float(m.n_valid), float(m.n_hot)
@@ -127,8 +121,8 @@ def judge(m: pd.Series, rules: RuleSet, ref_torque: float | None, day_rows: pd.D
         "scr_efficiency": 1 - m.sum_down_hot / m.sum_up_hot if hot >= scr["min_hot_samples"] and m.sum_up_hot > 0 else None,
         "nox_mass_g": round(float(m.nox_mass_g), 3), "distance_km": round(float(m.distance_km), 2),
         "nox_g_per_km": m.nox_mass_g / m.distance_km if m.distance_km > 1 else None,
-        "work_kwh": None if pd.isna(m.work_kwh) else round(float(m.work_kwh), 3),
-        "bsnox_mg_kwh": (m.nox_mass_g / m.work_kwh * 1000) if not pd.isna(m.work_kwh) and m.work_kwh > 1 else None,
+        "work_kwh": None if m.work_kwh is None else round(float(m.work_kwh), 3),
+        "bsnox_mg_kwh": (m.nox_mass_g / m.work_kwh * 1000) if m.work_kwh is not None and m.work_kwh > 1 else None,
         "bs_windows": int(m.bs_windows), "bs_windows_over_share": m.bs_windows_over / m.bs_windows if m.bs_windows else None,
         "fuel_l": round(float(m.fuel_l), 2), "reagent_drop_pct": round(float(m.reagent_drop), 2),
         "field_missing": {k: (getattr(m, f"n_miss_{k}") / run if run else None) for k in ("down", "scr_temp", "reagent", "air")},
@@ -169,12 +163,10 @@ def judge(m: pd.Series, rules: RuleSet, ref_torque: float | None, day_rows: pd.D
         share = metrics["exceed_share"] or 0.0
         if share >= ex["share_black"]:
             add(reason("EXC_SHARE", "black", win=ex["smoothing_s"], thr=ex["threshold_ppm"], share=share))
-        if day_rows is not None:
-            ex_days = day_rows.loc[day_rows["n_exceed"] >= ex["day_min_minutes"] * 60, "day"]
-            if len(ex_days):
-                sev = "black" if len(ex_days) >= ex["days_black"] else "watch"
-                add(reason("EXC_DAYS", sev, days=len(ex_days), mins=ex["day_min_minutes"],
-                           day_list=", ".join(str(d) for d in sorted(ex_days)[:10])))
+        if exceed_days:
+            sev = "black" if len(exceed_days) >= ex["days_black"] else "watch"
+            add(reason("EXC_DAYS", sev, days=len(exceed_days), mins=ex["day_min_minutes"],
+                       day_list=", ".join(str(d) for d in sorted(exceed_days)[:10])))
         bs_share = metrics["bs_windows_over_share"]
         if bs_share is not None and m.bs_windows >= 10 and bs_share >= ww["share_black"]:
             add(reason("BSNOX", "black", share=bs_share, win=ww["window_s"], limit=ww["limit_mg_kwh"],
@@ -201,10 +193,9 @@ def judge(m: pd.Series, rules: RuleSet, ref_torque: float | None, day_rows: pd.D
         add(reason("TAMPER_REAGENT_STATIC", "black", fuel=float(m.fuel_l), drop=float(m.reagent_drop)))
     if m.n_scr_cold_high_load >= tp["scr_cold_high_load_s"]:
         add(reason("TAMPER_SCR_COLD_LOAD", "black", temp=tp["scr_cold_high_load_c"], secs=int(m.n_scr_cold_high_load)))
-    if day_rows is not None:
-        pairs = sorted({p for s in day_rows["calids"] if s for p in s.split(";")})
-        if len(pairs) > tp["calid_changes"]:
-            add(reason("TAMPER_CALID", "black", values=" / ".join(pairs[:4])))
+    pairs = sorted(calid_pairs or ())
+    if len(pairs) > tp["calid_changes"]:
+        add(reason("TAMPER_CALID", "black", values=" / ".join(pairs[:4])))
     if m.n_odo_back > 0:
         add(reason("TAMPER_ODO_BACK", "black", count=int(m.n_odo_back)))
 
@@ -242,6 +233,3 @@ def _propose(reasons, metrics, insufficient, rules, valid) -> str:
              and valid >= rules["scr"]["min_hot_samples"] and metrics["mil_share"] == 0)
     return "white" if white else "none"
 
-
-def period_days(start: date, end: date) -> list[date]:
-    return [start + timedelta(days=i) for i in range((end - start).days + 1)]

@@ -9,12 +9,12 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, delete, select
+from sqlalchemy import Integer, and_, case, delete, func, literal, select
 
 from dieselwatch.errors import InputError
 from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.scoring.daystats import DAY_COLUMNS, compute_day_stats, to_rows
-from dieselwatch.scoring.judge import judge, period_metrics
+from dieselwatch.scoring.judge import MAX_COLUMNS, SUM_COLUMNS, Figures, judge, silent
 from dieselwatch.scoring.rules import RuleSet
 from dieselwatch.services.rulesets import active_rules, save_rules
 from dieselwatch.storage.models import DayStat, RawPartition, Score, ScoreRun, Vehicle
@@ -61,6 +61,66 @@ def load_day_stats(ws: Workspace, start: date, end: date) -> pd.DataFrame:
     return df
 
 
+def period_figures(ws: Workspace, start: date, end: date, rules: RuleSet) -> tuple[dict, dict, dict, set]:
+    """Per vehicle: Figures aggregated by the database (one GROUP BY: 2,000 rows rather than 180,000 day rows
+    through Python), the exceedance days, the CALID|CVN pairs, and the rule-set versions the statistics used."""
+    t = DayStat.__table__
+    in_period = and_(t.c.day >= start, t.c.day <= end)
+    if ws.backend == "sqlite":
+        day_no = func.cast(func.julianday(t.c.day) - 2440587.5, Integer)  # days since 1970-01-01
+    else:
+        day_no = func.cast(t.c.day - literal(date(1970, 1, 1)), Integer)
+    # One pass: the window function gives each day's distance to the vehicle's previous day with data, so the
+    # longest silence comes out of the same GROUP BY as the sums (day_stats rows exist only for days with data).
+    inner = select(t, day_no.label("day_no"),
+                   (day_no - func.lag(day_no).over(partition_by=t.c.vehicle_id, order_by=t.c.day)).label("step")
+                   ).where(in_period).subquery()
+    c = inner.c
+    aggs = [func.sum(c[k]).label(k) for k in SUM_COLUMNS] + [func.max(c[k]).label(k) for k in MAX_COLUMNS]
+    aggs += [func.sum(c.work_kwh).label("work_kwh"), func.count().label("days_with_data"),
+             func.max(c.day).label("last_day"), func.min(c.day_no).label("first_no"),
+             func.max(c.day_no).label("last_no"), func.max(c.step).label("max_step"),
+             func.min(c.ruleset_version).label("v_min"), func.max(c.ruleset_version).label("v_max"),
+             func.sum(case((c.n_exceed >= rules["exceedance"]["day_min_minutes"] * 60, 1), else_=0)).label("ex_days"),
+             func.min(c.calids).label("cal_min"), func.max(c.calids).label("cal_max")]
+    n_days = (end - start).days + 1
+    start_no = (start - date(1970, 1, 1)).days
+    end_no = (end - date(1970, 1, 1)).days
+    figures: dict[int, Figures] = {}
+    versions: set[str] = set()
+    exceeding: list[int] = []
+    changed: list[int] = []
+    pairs: dict[int, set] = {}
+    with ws.engine.connect() as conn:
+        for row in conn.execute(select(c.vehicle_id, *aggs).group_by(c.vehicle_id)).mappings():
+            f = Figures({k: (None if row[k] is None else float(row[k]))
+                         for k in (*SUM_COLUMNS, *MAX_COLUMNS, "work_kwh", "days_with_data")})
+            f["last_day"] = row["last_day"]
+            f["days_in_period"] = n_days
+            f["longest_offline_days"] = int(max(row["first_no"] - start_no, end_no - row["last_no"],
+                                                (row["max_step"] or 1) - 1))
+            versions.update((row["v_min"], row["v_max"]))
+            figures[row["vehicle_id"]] = f
+            if row["ex_days"]:
+                exceeding.append(row["vehicle_id"])
+            if row["cal_min"] != row["cal_max"]:  # the calibration changed: fetch every distinct value
+                changed.append(row["vehicle_id"])
+            elif row["cal_min"]:
+                pairs[row["vehicle_id"]] = set(row["cal_min"].split(";"))
+        # Details only for the few vehicles that need them (primary key (vehicle_id, day) serves these).
+        exceed = conn.execute(select(t.c.vehicle_id, t.c.day).where(
+            in_period, t.c.vehicle_id.in_(exceeding),
+            t.c.n_exceed >= rules["exceedance"]["day_min_minutes"] * 60)).fetchall() if exceeding else []
+        calids = conn.execute(select(t.c.vehicle_id, t.c.calids).where(
+            in_period, t.c.vehicle_id.in_(changed), t.c.calids != "").distinct()).fetchall() if changed else []
+    exceed_days: dict[int, list] = {}
+    for vid, day in exceed:
+        exceed_days.setdefault(vid, []).append(day)
+    for vid, text in calids:
+        pairs.setdefault(vid, set()).update(p for p in text.split(";") if p)
+    return figures, exceed_days, pairs, versions
+
+
 def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = None, from_raw: bool = False,
                  progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> ScoreResult:
     if end < start:
@@ -69,35 +129,31 @@ def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = 
     prog = Throttled(progress)
     with ws.Session.begin() as s:
         ruleset = save_rules(s, rules, ws.user, reason="scoring with an edited rule set") if rules else active_rules(s)
-    stats = load_day_stats(ws, start, end)
-    stale = bool(len(stats)) and (stats["ruleset_version"] != ruleset.version).any()
+    figures, exceed_days, pairs, versions = period_figures(ws, start, end, ruleset)
+    stale = bool(versions - {ruleset.version})
     recomputed = 0
     if from_raw or stale:
         recomputed = recompute_from_raw(ws, start, end, ruleset, progress=lambda f, m: prog(0.8 * f, m), cancel=cancel)
-        stats = load_day_stats(ws, start, end)
+        figures, exceed_days, pairs, versions = period_figures(ws, start, end, ruleset)
     cancel.check()
     with ws.Session() as s:
         vehicles = {v.id: v for v in s.scalars(select(Vehicle))}
     results = []
-    if len(stats):
-        metrics = period_metrics(stats, start, end)
-        by_vehicle = dict(tuple(stats[["vehicle_id", "day", "n_exceed", "calids"]].groupby("vehicle_id")))
-        for i, (vid, m) in enumerate(metrics.iterrows()):
-            veh = vehicles[int(vid)]
-            score, proposal, reasons, mets = judge(m, ruleset, veh.ref_torque_nm, by_vehicle[vid])
-            results.append({"vehicle_id": int(vid), "vin": veh.vin, "plate": veh.plate, "owner": veh.owner,
-                            "score": score, "proposal": proposal, "reasons": reasons, "metrics": mets})
-            if i % 100 == 0:
-                cancel.check()
-                prog(0.8 + 0.15 * i / len(metrics), veh.vin)
+    for i, (vid, m) in enumerate(sorted(figures.items())):
+        veh = vehicles[vid]
+        score, proposal, reasons, mets = judge(m, ruleset, veh.ref_torque_nm, exceed_days.get(vid), pairs.get(vid))
+        results.append({"vehicle_id": vid, "vin": veh.vin, "plate": veh.plate, "owner": veh.owner,
+                        "score": score, "proposal": proposal, "reasons": reasons, "metrics": mets})
+        if i % 200 == 0:
+            cancel.check()
+            prog(0.8 + 0.15 * i / len(figures), veh.vin)
     # Vehicles in the registry with no data at all in the period: silence is a finding, not an omission.
     seen = {r["vehicle_id"] for r in results}
     days = (end - start).days + 1
     for vid, veh in vehicles.items():
         if vid in seen or not veh.in_registry:
             continue
-        m = _silent_metrics(days)
-        score, proposal, reasons, mets = judge(m, ruleset, veh.ref_torque_nm, None)
+        score, proposal, reasons, mets = judge(silent(days), ruleset, veh.ref_torque_nm)
         results.append({"vehicle_id": vid, "vin": veh.vin, "plate": veh.plate, "owner": veh.owner,
                         "score": score, "proposal": proposal, "reasons": reasons, "metrics": mets})
     results.sort(key=lambda r: (r["score"], r["vin"]))
@@ -115,12 +171,6 @@ def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = 
     prog(1.0, "done")
     return ScoreResult(run_id, start.isoformat(), end.isoformat(), ruleset.version,
                        "raw" if (from_raw or stale) else "day_stats", results, recomputed)
-
-
-def _silent_metrics(days: int) -> pd.Series:
-    zero = {c: 0.0 for c in DAY_COLUMNS if c != "calids"}
-    zero.update(work_kwh=np.nan, days_with_data=0, days_in_period=days, longest_offline_days=days, last_day=None)
-    return pd.Series(zero)
 
 
 def recompute_from_raw(ws: Workspace, start: date, end: date, rules: RuleSet, *, vehicle_ids: list[int] | None = None,
