@@ -143,3 +143,15 @@ def test_confusion_matrix_200_vehicles_30_days(tmp_path):
     clean = [v for b, v in by_behaviour(res, m) if b == "clean"]
     assert sum(v["proposal"] == "white" for v in clean) / len(clean) > 0.8
     ws.close()
+
+
+def test_registry_after_records_enables_work_windows(ws, demo_dir, manifest):
+    """Records imported before the registry: the reference torque arrives later and the days are rebuilt."""
+    import_records(ws, demo_dir / "records.csv")
+    before = score_period(ws, *period(manifest))
+    assert all(v["metrics"]["bs_windows"] == 0 for v in before.vehicles)
+    import_registry(ws, demo_dir / "registry.xlsx")
+    after = score_period(ws, *period(manifest))
+    beh = {v["vin"]: v["behaviour"] for v in manifest["vehicles"]}
+    hi = [v for v in after.vehicles if beh[v["vin"]] == "high_emitter"]
+    assert hi and all("BSNOX" in {r["code"] for r in v["reasons"]} for v in hi)

@@ -143,7 +143,7 @@ def convert_records(chunk: pd.DataFrame, first_row: int, fields: dict[str, Field
     """Typed frame with canonical columns (vin, ts, and every mapped measurement), rejected rows removed."""
     rows = np.arange(first_row, first_row + len(chunk))
     chunk = chunk.reset_index(drop=True)
-    blank = (chunk["vin"].isna() & chunk["ts"].isna()).to_numpy()  # cheap first cut; a blank row has neither
+    blank = (chunk["vin"].isna() & chunk["ts"].isna()).to_numpy().copy()  # cheap first cut: a blank row has neither
     if blank.any():
         blank[blank] = chunk[blank].isna().all(axis=1).to_numpy()
     if blank.any():

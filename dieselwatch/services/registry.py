@@ -65,6 +65,7 @@ def import_registry(ws: Workspace, path: str | Path, *, progress: ProgressFn | N
     frames = [(first, chunk) for first, chunk in iter_chunks(table, 100_000, set(fields))]
     records = _validate(frames, table, rep)
     prog(0.3, "validated")
+    torque_changed: list[int] = []
     with ws.Session.begin() as s:
         existing = {v.vin: v for v in s.scalars(select(Vehicle).where(Vehicle.vin.in_(list(records))))} if records else {}
         now = datetime.now()
@@ -84,6 +85,8 @@ def import_registry(ws: Workspace, path: str | Path, *, progress: ProgressFn | N
                 rep.unchanged += 1
                 continue
             before = {k: getattr(veh, k) for k in changes}
+            if "ref_torque_nm" in changes:
+                torque_changed.append(veh.id)
             for k, v in changes.items():
                 setattr(veh, k, v)
             veh.in_registry = True
@@ -102,8 +105,27 @@ def import_registry(ws: Workspace, path: str | Path, *, progress: ProgressFn | N
         rep.batch_id = batch.id
         batch.report = rep.as_dict()
         cancel.check()
+    if torque_changed:
+        _rebuild_work_windows(ws, torque_changed)
     prog(1.0, "done")
     return rep
+
+
+def _rebuild_work_windows(ws: Workspace, vehicle_ids: list[int]) -> None:
+    """Brake-specific NOx needs the reference torque: days stored before the registry supplied (or changed) it
+    are rebuilt from the raw store, so the next scoring sees the work windows."""
+    from sqlalchemy import func
+
+    from dieselwatch.services.rulesets import active_rules
+    from dieselwatch.services.scoring import recompute_from_raw
+    from dieselwatch.storage.models import DayStat
+
+    with ws.Session() as s:
+        first, last = s.execute(select(func.min(DayStat.day), func.max(DayStat.day))
+                                .where(DayStat.vehicle_id.in_(vehicle_ids))).one()
+        rules = active_rules(s)
+    if first is not None:
+        recompute_from_raw(ws, first, last, rules, vehicle_ids=vehicle_ids)
 
 
 def _validate(frames, table, rep: RegistryReport) -> dict[str, dict]:
