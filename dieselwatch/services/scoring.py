@@ -4,6 +4,7 @@ data coverage each score used."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -72,17 +73,20 @@ def period_figures(ws: Workspace, start: date, end: date, rules: RuleSet) -> tup
         day_no = func.cast(t.c.day - literal(date(1970, 1, 1)), Integer)
     # One pass: the window function gives each day's distance to the vehicle's previous day with data, so the
     # longest silence comes out of the same GROUP BY as the sums (day_stats rows exist only for days with data).
-    inner = select(t, day_no.label("day_no"),
-                   (day_no - func.lag(day_no).over(partition_by=t.c.vehicle_id, order_by=t.c.day)).label("step")
-                   ).where(in_period).subquery()
-    c = inner.c
-    aggs = [func.sum(c[k]).label(k) for k in SUM_COLUMNS] + [func.max(c[k]).label(k) for k in MAX_COLUMNS]
-    aggs += [func.sum(c.work_kwh).label("work_kwh"), func.count().label("days_with_data"),
-             func.max(c.day).label("last_day"), func.min(c.day_no).label("first_no"),
-             func.max(c.day_no).label("last_no"), func.max(c.step).label("max_step"),
-             func.min(c.ruleset_version).label("v_min"), func.max(c.ruleset_version).label("v_max"),
-             func.sum(case((c.n_exceed >= rules["exceedance"]["day_min_minutes"] * 60, 1), else_=0)).label("ex_days"),
-             func.min(c.calids).label("cal_min"), func.max(c.calids).label("cal_max")]
+    def aggregate_query(lo: int, hi: int):
+        inner = select(t, day_no.label("day_no"),
+                       (day_no - func.lag(day_no).over(partition_by=t.c.vehicle_id, order_by=t.c.day)).label("step")
+                       ).where(in_period, t.c.vehicle_id.between(lo, hi)).subquery()
+        c = inner.c
+        aggs = [func.sum(c[k]).label(k) for k in SUM_COLUMNS] + [func.max(c[k]).label(k) for k in MAX_COLUMNS]
+        aggs += [func.sum(c.work_kwh).label("work_kwh"), func.count().label("days_with_data"),
+                 func.max(c.day).label("last_day"), func.min(c.day_no).label("first_no"),
+                 func.max(c.day_no).label("last_no"), func.max(c.step).label("max_step"),
+                 func.min(c.ruleset_version).label("v_min"), func.max(c.ruleset_version).label("v_max"),
+                 func.sum(case((c.n_exceed >= rules["exceedance"]["day_min_minutes"] * 60, 1), else_=0))
+                 .label("ex_days"), func.min(c.calids).label("cal_min"), func.max(c.calids).label("cal_max")]
+        return select(c.vehicle_id, *aggs).group_by(c.vehicle_id)
+
     n_days = (end - start).days + 1
     start_no = (start - date(1970, 1, 1)).days
     end_no = (end - date(1970, 1, 1)).days
@@ -92,7 +96,19 @@ def period_figures(ws: Workspace, start: date, end: date, rules: RuleSet) -> tup
     changed: list[int] = []
     pairs: dict[int, set] = {}
     with ws.engine.connect() as conn:
-        for row in conn.execute(select(c.vehicle_id, *aggs).group_by(c.vehicle_id)).mappings():
+        lo, hi = conn.execute(select(func.min(Vehicle.id), func.max(Vehicle.id))).one()
+    lo, hi = lo or 0, hi or 0
+    mid = (lo + hi) // 2
+
+    def aggregate(a: int, b: int) -> list[dict]:
+        # Each half of the fleet on its own connection: the database works on both cores at once.
+        with ws.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(aggregate_query(a, b)).mappings()]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        halves = list(pool.map(lambda r: aggregate(*r), [(lo, mid), (mid + 1, hi)]))
+    with ws.engine.connect() as conn:
+        for row in (r for half in halves for r in half):
             f = Figures({k: (None if row[k] is None else float(row[k]))
                          for k in (*SUM_COLUMNS, *MAX_COLUMNS, "work_kwh", "days_with_data")})
             f["last_day"] = row["last_day"]
@@ -188,15 +204,27 @@ def recompute_from_raw(ws: Workspace, start: date, end: date, rules: RuleSet, *,
     lo, hi = np.datetime64(start, "s"), np.datetime64(end + timedelta(days=1), "s")
     n_days = 0
     groups = list(parts.groupby("vehicle_id")["path"]) if len(parts) else []
-    for i, (vid, paths) in enumerate(groups):
+
+    def rebuild(group) -> list[dict]:
+        """Read and aggregate one vehicle (files and arithmetic only: runs on a worker thread)."""
+        vid, paths = group
         cancel.check()
         data = ws.raw.read(list(paths), start=lo, end=hi)
-        stats = compute_day_stats(data, rules, torque.get(int(vid)))
-        rows = to_rows(stats, int(vid), rules.version)
-        with ws.Session.begin() as s:
-            s.execute(delete(DayStat).where(DayStat.vehicle_id == int(vid), DayStat.day >= start, DayStat.day <= end))
-            if rows:
-                s.execute(DayStat.__table__.insert(), rows)
-        n_days += len(rows)
-        prog((i + 1) / len(groups), f"vehicle {vid}")
+        return to_rows(compute_day_stats(data, rules, torque.get(int(vid))), int(vid), rules.version)
+
+    # Two threads: Parquet decoding and NumPy release the GIL; each vehicle's rows are replaced in one
+    # transaction on this thread, so a cancel leaves every vehicle either rebuilt or as it was.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        try:
+            for i, ((vid, _), rows) in enumerate(zip(groups, pool.map(rebuild, groups))):
+                with ws.Session.begin() as s:
+                    s.execute(delete(DayStat).where(DayStat.vehicle_id == int(vid), DayStat.day >= start,
+                                                    DayStat.day <= end))
+                    if rows:
+                        s.execute(DayStat.__table__.insert(), rows)
+                n_days += len(rows)
+                prog((i + 1) / len(groups), f"vehicle {vid}")
+        except BaseException:
+            cancel.cancel()
+            raise
     return n_days
