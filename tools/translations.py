@@ -47,6 +47,8 @@ ZH = {
     "Scored {0} vehicles, {1} to {2}, rule set {3}.": "已对{0}辆车评分,时段{1}至{2},规则版本{3}。",
     "Export report to Excel…": "导出报告到Excel…", "Export import report": "导出导入报告",
     "Excel workbook (*.xlsx)": "Excel工作簿 (*.xlsx)", "Wrote {0}": "已写入 {0}",
+    "The database was upgraded to this version. A copy of it as it was is kept at:\n{0}":
+        "数据库已升级到当前版本。升级前的副本保存在:\n{0}",
     "missing": "缺失", "invalid-value code": "无效值代码", "out of range": "超出范围", "not a number": "非数值",
 }
 

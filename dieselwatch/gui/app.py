@@ -79,4 +79,8 @@ def run(args) -> int:
     app.aboutToQuit.connect(ctl.save_state)
     ctl.w.show()
     ctl.refresh()
+    if ws.migration_backup:
+        QMessageBox.information(ctl.w, "DieselWatch", app.translate(
+            "App", "The database was upgraded to this version. A copy of it as it was is kept at:\n{0}")
+            .format(ws.migration_backup))
     return app.exec()

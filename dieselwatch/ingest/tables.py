@@ -243,10 +243,3 @@ def _excel_chunks(t, positions, names, chunk_rows, text_fields):
         raise
     except Exception as exc:  # noqa: BLE001
         raise InputError(f"sheet {t.sheet!r} cannot be read ({type(exc).__name__}: {exc})", file=t.path.name) from exc
-
-
-def read_preview(t: Table, rows: int = 50) -> pd.DataFrame:
-    """First rows as text, for the import wizard's preview."""
-    for _, chunk in iter_chunks(t, rows, set(t.mapping.values())):
-        return chunk.head(rows)
-    return pd.DataFrame(columns=[t.mapping[p] for p in sorted(t.mapping)])

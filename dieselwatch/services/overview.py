@@ -9,9 +9,6 @@ from sqlalchemy import func, select
 from dieselwatch.storage.models import DayStat, ImportBatch, Score, ScoreRun, Vehicle
 from dieselwatch.workspace import Workspace
 
-VEHICLE_COLUMNS = ("vin", "plate", "owner", "county", "score", "proposal", "reasons")
-
-
 @dataclass(frozen=True)
 class VehicleRow:
     id: int

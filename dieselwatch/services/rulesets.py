@@ -34,13 +34,6 @@ def active_rules(s: Session) -> RuleSet:
     return RuleSet(content)
 
 
-def rules_by_version(s: Session, version: str) -> RuleSet:
-    row = s.scalar(select(RuleSetRow).where(RuleSetRow.version == version))
-    if row is None:
-        raise ConfigError(f"no rule set with version {version!r}")
-    return RuleSet(row.content)
-
-
 def save_rules(s: Session, data: dict, actor: str, reason: str | None = None) -> RuleSet:
     """Store an edited rule set under its (new) version and make it active."""
     rules = validate(data)

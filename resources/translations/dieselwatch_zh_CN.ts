@@ -13,6 +13,13 @@ Details are in the log file:
 详细信息见日志文件:
 {1}</translation>
     </message>
+    <message>
+        <location filename="../../dieselwatch/gui/app.py" line="83" />
+        <source>The database was upgraded to this version. A copy of it as it was is kept at:
+{0}</source>
+        <translation>数据库已升级到当前版本。升级前的副本保存在:
+{0}</translation>
+    </message>
 </context>
 <context>
     <name>MainController</name>
