@@ -52,6 +52,27 @@ def test_gb18030_only_characters(tmp_path):
     assert t.encoding == "gb18030" and len(df) == 1
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+@pytest.mark.parametrize("char_at", [1, 2, 5])
+def test_large_file_with_a_character_cut_by_the_sniffed_sample(tmp_path, encoding, char_at):
+    # The encoding is sniffed from the first MiB; wherever that cut falls inside a multi-byte plate, the
+    # file is still recognised (a 120 MB demo export once was not). char_at: where the plate's first
+    # character starts, counted back from the end of the sample.
+    from dieselwatch.ingest.tables import SNIFF_BYTES
+
+    head = ",".join(HEADER).encode(encoding) + b"\n"
+    row = f"鲁A12345,{VIN},2026-03-01 08:00:00,1,2,3\n".encode(encoding)
+    n = SNIFF_BYTES // len(row) + 10
+    pad = (SNIFF_BYTES - char_at - len(head)) % len(row)  # ASCII title bytes that put a plate where wanted
+    body = (b"x" * (pad - 1) + b"\n" + head) if pad else head
+    data = body + row * n
+    assert data[SNIFF_BYTES - char_at:].startswith("鲁".encode(encoding))
+    p = tmp_path / "big.csv"
+    p.write_bytes(data)
+    t = open_table(p, record_fields(), required=("vin", "ts"))
+    assert t.encoding == encoding
+
+
 @pytest.mark.parametrize("sep", [",", "\t", ";"])
 def test_delimiters(tmp_path, sep):
     t, df, _ = read(write(tmp_path / "x.csv", ROWS, sep=sep))

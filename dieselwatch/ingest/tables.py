@@ -66,10 +66,11 @@ def detect_encoding(path: Path, sample: bytes) -> str:
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    body = sample if len(sample) < SNIFF_BYTES else sample[:-4]  # a multibyte char may be cut at the end
+    whole = len(sample) < SNIFF_BYTES
     for enc in ("utf-8", "gbk", "gb18030"):
         try:
-            body.decode(enc)
+            # An incremental decoder accepts a character cut by the end of the sample (unless it is the file's end).
+            codecs.getincrementaldecoder(enc)().decode(sample, final=whole)
             return enc
         except UnicodeDecodeError:
             continue
