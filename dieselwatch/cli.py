@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from dieselwatch import __version__
-from dieselwatch.errors import Cancelled, ConfigError, DieselWatchError, InputError
+from dieselwatch.errors import Cancelled, ConfigError, Conflict, DieselWatchError, InputError, PermissionDenied
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 log = logging.getLogger("dieselwatch")
@@ -75,8 +75,97 @@ def build_parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("audit", help="the tamper-evident history")
     a_s = a.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    av = a_s.add_parser("verify", help="check the hash chain and the sequence")
+    av = a_s.add_parser("verify", help="check the guards, the hash chain and the sequence")
     av.add_argument("--json", action="store_true")
+    ax = a_s.add_parser("export", help="write the whole history to a workbook")
+    ax.add_argument("--out", type=Path, help="workbook path (default: exports folder)")
+    ax.add_argument("--json", action="store_true")
+    ash = a_s.add_parser("show", help="the newest events")
+    ash.add_argument("--entity")
+    ash.add_argument("--id", dest="entity_id")
+    ash.add_argument("--actor")
+    ash.add_argument("--limit", type=int, default=50)
+    ash.add_argument("--json", action="store_true")
+
+    ls = sub.add_parser("lists", help="black, white and watch lists: proposals, decisions, removals")
+    l_s = ls.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    lp = l_s.add_parser("propose", help="propose entries from a scoring run (default: the latest)")
+    lp.add_argument("--run", type=int)
+    lp.add_argument("--json", action="store_true")
+    lsh = l_s.add_parser("show", help="list entries")
+    lsh.add_argument("--list", dest="kind", choices=["black", "white", "watch"])
+    lsh.add_argument("--status", choices=["proposed", "active", "removal_pending", "rejected", "removed", "expired"])
+    lsh.add_argument("--vin")
+    lsh.add_argument("--json", action="store_true")
+    for name, help_ in (("approve", "approve proposals or removal proposals"),
+                        ("reject", "reject proposals or removal proposals")):
+        x = l_s.add_parser(name, help=help_)
+        x.add_argument("ids", type=int, nargs="+")
+        x.add_argument("--reason", required=True)
+        x.add_argument("--version", type=int, help="the entry version you reviewed (refuse if changed since)")
+        x.add_argument("--json", action="store_true")
+    lr = l_s.add_parser("remove", help="propose ending an active entry (black: with rectification evidence)")
+    lr.add_argument("id", type=int)
+    lr.add_argument("--reason", required=True)
+    lr.add_argument("--repair", help="repair record: station, date, work done")
+    lr.add_argument("--reinspected", help="re-inspection date, YYYY-MM-DD")
+    lr.add_argument("--version", type=int)
+    lr.add_argument("--json", action="store_true")
+    lh = l_s.add_parser("history", help="a vehicle's entries and their audit events")
+    lh.add_argument("vin")
+    lh.add_argument("--json", action="store_true")
+    le = l_s.add_parser("expire", help="expire white and watch entries past their review date")
+    le.add_argument("--json", action="store_true")
+    lx = l_s.add_parser("export", help="the list publication workbook (active black and white lists)")
+    lx.add_argument("--out", type=Path)
+    lx.add_argument("--json", action="store_true")
+
+    n = sub.add_parser("notices", help="rectification notices (整改通知书) for black-listed vehicles")
+    n_s = n.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    ni = n_s.add_parser("issue", help="number and record a notice for active black entries that have none")
+    ni.add_argument("--entry", type=int, nargs="+", help="only these list entries")
+    ni.add_argument("--json", action="store_true")
+    ne = n_s.add_parser("export", help="write notices as workbooks (issuing missing ones first)")
+    ne.add_argument("--out", type=Path, help="folder (default: exports/notices)")
+    ne.add_argument("--ids", type=int, nargs="+", help="only these notices (no new ones are issued)")
+    ne.add_argument("--one-workbook", action="store_true", help="one workbook with a sheet per notice")
+    ne.add_argument("--no-issue", action="store_true", help="only write notices already issued")
+    ne.add_argument("--json", action="store_true")
+    nl = n_s.add_parser("list", help="notices issued")
+    nl.add_argument("--json", action="store_true")
+    nr = n_s.add_parser("report", help="the scoring report workbook of a run (default: the latest)")
+    nr.add_argument("--run", type=int)
+    nr.add_argument("--out", type=Path)
+    nr.add_argument("--json", action="store_true")
+
+    u = sub.add_parser("users", help="user accounts and roles (officer, supervisor, admin)")
+    u_s = u.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    ua = u_s.add_parser("add", help="create an account (the first one must be an admin); password from "
+                        "DIESELWATCH_NEW_PASSWORD or a prompt")
+    ua.add_argument("username")
+    ua.add_argument("--role", required=True, choices=["officer", "supervisor", "admin"])
+    ua.add_argument("--name", dest="display_name")
+    ua.add_argument("--json", action="store_true")
+    ul = u_s.add_parser("list", help="list accounts")
+    ul.add_argument("--json", action="store_true")
+    up = u_s.add_parser("passwd", help="change a password (yours, or anyone's as admin)")
+    up.add_argument("username")
+    up.add_argument("--json", action="store_true")
+    us = u_s.add_parser("set", help="change an account's role or disable it (admin)")
+    us.add_argument("username")
+    us.add_argument("--role", choices=["officer", "supervisor", "admin"])
+    us.add_argument("--active", choices=["yes", "no"])
+    us.add_argument("--reason")
+    us.add_argument("--json", action="store_true")
+
+    se = sub.add_parser("settings", help="office settings: bureau, notice options, list rules")
+    se_s = se.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    ses = se_s.add_parser("show")
+    ses.add_argument("--json", action="store_true")
+    sset = se_s.add_parser("set", help="e.g. settings set bureau.name 某县生态环境局 notices.deadline_days 20")
+    sset.add_argument("pairs", nargs="+", metavar="KEY VALUE")
+    sset.add_argument("--reason")
+    sset.add_argument("--json", action="store_true")
 
     st = sub.add_parser("selftest", help="run the whole pipeline in a temporary home and exit 0 if it works")
     st.add_argument("--json", action="store_true")
@@ -106,10 +195,46 @@ def _emit(args, doc: dict, text: str) -> None:
         print(text)
 
 
-def _workspace(args):
+def _workspace(args, signin: bool = True):
+    """Open the workspace; once the database has users, sign in as --user (env DIESELWATCH_USER) with the
+    password from DIESELWATCH_PASSWORD or, at a terminal, a prompt."""
+    import os
+
     from dieselwatch.workspace import Workspace
 
-    return Workspace.open(home=args.home, db=args.db, user=args.user)
+    user = args.user or os.environ.get("DIESELWATCH_USER")
+    ws = Workspace.open(home=args.home, db=args.db, user=user)
+    if signin:
+        from dieselwatch.services.users import login, user_count
+
+        if user_count(ws):
+            if not user:
+                raise PermissionDenied("this database has users: sign in with --user NAME (env DIESELWATCH_USER)")
+            password = os.environ.get("DIESELWATCH_PASSWORD")
+            if password is None:
+                if not sys.stdin.isatty():
+                    raise PermissionDenied("no password: set DIESELWATCH_PASSWORD or run at a terminal")
+                import getpass
+
+                password = getpass.getpass(f"password for {user}: ")
+            login(ws, user, password)
+    return ws
+
+
+def _new_password(args) -> str:
+    import os
+
+    pw = os.environ.get("DIESELWATCH_NEW_PASSWORD")
+    if pw is not None:
+        return pw
+    if not sys.stdin.isatty():
+        raise InputError("no new password: set DIESELWATCH_NEW_PASSWORD or run at a terminal")
+    import getpass
+
+    pw = getpass.getpass("new password: ")
+    if getpass.getpass("again: ") != pw:
+        raise InputError("the two passwords differ")
+    return pw
 
 
 def cmd_demo(args) -> int:
@@ -273,15 +398,146 @@ def cmd_score(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from dieselwatch.storage import audit
+    from dieselwatch.services import auditlog
+
+    # Anyone at the workstation may check the history: verify needs no sign-in.
+    ws = _workspace(args, signin=args.action != "verify")
+    if args.action == "export":
+        out = args.out or ws.home.exports_dir / f"audit-{date.today():%Y%m%d}.xlsx"
+        path = auditlog.export_workbook(ws, out)
+        _emit(args, {"out": str(path)}, f"wrote {path}")
+        return EXIT_OK
+    if args.action == "show":
+        evs = auditlog.events(ws, entity=args.entity, entity_id=args.entity_id, actor=args.actor, limit=args.limit)
+        _emit(args, {"events": evs}, "\n".join(
+            f"{e['seq']:6d} {e['at']} {e['actor']:12s} {e['action']:22s} {e['entity']} {e['entity_id'] or ''}"
+            + (f"  ({e['reason']})" if e["reason"] else "") for e in evs) or "no events")
+        return EXIT_OK
+    st = auditlog.verify(ws)
+    _emit(args, st.as_dict(), f"{'OK' if st.ok else 'BROKEN'}: {st.message}; head {st.head_seq} {st.head_hash[:16]}")
+    return EXIT_OK if st.ok else EXIT_INPUT
+
+
+def _entry_line(e: dict) -> str:
+    return (f"{e['id']:5d} {e['list']:5s} {e['status']:15s} {e['vin']} {e['plate'] or '':9s} score {e['score']!s:>3s} "
+            f"{','.join(e['reason_codes'])[:60]}  v{e['version']}")
+
+
+def cmd_lists(args) -> int:
+    from dieselwatch.services import lists
 
     ws = _workspace(args)
-    with ws.Session() as s:
-        ok, broken, msg = audit.verify(s)
-        seq, head = audit.head(s)
-    _emit(args, {"ok": ok, "first_broken": broken, "message": msg, "head_seq": seq, "head_hash": head},
-          f"{'OK' if ok else 'BROKEN'}: {msg}; head {seq} {head[:16]}")
-    return EXIT_OK if ok else EXIT_INPUT
+    if args.action == "propose":
+        r = lists.propose_from_run(ws, args.run)
+        _emit(args, r.as_dict(), f"run {r.run_id}: proposed " + ", ".join(f"{k} {v}" for k, v in r.proposed.items())
+              + f"; {r.white_removals} white removal(s) proposed; {r.already_listed} already listed; "
+              f"{r.expired} expired")
+        return EXIT_OK
+    if args.action == "show":
+        rows = lists.entries(ws, kind=args.kind, status=args.status, vin=args.vin)
+        _emit(args, {"entries": rows}, "\n".join(_entry_line(e) for e in rows) or "no entries")
+        return EXIT_OK
+    if args.action in ("approve", "reject"):
+        if args.version is not None and len(args.ids) != 1:
+            raise InputError("--version applies to one entry at a time")
+        done, failed = [], []
+        for i in args.ids:
+            try:
+                done.append(lists.decide(ws, i, args.action == "approve", args.reason, expected_version=args.version))
+            except (InputError, PermissionDenied, Conflict) as exc:
+                failed.append({"id": i, "error": str(exc)})
+        _emit(args, {"decided": done, "failed": failed},
+              "\n".join([_entry_line(e) for e in done] + [f"{f['id']:5d} NOT decided: {f['error']}" for f in failed]))
+        return EXIT_INPUT if failed else EXIT_OK
+    if args.action == "remove":
+        re_on = _day(args.reinspected, "--reinspected") if args.reinspected else None
+        e = lists.propose_removal(ws, args.id, args.reason, repair_record=args.repair, reinspected_on=re_on,
+                                  expected_version=args.version)
+        _emit(args, e, _entry_line(e))
+        return EXIT_OK
+    if args.action == "history":
+        h = lists.history(ws, args.vin)
+        _emit(args, h, "\n".join([_entry_line(e) for e in h["entries"]] + [
+            f"  {ev['seq']:6d} {ev['at']} {ev['actor']:12s} {ev['action']:20s} entry {ev['entity_id']}"
+            + (f"  ({ev['reason']})" if ev["reason"] else "") for ev in h["events"]]) or "no entries")
+        return EXIT_OK
+    if args.action == "expire":
+        n = lists.expire_due(ws)
+        _emit(args, {"expired": n}, f"{n} entries expired")
+        return EXIT_OK
+    from dieselwatch.services.publication import export_publication
+
+    out = args.out or ws.home.exports_dir / f"lists-{date.today():%Y%m%d}.xlsx"
+    path = export_publication(ws, out)
+    _emit(args, {"out": str(path)}, f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_notices(args) -> int:
+    from dieselwatch.services import notices
+
+    ws = _workspace(args)
+    if args.action == "issue":
+        refs = notices.issue_notices(ws, args.entry)
+        _emit(args, {"issued": [r.__dict__ for r in refs]},
+              "\n".join(f"{r.number}  {r.vin} {r.plate or ''}" for r in refs) or "no active black entry without a notice")
+    elif args.action == "export":
+        out = args.out or ws.home.exports_dir / "notices"
+        res = notices.export_notices(ws, out, notice_ids=args.ids, one_workbook=args.one_workbook,
+                                     issue_missing=not args.no_issue, progress=_Bar(not args.json))
+        _emit(args, res.as_dict(), f"{res.notices} notice(s) ({res.issued} newly issued) written to {out}"
+              + "".join(f"\n  {f}" for f in res.files[:20]))
+    elif args.action == "list":
+        rows = notices.list_notices(ws)
+        _emit(args, {"notices": rows}, "\n".join(f"{r['id']:5d} {r['number']}  {r['vin']} {r['plate'] or '':9s} "
+                                                 f"due {r['deadline']}  by {r['issued_by']}" for r in rows)
+              or "no notices yet")
+    else:
+        from dieselwatch.services.publication import export_score_report
+
+        out = args.out or ws.home.exports_dir / f"score-report-{date.today():%Y%m%d}.xlsx"
+        path = export_score_report(ws, out, args.run)
+        _emit(args, {"out": str(path)}, f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_users(args) -> int:
+    from dieselwatch.services import users
+
+    ws = _workspace(args)
+    if args.action == "add":
+        u = users.create_user(ws, args.username, _new_password(args), args.role, args.display_name)
+        _emit(args, u, f"created {u['role']} {u['username']}")
+    elif args.action == "list":
+        users.require(ws, "officer")
+        rows = users.list_users(ws)
+        _emit(args, {"users": rows}, "\n".join(f"{u['username']:16s} {u['role']:10s} "
+                                               f"{'active' if u['active'] else 'disabled'}  {u['display_name'] or ''}"
+                                               for u in rows) or "no users yet")
+    elif args.action == "passwd":
+        import os
+
+        users.set_password(ws, args.username, _new_password(args), old_password=os.environ.get("DIESELWATCH_PASSWORD"))
+        _emit(args, {"username": args.username, "changed": True}, f"password of {args.username} changed")
+    else:
+        u = users.update_user(ws, args.username, role=args.role,
+                              active=None if args.active is None else args.active == "yes", reason=args.reason)
+        _emit(args, u, f"{u['username']}: {u['role']}, {'active' if u['active'] else 'disabled'}")
+    return EXIT_OK
+
+
+def cmd_settings(args) -> int:
+    from dieselwatch.services.settings import get_settings, update_settings
+
+    ws = _workspace(args)
+    if args.action == "set":
+        if len(args.pairs) % 2:
+            raise InputError("settings set takes KEY VALUE pairs")
+        cfg = update_settings(ws, dict(zip(args.pairs[::2], args.pairs[1::2])), reason=args.reason)
+    else:
+        cfg = get_settings(ws)
+    _emit(args, cfg, "\n".join(f"{sec}.{k} = {v}" for sec, d in cfg.items() for k, v in d.items()))
+    return EXIT_OK
 
 
 def cmd_selftest(args) -> int:
@@ -293,7 +549,8 @@ def cmd_selftest(args) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "vehicles": cmd_vehicles, "import": cmd_import, "imports": cmd_imports,
-            "score": cmd_score, "audit": cmd_audit, "selftest": cmd_selftest}
+            "score": cmd_score, "audit": cmd_audit, "lists": cmd_lists, "notices": cmd_notices, "users": cmd_users, "settings": cmd_settings,
+            "selftest": cmd_selftest}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -309,7 +566,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_INPUT
     try:
         return COMMANDS[args.command](args)
-    except (InputError, ConfigError) as exc:
+    except (InputError, ConfigError, PermissionDenied, Conflict) as exc:
         _fail(args, exc, EXIT_INPUT)
         return EXIT_INPUT
     except Cancelled as exc:

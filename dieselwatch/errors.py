@@ -22,3 +22,11 @@ class Cancelled(DieselWatchError):
 
 class ConfigError(DieselWatchError):
     """Bad settings, database URL or rule set."""
+
+
+class PermissionDenied(DieselWatchError):
+    """The signed-in user's role does not allow the action, or nobody is signed in."""
+
+
+class Conflict(DieselWatchError):
+    """Someone else changed the same record first (shared office database): reload and decide again."""

@@ -63,14 +63,42 @@ def run_selftest() -> dict:
                 raise AssertionError("the planted high emitter was not proposed black")
             return ", ".join(f"{k} {v}" for k, v in res.counts().items())
 
-        def verify():
-            from dieselwatch.storage import audit
+        def decide():
+            from dieselwatch.services import lists, users
 
-            with ctx["ws"].Session() as s:
-                ok, _, msg = audit.verify(s)
-            if not ok:
-                raise AssertionError(msg)
-            return msg
+            ws = ctx["ws"]
+            users.create_user(ws, "selftest-admin", "selftest-admin-pw", "admin")
+            users.create_user(ws, "selftest-officer", "selftest-officer-pw", "officer")
+            users.create_user(ws, "selftest-supervisor", "selftest-supervisor-pw", "supervisor")
+            users.login(ws, "selftest-officer", "selftest-officer-pw")
+            r = lists.propose_from_run(ws)
+            users.login(ws, "selftest-supervisor", "selftest-supervisor-pw")
+            black = lists.entries(ws, kind="black", status="proposed")
+            if not black:
+                raise AssertionError("no black proposal to decide")
+            lists.decide(ws, black[0]["id"], True, "selftest")
+            users.login(ws, "selftest-officer", "selftest-officer-pw")
+            return f"proposed {r.proposed}; approved black entry {black[0]['id']} under the two-person rule"
+
+        def notice():
+            from openpyxl import load_workbook
+
+            from dieselwatch.services.notices import export_notices
+
+            res = export_notices(ctx["ws"], tmp / "notices")
+            sheet = load_workbook(res.files[0]).active
+            text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+            if "整改通知书" not in text or "{{" in text:
+                raise AssertionError("the notice template was not filled")
+            return f"{res.notices} notice(s) written from the template"
+
+        def verify():
+            from dieselwatch.services.auditlog import verify as verify_audit
+
+            st = verify_audit(ctx["ws"])
+            if not st.ok:
+                raise AssertionError(st.message)
+            return st.message
 
         def window():
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -101,10 +129,11 @@ def run_selftest() -> dict:
                 raise AssertionError(f"vehicle table shows {n} rows")
             return f"main window built, {n} vehicles shown, title {ctl.w.windowTitle()!r}"
 
-        for name, fn in (("migrate", migrate), ("fixture", fixture), ("import", load), ("score", score),
-                         ("audit", verify), ("window", window)):
+        plan = (("migrate", migrate), ("fixture", fixture), ("import", load), ("score", score), ("decide", decide),
+                ("notice", notice), ("audit", verify), ("window", window))
+        for name, fn in plan:
             if not step(name, fn):
                 break
         if "ws" in ctx:
             ctx["ws"].close()
-    return {"ok": all(s["ok"] for s in steps) and len(steps) == 6, "steps": steps}
+    return {"ok": all(s["ok"] for s in steps) and len(steps) == len(plan), "steps": steps}

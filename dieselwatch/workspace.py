@@ -34,6 +34,7 @@ class Workspace:
     raw: RawStore
     user: str = field(default_factory=_default_user)
     migration_backup: str | None = None
+    role: str | None = None  # set by services.users.login(); None until someone signs in
 
     @classmethod
     def open(cls, home: str | None = None, db: str | None = None, user: str | None = None) -> "Workspace":

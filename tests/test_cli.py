@@ -132,3 +132,43 @@ def test_saved_profile_and_rejects_workbook(capsys, tmp_path):
     assert summary["拒绝 Rejected"] == 2 and summary["导入 Imported"] == 1
     code, _, err = run(capsys, "--home", home, "import", str(data2), "--profile", "nosuch")
     assert code == 3 and "nosuch" in err
+
+
+def test_users_sign_in_and_list_decisions_from_the_cli(capsys, tmp_path, loaded_home, monkeypatch):
+    import shutil
+
+    home = tmp_path / "home"
+    shutil.copytree(loaded_home, home)
+    h = ["--home", str(home)]
+    assert run(capsys, *h, "score", "--from", "2026-10-01", "--to", "2026-10-05")[0] == 0
+    monkeypatch.setenv("DIESELWATCH_NEW_PASSWORD", "chief-pass-1")
+    code, out, _ = run(capsys, *h, "users", "add", "chief", "--role", "admin", "--json")
+    assert code == 0 and json.loads(out)["role"] == "admin"
+    # From now on every command signs in.
+    code, out, err = run(capsys, *h, "lists", "show", "--json")
+    assert code == 3 and "--user" in json.loads(out)["error"]
+    monkeypatch.setenv("DIESELWATCH_USER", "chief")
+    monkeypatch.setenv("DIESELWATCH_PASSWORD", "wrong-password")
+    code, out, _ = run(capsys, *h, "lists", "show", "--json")
+    assert code == 3 and json.loads(out)["type"] == "PermissionDenied"
+    monkeypatch.setenv("DIESELWATCH_PASSWORD", "chief-pass-1")
+    for name, role in (("wang", "officer"), ("li", "supervisor")):
+        monkeypatch.setenv("DIESELWATCH_NEW_PASSWORD", f"{name}-pass-12")
+        assert run(capsys, *h, "users", "add", name, "--role", role)[0] == 0
+    monkeypatch.setenv("DIESELWATCH_USER", "wang")
+    monkeypatch.setenv("DIESELWATCH_PASSWORD", "wang-pass-12")
+    code, out, _ = run(capsys, *h, "lists", "propose", "--json")
+    assert code == 0 and json.loads(out)["proposed"]["black"] >= 8
+    code, out, _ = run(capsys, *h, "lists", "show", "--list", "black", "--json")
+    black = json.loads(out)["entries"]
+    code, out, _ = run(capsys, *h, "lists", "approve", str(black[0]["id"]), "--reason", "ok", "--json")
+    assert code == 3 and "supervisor" in json.loads(out)["failed"][0]["error"]
+    monkeypatch.setenv("DIESELWATCH_USER", "li")
+    monkeypatch.setenv("DIESELWATCH_PASSWORD", "li-pass-12")
+    ids = [str(e["id"]) for e in black]
+    code, out, _ = run(capsys, *h, "lists", "approve", *ids, "--reason", "复核属实", "--json")
+    assert code == 0 and {e["status"] for e in json.loads(out)["decided"]} == {"active"}
+    code, out, _ = run(capsys, *h, "lists", "history", black[0]["vin"], "--json")
+    assert [e["action"] for e in json.loads(out)["events"]] == ["list.propose", "list.approve"]
+    code, out, _ = run(capsys, *h, "audit", "verify", "--json")
+    assert code == 0 and json.loads(out)["ok"] and json.loads(out)["head_seq"] > len(ids)

@@ -94,6 +94,33 @@ def test_chinese_translation_loads(qapp, loaded_ws, qtbot):
             qapp.removeTranslator(t)
 
 
+def test_sign_in_dialog(qapp, ws, qtbot):
+    """Once accounts exist the app asks who is at the keyboard; a wrong password keeps the dialog open."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from dieselwatch.gui.login import LoginDialog
+    from dieselwatch.services.users import create_user
+
+    create_user(ws, "chief", "chief-pass-1", "admin")
+    ws.role = None  # a fresh start of the app: nobody signed in
+    trs = install_translators(qapp, "zh_CN")
+    try:
+        dlg = LoginDialog(ws)
+        qtbot.addWidget(dlg.d)
+        assert dlg.d.buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"  # Qt's own catalogue
+        dlg.d.userEdit.setText("chief")
+        dlg.d.passwordEdit.setText("wrong-password")
+        dlg.try_sign_in()
+        assert dlg.d.result() == 0 and ws.role is None and "密码错误" in dlg.d.messageLabel.text()
+        assert dlg.d.passwordEdit.text() == ""
+        dlg.d.passwordEdit.setText("chief-pass-1")
+        dlg.try_sign_in()
+        assert dlg.d.result() == 1 and ws.role == "admin" and ws.user == "chief"
+    finally:
+        for t in trs:
+            qapp.removeTranslator(t)
+
+
 def test_every_ui_string_translated_and_qm_current(tmp_path):
     """tools/translations.py must have been run: every source string has a Chinese text, and the committed
     .qm equals a fresh build of the committed .ts."""

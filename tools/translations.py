@@ -15,6 +15,8 @@ QM = TS.with_suffix(".qm")
 BIN = Path(sys.executable).parent
 
 ZH = {
+    "Sign in to DieselWatch": "登录 DieselWatch", "User name:": "用户名:", "Password:": "密码:", "Sign in": "登录",
+    "Wrong user name or password, or the account is disabled.": "用户名或密码错误,或账号已停用。",
     "&File": "文件(&F)", "&View": "视图(&V)", ", {0} created, {1} updated": ",新建{0}辆,更新{1}辆",
     ", {0} imported, {1} duplicates, {2} rejected": ",导入{0}条,重复{1}条,拒绝{2}条", "All": "全部",
     "An unexpected error occurred: {0}\n\nDetails are in the log file:\n{1}": "发生意外错误:{0}\n\n详细信息见日志文件:\n{1}",

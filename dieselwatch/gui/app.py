@@ -32,10 +32,14 @@ def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
         kept.append(own)
     else:
         log.warning("no translation for %s", lang)
+    # qtbase, not the qt_ meta catalogue: that one names modules PySide6-Essentials does not ship and fails
+    # to load as a whole, which left standard buttons (Cancel, Yes, No) in English.
     qt = QTranslator(app)
-    if qt.load(f"qt_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+    if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt)
         kept.append(qt)
+    else:
+        log.warning("no Qt translation for %s", lang)
     return kept
 
 
@@ -75,6 +79,13 @@ def run(args) -> int:
                              "Details are in the log file:\n{1}").format(value, ws.home.logs_dir / "dieselwatch.log"))
 
     sys.excepthook = excepthook
+    from dieselwatch.services.users import user_count
+
+    if user_count(ws):
+        from dieselwatch.gui.login import LoginDialog
+
+        if not LoginDialog(ws).exec():
+            return 0
     ctl = MainController(ws, lang, settings_for(ws.home))
     app.aboutToQuit.connect(ctl.save_state)
     ctl.w.show()

@@ -16,11 +16,10 @@ from dieselwatch.errors import Cancelled, DieselWatchError
 from dieselwatch.gui.models import VehicleFilterProxy, VehicleTableModel
 from dieselwatch.gui.worker import Job, submit
 from dieselwatch.paths import ui_dir
-from dieselwatch.services import overview
+from dieselwatch.services import auditlog, overview
 from dieselwatch.services.imports import import_records
 from dieselwatch.services.registry import import_registry
 from dieselwatch.services.scoring import score_period
-from dieselwatch.storage import audit
 from dieselwatch.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -134,8 +133,8 @@ class MainController(QObject):
         self._run(self._load_all, on_done=self._show_all)
 
     def _load_all(self, progress=None, cancel=None):
-        with self.ws.Session() as s:
-            ok, _, msg = audit.verify(s)
+        st = auditlog.verify(self.ws)
+        ok, msg = st.ok, st.message
         from sqlalchemy import select
 
         from dieselwatch.storage.models import ImportBatch

@@ -5,7 +5,6 @@ vehicle detail view. Reasons carry stable codes; their texts are in Chinese and 
 
 from __future__ import annotations
 
-from datetime import date
 
 import numpy as np
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl/Excel refuse in a cell
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -39,6 +41,47 @@ def write_sheet(ws, header: list[str], rows, widths: list[int] | None = None) ->
         ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{ws.max_row}"
     for i, w in enumerate(widths or [18] * len(header), start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
+
+
+def print_setup(ws, *, landscape: bool = False, header: str = "", footer_left: str = "",
+                title_rows: str | None = None) -> None:
+    """Print-ready: A4, margins, one page wide (as many pages long as it takes), page numbers in the footer."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_margins = PageMargins(left=0.6, right=0.6, top=0.75, bottom=0.75, header=0.3, footer=0.3)
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_options.horizontalCentered = True
+    ws.oddHeader.right.text = _hf(header)
+    ws.oddFooter.left.text = _hf(footer_left)
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    for part in (ws.oddHeader.right, ws.oddFooter.left, ws.oddFooter.center):
+        part.size, part.font = 8, "宋体"
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def text_width(text: str) -> int:
+    """Width in Excel's character units: CJK characters take two."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def fit_row_heights(ws, wrap_columns: list[int], min_row: int = 2, line_height: float = 14.5) -> None:
+    """Row heights for wrapped text. Excel and LibreOffice do not grow rows of a generated file by themselves,
+    so without this wrapped lines print on top of each other."""
+    widths = {c: (ws.column_dimensions[get_column_letter(c)].width or 8.43) for c in wrap_columns}
+    for row in ws.iter_rows(min_row=min_row):
+        lines = 1
+        for c in row:
+            if c.column in widths and isinstance(c.value, str) and c.value:
+                per_line = max(widths[c.column] - 1, 1)
+                lines = max(lines, sum(-(-max(text_width(part), 1) // int(per_line)) for part in c.value.split("\n")))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = min(lines * line_height, 409)
+
+
+def _hf(text: str) -> str:
+    return _ILLEGAL.sub("", text).replace("&", "&&")[:200]  # '&' starts a header/footer code
 
 
 def save(wb: Workbook, path: Path) -> Path:

@@ -28,6 +28,7 @@ from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.scoring.daystats import compute_day_stats, to_rows
 from dieselwatch.scoring.rules import RuleSet
 from dieselwatch.services.rulesets import active_rules
+from dieselwatch.services.users import require
 from dieselwatch.services.vehicles import ensure_vehicles
 from dieselwatch.storage.models import DayStat, ImportBatch, RawPartition
 from dieselwatch.storage.rawstore import to_table
@@ -82,6 +83,7 @@ def import_records(ws: Workspace, path: str | Path, *, progress: ProgressFn | No
                    cancel: CancelToken | None = None, profile: dict | None = None, sheet: str | None = None,
                    chunk_rows: int = CHUNK_ROWS) -> ImportReport:
     path = Path(path)
+    require(ws, "officer", setup_ok=True)
     cancel = cancel or CancelToken()
     prog = Throttled(progress)
     if not path.is_file():

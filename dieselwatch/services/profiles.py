@@ -43,6 +43,9 @@ def load_profile(ws: Workspace, name_or_path: str) -> dict[str, str]:
 
 
 def save_profile(ws: Workspace, name: str, mapping: dict[str, str]) -> None:
+    from dieselwatch.services.users import require
+
+    require(ws, "officer", setup_ok=True)
     mapping = validate_profile(mapping, name)
     with ws.Session.begin() as s:
         row = s.scalar(select(MappingProfile).where(MappingProfile.name == name))

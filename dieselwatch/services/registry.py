@@ -18,6 +18,7 @@ from dieselwatch.ingest.values import MAX_REJECT_DETAILS, Reject
 from dieselwatch.ingest.vin import check_digit, is_wellformed, normalise_series
 from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.services.imports import file_sha256
+from dieselwatch.services.users import require
 from dieselwatch.storage import audit
 from dieselwatch.storage.models import ImportBatch, Vehicle
 from dieselwatch.workspace import Workspace
@@ -48,6 +49,7 @@ class RegistryReport:
 def import_registry(ws: Workspace, path: str | Path, *, progress: ProgressFn | None = None,
                     cancel: CancelToken | None = None, sheet: str | None = None) -> RegistryReport:
     path = Path(path)
+    require(ws, "officer", setup_ok=True)
     cancel = cancel or CancelToken()
     prog = Throttled(progress)
     if not path.is_file():

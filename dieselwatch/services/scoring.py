@@ -18,6 +18,7 @@ from dieselwatch.scoring.daystats import DAY_COLUMNS, compute_day_stats, to_rows
 from dieselwatch.scoring.judge import MAX_COLUMNS, SUM_COLUMNS, Figures, judge, silent
 from dieselwatch.scoring.rules import RuleSet
 from dieselwatch.services.rulesets import active_rules, save_rules
+from dieselwatch.services.users import require
 from dieselwatch.storage.models import DayStat, RawPartition, Score, ScoreRun, Vehicle
 from dieselwatch.workspace import Workspace
 
@@ -141,6 +142,7 @@ def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = 
                  progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> ScoreResult:
     if end < start:
         raise InputError(f"the period ends ({end}) before it starts ({start})")
+    require(ws, "supervisor" if rules else "officer", setup_ok=True)  # a new rule set is a supervisor's call
     cancel = cancel or CancelToken()
     prog = Throttled(progress)
     with ws.Session.begin() as s:

@@ -7,10 +7,11 @@ import hashlib
 import json
 from datetime import date, datetime
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
-from dieselwatch.storage.models import AuditEvent
+from dieselwatch.storage.guard import missing_guards
+from dieselwatch.storage.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
 
@@ -37,12 +38,16 @@ def _jsonable(v):
     return json.loads(canonical(v)) if v is not None else None
 
 
+def serialise(session: Session) -> None:
+    """Take the office-wide writer lock for this transaction (PostgreSQL; SQLite serialises writers itself)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(7410001)"))
+
+
 def append(session: Session, actor: str, action: str, entity: str, entity_id: str | int | None = None,
            before: dict | None = None, after: dict | None = None, reason: str | None = None) -> AuditEvent:
     """Add the next event inside the caller's transaction (it commits or rolls back with the change)."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Serialise writers across workstations so the sequence stays gapless and the chain linear.
-        session.execute(text("SELECT pg_advisory_xact_lock(7410001)"))
+    serialise(session)  # writers across workstations in one order: the sequence stays gapless, the chain linear
     last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     at = datetime.now()
@@ -52,6 +57,10 @@ def append(session: Session, actor: str, action: str, entity: str, entity_id: st
                     after=after, reason=reason, prev_hash=prev,
                     hash=event_hash(seq, at, actor, action, entity, eid, before, after, reason, prev))
     session.add(ev)
+    # The head row moves with the chain (a trigger lets it move only one step forward).
+    n = session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=ev.hash)).rowcount
+    if not n:
+        session.add(AuditHead(id=1, seq=seq, hash=ev.hash))
     session.flush()
     return ev
 
@@ -61,9 +70,14 @@ def head(session: Session) -> tuple[int, str]:
     return (last[0], last[1]) if last else (0, GENESIS)
 
 
-def verify(session: Session) -> tuple[bool, int | None, str]:
-    """Walk the chain: (ok, first broken seq or None, message)."""
+def verify(session: Session, anchor: tuple[int, str] | None = None) -> tuple[bool, int | None, str]:
+    """Check the guards, the chain, the head row and (if given) an anchor remembered from an earlier check:
+    (ok, first broken seq or None, message)."""
+    missing = missing_guards(session.connection())
+    if missing:
+        return False, None, f"the append-only guard(s) {', '.join(missing)} were removed from the database"
     expected_prev, expected_seq, n = GENESIS, 1, 0
+    anchor_seen = anchor is None or anchor[0] == 0
     for ev in session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars():
         if ev.seq != expected_seq:
             return False, expected_seq, f"event {expected_seq} is missing (next stored is {ev.seq})"
@@ -73,8 +87,20 @@ def verify(session: Session) -> tuple[bool, int | None, str]:
                        ev.prev_hash)
         if h != ev.hash:
             return False, ev.seq, f"event {ev.seq} was altered after it was written"
+        if anchor is not None and ev.seq == anchor[0]:
+            if ev.hash != anchor[1]:
+                return False, ev.seq, f"event {ev.seq} differs from the one this workstation verified earlier"
+            anchor_seen = True
         expected_prev, expected_seq, n = ev.hash, expected_seq + 1, n + 1
     total = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
     if total != n:
         return False, expected_seq, "the event count does not match the chain"
+    if not anchor_seen:
+        return False, n + 1, f"events after {n} are gone: this workstation verified up to event {anchor[0]} earlier"
+    stored = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
+    head_seq, head_hash = stored if stored else (0, GENESIS)
+    if head_seq != n or (n and head_hash != expected_prev):
+        if head_seq > n:
+            return False, n + 1, f"events {n + 1} to {head_seq} were deleted (the chain ends at {n})"
+        return False, n, f"the recorded head (event {head_seq}) does not match the chain's last event {n}"
     return True, None, f"{n} events, chain intact"

@@ -182,21 +182,34 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))  # officer | supervisor | admin
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # added in 0003
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ListEntry(Base):
+    """One vehicle on one list. proposed -> active (approved) or rejected; active -> removal_pending (a removal
+    was proposed) -> removed, or back to active when the removal is rejected; active -> expired when its review
+    date passes (white) or a newer entry replaces it. Columns after created_at were added in revision 0003."""
+
     __tablename__ = "list_entries"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     vehicle_id: Mapped[int] = mapped_column(ForeignKey("vehicles.id"), index=True)
     list_kind: Mapped[str] = mapped_column(String(10))  # black | white | watch
-    status: Mapped[str] = mapped_column(String(12))  # proposed | active | rejected | expired | removed
+    status: Mapped[str] = mapped_column(String(16))
     reason_codes: Mapped[list] = mapped_column(JSON)
-    evidence: Mapped[dict] = mapped_column(JSON)
+    evidence: Mapped[dict] = mapped_column(JSON)  # score, metrics, reasons, rule-set version, period, run
     effective_from: Mapped[date | None] = mapped_column(Date)
     review_date: Mapped[date | None] = mapped_column(Date)
     proposed_by: Mapped[str] = mapped_column(String(100))
     decided_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    removal_proposed_by: Mapped[str | None] = mapped_column(String(100))
+    removal_proposed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    removal_reason: Mapped[str | None] = mapped_column(Text)
+    rectification: Mapped[dict | None] = mapped_column(JSON)  # repair record, re-inspection date, clean days
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -211,6 +224,26 @@ class Notice(Base):
     deadline: Mapped[date | None] = mapped_column(Date)
     content: Mapped[dict] = mapped_column(JSON)
     issued_by: Mapped[str] = mapped_column(String(100))
+
+
+class NoticeCounter(Base):
+    """The last notice number used per bureau and year: numbers are taken from here inside the transaction
+    that stores the notice, so they are never reused, even after a notice is withdrawn. Added in 0003."""
+
+    __tablename__ = "notice_counters"
+    bureau_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class AuditHead(Base):
+    """One row: the sequence and hash of the newest audit event, written in the same transaction as the event.
+    Deleting the newest events leaves the chain itself valid; this row is what still remembers them."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class AuditEvent(Base):

@@ -1,0 +1,303 @@
+"""Black, white and watch lists: proposals from scoring, decisions by officers and supervisors, removals with
+rectification evidence. Every change is one transaction with its audit event, and entries carry a version so
+two workstations deciding the same vehicle cannot overwrite each other silently.
+
+Life of an entry: proposed -> active | rejected; active -> removal_pending -> removed | active;
+active -> expired (white and watch at their review date; any entry replaced by a stricter list)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from dieselwatch.errors import Conflict, InputError, PermissionDenied
+from dieselwatch.scoring.rules import RuleSet
+from dieselwatch.services.rulesets import active_rules
+from dieselwatch.services.settings import get_settings
+from dieselwatch.services.users import require
+from dieselwatch.storage import audit
+from dieselwatch.storage.models import DayStat, ListEntry, Score, ScoreRun, Vehicle
+from dieselwatch.workspace import Workspace
+
+KINDS = ("black", "white", "watch")
+OPEN = ("proposed", "active", "removal_pending")  # states in which an entry still counts
+STATUSES = ("proposed", "active", "removal_pending", "rejected", "removed", "expired")
+
+
+@dataclass
+class ProposalResult:
+    run_id: int
+    proposed: dict[str, int] = field(default_factory=lambda: {k: 0 for k in KINDS})
+    white_removals: int = 0
+    already_listed: int = 0
+    expired: int = 0
+
+    def as_dict(self) -> dict:
+        return {"run_id": self.run_id, "proposed": self.proposed, "white_removals": self.white_removals,
+                "already_listed": self.already_listed, "expired": self.expired}
+
+
+def snapshot(e: ListEntry) -> dict:
+    """What the audit event records of an entry (before/after)."""
+    return {"id": e.id, "vehicle_id": e.vehicle_id, "list": e.list_kind, "status": e.status,
+            "reason_codes": e.reason_codes, "effective_from": e.effective_from, "review_date": e.review_date,
+            "ended_on": e.ended_on, "proposed_by": e.proposed_by, "decided_by": e.decided_by,
+            "decision_reason": e.decision_reason, "removal_proposed_by": e.removal_proposed_by,
+            "removal_reason": e.removal_reason, "rectification": e.rectification, "version": e.version}
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _evidence(run: ScoreRun, sc: Score) -> dict:
+    return {"run_id": run.id, "period_from": run.period_from.isoformat(), "period_to": run.period_to.isoformat(),
+            "ruleset_version": run.ruleset_version, "source": run.source, "score": sc.score,
+            "proposal": sc.proposal, "reasons": sc.reasons, "metrics": sc.metrics}
+
+
+def propose_from_run(ws: Workspace, run_id: int | None = None) -> ProposalResult:
+    """Bulk proposals from a scoring run (the latest by default): one proposed entry per vehicle whose proposal
+    is black, white or watch and that is not already on that list; a white entry the run disqualifies gets a
+    removal proposal. Entries past their review date expire first."""
+    require(ws, "officer")
+    expired = expire_due(ws)
+    with ws.Session.begin() as s:
+        run = s.get(ScoreRun, run_id) if run_id else s.scalar(select(ScoreRun).order_by(ScoreRun.id.desc()).limit(1))
+        if run is None:
+            raise InputError(f"no scoring run {run_id}" if run_id else "no scoring run yet: score a period first")
+        result = ProposalResult(run.id, expired=expired)
+        open_entries: dict[int, list[ListEntry]] = {}
+        for e in s.scalars(select(ListEntry).where(ListEntry.status.in_(OPEN))):
+            open_entries.setdefault(e.vehicle_id, []).append(e)
+        now = datetime.now()
+        for sc in s.scalars(select(Score).where(Score.run_id == run.id).order_by(Score.vehicle_id)):
+            mine = open_entries.get(sc.vehicle_id, [])
+            white = next((e for e in mine if e.list_kind == "white" and e.status == "active"), None)
+            if white is not None and sc.proposal != "white":
+                before = snapshot(white)
+                white.status = "removal_pending"
+                white.removal_proposed_by = ws.user
+                white.removal_proposed_at = now
+                codes = ", ".join(r["code"] for r in sc.reasons) or sc.proposal
+                white.removal_reason = f"scoring run {run.id} ({run.period_from} to {run.period_to}): {codes}"
+                s.flush()
+                audit.append(s, ws.user, "list.propose_removal", "list_entry", white.id, before=before,
+                             after=snapshot(white), reason=white.removal_reason)
+                result.white_removals += 1
+            if sc.proposal not in KINDS:
+                continue
+            if any(e.list_kind == sc.proposal for e in mine):
+                result.already_listed += 1
+                continue
+            if sc.proposal == "white" and any(e.list_kind == "black" for e in mine):
+                continue  # a black-listed vehicle leaves the black list by rectification, not by one clean score
+            e = ListEntry(vehicle_id=sc.vehicle_id, list_kind=sc.proposal, status="proposed",
+                          reason_codes=[r["code"] for r in sc.reasons], evidence=_evidence(run, sc),
+                          proposed_by=ws.user, created_at=now)
+            s.add(e)
+            s.flush()
+            audit.append(s, ws.user, "list.propose", "list_entry", e.id, after=snapshot(e),
+                         reason=f"scoring run {run.id}")
+            result.proposed[sc.proposal] += 1
+    return result
+
+
+def _needs_supervisor(e: ListEntry) -> bool:
+    return e.list_kind == "black"
+
+
+def decide(ws: Workspace, entry_id: int, approve: bool, reason: str, *, expected_version: int | None = None) -> dict:
+    """Approve or reject a proposal or a removal proposal. A reason is required. Black entries and black
+    removals need a supervisor; with the two-person rule nobody decides what they proposed themselves.
+    expected_version: the version the user looked at; if someone changed the entry since, Conflict."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputError("a decision needs a reason")
+    require(ws, "officer")
+    rules = get_settings(ws)["lists"]
+    try:
+        with ws.Session.begin() as s:
+            e = _entry(s, entry_id, expected_version)
+            if e.status not in ("proposed", "removal_pending"):
+                raise InputError(f"entry {entry_id} is {e.status}: there is nothing to decide")
+            if _needs_supervisor(e):
+                require(ws, "supervisor")
+            proposer = e.proposed_by if e.status == "proposed" else e.removal_proposed_by
+            if rules["two_person_rule"] and proposer == ws.user:
+                raise PermissionDenied(f"{ws.user} proposed this and cannot also decide it (two-person rule)")
+            before = snapshot(e)
+            today, now = _today(), datetime.now()
+            if e.status == "proposed":
+                action = "list.approve" if approve else "list.reject"
+                e.decided_by, e.decided_at, e.decision_reason = ws.user, now, reason
+                if approve:
+                    _activate(s, ws, e, today, rules)
+                else:
+                    e.status = "rejected"
+            else:
+                action = "list.remove" if approve else "list.keep"
+                if approve:
+                    e.status, e.ended_on = "removed", today
+                    e.decided_by, e.decided_at, e.decision_reason = ws.user, now, reason
+                else:
+                    e.status = "active"
+                    e.removal_proposed_by = e.removal_proposed_at = e.removal_reason = e.rectification = None
+            s.flush()
+            audit.append(s, ws.user, action, "list_entry", e.id, before=before, after=snapshot(e), reason=reason)
+            return entry_dict(s, e)
+    except StaleDataError as exc:
+        raise Conflict(f"entry {entry_id} was changed on another workstation while you decided: reload it and "
+                       "decide again") from exc
+
+
+def _entry(s: Session, entry_id: int, expected_version: int | None) -> ListEntry:
+    e = s.get(ListEntry, entry_id)
+    if e is None:
+        raise InputError(f"no list entry {entry_id}")
+    if expected_version is not None and e.version != expected_version:
+        raise Conflict(f"entry {entry_id} was changed by {e.decided_by or e.removal_proposed_by or e.proposed_by} "
+                       f"after you opened it (version {expected_version}, now {e.version}): reload it")
+    return e
+
+
+def _activate(s: Session, ws: Workspace, e: ListEntry, today: date, rules: dict) -> None:
+    with s.no_autoflush:  # one UPDATE (one version step) per decision
+        others = list(s.scalars(select(ListEntry).where(ListEntry.vehicle_id == e.vehicle_id, ListEntry.id != e.id,
+                                                        ListEntry.status.in_(("active", "removal_pending")))))
+    # A stricter list replaces a milder one (black ends white and watch, watch ends white), never the reverse.
+    order = {"white": 0, "watch": 1, "black": 2}
+    stricter = [o for o in others if order[o.list_kind] >= order[e.list_kind]]
+    if stricter:
+        raise InputError(f"the vehicle of entry {e.id} is already on the {stricter[0].list_kind} list "
+                         f"(entry {stricter[0].id}): end that entry first")
+    e.status, e.effective_from = "active", today
+    days = rules["white_valid_days"] if e.list_kind == "white" else rules["black_review_days"]
+    e.review_date = today + timedelta(days=days)
+    for o in others:
+        if order[o.list_kind] < order[e.list_kind]:
+            before = snapshot(o)
+            o.status, o.ended_on = "expired", today
+            s.flush()
+            audit.append(s, ws.user, "list.supersede", "list_entry", o.id, before=before, after=snapshot(o),
+                         reason=f"replaced by {e.list_kind} entry {e.id}")
+
+
+def clean_days_since(ws: Workspace, vehicle_id: int, since: date, rules: RuleSet | None = None) -> dict:
+    """Days with running data after `since` without an exceedance day, MIL or an empty reagent tank."""
+    with ws.Session() as s:
+        rules = rules or active_rules(s)
+        rows = s.execute(select(DayStat.day, DayStat.n_exceed, DayStat.n_mil_on, DayStat.n_reagent_zero,
+                                DayStat.n_running).where(DayStat.vehicle_id == vehicle_id, DayStat.day > since)
+                         ).fetchall()
+    limit = rules["exceedance"]["day_min_minutes"] * 60
+    running = [r for r in rows if r.n_running > 0]
+    dirty = [r.day for r in running if r.n_exceed >= limit or r.n_mil_on > 0 or r.n_reagent_zero > 0]
+    return {"days_with_data": len(running), "clean_days": len(running) - len(dirty),
+            "dirty_days": [d.isoformat() for d in sorted(dirty)],
+            "through": max((r.day for r in running), default=since).isoformat()}
+
+
+def propose_removal(ws: Workspace, entry_id: int, reason: str, *, repair_record: str | None = None,
+                    reinspected_on: date | None = None, expected_version: int | None = None) -> dict:
+    """Ask for an active entry to end. Leaving the black list needs rectification evidence: the repair record,
+    the re-inspection date, and enough clean days with data since then (settings: lists.removal_clean_days)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputError("a removal needs a reason")
+    require(ws, "officer")
+    need = get_settings(ws)["lists"]["removal_clean_days"]
+    try:
+        with ws.Session.begin() as s:
+            e = _entry(s, entry_id, expected_version)
+            if e.status != "active":
+                raise InputError(f"entry {entry_id} is {e.status}; only an active entry can be removed")
+            rect = None
+            if e.list_kind == "black":
+                if not (repair_record or "").strip() or reinspected_on is None:
+                    raise InputError("removal from the black list needs the repair record and the re-inspection date")
+                if reinspected_on > _today():
+                    raise InputError(f"the re-inspection date {reinspected_on} is in the future")
+                if e.effective_from and reinspected_on < e.effective_from:
+                    raise InputError(f"the re-inspection ({reinspected_on}) predates the black entry "
+                                     f"({e.effective_from})")
+                clean = clean_days_since(ws, e.vehicle_id, reinspected_on)
+                if clean["dirty_days"]:
+                    raise InputError(f"the vehicle was not clean after the re-inspection on "
+                                     f"{', '.join(clean['dirty_days'][:5])}")
+                if clean["clean_days"] < need:
+                    raise InputError(f"{clean['clean_days']} clean days with data since the re-inspection on "
+                                     f"{reinspected_on}; {need} are required")
+                rect = {"repair_record": repair_record.strip(), "reinspected_on": reinspected_on.isoformat(), **clean}
+            before = snapshot(e)
+            e.status, e.removal_proposed_by, e.removal_proposed_at = "removal_pending", ws.user, datetime.now()
+            e.removal_reason, e.rectification = reason, rect
+            s.flush()
+            audit.append(s, ws.user, "list.propose_removal", "list_entry", e.id, before=before, after=snapshot(e),
+                         reason=reason)
+            return entry_dict(s, e)
+    except StaleDataError as exc:
+        raise Conflict(f"entry {entry_id} was changed on another workstation: reload it") from exc
+
+
+def expire_due(ws: Workspace, today: date | None = None) -> int:
+    """White and watch entries past their review date expire (black ones stay until removed)."""
+    require(ws, "officer")
+    today = today or _today()
+    n = 0
+    with ws.Session.begin() as s:
+        for e in s.scalars(select(ListEntry).where(ListEntry.status == "active", ListEntry.list_kind != "black",
+                                                   ListEntry.review_date < today)):
+            before = snapshot(e)
+            e.status, e.ended_on = "expired", today
+            s.flush()
+            audit.append(s, ws.user, "list.expire", "list_entry", e.id, before=before, after=snapshot(e),
+                         reason=f"review date {before['review_date']} passed")
+            n += 1
+    return n
+
+
+def entry_dict(s: Session, e: ListEntry, v: Vehicle | None = None) -> dict:
+    v = v or s.get(Vehicle, e.vehicle_id)
+    return {"id": e.id, "vin": v.vin, "plate": v.plate, "owner": v.owner, "list": e.list_kind, "status": e.status,
+            "reason_codes": e.reason_codes, "score": e.evidence.get("score"),
+            "period": [str(e.evidence.get("period_from")), str(e.evidence.get("period_to"))],
+            "ruleset_version": e.evidence.get("ruleset_version"), "effective_from": e.effective_from,
+            "review_date": e.review_date, "ended_on": e.ended_on, "proposed_by": e.proposed_by,
+            "decided_by": e.decided_by, "decision_reason": e.decision_reason,
+            "removal_proposed_by": e.removal_proposed_by, "removal_reason": e.removal_reason,
+            "rectification": e.rectification, "version": e.version}
+
+
+def entries(ws: Workspace, *, kind: str | None = None, status: str | None = None, vin: str | None = None) -> list[dict]:
+    if kind and kind not in KINDS:
+        raise InputError(f"list must be one of {', '.join(KINDS)}, got {kind!r}")
+    if status and status not in STATUSES:
+        raise InputError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+    q = select(ListEntry, Vehicle).join(Vehicle, Vehicle.id == ListEntry.vehicle_id).order_by(ListEntry.id)
+    if kind:
+        q = q.where(ListEntry.list_kind == kind)
+    if status:
+        q = q.where(ListEntry.status == status)
+    if vin:
+        q = q.where(Vehicle.vin == vin.strip().upper())
+    with ws.Session() as s:
+        return [entry_dict(s, e, v) for e, v in s.execute(q)]
+
+
+def history(ws: Workspace, vin: str) -> dict:
+    """A vehicle's entries and every audit event about them, oldest first."""
+    from dieselwatch.services.auditlog import events
+
+    rows = entries(ws, vin=vin)
+    if not rows:
+        with ws.Session() as s:
+            if s.scalar(select(Vehicle.id).where(Vehicle.vin == vin.strip().upper())) is None:
+                raise InputError(f"no vehicle with VIN {vin!r}")
+    evs = [ev for r in rows for ev in events(ws, entity="list_entry", entity_id=str(r["id"]))]
+    evs.sort(key=lambda ev: ev["seq"])
+    return {"vin": vin.strip().upper(), "entries": rows, "events": evs}

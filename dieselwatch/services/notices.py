@@ -1,0 +1,296 @@
+"""Rectification notices (整改通知书) for black-listed vehicles.
+
+Issuing takes a number from the bureau's counter and freezes everything the notice says (owner, evidence,
+rule-set version, settings, audit chain head) in Notice.content, in the transaction that records it: a
+notice written again later is the same notice. Writing fills the template under resources/templates by
+replacing {{field}} markers, so a bureau can restyle or reword the template in Excel."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from io import BytesIO
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.dimensions import RowDimension
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import select
+
+from dieselwatch.errors import InputError
+from dieselwatch.paths import resource
+from dieselwatch.progress import CancelToken, ProgressFn, Throttled
+from dieselwatch.services.excel import print_setup, safe_text, save
+from dieselwatch.services.settings import get_settings
+from dieselwatch.services.users import require
+from dieselwatch.storage import audit
+from dieselwatch.storage.models import ListEntry, Notice, NoticeCounter, Vehicle
+from dieselwatch.workspace import Workspace
+
+EVIDENCE_ROWS = 10
+MARKER = re.compile(r"\{\{(\w+)\}\}")
+
+REQUIRE_REPAIR = ("到具备资质的机动车排放维修治理站(M站)检测维修,查明并排除排放控制装置(SCR系统、NOx传感器、"
+                  "尿素供给系统)故障,恢复OBD系统正常功能,不得拆除、改装或屏蔽排放控制装置。")
+REQUIRE_TERMINAL = "恢复车载终端与远程排放监控平台的正常连接和数据传输,确保数据完整、连续。"
+RECHECK = ("整改完成后,我局将核查维修记录并安排复检;复检合格后,通过远程在线监控数据持续核查,"
+           "连续{clean_days}天数据正常且无超标的,方可申请移出黑名单。")
+CONSEQUENCES = ("逾期未整改或整改后仍不合格的,我局将依据《中华人民共和国大气污染防治法》第一百一十二条等规定依法处罚,"
+                "并继续实施重点监管、加密路检路查和入户检查。")
+
+
+@dataclass
+class NoticeRef:
+    id: int
+    number: str
+    vin: str
+    plate: str | None
+
+
+@dataclass
+class ExportResult:
+    files: list[str] = field(default_factory=list)
+    notices: int = 0
+    issued: int = 0
+
+    def as_dict(self) -> dict:
+        return {"files": self.files, "notices": self.notices, "issued": self.issued}
+
+
+def _pct(x) -> str:
+    return "—" if x is None else f"{x * 100:.1f}%"
+
+
+def evidence_rows(ev: dict) -> list[list[str]]:
+    """The evidence table: the figures behind the listing, then each reason in the officer's words."""
+    m, reasons = ev.get("metrics") or {}, ev.get("reasons") or []
+    codes = {r["code"] for r in reasons}
+    rows = []
+    if any(c.startswith("EXC") or c == "BSNOX" for c in codes):
+        rows.append(["NOx超标时间占比", _pct(m.get("exceed_share")), "有效工况下SCR下游NOx平滑值超过限值的时间占比"])
+        days = next((r["figures"].get("days") for r in reasons if r["code"] == "EXC_DAYS"), None)
+        if days is not None:
+            rows.append(["超标天数", f"{days}天", "当日超标累计10分钟及以上的天数"])
+    # A zeroed, stuck or emulated downstream sensor makes the vehicle look clean: say so rather than print
+    # a perfect efficiency on the notice of a suspected tamperer.
+    suspect = "下游NOx传感器读数疑似被篡改,此数值不可信" if any(c.startswith("TAMPER_DOWN") for c in codes) else None
+    if m.get("scr_efficiency") is not None:
+        rows.append(["SCR热态转化效率", _pct(m["scr_efficiency"]), suspect or "正常应高于80%"])
+    if m.get("bsnox_mg_kwh") is not None:
+        rows.append(["比排放NOx", f"{m['bsnox_mg_kwh']:.0f} mg/kWh", suspect or "按发动机参考扭矩计算的功基排放"])
+    rows.append(["数据上线率", _pct(m.get("online_rate")), f"最长连续离线{m.get('longest_offline_days', 0)}天"])
+    if m.get("mil_share") or m.get("dtc_max"):
+        rows.append(["故障指示灯(MIL)", _pct(m.get("mil_share")), f"最多故障码数{m.get('dtc_max', 0)}个"])
+    for r in reasons:
+        rows.append([_category_zh(r["category"]), r["code"], r["text"]])
+    if len(rows) > EVIDENCE_ROWS:
+        extra = len(rows) - EVIDENCE_ROWS + 1
+        rows = rows[:EVIDENCE_ROWS - 1] + [["其他", f"{extra}项", "其余证据见评分报告"]]
+    return rows
+
+
+def _category_zh(cat: str) -> str:
+    return {"emission": "排放超标", "tamper": "疑似篡改", "data": "数据问题", "obd": "OBD故障"}.get(cat, cat)
+
+
+def _number(s, settings: dict, year: int) -> str:
+    code = settings["bureau"]["code"]
+    counter = s.get(NoticeCounter, (code, year), with_for_update=True)
+    if counter is None:
+        counter = NoticeCounter(bureau_code=code, year=year, last=0)
+        s.add(counter)
+    counter.last += 1
+    s.flush()
+    return settings["notices"]["number_pattern"].format(code=code, year=year, seq=counter.last)
+
+
+def issue_notices(ws: Workspace, entry_ids: list[int] | None = None, *, today: date | None = None) -> list[NoticeRef]:
+    """A notice for each active black entry that has none yet (or for the given entries). All or nothing."""
+    require(ws, "officer")
+    settings = get_settings(ws)
+    today = today or date.today()
+    out = []
+    with ws.Session.begin() as s:
+        audit.serialise(s)  # notice numbers and the chain head stay in one order across workstations
+        q = select(ListEntry, Vehicle).join(Vehicle, Vehicle.id == ListEntry.vehicle_id).where(
+            ListEntry.list_kind == "black", ListEntry.status == "active")
+        if entry_ids is not None:
+            q = q.where(ListEntry.id.in_(entry_ids))
+        have = set(s.scalars(select(Notice.list_entry_id).where(Notice.list_entry_id.is_not(None))))
+        rows = [(e, v) for e, v in s.execute(q.order_by(ListEntry.id)) if e.id not in have]
+        if entry_ids is not None:
+            found = {e.id for e, _ in s.execute(q)}
+            missing = sorted(set(entry_ids) - found)
+            if missing:
+                raise InputError(f"entries {', '.join(map(str, missing))} are not active black-list entries")
+        for e, v in rows:
+            seq, head = audit.head(s)
+            number = _number(s, settings, today.year)
+            content = notice_content(number, today, settings, e, v, (seq, head))
+            n = Notice(number=number, vehicle_id=v.id, list_entry_id=e.id, issued_at=datetime.now(),
+                       deadline=date.fromisoformat(content["deadline_iso"]), content=content, issued_by=ws.user)
+            s.add(n)
+            s.flush()
+            audit.append(s, ws.user, "notice.issue", "notice", number,
+                         after={"entry": e.id, "vin": v.vin, "deadline": content["deadline_iso"],
+                                "ruleset_version": content["ruleset_version"]})
+            out.append(NoticeRef(n.id, number, v.vin, v.plate))
+    return out
+
+
+def notice_content(number: str, today: date, settings: dict, e: ListEntry, v: Vehicle,
+                   head: tuple[int, str]) -> dict:
+    b, n = settings["bureau"], settings["notices"]
+    ev = e.evidence or {}
+    codes = [r["code"] for r in ev.get("reasons", [])]
+    offline_only = codes and all(c.startswith("DATA") for c in codes)
+    needs = ([] if offline_only else [REQUIRE_REPAIR]) + \
+        ([REQUIRE_TERMINAL] if any(c.startswith("DATA") for c in codes) else [])
+    deadline = today + timedelta(days=n["deadline_days"])
+    c = {
+        "number": number, "issued_on": f"{today.year}年{today.month}月{today.day}日",
+        "bureau_name": b["name"], "bureau_address": b["address"], "bureau_phone": b["phone"],
+        "bureau_contact": b["contact"], "owner": v.owner or "车辆所有人", "owner_address": v.address or "",
+        "owner_contact": v.contact or "", "plate": v.plate or "", "vin": v.vin, "emission_stage": v.emission_stage or "",
+        "vehicle_type": v.vehicle_type or "", "engine_model": v.engine_model or "", "terminal_id": v.terminal_id or "",
+        "period_from": str(ev.get("period_from", "")), "period_to": str(ev.get("period_to", "")),
+        "ruleset_version": str(ev.get("ruleset_version", "")), "score": str(ev.get("score", "")),
+        "listed_on": str(e.effective_from or ""), "legal_basis": n["legal_basis"],
+        "requirement": "".join(f"{i + 1}. {t}" for i, t in enumerate(needs)) if len(needs) > 1 else "".join(needs),
+        "deadline": f"{deadline.year}年{deadline.month}月{deadline.day}日", "deadline_iso": deadline.isoformat(),
+        "recheck": RECHECK.format(clean_days=settings["lists"]["removal_clean_days"]),
+        "consequences": CONSEQUENCES, "audit_seq": str(head[0]), "audit_hash": head[1],
+        "entry_id": e.id,
+    }
+    # Registry and settings text is user-supplied: neutralised once here, so every rendering is the same.
+    for k, val in list(c.items()):
+        if isinstance(val, str):
+            c[k] = safe_text(val)
+    for i, row in enumerate(evidence_rows(ev), start=1):
+        c[f"ev{i}_item"], c[f"ev{i}_value"], c[f"ev{i}_note"] = (safe_text(str(x)) for x in row)
+    return c
+
+
+_TEMPLATE_BYTES: bytes | None = None
+
+
+def _template() -> Workbook:
+    global _TEMPLATE_BYTES
+    if _TEMPLATE_BYTES is None:  # read once: a batch of 500 notices parses bytes from memory
+        _TEMPLATE_BYTES = resource("templates", "rectification_notice.xlsx").read_bytes()
+    return load_workbook(BytesIO(_TEMPLATE_BYTES))
+
+
+def fill(sheet: Worksheet, content: dict) -> list[tuple]:
+    """Replace every {{field}} in the sheet; a field the notice does not have (an unused evidence row) is
+    left empty, and an evidence row left empty is hidden. Cells are set as text, so nothing filled in can
+    become a formula. Returns what was changed, for restore()."""
+    changed = []
+    for row in sheet.iter_rows():
+        used = unused = 0
+        evidence_only = True
+        for cell in row:
+            v = cell.value
+            if not isinstance(v, str) or "{{" not in v:
+                continue
+            names = MARKER.findall(v)
+            evidence_only &= all(n.startswith("ev") for n in names)
+            if any(content.get(n) for n in names):
+                used += 1
+            else:
+                unused += 1
+            changed.append((cell, v))
+            cell.value = MARKER.sub(lambda m: str(content.get(m.group(1), "")), v)
+            cell.data_type = "s"
+        if unused and not used and evidence_only:
+            dim = sheet.row_dimensions[row[0].row]
+            changed.append((dim, dim.hidden))
+            dim.hidden = True
+    print_setup(sheet, footer_left=f"{content['number']}  链头 {content['audit_hash'][:16]}")
+    return changed
+
+
+def restore(changed: list[tuple]) -> None:
+    """Put the template back as it was before fill()."""
+    for obj, old in reversed(changed):
+        if isinstance(obj, RowDimension):
+            obj.hidden = old
+        else:
+            obj.value = old
+
+
+def _safe_sheet_title(text: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\']", "_", text)[:28] or "notice"
+    title, i = base, 2
+    while title in used:
+        title = f"{base[:26]}_{i}"
+        i += 1
+    used.add(title)
+    return title
+
+
+def _safe_file_name(text: str) -> str:
+    return re.sub(r'[<>:"/\\|?*\x00-\x1f〔〕]', "_", text).strip(" .") or "notice"
+
+
+def export_notices(ws: Workspace, out_dir: Path, *, notice_ids: list[int] | None = None, one_workbook: bool = False,
+                   issue_missing: bool = True, progress: ProgressFn | None = None,
+                   cancel: CancelToken | None = None) -> ExportResult:
+    """Write notices: one file each, or one workbook with a sheet each. With issue_missing, active black
+    entries without a notice get one first. Each file appears complete or not at all; a cancel stops
+    between notices."""
+    require(ws, "officer")
+    cancel = cancel or CancelToken()
+    prog = Throttled(progress)
+    result = ExportResult()
+    if issue_missing and notice_ids is None:
+        result.issued = len(issue_notices(ws))
+    with ws.Session() as s:
+        q = select(Notice).order_by(Notice.id)
+        if notice_ids is not None:
+            q = q.where(Notice.id.in_(notice_ids))
+        notices = [(n.id, n.number, n.content) for n in s.scalars(q)]
+    if notice_ids is not None and len(notices) != len(set(notice_ids)):
+        missing = sorted(set(notice_ids) - {n[0] for n in notices})
+        raise InputError(f"no notice {', '.join(map(str, missing))}")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if one_workbook:
+        wb = _template()
+        template = wb.active
+        used: set[str] = set()
+        for i, (_, number, content) in enumerate(notices):
+            cancel.check()
+            sheet = wb.copy_worksheet(template)
+            sheet.title = _safe_sheet_title(content["plate"] or number, used)
+            sheet.print_area = template.print_area
+            fill(sheet, content)
+            prog((i + 1) / max(len(notices), 1), number)
+        wb.remove(template)
+        if notices:
+            path = save(wb, out_dir / f"整改通知书_{date.today():%Y%m%d}.xlsx")
+            result.files.append(str(path))
+    else:
+        # One parsed template for the whole batch, filled, saved and put back for the next notice: parsing
+        # the template took more than half of each notice's time.
+        wb = _template()
+        for i, (_, number, content) in enumerate(notices):
+            cancel.check()
+            changed = fill(wb.active, content)
+            try:
+                name = f"{_safe_file_name(number)}_{_safe_file_name(content['plate'] or content['vin'])}.xlsx"
+                result.files.append(str(save(wb, out_dir / name)))
+            finally:
+                restore(changed)
+            prog((i + 1) / max(len(notices), 1), number)
+    result.notices = len(notices)
+    return result
+
+
+def list_notices(ws: Workspace) -> list[dict]:
+    with ws.Session() as s:
+        return [{"id": n.id, "number": n.number, "vin": n.content.get("vin"), "plate": n.content.get("plate"),
+                 "owner": n.content.get("owner"), "issued_at": n.issued_at.isoformat(timespec="seconds"),
+                 "deadline": n.deadline, "issued_by": n.issued_by, "entry_id": n.list_entry_id}
+                for n in s.scalars(select(Notice).order_by(Notice.id))]

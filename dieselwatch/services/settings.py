@@ -1,0 +1,103 @@
+"""Office-wide settings kept in the database (every workstation of a shared office sees the same bureau and
+notice options). Values not stored yet come from DEFAULTS; changes are admin-only and audited."""
+
+from __future__ import annotations
+
+import copy
+
+from dieselwatch.errors import InputError
+from dieselwatch.storage import audit
+from dieselwatch.storage.models import Setting
+from dieselwatch.workspace import Workspace
+
+DEFAULTS: dict[str, dict] = {
+    "bureau": {
+        "name": "XX市生态环境局XX分局",
+        "code": "XX",  # goes into notice numbers
+        "address": "",
+        "phone": "",
+        "contact": "",
+    },
+    "notices": {
+        # Placeholders: {code} bureau code, {year}, {seq} the running number of that bureau and year.
+        "number_pattern": "{code}环机整〔{year}〕{seq:04d}号",
+        "deadline_days": 15,
+        "recheck_days": 30,
+        "legal_basis": "《中华人民共和国大气污染防治法》第五十三条、第五十五条、第一百一十二条；"
+                       "《山东省机动车排气污染防治条例》",
+    },
+    "lists": {
+        "two_person_rule": True,  # black entries and removals: approved by a supervisor other than the proposer
+        "white_valid_days": 180,  # a white entry expires after this and must be earned again
+        "black_review_days": 30,  # when an active black or watch entry comes up for review
+        "removal_clean_days": 30,  # clean days with data after the re-inspection before a black removal
+    },
+}
+
+
+def get_settings(ws: Workspace) -> dict:
+    out = copy.deepcopy(DEFAULTS)
+    with ws.Session() as s:
+        for row in s.query(Setting).all():
+            if row.key in out and isinstance(row.value, dict):
+                out[row.key].update({k: v for k, v in row.value.items() if k in out[row.key]})
+    return out
+
+
+def _coerce(section: str, key: str, value):
+    default = DEFAULTS[section][key]
+    if isinstance(default, bool):
+        if isinstance(value, str):
+            if value.lower() in ("1", "true", "yes", "on"):
+                return True
+            if value.lower() in ("0", "false", "no", "off"):
+                return False
+        if isinstance(value, bool):
+            return value
+        raise InputError(f"{section}.{key} must be true or false, got {value!r}")
+    if isinstance(default, int):
+        try:
+            v = int(value)
+        except (TypeError, ValueError):
+            raise InputError(f"{section}.{key} must be a whole number, got {value!r}") from None
+        if v < 0 or v > 3650:
+            raise InputError(f"{section}.{key} must be between 0 and 3650, got {v}")
+        return v
+    v = str(value).strip()
+    if len(v) > 500:
+        raise InputError(f"{section}.{key} is longer than 500 characters")
+    if section == "notices" and key == "number_pattern":
+        try:
+            v.format(code="X", year=2026, seq=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise InputError(f"notices.number_pattern may use only {{code}}, {{year}} and {{seq}}: {exc}") from None
+        if "{seq" not in v:
+            raise InputError("notices.number_pattern must contain {seq}, or numbers would repeat")
+    return v
+
+
+def update_settings(ws: Workspace, changes: dict[str, object], reason: str | None = None) -> dict:
+    """changes: {"section.key": value}. All or nothing; one audit event per changed section."""
+    from dieselwatch.services.users import require
+
+    require(ws, "admin")
+    current = get_settings(ws)
+    new = copy.deepcopy(current)
+    for dotted, value in changes.items():
+        section, _, key = dotted.partition(".")
+        if section not in DEFAULTS or key not in DEFAULTS[section]:
+            known = ", ".join(f"{s}.{k}" for s in DEFAULTS for k in DEFAULTS[s])
+            raise InputError(f"unknown setting {dotted!r}; known: {known}")
+        new[section][key] = _coerce(section, key, value)
+    with ws.Session.begin() as s:
+        for section in DEFAULTS:
+            if new[section] == current[section]:
+                continue
+            row = s.get(Setting, section)
+            if row is None:
+                s.add(Setting(key=section, value=new[section]))
+            else:
+                row.value = new[section]
+            audit.append(s, ws.user, "settings.update", "settings", section, before=current[section],
+                         after=new[section], reason=reason)
+    return new

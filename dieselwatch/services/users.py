@@ -1,0 +1,173 @@
+"""Users, roles and sign-in. Passwords are stored as scrypt hashes (memory-hard, in the standard library).
+Every service that changes something calls require() itself, so a role is enforced whatever the caller:
+the GUI hiding a button is a convenience, not the check.
+
+Until the first user exists the database is in set-up mode: imports and scoring run as the login name, and
+the only account that can be created is an admin. After that, every action needs a signed-in user."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from dieselwatch.errors import InputError, PermissionDenied
+from dieselwatch.storage import audit
+from dieselwatch.storage.models import User
+from dieselwatch.workspace import Workspace
+
+log = logging.getLogger(__name__)
+ROLES = ("officer", "supervisor", "admin")
+RANK = {r: i for i, r in enumerate(ROLES)}
+# scrypt at N=2^14, r=8: 16 MiB and about 50 ms per check: cheap for a sign-in, costly for a guessing attack.
+_N, _R, _P = 2**14, 8, 1
+MIN_PASSWORD = 8
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    key = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    return f"scrypt${_N}${_R}${_P}${base64.b64encode(salt).decode()}${base64.b64encode(key).decode()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, key = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        got = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+                             dklen=len(base64.b64decode(key)))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, base64.b64decode(key))
+
+
+def user_count(ws: Workspace) -> int:
+    with ws.Session() as s:
+        return s.scalar(select(func.count()).select_from(User)) or 0
+
+
+def _public(u: User) -> dict:
+    return {"username": u.username, "display_name": u.display_name, "role": u.role, "active": u.active,
+            "created_at": u.created_at.isoformat(timespec="seconds")}
+
+
+def login(ws: Workspace, username: str, password: str) -> dict:
+    """Sign in: the workspace acts as this user from now on."""
+    with ws.Session() as s:
+        u = s.scalar(select(User).where(User.username == username))
+        ok = u is not None and u.active and check_password(password, u.password_hash)
+        if not ok:
+            log.warning("failed sign-in for %r", username)
+            raise PermissionDenied("wrong user name or password, or the account is disabled")
+        ws.user, ws.role = u.username, u.role
+        return _public(u)
+
+
+def require(ws: Workspace, role: str, *, setup_ok: bool = False) -> None:
+    """Refuse unless the signed-in user is active with at least `role` (admin > supervisor > officer). The role
+    is read from the database each time: a change made on another workstation applies at once.
+    setup_ok lets the action run while no user exists yet (imports and scoring before the first admin)."""
+    with ws.Session() as s:
+        if ws.role is None:
+            if setup_ok and not s.scalar(select(func.count()).select_from(User)):
+                return
+            raise PermissionDenied("sign in first (user name and password)" if s.scalar(
+                select(func.count()).select_from(User)) else
+                "no users yet: create the first admin account (dieselwatch users add NAME --role admin)")
+        u = s.scalar(select(User).where(User.username == ws.user))
+        if u is None or not u.active:
+            raise PermissionDenied(f"the account {ws.user!r} no longer exists or was disabled")
+        if RANK[u.role] < RANK[role]:
+            raise PermissionDenied(f"{ws.user} is {u.role}; this needs the {role} role")
+        ws.role = u.role
+
+
+def _check_password_rules(username: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"the password must have at least {MIN_PASSWORD} characters")
+    if password.lower() == username.lower():
+        raise InputError("the password must differ from the user name")
+
+
+def create_user(ws: Workspace, username: str, password: str, role: str, display_name: str | None = None) -> dict:
+    username = (username or "").strip()
+    if not username or len(username) > 100 or any(c.isspace() for c in username):
+        raise InputError("a user name is 1 to 100 characters without spaces")
+    if role not in ROLES:
+        raise InputError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+    _check_password_rules(username, password)
+    first = user_count(ws) == 0
+    if first:
+        if role != "admin":
+            raise PermissionDenied("the first account must be an admin")
+        actor = username
+    else:
+        require(ws, "admin")
+        actor = ws.user
+    with ws.Session.begin() as s:
+        if s.scalar(select(User).where(User.username == username)):
+            raise InputError(f"the user {username!r} already exists")
+        u = User(username=username, display_name=display_name, password_hash=hash_password(password), role=role,
+                 active=True, created_at=datetime.now())
+        s.add(u)
+        s.flush()
+        audit.append(s, actor, "user.create", "user", username, after=_public(u),
+                     reason="first-run admin set-up" if first else None)
+        out = _public(u)
+    if first:
+        ws.user, ws.role = username, role
+    return out
+
+
+def update_user(ws: Workspace, username: str, *, role: str | None = None, active: bool | None = None,
+                reason: str | None = None) -> dict:
+    require(ws, "admin")
+    if role is not None and role not in ROLES:
+        raise InputError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+    with ws.Session.begin() as s:
+        u = s.scalar(select(User).where(User.username == username))
+        if u is None:
+            raise InputError(f"no user {username!r}")
+        before = _public(u)
+        if role is not None:
+            u.role = role
+        if active is not None:
+            u.active = active
+        admins = s.scalar(select(func.count()).select_from(User).where(User.role == "admin", User.active,
+                                                                        User.id != u.id))
+        if not admins and not (u.role == "admin" and u.active):
+            raise PermissionDenied("this would leave no active admin")
+        s.flush()
+        audit.append(s, ws.user, "user.update", "user", username, before=before, after=_public(u), reason=reason)
+        return _public(u)
+
+
+def set_password(ws: Workspace, username: str, new_password: str, *, old_password: str | None = None) -> None:
+    """Users change their own password (with the old one); an admin resets anyone's."""
+    if ws.role is None:
+        raise PermissionDenied("sign in first (user name and password)")
+    own = username == ws.user
+    if not own:
+        require(ws, "admin")
+    _check_password_rules(username, new_password)
+    with ws.Session.begin() as s:
+        u = s.scalar(select(User).where(User.username == username))
+        if u is None:
+            raise InputError(f"no user {username!r}")
+        if own and ws.role != "admin" and not check_password(old_password or "", u.password_hash):
+            raise PermissionDenied("the current password is wrong")
+        u.password_hash = hash_password(new_password)
+        s.flush()
+        # The hash itself stays out of the history: the event only says that it changed.
+        audit.append(s, ws.user, "user.password", "user", username, after={"password": "changed"})
+
+
+def list_users(ws: Workspace) -> list[dict]:
+    with ws.Session() as s:
+        return [_public(u) for u in s.scalars(select(User).order_by(User.username))]
