@@ -56,6 +56,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("DieselWatch")
     app.setOrganizationName("DieselWatch")
+    from PySide6.QtGui import QIcon
+
+    app.setWindowIcon(QIcon(str(resource("icons", "dieselwatch.png"))))
     return app
 
 
