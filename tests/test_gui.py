@@ -163,3 +163,88 @@ def test_export_import_report_from_imports_page(window, qtbot, tmp_path, monkeyp
     ctl.w.exportReportButton.click()
     qtbot.waitUntil(out.exists, timeout=20000)
     assert "概要 Summary" in load_workbook(out).sheetnames
+
+
+@pytest.fixture()
+def office_window(qtbot, loaded_ws):
+    """The window of a bureau with accounts, the demo fleet scored, signed in as officer wang."""
+    from datetime import date
+
+    from test_lists import as_user, make_office
+
+    from dieselwatch.services.scoring import score_period
+
+    make_office(loaded_ws)
+    as_user(loaded_ws, "wang")
+    score_period(loaded_ws, date(2026, 10, 1), date(2026, 10, 5))
+    ctl = MainController(loaded_ws, "en")
+    qtbot.addWidget(ctl.w)
+    ctl.w.show()
+    ctl.refresh()
+    settle(qtbot, ctl, lambda: ctl.model.rowCount() > 0)
+    return ctl
+
+
+def _select(ctl, page, predicate) -> dict:
+    for r in range(page.table.proxy.rowCount()):
+        key = page.table.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 1)
+        if predicate(page.entries[key]):
+            page.p.table.selectRow(r)
+            return page.entries[key]
+    raise AssertionError("no such entry shown")
+
+
+def test_lists_page_propose_and_decide_by_role(office_window, qtbot, monkeypatch):
+    from test_lists import as_user
+
+    from dieselwatch.services import lists
+
+    ctl, page = office_window, office_window.lists_page
+    ctl.w.nav.setCurrentRow(4)
+    assert ctl.w.pages.currentWidget() is page.p
+    page.p.proposeButton.click()
+    settle(qtbot, ctl, lambda: page.table.proxy.rowCount() > 0)
+    proposed = lists.entries(ctl.ws, status="proposed")
+    assert page.table.proxy.rowCount() == len(proposed) >= 10  # the queue: everything awaiting a decision
+    black = _select(ctl, page, lambda e: e["list"] == "black")
+    assert not page.p.approveButton.isEnabled()  # an officer cannot black-list
+    as_user(ctl.ws, "li")
+    page.refresh()
+    settle(qtbot, ctl, lambda: "Signed in as li" in page.p.roleHint.text())
+    _select(ctl, page, lambda e: e["id"] == black["id"])
+    settle(qtbot, ctl, lambda: page.p.approveButton.isEnabled())  # a supervisor who did not propose it
+    monkeypatch.setattr("dieselwatch.gui.lists_page.QInputDialog.getMultiLineText",
+                        lambda *a, **k: ("复核属实", True))
+    page.p.approveButton.click()
+    settle(qtbot, ctl, lambda: lists.entries(ctl.ws, vin=black["vin"], kind="black")[0]["status"] == "active")
+    settle(qtbot, ctl, lambda: black["id"] not in page.entries)  # it left the queue
+
+
+def test_notices_and_audit_pages(office_window, qtbot, tmp_path):
+    from test_lists import as_user
+
+    from dieselwatch.services import lists
+
+    ctl = office_window
+    lists.propose_from_run(ctl.ws)
+    as_user(ctl.ws, "li")
+    for e in lists.entries(ctl.ws, kind="black", status="proposed"):
+        lists.decide(ctl.ws, e["id"], True, "ok")
+    page = ctl.notices_page
+    ctl.w.nav.setCurrentRow(5)
+    page.export_notices(str(tmp_path / "notices"))
+    settle(qtbot, ctl, lambda: page.table.proxy.rowCount() > 0)
+    n = len(lists.entries(ctl.ws, kind="black", status="active"))
+    assert page.table.proxy.rowCount() == n and len(list((tmp_path / "notices").glob("*.xlsx"))) == n
+    assert f"{n} notices written ({n} newly issued)" in page.p.result.text()
+    audit = ctl.audit_page
+    ctl.w.nav.setCurrentRow(6)
+    audit.refresh()
+    audit.p.verifyButton.click()
+    settle(qtbot, ctl, lambda: audit.p.status.text().startswith("Intact"))
+    settle(qtbot, ctl, lambda: audit.table.proxy.rowCount() > n)
+    audit.p.table.selectRow(0)
+    newest = audit.events[audit.table.current()]
+    assert newest["action"] == "notice.issue" and "SHA-256" in audit.p.detail.toPlainText()
+    audit.p.filterEdit.setText("list.approve")
+    assert 0 < audit.table.proxy.rowCount() < len(audit.events)

@@ -84,6 +84,16 @@ class MainController(QObject):
         w.actionRefresh.triggered.connect(self.refresh)
         w.actionQuit.triggered.connect(w.close)
         w.scoreButton.clicked.connect(self.run_scoring)
+        # Pages with their own forms (ui/*_page.ui) and controllers, after the four of main_window.ui.
+        from dieselwatch.gui.audit_page import AuditPage
+        from dieselwatch.gui.lists_page import ListsPage
+        from dieselwatch.gui.notices_page import NoticesPage
+
+        self.lists_page, self.notices_page, self.audit_page = ListsPage(self), NoticesPage(self), AuditPage(self)
+        for page, title in ((self.lists_page, self.tr("Lists")), (self.notices_page, self.tr("Notices")),
+                            (self.audit_page, self.tr("Audit"))):
+            w.pages.addWidget(page.p)
+            w.nav.addItem(title)
         w.statusbar.showMessage(self.tr("Database: {0}   User: {1}").format(ws.db_url, ws.user))
         if settings is not None and settings.value("main/geometry") is not None:
             w.restoreGeometry(settings.value("main/geometry"))
@@ -131,6 +141,8 @@ class MainController(QObject):
     # --- refresh ----------------------------------------------------------------------------------------
     def refresh(self) -> None:
         self._run(self._load_all, on_done=self._show_all)
+        for page in (self.lists_page, self.notices_page, self.audit_page):
+            page.refresh()
 
     def _load_all(self, progress=None, cancel=None):
         st = auditlog.verify(self.ws)

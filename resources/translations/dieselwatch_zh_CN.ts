@@ -3,7 +3,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="74" />
+        <location filename="../../dieselwatch/gui/app.py" line="81" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -14,11 +14,308 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="90" />
+        <location filename="../../dieselwatch/gui/app.py" line="97" />
         <source>The database was upgraded to this version. A copy of it as it was is kept at:
 {0}</source>
         <translation>数据库已升级到当前版本。升级前的副本保存在:
 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>AuditPage</name>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="25" />
+        <source>Seq</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="25" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="25" />
+        <source>Actor</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="25" />
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="26" />
+        <source>Entity</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="26" />
+        <source>ID</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="26" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="54" />
+        <source>Before</source>
+        <translation>变更前</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="55" />
+        <source>After</source>
+        <translation>变更后</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="59" />
+        <source>Intact: {0}. Head event {1}, {2}</source>
+        <translation>完好:{0}。链头事件{1},{2}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="60" />
+        <source>BROKEN: {0}. Head event {1}, {2}</source>
+        <translation>已损坏:{0}。链头事件{1},{2}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="67" />
+        <source>Export the audit history</source>
+        <translation>导出审计记录</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="69" />
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="72" />
+        <source>Wrote {0}</source>
+        <translation>已写入 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.ui" line="8" />
+        <source>Filter by actor, action, entity or reason</source>
+        <translation>按操作人、操作、对象或原因筛选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.ui" line="9" />
+        <source>Verify the history</source>
+        <translation>校验审计链</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.ui" line="10" />
+        <source>Export to Excel…</source>
+        <translation>导出到Excel…</translation>
+    </message>
+</context>
+<context>
+    <name>ListsPage</name>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="26" />
+        <source>Black list</source>
+        <translation>黑名单</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="26" />
+        <source>White list</source>
+        <translation>白名单</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="26" />
+        <source>Watch list</source>
+        <translation>重点关注</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="27" />
+        <source>proposed</source>
+        <translation>待审批</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="27" />
+        <source>active</source>
+        <translation>生效</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="28" />
+        <source>removal proposed</source>
+        <translation>待审批移出</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="28" />
+        <source>rejected</source>
+        <translation>已驳回</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="29" />
+        <source>removed</source>
+        <translation>已移出</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="29" />
+        <source>expired</source>
+        <translation>已失效</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="30" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="34" />
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="33" />
+        <source>Awaiting a decision</source>
+        <translation>待审批</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="37" />
+        <source>Entry</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="37" />
+        <source>List</source>
+        <translation>名单</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="37" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="37" />
+        <source>VIN</source>
+        <translation>车辆识别代号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="38" />
+        <source>Plate</source>
+        <translation>车牌号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="38" />
+        <source>Owner</source>
+        <translation>车主</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="38" />
+        <source>Score</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="38" />
+        <source>Reasons</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="39" />
+        <source>Proposed by</source>
+        <translation>提出人</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="39" />
+        <source>Decided by</source>
+        <translation>审批人</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="39" />
+        <source>Review date</source>
+        <translation>复核日期</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="73" />
+        <source>Signed in as {0} ({1})</source>
+        <translation>当前用户:{0}({1})</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="74" />
+        <source>No user accounts yet: decisions need signed-in officers.</source>
+        <translation>尚未建立用户账号:审批需要登录的工作人员。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="104" />
+        <source>Evidence: score {0}, period {1} to {2}, rule set {3}</source>
+        <translation>证据:评分{0},核查期间{1}至{2},规则版本{3}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="107" />
+        <source>Removal proposed by {0}: {1}</source>
+        <translation>{0}提出移出:{1}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="111" />
+        <source>Rectification: {0}; re-inspected {1}; {2} clean days since</source>
+        <translation>整改:{0};复检日期{1};此后{2}天数据正常</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="126" />
+        <source>Scoring run {0}: proposed {1} black, {2} white, {3} watch; {4} white removals proposed</source>
+        <translation>评分批次{0}:建议黑名单{1}辆、白名单{2}辆、重点关注{3}辆;建议移出白名单{4}辆</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="136" />
+        <source>Approve</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="136" />
+        <source>Reject</source>
+        <translation>驳回</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="137" />
+        <source>Reason (required):</source>
+        <translation>原因(必填):</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="141" />
+        <source>A decision needs a reason.</source>
+        <translation>审批必须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="151" />
+        <source>Leaving the black list needs the repair record, the re-inspection date and enough clean days with data since then.</source>
+        <translation>移出黑名单需要维修记录、复检日期,以及复检后足够天数的正常数据。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="153" />
+        <source>Propose ending this entry. Another officer decides.</source>
+        <translation>提出结束该名单条目,由另一名工作人员审批。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lists_page.ui" line="8" />
+        <source>List:</source>
+        <translation>名单:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lists_page.ui" line="10" />
+        <source>Status:</source>
+        <translation>状态:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lists_page.ui" line="12" />
+        <source>Search VIN, plate or owner</source>
+        <translation>搜索VIN、车牌号或车主</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lists_page.ui" line="13" />
+        <source>Propose from latest scoring</source>
+        <translation>按最近评分生成建议</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lists_page.ui" line="30" />
+        <source>Approve…</source>
+        <translation>批准…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lists_page.ui" line="31" />
+        <source>Reject…</source>
+        <translation>驳回…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lists_page.ui" line="32" />
+        <source>Propose removal…</source>
+        <translation>提出移出…</translation>
     </message>
 </context>
 <context>
@@ -127,32 +424,47 @@ Details are in the log file:
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="87" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="93" />
+        <source>Lists</source>
+        <translation>黑白名单</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="93" />
+        <source>Notices</source>
+        <translation>整改通知</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="94" />
+        <source>Audit</source>
+        <translation>审计记录</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="97" />
         <source>Database: {0}   User: {1}</source>
         <translation>数据库:{0}   用户:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="97" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="107" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="121" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="131" />
         <source>Cancelled: nothing was stored.</source>
         <translation>已取消:未保存任何数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="124" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="134" />
         <source>DieselWatch</source>
         <translation>柴油车监管</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="127" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="137" />
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="128" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="138" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -163,264 +475,264 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="143" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="155" />
         <source>records</source>
         <translation>监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="143" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="155" />
         <source>registry</source>
         <translation>登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="175" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="187" />
         <source>Database: {0}   User: {1}   Audit: {2}</source>
         <translation>数据库:{0}   用户:{1}   审计链:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="176" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="188" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="176" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="188" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="183" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="195" />
         <source>in registry</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="183" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="195" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="185" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="197" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="186" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="198" />
         <source>Records stored</source>
         <translation>已存储记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="187" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="199" />
         <source>Data from</source>
         <translation>数据区间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="188" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="200" />
         <source>Last import</source>
         <translation>最近导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="193" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="199" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="205" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="211" />
         <source>Latest scoring</source>
         <translation>最近评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="194" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="206" />
         <source>Proposed black</source>
         <translation>建议列入黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="195" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="207" />
         <source>Proposed watch</source>
         <translation>建议重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="196" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="208" />
         <source>Proposed white</source>
         <translation>建议列入白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="197" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="209" />
         <source>No proposal</source>
         <translation>无建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="199" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="211" />
         <source>not yet scored: open Scoring and choose a period</source>
         <translation>尚未评分:请打开“评分”并选择时段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="216" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="228" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="216" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="228" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="216" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="228" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="224" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="236" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="227" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="227" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="234" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="234" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="235" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="236" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
         <source>Exceedance share</source>
         <translation>超标时间占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="249" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="238" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="240" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="252" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="260" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
         <source>Export import report</source>
         <translation>导出导入报告</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="261" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="273" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="264" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="276" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="267" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="279" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="268" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="280" />
         <source>Exports (*.csv *.txt *.xlsx *.xls);;All files (*)</source>
         <translation>导出文件 (*.csv *.txt *.xlsx *.xls);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="284" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="273" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="285" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="290" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="302" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="296" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="308" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="297" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="309" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="298" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="310" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="300" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="312" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="303" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="315" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="305" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="317" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="305" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="317" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="306" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="318" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="306" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="318" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="309" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="321" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="319" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="331" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="324" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="336" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
@@ -523,6 +835,132 @@ Details are in the log file:
         <location filename="../../ui/main_window.ui" line="105" />
         <source>Quit</source>
         <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>NoticesPage</name>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="23" />
+        <source>Notice number</source>
+        <translation>通知书编号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="23" />
+        <source>Plate</source>
+        <translation>车牌号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="23" />
+        <source>VIN</source>
+        <translation>车辆识别代号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="24" />
+        <source>Owner</source>
+        <translation>车主</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="24" />
+        <source>Issued at</source>
+        <translation>签发时间</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="24" />
+        <source>Deadline</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="25" />
+        <source>Issued by</source>
+        <translation>签发人</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="40" />
+        <source>Folder for the notices</source>
+        <translation>通知书保存位置</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="47" />
+        <source>{0} notices written ({1} newly issued) to {2}</source>
+        <translation>已写出{0}份通知书(新签发{1}份)至{2}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="52" />
+        <source>Writing notices</source>
+        <translation>正在生成整改通知书</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="56" />
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="59" />
+        <source>Wrote {0}</source>
+        <translation>已写入 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="62" />
+        <source>Export list publication</source>
+        <translation>导出名单公示表</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="65" />
+        <source>Export scoring report</source>
+        <translation>导出评分报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notices_page.ui" line="8" />
+        <source>Issue and export notices…</source>
+        <translation>生成并导出整改通知书…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notices_page.ui" line="9" />
+        <source>One workbook, a sheet per notice</source>
+        <translation>合并为一个工作簿(每份一页)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notices_page.ui" line="10" />
+        <source>Export list publication…</source>
+        <translation>导出名单公示表…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notices_page.ui" line="11" />
+        <source>Export scoring report…</source>
+        <translation>导出评分报告…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notices_page.ui" line="12" />
+        <source>Open exports folder</source>
+        <translation>打开导出文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>RemovalDialog</name>
+    <message>
+        <location filename="../../ui/removal_dialog.ui" line="6" />
+        <source>Propose removal from the list</source>
+        <translation>提出移出名单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/removal_dialog.ui" line="11" />
+        <source>Reason:</source>
+        <translation>原因:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/removal_dialog.ui" line="13" />
+        <source>Repair record:</source>
+        <translation>维修记录:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/removal_dialog.ui" line="14" />
+        <source>station, date, work done</source>
+        <translation>维修站、日期、维修项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/removal_dialog.ui" line="15" />
+        <source>Re-inspected on:</source>
+        <translation>复检日期:</translation>
     </message>
 </context>
 <context>
