@@ -248,3 +248,12 @@ def test_notices_and_audit_pages(office_window, qtbot, tmp_path):
     assert newest["action"] == "notice.issue" and "SHA-256" in audit.p.detail.toPlainText()
     audit.p.filterEdit.setText("list.approve")
     assert 0 < audit.table.proxy.rowCount() < len(audit.events)
+
+
+def test_scoring_page_shows_the_latest_run_worst_first(window, manifest, qtbot):
+    settle(qtbot, window, lambda: "Latest scoring" in window.w.scoreSummary.toPlainText())
+    text = window.w.scoreSummary.toPlainText()
+    by = {v["behaviour"]: v["vin"] for v in manifest["vehicles"]}
+    assert by["high_emitter"] in text and by["reagent_empty"] in text
+    assert by["clean"] not in text  # white proposals are not listed
+    assert "2026-10-01 to 2026-10-05" in text

@@ -15,6 +15,8 @@ QM = TS.with_suffix(".qm")
 BIN = Path(sys.executable).parent
 
 ZH = {
+    "Latest scoring: {0} to {1}, rule set {2}.": "最近评分:{0}至{1},规则版本{2}。",
+    "Proposals go to the Lists page with \"Propose from latest scoring\".": "在“黑白名单”页点击“按最近评分生成建议”,生成名单建议。",
     "Lists": "黑白名单", "Notices": "整改通知", "Audit": "审计记录", "List:": "名单:", "Status:": "状态:",
     "Propose from latest scoring": "按最近评分生成建议", "Approve…": "批准…", "Reject…": "驳回…",
     "Propose removal…": "提出移出…", "Propose removal from the list": "提出移出名单", "Reason:": "原因:",

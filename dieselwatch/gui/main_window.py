@@ -183,11 +183,33 @@ class MainController(QObject):
             self.w.fromDate.setDate(QDate(s["data_from"].year, s["data_from"].month, s["data_from"].day))
             self.w.toDate.setDate(QDate(s["data_to"].year, s["data_to"].month, s["data_to"].day))
             self._period_set = True
+        if s["run"] and self._shown_run != s["run"]["id"]:
+            self._shown_run = s["run"]["id"]
+            self.w.scoreSummary.setHtml(self._run_html(s, data["rows"]))
         ok, msg = data["audit"]
         self.w.statusbar.showMessage(self.tr("Database: {0}   User: {1}   Audit: {2}").format(
             self.ws.db_url, self.ws.user, self.tr("intact") if ok else self.tr("BROKEN - ") + msg))
 
     _period_set = False
+    _shown_run = None
+
+    def _run_html(self, s: dict, rows) -> str:
+        """The latest scoring run on the scoring page: counts, then every vehicle not proposed white, worst
+        first, with its main reasons."""
+        e = html.escape
+        run, p = s["run"], s["proposals"]
+        head = self.tr("Latest scoring: {0} to {1}, rule set {2}.").format(run["from"], run["to"], run["ruleset"])
+        labels = [(k, self.model.proposal_text(k)) for k in ("black", "watch", "white", "none")]
+        counts = " &nbsp; ".join(f"{e(t)}: <b>{p.get(k, 0)}</b>" for k, t in labels)
+        flagged = sorted((r for r in rows if r.proposal and r.proposal != "white"), key=lambda r: (r.score, r.vin))
+        body = "".join(
+            f"<tr><td>{r.score}</td><td>{e(self.model.proposal_text(r.proposal))}</td><td>{e(r.plate)}</td>"
+            f"<td>{e(r.vin)}</td><td>{e(r.owner)}</td><td>{e(r.reasons)}</td></tr>" for r in flagged[:200])
+        cols = "".join(f"<th align='left'>{e(t)}</th>" for t in (self.tr("Score"), self.tr("Proposal"), self.tr("Plate"),
+                                                                 self.tr("VIN"), self.tr("Owner"),
+                                                                 self.tr("Main reasons")))
+        return (f"<p>{e(head)}</p><p>{counts}</p><table cellpadding='3'><tr>{cols}</tr>{body}</table>"
+                + "<p>" + e(self.tr("Proposals go to the Lists page with \"Propose from latest scoring\".")) + "</p>")
 
     def _summary_html(self, s: dict) -> str:
         e = html.escape
@@ -331,14 +353,9 @@ class MainController(QObject):
                   on_done=self._scored, title=self.tr("Scoring {0} to {1}").format(start, end))
 
     def _scored(self, res) -> None:
-        c = res.counts()
-        e = html.escape
-        head = self.tr("Scored {0} vehicles, {1} to {2}, rule set {3}.").format(
-            len(res.vehicles), res.period_from, res.period_to, res.ruleset_version)
-        labels = [e(self.model.proposal_text(k)) for k in ("black", "watch", "white", "none")]
-        counts = " &nbsp; ".join(f"{lab}: <b>{c[k]}</b>" for lab, k in zip(labels, ("black", "watch", "white", "none")))
-        self.w.scoreSummary.setHtml(f"<p>{e(head)}</p><p>{counts}</p>")
-        self.refresh()
+        self.w.statusbar.showMessage(self.tr("Scored {0} vehicles, {1} to {2}, rule set {3}.").format(
+            len(res.vehicles), res.period_from, res.period_to, res.ruleset_version), 10000)
+        self.refresh()  # the scoring page then shows this run with its flagged vehicles
 
     def save_state(self) -> None:
         if self.settings is not None:

@@ -59,37 +59,37 @@ Details are in the log file:
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="54" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="55" />
         <source>Before</source>
         <translation>变更前</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="55" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="56" />
         <source>After</source>
         <translation>变更后</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="59" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="60" />
         <source>Intact: {0}. Head event {1}, {2}</source>
         <translation>完好:{0}。链头事件{1},{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="60" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="61" />
         <source>BROKEN: {0}. Head event {1}, {2}</source>
         <translation>已损坏:{0}。链头事件{1},{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="67" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="68" />
         <source>Export the audit history</source>
         <translation>导出审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="69" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="70" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="72" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="73" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
@@ -485,254 +485,282 @@ Details are in the log file:
         <translation>登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="187" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="190" />
         <source>Database: {0}   User: {1}   Audit: {2}</source>
         <translation>数据库:{0}   用户:{1}   审计链:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="188" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="191" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="188" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="191" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="195" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="201" />
+        <source>Latest scoring: {0} to {1}, rule set {2}.</source>
+        <translation>最近评分:{0}至{1},规则版本{2}。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="208" />
+        <source>Plate</source>
+        <translation>车牌号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="209" />
+        <source>VIN</source>
+        <translation>车辆识别代号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="210" />
+        <source>Main reasons</source>
+        <translation>主要原因</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="212" />
+        <source>Proposals go to the Lists page with "Propose from latest scoring".</source>
+        <translation>在“黑白名单”页点击“按最近评分生成建议”,生成名单建议。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
         <source>in registry</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="195" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="197" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="219" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="198" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="220" />
         <source>Records stored</source>
         <translation>已存储记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="199" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="221" />
         <source>Data from</source>
         <translation>数据区间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="200" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="222" />
         <source>Last import</source>
         <translation>最近导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="205" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="211" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="227" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="233" />
         <source>Latest scoring</source>
         <translation>最近评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="206" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="228" />
         <source>Proposed black</source>
         <translation>建议列入黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="207" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
         <source>Proposed watch</source>
         <translation>建议重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="208" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="230" />
         <source>Proposed white</source>
         <translation>建议列入白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="209" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="231" />
         <source>No proposal</source>
         <translation>无建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="211" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="233" />
         <source>not yet scored: open Scoring and choose a period</source>
         <translation>尚未评分:请打开“评分”并选择时段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="228" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="209" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="228" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="228" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="236" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="258" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="208" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="261" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="208" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="261" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="268" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="268" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="269" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="270" />
         <source>Exceedance share</source>
         <translation>超标时间占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="249" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="271" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="273" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="252" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="274" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="294" />
         <source>Export import report</source>
         <translation>导出导入报告</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="273" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="295" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="276" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="298" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="279" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="301" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="280" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="302" />
         <source>Exports (*.csv *.txt *.xlsx *.xls);;All files (*)</source>
         <translation>导出文件 (*.csv *.txt *.xlsx *.xls);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="284" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="306" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="285" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="307" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="302" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="324" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="308" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="330" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="309" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="331" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="310" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="332" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="312" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="334" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="315" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="337" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="317" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="339" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="317" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="339" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="318" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="340" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="318" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="340" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="321" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="343" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="331" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="353" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="336" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="356" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
