@@ -257,3 +257,18 @@ def test_scoring_page_shows_the_latest_run_worst_first(window, manifest, qtbot):
     assert by["high_emitter"] in text and by["reagent_empty"] in text
     assert by["clean"] not in text  # white proposals are not listed
     assert "2026-10-01 to 2026-10-05" in text
+
+
+def test_vehicle_days_and_one_day_plot(window, manifest, qtbot):
+    ctl = window
+    vin = next(v["vin"] for v in manifest["vehicles"] if v["behaviour"] == "high_emitter")
+    ctl.w.vehicleSearch.setText(vin)
+    ctl.w.vehiclesTable.selectRow(0)
+    settle(qtbot, ctl, lambda: ctl.w.dayPick.count() == manifest["days"])
+    assert "exceedance" in ctl.w.dayPick.itemText(0)  # an exceedance day comes first
+    bars = [i for i in ctl.days_chart.exceed.items if hasattr(i, "opts") and "height" in i.opts]
+    assert bars and max(bars[0].opts["height"]) >= 10  # minutes of exceedance on the worst day
+    settle(qtbot, ctl, lambda: len(ctl.day_plot.nox.listDataItems()) == 2)
+    down = ctl.day_plot.nox.listDataItems()[1]
+    x, y = down.getOriginalDataset()
+    assert len(x) > 1000 and (x[-1] - x[0]) < 86400

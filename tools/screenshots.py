@@ -62,6 +62,13 @@ def main() -> None:
         settle()
         ctl.w.grab().save(str(out / f"{name}_{args.lang}.png"))
         print("wrote", out / f"{name}_{args.lang}.png")
+        if name == "vehicles":  # the vehicle's days and one day at 1 Hz
+            for tab, suffix in ((1, "days"), (2, "day_plot")):
+                ctl.w.vehicleTabs.setCurrentIndex(tab)
+                settle()
+                ctl.w.grab().save(str(out / f"vehicle_{suffix}_{args.lang}.png"))
+                print("wrote", out / f"vehicle_{suffix}_{args.lang}.png")
+            ctl.w.vehicleTabs.setCurrentIndex(0)
 
 
 if __name__ == "__main__":

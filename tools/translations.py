@@ -15,6 +15,9 @@ QM = TS.with_suffix(".qm")
 BIN = Path(sys.executable).parent
 
 ZH = {
+    "Score and evidence": "评分与证据", "Days": "逐日", "One day at 1 Hz": "单日秒级数据", "Day:": "日期:",
+    "exceedance": "超标", "Hours with data": "有数据小时数", "Exceedance minutes": "超标分钟数",
+    "SCR inlet (°C)": "SCR入口温度(°C)", "Speed (km/h)": "车速(km/h)", "upstream": "上游", "downstream": "下游",
     "Latest scoring: {0} to {1}, rule set {2}.": "最近评分:{0}至{1},规则版本{2}。",
     "Proposals go to the Lists page with \"Propose from latest scoring\".": "在“黑白名单”页点击“按最近评分生成建议”,生成名单建议。",
     "Lists": "黑白名单", "Notices": "整改通知", "Audit": "审计记录", "List:": "名单:", "Status:": "状态:",

@@ -84,6 +84,13 @@ class MainController(QObject):
         w.actionRefresh.triggered.connect(self.refresh)
         w.actionQuit.triggered.connect(w.close)
         w.scoreButton.clicked.connect(self.run_scoring)
+        from dieselwatch.gui.charts import DaysChart, DayPlot
+
+        self.days_chart, self.day_plot = DaysChart(), DayPlot()
+        w.daysLayout.addWidget(self.days_chart)
+        w.dayPlotLayout.addWidget(self.day_plot)
+        w.dayPick.currentIndexChanged.connect(lambda _: self._load_day())
+        self._vehicle_id = None
         # Pages with their own forms (ui/*_page.ui) and controllers, after the four of main_window.ui.
         from dieselwatch.gui.audit_page import AuditPage
         from dieselwatch.gui.lists_page import ListsPage
@@ -242,9 +249,31 @@ class MainController(QObject):
         self._run(self._detail, row.id, on_done=self._show_detail)
 
     def _detail(self, vehicle_id, progress=None, cancel=None):
-        return overview.vehicle_detail(self.ws, vehicle_id)
+        d = overview.vehicle_detail(self.ws, vehicle_id)
+        d["id"], d["days"] = vehicle_id, overview.vehicle_days(self.ws, vehicle_id)
+        return d
+
+    def _load_day(self) -> None:
+        day = self.w.dayPick.currentData()
+        if day is None or self._vehicle_id is None:
+            self.day_plot.set_series(None)
+            return
+        vid = self._vehicle_id
+        self._run(lambda progress=None, cancel=None: overview.vehicle_day_series(self.ws, vid, day),
+                  on_done=lambda df: self.day_plot.set_series(df) if vid == self._vehicle_id else None)
 
     def _show_detail(self, d: dict) -> None:
+        self._vehicle_id = d["id"]
+        self.days_chart.set_days(d["days"])
+        self.w.dayPick.blockSignals(True)
+        self.w.dayPick.clear()
+        # Exceedance days first: the day an officer wants to look at.
+        for day in sorted(d["days"], key=lambda x: (not x["exceed_day"], -x["day"].toordinal())):
+            label = f"{day['day']}" + (f"  ({self.tr('exceedance')} {day['exceed_minutes']:.0f} min)"
+                                       if day["exceed_day"] else "")
+            self.w.dayPick.addItem(label, day["day"])
+        self.w.dayPick.blockSignals(False)
+        self._load_day()
         e = html.escape
         key = "text" if self.lang.startswith("zh") else "text_en"
         owner, county, engine = e(self.tr("Owner")), e(self.tr("County")), e(self.tr("Engine"))

@@ -32,6 +32,20 @@ class VehicleTableModel(QAbstractTableModel):
     def row_at(self, row: int) -> VehicleRow:
         return self._rows[row]
 
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """One list.sort with a key: a proxy comparing through data() made 20,000 rows take 3 s."""
+        col = self.COLUMNS[column]
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        held = [(self._rows[i.row()], i.column()) for i in persistent]
+        numeric = col == "score"
+        self._rows.sort(key=(lambda r: -1 if r.score is None else r.score) if numeric else
+                        (lambda r: (self.proposal_text(r.proposal) if col == "proposal" else getattr(r, col)) or ""),
+                        reverse=order == Qt.SortOrder.DescendingOrder)
+        where = {id(r): n for n, r in enumerate(self._rows)}
+        self.changePersistentIndexList(persistent, [self.index(where[id(r)], c) for r, c in held])
+        self.layoutChanged.emit()
+
     def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self._rows)
 
@@ -68,7 +82,11 @@ class VehicleFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self._text = ""
         self._proposal = ""
-        self.setSortRole(Qt.ItemDataRole.UserRole)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        # The source model sorts itself (fast); the proxy keeps its order and only filters.
+        if column >= 0:
+            self.sourceModel().sort(column, order)
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()

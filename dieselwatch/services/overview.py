@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
 from sqlalchemy import func, select
 
-from dieselwatch.storage.models import DayStat, ImportBatch, Score, ScoreRun, Vehicle
+from dieselwatch.storage.models import DayStat, ImportBatch, RawPartition, Score, ScoreRun, Vehicle
 from dieselwatch.workspace import Workspace
 
 @dataclass(frozen=True)
@@ -73,3 +75,29 @@ def fleet_summary(ws: Workspace) -> dict:
             "data_from": span[0], "data_to": span[1], "proposals": proposals,
             "run": None if run is None else {"id": run.id, "from": run.period_from, "to": run.period_to,
                                              "ruleset": run.ruleset_version, "at": run.created_at}}
+
+
+def vehicle_days(ws: Workspace, vehicle_id: int) -> list[dict]:
+    """A vehicle's stored days, oldest first: hours with data, minutes of exceedance, whether the day counts
+    as an exceedance day under the active rule set."""
+    from dieselwatch.services.rulesets import active_rules
+
+    with ws.Session() as s:
+        limit = active_rules(s)["exceedance"]["day_min_minutes"] * 60
+        rows = s.execute(select(DayStat.day, DayStat.n_records, DayStat.n_running, DayStat.n_valid, DayStat.n_exceed)
+                         .where(DayStat.vehicle_id == vehicle_id).order_by(DayStat.day)).all()
+    return [{"day": d, "hours": n_rec / 3600, "running_hours": n_run / 3600, "valid_hours": n_valid / 3600,
+             "exceed_minutes": n_ex / 60, "exceed_day": n_ex >= limit} for d, n_rec, n_run, n_valid, n_ex in rows]
+
+
+SERIES = ["ts", "speed", "nox_up", "nox_down", "scr_in"]
+
+
+def vehicle_day_series(ws: Workspace, vehicle_id: int, day) -> pd.DataFrame:
+    """One Beijing day of a vehicle's 1 Hz samples from the raw store: time, speed, NOx up and down, SCR inlet."""
+    month = f"{day:%Y-%m}"
+    with ws.Session() as s:
+        paths = list(s.scalars(select(RawPartition.path).where(RawPartition.vehicle_id == vehicle_id,
+                                                                RawPartition.month == month)))
+    start = np.datetime64(day, "s")
+    return ws.raw.read(paths, columns=SERIES, start=start, end=start + np.timedelta64(1, "D"))

@@ -110,6 +110,39 @@ Details are in the log file:
     </message>
 </context>
 <context>
+    <name>Charts</name>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="27" />
+        <source>Hours with data</source>
+        <translation>有数据小时数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="30" />
+        <source>Exceedance minutes</source>
+        <translation>超标分钟数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="60" />
+        <source>SCR inlet (°C)</source>
+        <translation>SCR入口温度(°C)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="62" />
+        <source>Speed (km/h)</source>
+        <translation>车速(km/h)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="82" />
+        <source>upstream</source>
+        <translation>上游</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="82" />
+        <source>downstream</source>
+        <translation>下游</translation>
+    </message>
+</context>
+<context>
     <name>ListsPage</name>
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="26" />
@@ -424,47 +457,47 @@ Details are in the log file:
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="93" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="100" />
         <source>Lists</source>
         <translation>黑白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="93" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="100" />
         <source>Notices</source>
         <translation>整改通知</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="94" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="101" />
         <source>Audit</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="97" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="104" />
         <source>Database: {0}   User: {1}</source>
         <translation>数据库:{0}   用户:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="107" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="114" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="131" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="138" />
         <source>Cancelled: nothing was stored.</source>
         <translation>已取消:未保存任何数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="134" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="141" />
         <source>DieselWatch</source>
         <translation>柴油车监管</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="137" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="144" />
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="138" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="145" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -475,292 +508,292 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="155" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="162" />
         <source>records</source>
         <translation>监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="155" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="162" />
         <source>registry</source>
         <translation>登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="190" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="197" />
         <source>Database: {0}   User: {1}   Audit: {2}</source>
         <translation>数据库:{0}   用户:{1}   审计链:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="191" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="198" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="191" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="198" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="201" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="208" />
         <source>Latest scoring: {0} to {1}, rule set {2}.</source>
         <translation>最近评分:{0}至{1},规则版本{2}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="208" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="215" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="209" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="216" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="210" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
         <source>Main reasons</source>
         <translation>主要原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="212" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="219" />
         <source>Proposals go to the Lists page with "Propose from latest scoring".</source>
         <translation>在“黑白名单”页点击“按最近评分生成建议”,生成名单建议。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="224" />
         <source>in registry</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="224" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="280" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="219" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="226" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="220" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="227" />
         <source>Records stored</source>
         <translation>已存储记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="221" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="228" />
         <source>Data from</source>
         <translation>数据区间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="222" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
         <source>Last import</source>
         <translation>最近导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="227" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="233" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="234" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="240" />
         <source>Latest scoring</source>
         <translation>最近评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="228" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="235" />
         <source>Proposed black</source>
         <translation>建议列入黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="236" />
         <source>Proposed watch</source>
         <translation>建议重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="230" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
         <source>Proposed white</source>
         <translation>建议列入白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="231" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="238" />
         <source>No proposal</source>
         <translation>无建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="233" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="240" />
         <source>not yet scored: open Scoring and choose a period</source>
         <translation>尚未评分:请打开“评分”并选择时段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="209" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="216" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="279" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="279" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="279" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="280" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="258" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="287" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="208" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="261" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="215" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="290" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="208" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="261" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="215" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="290" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="268" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="297" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="268" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="297" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="269" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="298" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="270" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="299" />
         <source>Exceedance share</source>
         <translation>超标时间占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="271" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="300" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="301" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="273" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="302" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="274" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="303" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="294" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="323" />
         <source>Export import report</source>
         <translation>导出导入报告</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="295" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="324" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="298" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="327" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="301" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="330" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="302" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="331" />
         <source>Exports (*.csv *.txt *.xlsx *.xls);;All files (*)</source>
         <translation>导出文件 (*.csv *.txt *.xlsx *.xls);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="306" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="335" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="307" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="336" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="324" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="353" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="330" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="359" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="331" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="360" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="332" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="361" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="334" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="363" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="337" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="366" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="339" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="368" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="339" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="368" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="340" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="369" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="340" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="369" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="343" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="372" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="353" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="382" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="356" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="385" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
@@ -808,59 +841,79 @@ Details are in the log file:
         <translation>建议:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="55" />
-        <location filename="../../ui/main_window.ui" line="102" />
+        <location filename="../../ui/main_window.ui" line="48" />
+        <source>Score and evidence</source>
+        <translation>评分与证据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.ui" line="54" />
+        <source>Days</source>
+        <translation>逐日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.ui" line="58" />
+        <source>One day at 1 Hz</source>
+        <translation>单日秒级数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.ui" line="62" />
+        <source>Day:</source>
+        <translation>日期:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.ui" line="78" />
+        <location filename="../../ui/main_window.ui" line="125" />
         <source>Import monitoring records…</source>
         <translation>导入监控数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="56" />
-        <location filename="../../ui/main_window.ui" line="103" />
+        <location filename="../../ui/main_window.ui" line="79" />
+        <location filename="../../ui/main_window.ui" line="126" />
         <source>Import vehicle registry…</source>
         <translation>导入车辆登记信息…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="57" />
+        <location filename="../../ui/main_window.ui" line="80" />
         <source>Export report to Excel…</source>
         <translation>导出报告到Excel…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="70" />
+        <location filename="../../ui/main_window.ui" line="93" />
         <source>From:</source>
         <translation>从:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="72" />
+        <location filename="../../ui/main_window.ui" line="95" />
         <source>To:</source>
         <translation>至:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="74" />
+        <location filename="../../ui/main_window.ui" line="97" />
         <source>Recompute from raw data</source>
         <translation>从原始数据重新计算</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="75" />
+        <location filename="../../ui/main_window.ui" line="98" />
         <source>Score all vehicles</source>
         <translation>对全部车辆评分</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="89" />
+        <location filename="../../ui/main_window.ui" line="112" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="96" />
+        <location filename="../../ui/main_window.ui" line="119" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="104" />
+        <location filename="../../ui/main_window.ui" line="127" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="105" />
+        <location filename="../../ui/main_window.ui" line="128" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
