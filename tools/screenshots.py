@@ -11,7 +11,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
-VIEWS = ["dashboard", "vehicles", "imports", "scoring", "lists", "notices", "audit"]
+VIEWS = ["dashboard", "vehicles", "imports", "scoring", "lists", "notices", "audit", "settings"]
 
 
 def main() -> None:

@@ -15,6 +15,27 @@ QM = TS.with_suffix(".qm")
 BIN = Path(sys.executable).parent
 
 ZH = {
+    "Settings": "设置", "Bureau, notices and lists": "单位、通知书与名单", "Rule set": "评分规则",
+    "This workstation": "本机",
+    "Shared by every workstation on this database. Only an admin can change them; each change is recorded in the audit history.":
+        "连接同一数据库的所有工作站共用这些设置。仅管理员可修改,每次修改都记入审计记录。",
+    "Save settings": "保存设置", "New version:": "新版本号:", "Save as a new version…": "另存为新版本…",
+    "Database:": "数据库:",
+    "empty: the SQLite file in the data folder; or postgresql://user:password@server/dieselwatch":
+        "留空:使用数据文件夹中的SQLite文件;或 postgresql://用户:密码@服务器/dieselwatch",
+    "Test connection": "测试连接", "Language:": "语言:", "Save (applies at the next start)": "保存(下次启动生效)",
+    "Bureau name": "单位名称", "Bureau code (in notice numbers)": "单位代码(用于通知书编号)", "Address": "地址",
+    "Phone": "电话", "Contact": "联系人", "Notice number pattern": "通知书编号格式",
+    "Rectification deadline (days)": "整改期限(天)", "Re-check within (days)": "复查期限(天)", "Legal basis": "法律依据",
+    "Two-person rule for decisions": "审批须由提出人以外的人员进行", "White entry valid for (days)": "白名单有效期(天)",
+    "Black and watch review after (days)": "黑名单与重点关注复核周期(天)",
+    "Clean days before a black removal": "移出黑名单前须连续正常天数", "Section": "类别", "Key": "参数", "Value": "值",
+    "Active rule set {0}. An edited copy is saved under a new version; the next scoring re-applies it to the raw samples.":
+        "当前规则版本{0}。修改后另存为新版本;下次评分时按新规则重新计算原始数据。",
+    "Save rule set": "保存评分规则", "Why is the rule set changed?": "修改规则的原因:",
+    "Rule set {0} saved and active.": "规则版本{0}已保存并启用。", "Settings saved.": "设置已保存。",
+    "Connecting…": "正在连接…", "Connected: {0}": "连接成功:{0}",
+    "Saved for this workstation; applies at the next start.": "已保存到本机,下次启动生效。",
     "Score and evidence": "评分与证据", "Days": "逐日", "One day at 1 Hz": "单日秒级数据", "Day:": "日期:",
     "exceedance": "超标", "Hours with data": "有数据小时数", "Exceedance minutes": "超标分钟数",
     "SCR inlet (°C)": "SCR入口温度(°C)", "Speed (km/h)": "车速(km/h)", "upstream": "上游", "downstream": "下游",

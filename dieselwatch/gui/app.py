@@ -70,10 +70,17 @@ def run(args) -> int:
     from dieselwatch.gui.main_window import MainController
     from dieselwatch.workspace import Workspace
 
+    import os
+
+    from dieselwatch.config import resolve_home
+
     app = make_app()
-    lang = pick_language(getattr(args, "lang", None))
+    # This workstation's choices from the settings page; the command line and environment still win.
+    local = settings_for(resolve_home(args.home).ensure())
+    lang = pick_language(getattr(args, "lang", None) or local.value("ui/language") or None)
     app._translators = install_translators(app, lang)  # keep references alive
-    ws = Workspace.open(home=args.home, db=args.db, user=args.user)
+    db = args.db or os.environ.get("DIESELWATCH_DB") or local.value("database/url") or None
+    ws = Workspace.open(home=args.home, db=db, user=args.user)
     setup_logging(ws.home.logs_dir)
 
     def excepthook(kind, value, tb):

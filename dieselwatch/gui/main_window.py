@@ -95,10 +95,12 @@ class MainController(QObject):
         from dieselwatch.gui.audit_page import AuditPage
         from dieselwatch.gui.lists_page import ListsPage
         from dieselwatch.gui.notices_page import NoticesPage
+        from dieselwatch.gui.settings_page import SettingsPage
 
         self.lists_page, self.notices_page, self.audit_page = ListsPage(self), NoticesPage(self), AuditPage(self)
+        self.settings_page = SettingsPage(self)
         for page, title in ((self.lists_page, self.tr("Lists")), (self.notices_page, self.tr("Notices")),
-                            (self.audit_page, self.tr("Audit"))):
+                            (self.audit_page, self.tr("Audit")), (self.settings_page, self.tr("Settings"))):
             w.pages.addWidget(page.p)
             w.nav.addItem(title)
         w.statusbar.showMessage(self.tr("Database: {0}   User: {1}").format(ws.db_url, ws.user))
@@ -148,7 +150,7 @@ class MainController(QObject):
     # --- refresh ----------------------------------------------------------------------------------------
     def refresh(self) -> None:
         self._run(self._load_all, on_done=self._show_all)
-        for page in (self.lists_page, self.notices_page, self.audit_page):
+        for page in (self.lists_page, self.notices_page, self.audit_page, self.settings_page):
             page.refresh()
 
     def _load_all(self, progress=None, cancel=None):

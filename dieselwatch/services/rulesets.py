@@ -50,3 +50,20 @@ def save_rules(s: Session, data: dict, actor: str, reason: str | None = None) ->
     audit.append(s, actor, "ruleset.save", "rule_set", rules.version, before={"version": before.version},
                  after=dict(rules), reason=reason)
     return rules
+
+
+def current_rules(ws) -> RuleSet:
+    with ws.Session.begin() as s:
+        return active_rules(s)
+
+
+def save_edited_rules(ws, data: dict, reason: str | None = None) -> RuleSet:
+    """An edited rule set from the app: a supervisor's decision, saved under its new version and audited.
+    Scoring re-applies it from the raw store the next time it runs."""
+    from dieselwatch.services.users import require
+
+    require(ws, "supervisor", setup_ok=True)
+    with ws.Session.begin() as s:
+        if data.get("version") == active_rules(s).version:
+            raise ConfigError("give the edited rule set a new version")
+        return save_rules(s, data, ws.user, reason=reason)

@@ -98,3 +98,21 @@ def backup_sqlite(engine: Engine, backups_dir: Path | None, revision: str) -> Pa
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def check_connection(url: str) -> str:
+    """Connect once and describe what is there (for the settings page's connection test)."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            version = conn.exec_driver_sql("select version()").scalar() if engine.dialect.name == "postgresql" \
+                else f"SQLite {conn.exec_driver_sql('select sqlite_version()').scalar()}"
+            rev = MigrationContext.configure(conn).get_current_revision()
+    except ConfigError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any driver error is the user's connection problem to read
+        raise ConfigError(f"cannot connect: {exc}") from exc
+    finally:
+        engine.dispose()
+    state = f"schema revision {rev}" if rev else "empty database (it is set up at the first start)"
+    return f"{version.split(',')[0]}; {state}"

@@ -3,7 +3,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="81" />
+        <location filename="../../dieselwatch/gui/app.py" line="88" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -14,7 +14,7 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="97" />
+        <location filename="../../dieselwatch/gui/app.py" line="104" />
         <source>The database was upgraded to this version. A copy of it as it was is kept at:
 {0}</source>
         <translation>数据库已升级到当前版本。升级前的副本保存在:
@@ -122,22 +122,22 @@ Details are in the log file:
         <translation>超标分钟数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/charts.py" line="60" />
+        <location filename="../../dieselwatch/gui/charts.py" line="64" />
         <source>SCR inlet (°C)</source>
         <translation>SCR入口温度(°C)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/charts.py" line="62" />
+        <location filename="../../dieselwatch/gui/charts.py" line="66" />
         <source>Speed (km/h)</source>
         <translation>车速(km/h)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/charts.py" line="82" />
+        <location filename="../../dieselwatch/gui/charts.py" line="86" />
         <source>upstream</source>
         <translation>上游</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/charts.py" line="82" />
+        <location filename="../../dieselwatch/gui/charts.py" line="86" />
         <source>downstream</source>
         <translation>下游</translation>
     </message>
@@ -457,47 +457,52 @@ Details are in the log file:
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="100" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="102" />
         <source>Lists</source>
         <translation>黑白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="100" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="102" />
         <source>Notices</source>
         <translation>整改通知</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="101" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="103" />
         <source>Audit</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="104" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="103" />
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="106" />
         <source>Database: {0}   User: {1}</source>
         <translation>数据库:{0}   用户:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="114" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="116" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="138" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="140" />
         <source>Cancelled: nothing was stored.</source>
         <translation>已取消:未保存任何数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="141" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="143" />
         <source>DieselWatch</source>
         <translation>柴油车监管</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="144" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="146" />
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="145" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="147" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -508,292 +513,292 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="162" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="164" />
         <source>records</source>
         <translation>监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="162" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="164" />
         <source>registry</source>
         <translation>登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="197" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="199" />
         <source>Database: {0}   User: {1}   Audit: {2}</source>
         <translation>数据库:{0}   用户:{1}   审计链:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="198" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="200" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="198" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="200" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="208" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="210" />
         <source>Latest scoring: {0} to {1}, rule set {2}.</source>
         <translation>最近评分:{0}至{1},规则版本{2}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="215" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="216" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="218" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="219" />
         <source>Main reasons</source>
         <translation>主要原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="219" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="221" />
         <source>Proposals go to the Lists page with "Propose from latest scoring".</source>
         <translation>在“黑白名单”页点击“按最近评分生成建议”,生成名单建议。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="224" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="226" />
         <source>in registry</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="224" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="280" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="226" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="282" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="226" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="228" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="227" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
         <source>Records stored</source>
         <translation>已存储记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="228" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="230" />
         <source>Data from</source>
         <translation>数据区间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="231" />
         <source>Last import</source>
         <translation>最近导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="234" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="240" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="236" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="242" />
         <source>Latest scoring</source>
         <translation>最近评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="235" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
         <source>Proposed black</source>
         <translation>建议列入黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="236" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="238" />
         <source>Proposed watch</source>
         <translation>建议重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
         <source>Proposed white</source>
         <translation>建议列入白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="238" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="240" />
         <source>No proposal</source>
         <translation>无建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="240" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="242" />
         <source>not yet scored: open Scoring and choose a period</source>
         <translation>尚未评分:请打开“评分”并选择时段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="216" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="279" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="218" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="281" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="279" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="281" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="279" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="281" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="280" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="282" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="287" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="289" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="215" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="290" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="292" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="215" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="290" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="292" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="297" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="299" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="297" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="299" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="298" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="300" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="299" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="301" />
         <source>Exceedance share</source>
         <translation>超标时间占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="300" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="302" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="301" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="303" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="302" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="304" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="303" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="305" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="323" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="325" />
         <source>Export import report</source>
         <translation>导出导入报告</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="324" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="326" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="327" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="329" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="330" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="332" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="331" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="333" />
         <source>Exports (*.csv *.txt *.xlsx *.xls);;All files (*)</source>
         <translation>导出文件 (*.csv *.txt *.xlsx *.xls);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="335" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="337" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="336" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="338" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="353" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="355" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="359" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="361" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="360" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="362" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="361" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="363" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="363" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="365" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="366" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="368" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="368" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="370" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="368" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="370" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="369" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="371" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="369" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="371" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="372" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="374" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="382" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="384" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="385" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="387" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
@@ -1042,6 +1047,189 @@ Details are in the log file:
         <location filename="../../ui/removal_dialog.ui" line="15" />
         <source>Re-inspected on:</source>
         <translation>复检日期:</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="21" />
+        <source>Bureau name</source>
+        <translation>单位名称</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="21" />
+        <source>Bureau code (in notice numbers)</source>
+        <translation>单位代码(用于通知书编号)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="22" />
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="22" />
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="22" />
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="23" />
+        <source>Notice number pattern</source>
+        <translation>通知书编号格式</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="24" />
+        <source>Rectification deadline (days)</source>
+        <translation>整改期限(天)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="25" />
+        <source>Re-check within (days)</source>
+        <translation>复查期限(天)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="25" />
+        <source>Legal basis</source>
+        <translation>法律依据</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="26" />
+        <source>Two-person rule for decisions</source>
+        <translation>审批须由提出人以外的人员进行</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="27" />
+        <source>White entry valid for (days)</source>
+        <translation>白名单有效期(天)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="28" />
+        <source>Black and watch review after (days)</source>
+        <translation>黑名单与重点关注复核周期(天)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="29" />
+        <source>Clean days before a black removal</source>
+        <translation>移出黑名单前须连续正常天数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="45" />
+        <source>Section</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="45" />
+        <source>Key</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="45" />
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="93" />
+        <source>Active rule set {0}. An edited copy is saved under a new version; the next scoring re-applies it to the raw samples.</source>
+        <translation>当前规则版本{0}。修改后另存为新版本;下次评分时按新规则重新计算原始数据。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="111" />
+        <source>Save rule set</source>
+        <translation>保存评分规则</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="111" />
+        <source>Why is the rule set changed?</source>
+        <translation>修改规则的原因:</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="117" />
+        <source>Rule set {0} saved and active.</source>
+        <translation>规则版本{0}已保存并启用。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="125" />
+        <source>Settings saved.</source>
+        <translation>设置已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="129" />
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="132" />
+        <source>Connected: {0}</source>
+        <translation>连接成功:{0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="144" />
+        <source>Saved for this workstation; applies at the next start.</source>
+        <translation>已保存到本机,下次启动生效。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="9" />
+        <source>Bureau, notices and lists</source>
+        <translation>单位、通知书与名单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="11" />
+        <source>Shared by every workstation on this database. Only an admin can change them; each change is recorded in the audit history.</source>
+        <translation>连接同一数据库的所有工作站共用这些设置。仅管理员可修改,每次修改都记入审计记录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="15" />
+        <source>Save settings</source>
+        <translation>保存设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="23" />
+        <source>Rule set</source>
+        <translation>评分规则</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="29" />
+        <source>New version:</source>
+        <translation>新版本号:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="31" />
+        <source>Save as a new version…</source>
+        <translation>另存为新版本…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="37" />
+        <source>This workstation</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="39" />
+        <source>Database:</source>
+        <translation>数据库:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="42" />
+        <source>empty: the SQLite file in the data folder; or postgresql://user:password@server/dieselwatch</source>
+        <translation>留空:使用数据文件夹中的SQLite文件;或 postgresql://用户:密码@服务器/dieselwatch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="43" />
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="47" />
+        <source>Language:</source>
+        <translation>语言:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="49" />
+        <source>Save (applies at the next start)</source>
+        <translation>保存(下次启动生效)</translation>
     </message>
 </context>
 <context>

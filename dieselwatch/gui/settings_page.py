@@ -1,0 +1,144 @@
+"""The settings page: office settings (admin), the rule-set editor that saves a new version (supervisor), and
+this workstation's database and language (QSettings, applied at the next start)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QCheckBox, QInputDialog, QLineEdit, QSpinBox, QTableWidgetItem
+
+from dieselwatch.gui.main_window import load_form
+from dieselwatch.services.rulesets import current_rules, save_edited_rules
+from dieselwatch.services.settings import DEFAULTS, get_settings, update_settings
+from dieselwatch.storage.db import check_connection
+
+
+class SettingsPage(QObject):
+    def __init__(self, ctl):
+        super().__init__(ctl)
+        self.ctl, self.ws = ctl, ctl.ws
+        self.p = load_form("settings_page.ui")
+        labels = {
+            "bureau.name": self.tr("Bureau name"), "bureau.code": self.tr("Bureau code (in notice numbers)"),
+            "bureau.address": self.tr("Address"), "bureau.phone": self.tr("Phone"), "bureau.contact": self.tr("Contact"),
+            "notices.number_pattern": self.tr("Notice number pattern"),
+            "notices.deadline_days": self.tr("Rectification deadline (days)"),
+            "notices.recheck_days": self.tr("Re-check within (days)"), "notices.legal_basis": self.tr("Legal basis"),
+            "lists.two_person_rule": self.tr("Two-person rule for decisions"),
+            "lists.white_valid_days": self.tr("White entry valid for (days)"),
+            "lists.black_review_days": self.tr("Black and watch review after (days)"),
+            "lists.removal_clean_days": self.tr("Clean days before a black removal"),
+        }
+        self.fields: dict[str, QObject] = {}
+        for section, keys in DEFAULTS.items():
+            for key, default in keys.items():
+                name = f"{section}.{key}"
+                if isinstance(default, bool):
+                    w = QCheckBox()
+                elif isinstance(default, int):
+                    w = QSpinBox()
+                    w.setRange(0, 3650)
+                else:
+                    w = QLineEdit()
+                self.fields[name] = w
+                self.p.officeForm.addRow(labels.get(name, name), w)
+        self.p.rulesTable.setColumnCount(3)
+        self.p.rulesTable.setHorizontalHeaderLabels([self.tr("Section"), self.tr("Key"), self.tr("Value")])
+        self.p.rulesTable.horizontalHeader().setStretchLastSection(True)
+        self.p.rulesTable.verticalHeader().hide()
+        self.p.languageCombo.addItem("简体中文", "zh_CN")
+        self.p.languageCombo.addItem("English", "en")
+        self.p.saveOfficeButton.clicked.connect(self.save_office)
+        self.p.saveRulesButton.clicked.connect(self.save_rules)
+        self.p.testDbButton.clicked.connect(self.test_db)
+        self.p.saveLocalButton.clicked.connect(self.save_local)
+        self.rules: dict = {}
+
+    def refresh(self) -> None:
+        self.ctl._run(lambda progress=None, cancel=None: (get_settings(self.ws), current_rules(self.ws)),
+                      on_done=self._show)
+        qs = self.ctl.settings
+        if qs is not None:
+            self.p.dbEdit.setText(qs.value("database/url", "") or "")
+            i = self.p.languageCombo.findData(qs.value("ui/language", self.ctl.lang))
+            self.p.languageCombo.setCurrentIndex(max(i, 0))
+
+    def _show(self, data) -> None:
+        cfg, rules = data
+        for name, w in self.fields.items():
+            section, key = name.split(".")
+            v = cfg[section][key]
+            if isinstance(w, QCheckBox):
+                w.setChecked(bool(v))
+            elif isinstance(w, QSpinBox):
+                w.setValue(int(v))
+            else:
+                w.setText(str(v))
+            w.setEnabled(self.ws.role == "admin" or self.ws.role is None)
+        self.p.saveOfficeButton.setEnabled(self.ws.role == "admin")
+        self.rules = dict(rules)
+        rows = [(sec, k, v) for sec, keys in rules.items() if isinstance(keys, dict)
+                for k, v in keys.items() if not k.startswith("_")]
+        t = self.p.rulesTable
+        t.setRowCount(len(rows))
+        for i, (sec, k, v) in enumerate(rows):
+            for j, text in enumerate((sec, k, str(v))):
+                it = QTableWidgetItem(text)
+                if j < 2:
+                    it.setFlags(it.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                t.setItem(i, j, it)
+        t.resizeColumnsToContents()
+        can_edit = self.ws.role in ("supervisor", "admin") or self.ws.role is None
+        t.setEnabled(can_edit)
+        self.p.saveRulesButton.setEnabled(can_edit)
+        self.p.rulesHint.setText(self.tr("Active rule set {0}. An edited copy is saved under a new version; the next "
+                                         "scoring re-applies it to the raw samples.").format(rules.version))
+        if not self.p.versionEdit.text():
+            self.p.versionEdit.setText(f"{rules.version}-{self.ws.user}-1")
+
+    def edited_rules(self) -> dict:
+        data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in self.rules.items()}
+        t = self.p.rulesTable
+        for i in range(t.rowCount()):
+            sec, key, text = (t.item(i, j).text() for j in range(3))
+            try:
+                data[sec][key] = int(text) if text.strip().lstrip("-").isdigit() else float(text)
+            except ValueError:
+                data[sec][key] = text  # the service refuses it with the key's name
+        data["version"] = self.p.versionEdit.text().strip()
+        return data
+
+    def save_rules(self) -> None:
+        reason, ok = QInputDialog.getText(self.p, self.tr("Save rule set"), self.tr("Why is the rule set changed?"))
+        if not ok:
+            return
+        data = self.edited_rules()
+        self.ctl._run(lambda progress=None, cancel=None: save_edited_rules(self.ws, data, reason or None),
+                      on_done=lambda r: (self.ctl.w.statusbar.showMessage(
+                          self.tr("Rule set {0} saved and active.").format(r.version), 10000), self.refresh()))
+
+    def save_office(self) -> None:
+        changes = {}
+        for name, w in self.fields.items():
+            changes[name] = w.isChecked() if isinstance(w, QCheckBox) else \
+                w.value() if isinstance(w, QSpinBox) else w.text()
+        self.ctl._run(lambda progress=None, cancel=None: update_settings(self.ws, changes),
+                      on_done=lambda _: self.ctl.w.statusbar.showMessage(self.tr("Settings saved."), 8000))
+
+    def test_db(self) -> None:
+        url = self.p.dbEdit.text().strip() or self.ws.home.default_db_url
+        self.p.dbStatus.setText(self.tr("Connecting…"))
+
+        def done(text):
+            self.p.dbStatus.setText(self.tr("Connected: {0}").format(text))
+
+        job = self.ctl._run(lambda progress=None, cancel=None: check_connection(url), on_done=done)
+        job.signals.failed.connect(lambda exc, _tb: self.p.dbStatus.setText(str(exc)))
+
+    def save_local(self) -> None:
+        qs = self.ctl.settings
+        if qs is None:
+            return
+        qs.setValue("database/url", self.p.dbEdit.text().strip())
+        qs.setValue("ui/language", self.p.languageCombo.currentData())
+        qs.sync()
+        self.ctl.w.statusbar.showMessage(self.tr("Saved for this workstation; applies at the next start."), 8000)
