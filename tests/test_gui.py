@@ -308,3 +308,15 @@ def test_settings_page_office_rules_and_connection(office_window, qtbot, monkeyp
     page.p.testDbButton.click()
     settle(qtbot, ctl, lambda: page.p.dbStatus.text().startswith("Connected: SQLite"))
     assert "schema revision" in page.p.dbStatus.text()
+
+
+def test_dashboard_counts_lists_and_charts(window, manifest, qtbot):
+    ctl = window
+    settle(qtbot, ctl, lambda: len(ctl.dashboard_charts.trend.listDataItems()) == 2)
+    bars = [i for i in ctl.dashboard_charts.online.items if hasattr(i, "opts") and "height" in i.opts]
+    assert sum(bars[0].opts["height"]) == len(manifest["vehicles"])  # every scored vehicle in the histogram
+    with_data, exceeding = ctl.dashboard_charts.trend.listDataItems()
+    assert len(with_data.getOriginalDataset()[0]) == manifest["days"]
+    assert max(exceeding.getOriginalDataset()[1]) >= 1  # the high emitter exceeds every day
+    text = ctl.w.dashboardText.toPlainText()
+    assert "On the lists" in text and "Awaiting a decision" in text

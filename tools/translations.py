@@ -15,6 +15,9 @@ QM = TS.with_suffix(".qm")
 BIN = Path(sys.executable).parent
 
 ZH = {
+    "Online rate, latest scoring (vehicles)": "最近评分上线率分布(车辆数)",
+    "Vehicles with data / with an exceedance day": "每日有数据车辆 / 超标车辆", "with data": "有数据",
+    "exceedance day": "超标", "On the lists": "名单在册", "black {0}, watch {1}, white {2}": "黑名单{0},重点关注{1},白名单{2}",
     "Settings": "设置", "Bureau, notices and lists": "单位、通知书与名单", "Rule set": "评分规则",
     "This workstation": "本机",
     "Shared by every workstation on this database. Only an admin can change them; each change is recorded in the audit history.":

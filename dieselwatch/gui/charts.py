@@ -90,3 +90,37 @@ class DayPlot(pg.GraphicsLayoutWidget):
         self.temp.addItem(pg.InfiniteLine(pos=250, angle=0, pen=pg.mkPen("#ed7d31", style=Qt.PenStyle.DashLine)))
         self.speed.plot(x, series["speed"], pen=pg.mkPen("#1f4e79"), connect="finite")
         self.nox.setXRange(t[0], t[-1], padding=0.01)
+
+
+class DashboardCharts(pg.GraphicsLayoutWidget):
+    """Online-rate distribution of the latest run, and the daily exceedance trend."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.online = self.addPlot(row=0, col=0)
+        self.online.setTitle(QCoreApplication.translate("Charts", "Online rate, latest scoring (vehicles)"))
+        self.online.setLabel("bottom", "%")
+        self.trend = self.addPlot(row=0, col=1, axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
+        self.trend.setTitle(QCoreApplication.translate("Charts", "Vehicles with data / with an exceedance day"))
+        self.trend.addLegend(offset=(10, 5))
+        for p in (self.online, self.trend):
+            p.showGrid(y=True, alpha=0.3)
+            p.setMouseEnabled(y=False)
+            p.getAxis("left").enableAutoSIPrefix(False)
+
+    def set_data(self, data: dict) -> None:
+        self.online.clear()
+        self.trend.clear()
+        rates = np.asarray(data["online_rates"], dtype="float64") * 100
+        if rates.size:
+            counts, edges = np.histogram(rates, bins=np.arange(0, 105, 5))
+            self.online.addItem(pg.BarGraphItem(x0=edges[:-1], x1=edges[1:], height=counts, brush="#9dc3e6"))
+            self.online.addItem(pg.InfiniteLine(pos=95, angle=90, pen=pg.mkPen("#548235", style=Qt.PenStyle.DashLine)))
+        trend = data["trend"]
+        if trend:
+            x = _epoch([t["day"] for t in trend]) + DAY_S / 2
+            self.trend.plot(x, [t["vehicles"] for t in trend], pen=pg.mkPen("#1f4e79", width=2), symbol="o",
+                            symbolSize=5, name=QCoreApplication.translate("Charts", "with data"))
+            self.trend.plot(x, [t["exceeding"] for t in trend], pen=pg.mkPen("#c00000", width=2), symbol="o",
+                            symbolSize=5, name=QCoreApplication.translate("Charts", "exceedance day"))
+            self.trend.setYRange(0, max(t["vehicles"] for t in trend), padding=0.1)

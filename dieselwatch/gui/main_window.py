@@ -84,8 +84,11 @@ class MainController(QObject):
         w.actionRefresh.triggered.connect(self.refresh)
         w.actionQuit.triggered.connect(w.close)
         w.scoreButton.clicked.connect(self.run_scoring)
-        from dieselwatch.gui.charts import DaysChart, DayPlot
+        from dieselwatch.gui.charts import DashboardCharts, DaysChart, DayPlot
 
+        self.dashboard_charts = DashboardCharts()
+        self.dashboard_charts.setMinimumHeight(280)
+        w.dashboardLayout.addWidget(self.dashboard_charts)
         self.days_chart, self.day_plot = DaysChart(), DayPlot()
         w.daysLayout.addWidget(self.days_chart)
         w.dayPlotLayout.addWidget(self.day_plot)
@@ -165,6 +168,7 @@ class MainController(QObject):
                         b.imported_at, b.imported_by, b.rows_read, b.rows_imported, b.duplicates, b.rejected, b.report)
                        for b in s.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()))]
         return {"summary": overview.fleet_summary(self.ws), "rows": overview.vehicle_rows(self.ws, self.lang),
+                "charts": overview.dashboard_series(self.ws),
                 "batches": batches, "audit": (ok, msg)}
 
     def _show_all(self, data) -> None:
@@ -187,6 +191,7 @@ class MainController(QObject):
         if self.batches.rowCount() and not self.w.batchesTable.currentIndex().isValid():
             self.w.batchesTable.selectRow(0)  # the newest batch's report, without a click
         self.w.dashboardText.setHtml(self._summary_html(data["summary"]))
+        self.dashboard_charts.set_data(data["charts"])
         s = data["summary"]
         if s["data_to"] and not self._period_set:
             self.w.fromDate.setDate(QDate(s["data_from"].year, s["data_from"].month, s["data_from"].day))
@@ -240,7 +245,14 @@ class MainController(QObject):
             rows.append((self.tr("No proposal"), str(p.get("none", 0))))
         else:
             rows.append((self.tr("Latest scoring"), self.tr("not yet scored: open Scoring and choose a period")))
-        body = "".join(f"<tr><td style='padding:4px 16px 4px 0'><b>{e(k)}</b></td><td>{e(v)}</td></tr>" for k, v in rows)
+        rows.append((self.tr("On the lists"), self.tr("black {0}, watch {1}, white {2}").format(
+            s["lists"].get("black", 0), s["lists"].get("watch", 0), s["lists"].get("white", 0))))
+        rows.append((self.tr("Awaiting a decision"), str(s["pending"])))
+        # Two label/value pairs per line: the whole summary fits above the charts without scrolling.
+        cell = "<td style='padding:4px 12px 4px 0'><b>{0}</b></td><td style='padding-right:40px'>{1}</td>"
+        half = (len(rows) + 1) // 2
+        body = "".join("<tr>" + "".join(cell.format(e(k), e(v)) for k, v in (rows[i], *rows[half + i:half + i + 1]))
+                       + "</tr>" for i in range(half))
         return f"<table style='font-size:11pt'>{body}</table>"
 
     # --- vehicles ---------------------------------------------------------------------------------------

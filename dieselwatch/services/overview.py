@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Integer, func, select
 
-from dieselwatch.storage.models import DayStat, ImportBatch, RawPartition, Score, ScoreRun, Vehicle
+from dieselwatch.storage.models import DayStat, ImportBatch, ListEntry, RawPartition, Score, ScoreRun, Vehicle
 from dieselwatch.workspace import Workspace
 
 @dataclass(frozen=True)
@@ -70,7 +70,11 @@ def fleet_summary(ws: Workspace) -> dict:
         proposals = dict(s.execute(select(Score.proposal, func.count()).where(Score.run_id == run.id)
                                    .group_by(Score.proposal)).all()) if run else {}
         span = s.execute(select(func.min(DayStat.day), func.max(DayStat.day))).one()
-    return {"vehicles": n_veh, "in_registry": n_reg, "records": int(rows),
+        listed = dict(s.execute(select(ListEntry.list_kind, func.count()).where(
+            ListEntry.status.in_(("active", "removal_pending"))).group_by(ListEntry.list_kind)).all())
+        pending = s.scalar(select(func.count()).select_from(ListEntry).where(
+            ListEntry.status.in_(("proposed", "removal_pending")))) or 0
+    return {"lists": listed, "pending": pending,"vehicles": n_veh, "in_registry": n_reg, "records": int(rows),
             "last_import": None if last is None else {"file": last.file_name, "at": last.imported_at},
             "data_from": span[0], "data_to": span[1], "proposals": proposals,
             "run": None if run is None else {"id": run.id, "from": run.period_from, "to": run.period_to,
@@ -101,3 +105,19 @@ def vehicle_day_series(ws: Workspace, vehicle_id: int, day) -> pd.DataFrame:
                                                                 RawPartition.month == month)))
     start = np.datetime64(day, "s")
     return ws.raw.read(paths, columns=SERIES, start=start, end=start + np.timedelta64(1, "D"))
+
+
+def dashboard_series(ws: Workspace) -> dict:
+    """For the dashboard charts: each vehicle's online rate in the latest run, and per day the vehicles with
+    data and those with an exceedance day (the trend officers report upwards)."""
+    from dieselwatch.services.rulesets import active_rules
+
+    run = latest_run(ws)
+    with ws.Session() as s:
+        limit = active_rules(s)["exceedance"]["day_min_minutes"] * 60
+        rates = [m.get("online_rate") for m in s.scalars(select(Score.metrics).where(Score.run_id == run.id))] \
+            if run else []
+        trend = s.execute(select(DayStat.day, func.count(), func.sum((DayStat.n_exceed >= limit).cast(Integer)))
+                          .group_by(DayStat.day).order_by(DayStat.day)).all()
+    return {"online_rates": [r for r in rates if r is not None],
+            "trend": [{"day": d, "vehicles": int(n), "exceeding": int(x or 0)} for d, n, x in trend]}

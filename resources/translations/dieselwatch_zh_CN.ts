@@ -141,6 +141,26 @@ Details are in the log file:
         <source>downstream</source>
         <translation>下游</translation>
     </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="101" />
+        <source>Online rate, latest scoring (vehicles)</source>
+        <translation>最近评分上线率分布(车辆数)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="104" />
+        <source>Vehicles with data / with an exceedance day</source>
+        <translation>每日有数据车辆 / 超标车辆</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="123" />
+        <source>with data</source>
+        <translation>有数据</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="125" />
+        <source>exceedance day</source>
+        <translation>超标</translation>
+    </message>
 </context>
 <context>
     <name>ListsPage</name>
@@ -457,52 +477,52 @@ Details are in the log file:
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="102" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="105" />
         <source>Lists</source>
         <translation>黑白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="102" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="105" />
         <source>Notices</source>
         <translation>整改通知</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="103" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="106" />
         <source>Audit</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="103" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="106" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="106" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="109" />
         <source>Database: {0}   User: {1}</source>
         <translation>数据库:{0}   用户:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="116" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="119" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="140" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="143" />
         <source>Cancelled: nothing was stored.</source>
         <translation>已取消:未保存任何数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="143" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="146" />
         <source>DieselWatch</source>
         <translation>柴油车监管</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="146" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="149" />
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="147" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="150" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -513,292 +533,307 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="164" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="167" />
         <source>records</source>
         <translation>监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="164" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="167" />
         <source>registry</source>
         <translation>登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="199" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="204" />
         <source>Database: {0}   User: {1}   Audit: {2}</source>
         <translation>数据库:{0}   用户:{1}   审计链:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="200" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="205" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="200" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="205" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="210" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="215" />
         <source>Latest scoring: {0} to {1}, rule set {2}.</source>
         <translation>最近评分:{0}至{1},规则版本{2}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="222" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="218" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="223" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="219" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="224" />
         <source>Main reasons</source>
         <translation>主要原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="221" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="226" />
         <source>Proposals go to the Lists page with "Propose from latest scoring".</source>
         <translation>在“黑白名单”页点击“按最近评分生成建议”,生成名单建议。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="226" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="231" />
         <source>in registry</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="226" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="282" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="231" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="290" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="228" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="233" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="234" />
         <source>Records stored</source>
         <translation>已存储记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="230" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="235" />
         <source>Data from</source>
         <translation>数据区间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="231" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="236" />
         <source>Last import</source>
         <translation>最近导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="236" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="242" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="241" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
         <source>Latest scoring</source>
         <translation>最近评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="242" />
         <source>Proposed black</source>
         <translation>建议列入黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="238" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="243" />
         <source>Proposed watch</source>
         <translation>建议重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="244" />
         <source>Proposed white</source>
         <translation>建议列入白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="240" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="245" />
         <source>No proposal</source>
         <translation>无建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="242" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
         <source>not yet scored: open Scoring and choose a period</source>
         <translation>尚未评分:请打开“评分”并选择时段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="218" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="281" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="223" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="289" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="281" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="289" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="281" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="289" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="282" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="290" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="289" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="297" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="292" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="222" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="300" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="217" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="292" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="222" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="300" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="299" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
+        <source>On the lists</source>
+        <translation>名单在册</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
+        <source>black {0}, watch {1}, white {2}</source>
+        <translation>黑名单{0},重点关注{1},白名单{2}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
+        <source>Awaiting a decision</source>
+        <translation>待审批</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="307" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="299" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="307" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="300" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="308" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="301" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="309" />
         <source>Exceedance share</source>
         <translation>超标时间占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="302" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="310" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="303" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="311" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="304" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="312" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="305" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="313" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="325" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="333" />
         <source>Export import report</source>
         <translation>导出导入报告</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="326" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="334" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="329" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="337" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="332" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="340" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="333" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="341" />
         <source>Exports (*.csv *.txt *.xlsx *.xls);;All files (*)</source>
         <translation>导出文件 (*.csv *.txt *.xlsx *.xls);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="337" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="345" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="338" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="346" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="355" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="363" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="361" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="369" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="362" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="370" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="363" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="371" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="365" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="373" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="368" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="376" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="370" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="378" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="370" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="378" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="371" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="379" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="371" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="379" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="374" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="382" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="384" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="392" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="387" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="395" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
