@@ -320,3 +320,28 @@ def test_dashboard_counts_lists_and_charts(window, manifest, qtbot):
     assert max(exceeding.getOriginalDataset()[1]) >= 1  # the high emitter exceeds every day
     text = ctl.w.dashboardText.toPlainText()
     assert "On the lists" in text and "Awaiting a decision" in text
+
+
+def test_first_run_dialog_sets_up_bureau_and_admin(qapp, ws, qtbot):
+    from dieselwatch.gui.first_run import FirstRunDialog
+    from dieselwatch.services.settings import get_settings
+    from dieselwatch.services.users import list_users
+
+    dlg = FirstRunDialog(ws)
+    qtbot.addWidget(dlg.d)
+    d = dlg.d
+    d.bureauEdit.setText("济南市生态环境局平阴分局")
+    d.codeEdit.setText("鲁济平")
+    d.adminEdit.setText("chief")
+    d.passwordEdit.setText("chief-pass-1")
+    d.repeatEdit.setText("chief-pass-2")
+    dlg.try_accept()
+    assert d.result() == 0 and "differ" in d.messageLabel.text() and not list_users(ws)
+    d.repeatEdit.setText("chief-pass-1")
+    d.demoCheck.setChecked(True)
+    dlg.try_accept()
+    assert d.result() == 1 and dlg.demo
+    assert [(u["username"], u["role"]) for u in list_users(ws)] == [("chief", "admin")]
+    assert ws.user == "chief" and ws.role == "admin"
+    b = get_settings(ws)["bureau"]
+    assert b["name"] == "济南市生态环境局平阴分局" and b["code"] == "鲁济平"

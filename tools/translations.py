@@ -15,6 +15,14 @@ QM = TS.with_suffix(".qm")
 BIN = Path(sys.executable).parent
 
 ZH = {
+    "Set up DieselWatch": "DieselWatch 初始设置",
+    "A new database. Name the bureau that issues the notices and create the first administrator account; further accounts are added with \"dieselwatch users add\".":
+        "这是一个新数据库。请填写签发通知书的单位名称并创建第一个管理员账号;其他账号用“dieselwatch users add”添加。",
+    "Bureau name:": "单位名称:", "e.g. 济南市生态环境局平阴分局": "例如:济南市生态环境局平阴分局", "Bureau code:": "单位代码:",
+    "used in notice numbers, e.g. 鲁济平": "用于通知书编号,例如:鲁济平", "Administrator:": "管理员:", "Repeat:": "再次输入:",
+    "Load the demo fleet to try things out (12 trucks, 5 days)": "载入演示车队试用(12辆车,5天数据)",
+    "The two passwords differ.": "两次输入的密码不一致。", "The bureau needs a name.": "请填写单位名称。",
+    "Loading the demo fleet": "正在载入演示车队",
     "Online rate, latest scoring (vehicles)": "最近评分上线率分布(车辆数)",
     "Vehicles with data / with an exceedance day": "每日有数据车辆 / 超标车辆", "with data": "有数据",
     "exceedance day": "超标", "On the lists": "名单在册", "black {0}, watch {1}, white {2}": "黑名单{0},重点关注{1},白名单{2}",

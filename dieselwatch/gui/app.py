@@ -89,17 +89,29 @@ def run(args) -> int:
                              "Details are in the log file:\n{1}").format(value, ws.home.logs_dir / "dieselwatch.log"))
 
     sys.excepthook = excepthook
+    from dieselwatch.services.overview import fleet_summary
     from dieselwatch.services.users import user_count
 
+    load_demo = False
     if user_count(ws):
         from dieselwatch.gui.login import LoginDialog
 
         if not LoginDialog(ws).exec():
             return 0
+    elif not fleet_summary(ws)["vehicles"]:  # a brand-new database: bureau, first admin, demo fleet?
+        from dieselwatch.gui.first_run import FirstRunDialog
+
+        first = FirstRunDialog(ws)
+        load_demo = first.exec() and first.demo
     ctl = MainController(ws, lang, settings_for(ws.home))
     app.aboutToQuit.connect(ctl.save_state)
     ctl.w.show()
     ctl.refresh()
+    if load_demo:
+        from dieselwatch.demo.setup import ensure_demo
+
+        ctl._run(ensure_demo, ws, on_done=lambda _: ctl.refresh(),
+                 title=app.translate("App", "Loading the demo fleet"))
     if ws.migration_backup:
         QMessageBox.information(ctl.w, "DieselWatch", app.translate(
             "App", "The database was upgraded to this version. A copy of it as it was is kept at:\n{0}")

@@ -14,7 +14,12 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="104" />
+        <location filename="../../dieselwatch/gui/app.py" line="114" />
+        <source>Loading the demo fleet</source>
+        <translation>正在载入演示车队</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/app.py" line="116" />
         <source>The database was upgraded to this version. A copy of it as it was is kept at:
 {0}</source>
         <translation>数据库已升级到当前版本。升级前的副本保存在:
@@ -160,6 +165,69 @@ Details are in the log file:
         <location filename="../../dieselwatch/gui/charts.py" line="125" />
         <source>exceedance day</source>
         <translation>超标</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <location filename="../../dieselwatch/gui/first_run.py" line="28" />
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/first_run.py" line="31" />
+        <source>The bureau needs a name.</source>
+        <translation>请填写单位名称。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="6" />
+        <source>Set up DieselWatch</source>
+        <translation>DieselWatch 初始设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="8" />
+        <source>A new database. Name the bureau that issues the notices and create the first administrator account; further accounts are added with "dieselwatch users add".</source>
+        <translation>这是一个新数据库。请填写签发通知书的单位名称并创建第一个管理员账号;其他账号用“dieselwatch users add”添加。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="11" />
+        <source>Bureau name:</source>
+        <translation>单位名称:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="12" />
+        <source>e.g. 济南市生态环境局平阴分局</source>
+        <translation>例如:济南市生态环境局平阴分局</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="13" />
+        <source>Bureau code:</source>
+        <translation>单位代码:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="14" />
+        <source>used in notice numbers, e.g. 鲁济平</source>
+        <translation>用于通知书编号,例如:鲁济平</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="15" />
+        <source>Administrator:</source>
+        <translation>管理员:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="17" />
+        <source>Password:</source>
+        <translation>密码:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="19" />
+        <source>Repeat:</source>
+        <translation>再次输入:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="23" />
+        <source>Load the demo fleet to try things out (12 trucks, 5 days)</source>
+        <translation>载入演示车队试用(12辆车,5天数据)</translation>
     </message>
 </context>
 <context>
@@ -589,7 +657,7 @@ Details are in the log file:
     </message>
     <message>
         <location filename="../../dieselwatch/gui/main_window.py" line="231" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="290" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="294" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
@@ -646,39 +714,39 @@ Details are in the log file:
     </message>
     <message>
         <location filename="../../dieselwatch/gui/main_window.py" line="223" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="289" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="293" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="289" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="293" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="289" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="293" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="290" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="294" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="297" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="301" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/main_window.py" line="222" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="300" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="304" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/main_window.py" line="222" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="300" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="304" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
@@ -698,142 +766,142 @@ Details are in the log file:
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="307" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="311" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="307" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="311" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="308" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="312" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="309" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="313" />
         <source>Exceedance share</source>
         <translation>超标时间占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="310" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="314" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="311" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="315" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="312" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="316" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="313" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="317" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="333" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="337" />
         <source>Export import report</source>
         <translation>导出导入报告</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="334" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="338" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="337" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="341" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="340" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="344" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="341" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="345" />
         <source>Exports (*.csv *.txt *.xlsx *.xls);;All files (*)</source>
         <translation>导出文件 (*.csv *.txt *.xlsx *.xls);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="345" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="349" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="346" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="350" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="363" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="367" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="369" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="373" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="370" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="374" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="371" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="375" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="373" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="377" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="376" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="380" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="378" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="382" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="378" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="382" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="379" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="383" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="379" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="383" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="382" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="386" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="392" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="396" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="395" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="399" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
