@@ -345,3 +345,37 @@ def test_first_run_dialog_sets_up_bureau_and_admin(qapp, ws, qtbot):
     assert ws.user == "chief" and ws.role == "admin"
     b = get_settings(ws)["bureau"]
     assert b["name"] == "济南市生态环境局平阴分局" and b["code"] == "鲁济平"
+
+
+def test_import_wizard_preview_mapping_profile_and_import(window, qtbot, tmp_path, monkeypatch):
+    """An export with an odd header and bad cells: the wizard shows them, the officer maps the header, the
+    mapping is saved as a profile and used by the import."""
+    from dieselwatch.gui.import_wizard import ImportWizard
+    from dieselwatch.ingest.vin import with_check_digit
+    from dieselwatch.services.import_preview import preview_records
+    from dieselwatch.services.profiles import load_profile
+
+    ctl = window
+    vin = with_check_digit("LFWADRJF0R1000009")
+    lines = ["车辆识别代号,数据采集时间,车速(km/h),尾排氮氧", f"{vin},2026-10-03 08:00:00,35,120.5",
+             f"{vin},2026-10-03 08:00:01,999,FF", f"{vin},not a time,36,121", f"{vin},2026-10-03 08:00:03,abc,122"]
+    path = tmp_path / "odd_platform.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="gbk")
+    wiz = ImportWizard(ctl, path, preview_records(path))  # a child of the main window, closed with it
+    t = wiz.d.previewTable
+    assert "encoding gbk" in wiz.d.fileInfo.text()
+    assert t.item(1, 2).toolTip().startswith("out of range")  # 999 km/h
+    assert t.item(2, 1).toolTip().startswith("unreadable time")
+    assert t.item(3, 2).toolTip().startswith("not a number")
+    assert wiz.mapping()["尾排氮氧"] == "-"  # unknown: not imported until mapped
+    combo = wiz.combos[3]
+    combo.setCurrentIndex(combo.findData("nox_down"))
+    settle(qtbot, ctl, lambda: wiz.preview.mapping.get("尾排氮氧") == "nox_down")
+    assert t.item(1, 3).toolTip().startswith("invalid marker")  # FF, now that the column is mapped
+    choice = {"profile": wiz.mapping(), "save_as": "odd platform"}
+    wiz.d.reject()
+    monkeypatch.setattr(ImportWizard, "exec", lambda self: choice)
+    ctl.import_with_wizard([path])
+    settle(qtbot, ctl, lambda: "odd_platform.csv" in ctl.w.importReport.toPlainText())
+    assert "3 imported" in ctl.w.importReport.toPlainText().replace(",", "")
+    assert load_profile(ctl.ws, "odd platform")["尾排氮氧"] == "nox_down"

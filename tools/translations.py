@@ -15,6 +15,13 @@ QM = TS.with_suffix(".qm")
 BIN = Path(sys.executable).parent
 
 ZH = {
+    "Header mapping (change a field to correct it):": "表头对应关系(可修改字段):",
+    "First rows as in the file (red: rejected or dropped, yellow: stored as missing):": "文件前几行(红色:将被拒绝或丢弃;黄色:按缺失值保存):",
+    "Save this mapping as a profile named": "将此对应关系保存为方案,名称", "Import": "导入", "Export header": "导出表头",
+    "Field": "字段", "(not imported)": "(不导入)", "encoding {0}": "编码 {0}",
+    "<b>{0}</b>: {1}, header on row {2}; {3} of {4} columns mapped.": "<b>{0}</b>:{1},表头在第{2}行;{4}列中已对应{3}列。",
+    "Required column(s) not mapped: {0}. Choose them in the mapping.": "必需的列未对应:{0}。请在对应关系中选择。",
+    "No problems in the first rows.": "前几行没有发现问题。",
     "Set up DieselWatch": "DieselWatch 初始设置",
     "A new database. Name the bureau that issues the notices and create the first administrator account; further accounts are added with \"dieselwatch users add\".":
         "这是一个新数据库。请填写签发通知书的单位名称并创建第一个管理员账号;其他账号用“dieselwatch users add”添加。",

@@ -7,7 +7,7 @@ import html
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QFile, QObject, QSettings, Qt
+from PySide6.QtCore import QDate, QEvent, QFile, QObject, QSettings, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QFileDialog, QHeaderView, QMainWindow, QMessageBox, QProgressDialog
@@ -106,6 +106,9 @@ class MainController(QObject):
                             (self.audit_page, self.tr("Audit")), (self.settings_page, self.tr("Settings"))):
             w.pages.addWidget(page.p)
             w.nav.addItem(title)
+        w.setAcceptDrops(True)
+        w.installEventFilter(self)
+        self.wizard = None
         w.statusbar.showMessage(self.tr("Database: {0}   User: {1}").format(ws.db_url, ws.user))
         if settings is not None and settings.value("main/geometry") is not None:
             w.restoreGeometry(settings.value("main/geometry"))
@@ -343,7 +346,55 @@ class MainController(QObject):
     def import_records(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self.w, self.tr("Import monitoring records"), str(Path.home()),
                                                 self.tr("Exports (*.csv *.txt *.xlsx *.xls);;All files (*)"))
-        self._import_next([Path(f) for f in files], import_records, [])
+        self.import_with_wizard([Path(f) for f in files])
+
+    def import_with_wizard(self, files: list[Path], done: list | None = None) -> None:
+        """Each file: preview on the worker, the wizard (mapping, problems), then the import with progress."""
+        done = [] if done is None else done
+        if not files:
+            self._import_next([], import_records, done)
+            return
+        from dieselwatch.services.import_preview import preview_records
+
+        path = files[0]
+        job = self._run(lambda progress=None, cancel=None: preview_records(path),
+                        on_done=lambda p: self._wizard(p, files, done))
+        job.signals.failed.connect(lambda *_: self.import_with_wizard(files[1:], done))  # error shown; go on
+
+    def _wizard(self, preview, files: list[Path], done: list) -> None:
+        from dieselwatch.gui.import_wizard import ImportWizard
+        from dieselwatch.services.profiles import save_profile
+
+        path = files[0]
+        self.wizard = ImportWizard(self, path, preview)
+        choice = self.wizard.exec()
+        self.wizard = None
+        if choice is None:
+            self.import_with_wizard(files[1:], done)
+            return
+
+        def run(progress=None, cancel=None):
+            if choice["save_as"]:
+                save_profile(self.ws, choice["save_as"], choice["profile"])
+            return import_records(self.ws, path, profile=choice["profile"], progress=progress, cancel=cancel)
+
+        def ok(rep):
+            done.append(self._report_html(rep))
+            self.import_with_wizard(files[1:], done)
+
+        self._run(run, on_done=ok, title=self.tr("Importing {0}").format(path.name))
+
+    def eventFilter(self, obj, event) -> bool:
+        """Export files dropped on the window go through the import wizard."""
+        if obj is self.w and event.type() in (QEvent.Type.DragEnter, QEvent.Type.Drop):
+            urls = [u for u in event.mimeData().urls() if u.isLocalFile()] if event.mimeData().hasUrls() else []
+            if not urls:
+                return False
+            event.acceptProposedAction()
+            if event.type() == QEvent.Type.Drop:
+                self.import_with_wizard([Path(u.toLocalFile()) for u in urls])
+            return True
+        return super().eventFilter(obj, event)
 
     def import_registry(self) -> None:
         f, _ = QFileDialog.getOpenFileName(self.w, self.tr("Import vehicle registry"), str(Path.home()),

@@ -68,10 +68,14 @@ def alias_index(fields: dict[str, Field]) -> dict[str, str]:
     return idx
 
 
+IGNORE = "-"  # in a mapping profile: leave this column out
+
+
 def map_headers(headers: list[str], fields: dict[str, Field], profile: dict[str, str] | None = None
                 ) -> tuple[dict[int, str], list[str]]:
     """Column position -> canonical field, plus the headers nobody knows. A profile (export header ->
-    field) wins over the alias table; the first column claiming a field wins over later ones."""
+    field) wins over the alias table, and IGNORE there drops a column the aliases would map; the first
+    column claiming a field wins over later ones."""
     idx = alias_index(fields)
     prof = {normalise_header(k): v for k, v in (profile or {}).items()}
     mapping: dict[int, str] = {}
@@ -80,7 +84,9 @@ def map_headers(headers: list[str], fields: dict[str, Field], profile: dict[str,
     for i, h in enumerate(headers):
         key = normalise_header(h)
         name = prof.get(key) or idx.get(key)
-        if name and name in fields and name not in claimed:
+        if name == IGNORE:
+            unknown.append(str(h))
+        elif name and name in fields and name not in claimed:
             mapping[i] = name
             claimed.add(name)
         elif str(h).strip():

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from dieselwatch.errors import InputError
-from dieselwatch.ingest.columns import record_fields
+from dieselwatch.ingest.columns import IGNORE, record_fields
 from dieselwatch.storage import audit
 from dieselwatch.storage.models import MappingProfile
 from dieselwatch.workspace import Workspace
@@ -19,9 +19,10 @@ def validate_profile(mapping: object, source: str) -> dict[str, str]:
     if not isinstance(mapping, dict) or not mapping:
         raise InputError("must be a JSON object of export header -> field", file=source)
     fields = record_fields()
-    bad = {k: v for k, v in mapping.items() if v not in fields}
+    bad = {k: v for k, v in mapping.items() if v not in fields and v != IGNORE}
     if bad:
-        raise InputError(f"unknown field(s) {', '.join(map(str, bad.values()))}; fields are: {', '.join(fields)}",
+        raise InputError(f"unknown field(s) {', '.join(map(str, bad.values()))}; fields are: {', '.join(fields)} "
+                         f"(or {IGNORE} to leave a column out)",
                          file=source)
     return {str(k): str(v) for k, v in mapping.items()}
 

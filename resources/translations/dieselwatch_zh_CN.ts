@@ -231,6 +231,74 @@ Details are in the log file:
     </message>
 </context>
 <context>
+    <name>ImportWizard</name>
+    <message>
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="27" />
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="31" />
+        <source>Export header</source>
+        <translation>导出表头</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="31" />
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="46" />
+        <source>(not imported)</source>
+        <translation>(不导入)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="65" />
+        <source>encoding {0}</source>
+        <translation>编码 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="65" />
+        <source>sheet {0}</source>
+        <translation>工作表 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="66" />
+        <source>&lt;b&gt;{0}&lt;/b&gt;: {1}, header on row {2}; {3} of {4} columns mapped.</source>
+        <translation>&lt;b&gt;{0}&lt;/b&gt;:{1},表头在第{2}行;{4}列中已对应{3}列。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="84" />
+        <source>Required column(s) not mapped: {0}. Choose them in the mapping.</source>
+        <translation>必需的列未对应:{0}。请在对应关系中选择。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="86" />
+        <source>No problems in the first rows.</source>
+        <translation>前几行没有发现问题。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_wizard.ui" line="6" />
+        <source>Import monitoring records</source>
+        <translation>导入监控数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_wizard.ui" line="14" />
+        <source>Header mapping (change a field to correct it):</source>
+        <translation>表头对应关系(可修改字段):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_wizard.ui" line="20" />
+        <source>First rows as in the file (red: rejected or dropped, yellow: stored as missing):</source>
+        <translation>文件前几行(红色:将被拒绝或丢弃;黄色:按缺失值保存):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/import_wizard.ui" line="29" />
+        <source>Save this mapping as a profile named</source>
+        <translation>将此对应关系保存为方案,名称</translation>
+    </message>
+</context>
+<context>
     <name>ListsPage</name>
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="26" />
@@ -565,32 +633,32 @@ Details are in the log file:
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="109" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="112" />
         <source>Database: {0}   User: {1}</source>
         <translation>数据库:{0}   用户:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="119" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="122" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="143" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="146" />
         <source>Cancelled: nothing was stored.</source>
         <translation>已取消:未保存任何数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="146" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="149" />
         <source>DieselWatch</source>
         <translation>柴油车监管</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="149" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="152" />
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="150" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="153" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -601,307 +669,308 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="167" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="170" />
         <source>records</source>
         <translation>监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="167" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="170" />
         <source>registry</source>
         <translation>登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="204" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="207" />
         <source>Database: {0}   User: {1}   Audit: {2}</source>
         <translation>数据库:{0}   用户:{1}   审计链:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="205" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="208" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="205" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="208" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="215" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="218" />
         <source>Latest scoring: {0} to {1}, rule set {2}.</source>
         <translation>最近评分:{0}至{1},规则版本{2}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="222" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="225" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="223" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="226" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="224" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="227" />
         <source>Main reasons</source>
         <translation>主要原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="226" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
         <source>Proposals go to the Lists page with "Propose from latest scoring".</source>
         <translation>在“黑白名单”页点击“按最近评分生成建议”,生成名单建议。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="231" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="234" />
         <source>in registry</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="231" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="294" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="234" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="297" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="233" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="236" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="234" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
         <source>Records stored</source>
         <translation>已存储记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="235" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="238" />
         <source>Data from</source>
         <translation>数据区间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="236" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
         <source>Last import</source>
         <translation>最近导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="241" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="244" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
         <source>Latest scoring</source>
         <translation>最近评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="242" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="245" />
         <source>Proposed black</source>
         <translation>建议列入黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="243" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
         <source>Proposed watch</source>
         <translation>建议重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="244" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
         <source>Proposed white</source>
         <translation>建议列入白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="245" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
         <source>No proposal</source>
         <translation>无建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
         <source>not yet scored: open Scoring and choose a period</source>
         <translation>尚未评分:请打开“评分”并选择时段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="223" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="293" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="226" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="296" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="293" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="296" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="293" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="296" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="294" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="297" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="301" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="304" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="222" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="304" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="225" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="307" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="222" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="304" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="225" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="307" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
         <source>On the lists</source>
         <translation>名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
         <source>black {0}, watch {1}, white {2}</source>
         <translation>黑名单{0},重点关注{1},白名单{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="253" />
         <source>Awaiting a decision</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="311" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="314" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="311" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="314" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="312" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="315" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="313" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="316" />
         <source>Exceedance share</source>
         <translation>超标时间占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="314" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="317" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="315" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="318" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="316" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="319" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="317" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="320" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="337" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="340" />
         <source>Export import report</source>
         <translation>导出导入报告</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="338" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="341" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="341" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="344" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="344" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="347" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="345" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="348" />
         <source>Exports (*.csv *.txt *.xlsx *.xls);;All files (*)</source>
         <translation>导出文件 (*.csv *.txt *.xlsx *.xls);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="349" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="400" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="350" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="401" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="367" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="385" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="418" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="373" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="424" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="374" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="425" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="375" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="426" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="377" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="428" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="380" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="431" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="382" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="433" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="382" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="433" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="383" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="434" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="383" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="434" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="386" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="437" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="396" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="447" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="399" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="450" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
