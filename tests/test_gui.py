@@ -379,3 +379,35 @@ def test_import_wizard_preview_mapping_profile_and_import(window, qtbot, tmp_pat
     settle(qtbot, ctl, lambda: "odd_platform.csv" in ctl.w.importReport.toPlainText())
     assert "3 imported" in ctl.w.importReport.toPlainText().replace(",", "")
     assert load_profile(ctl.ws, "odd platform")["尾排氮氧"] == "nox_down"
+
+
+def test_settings_page_accounts(office_window, qtbot, monkeypatch):
+    from test_lists import as_user
+
+    from dieselwatch.services.users import list_users
+
+    ctl, page = office_window, office_window.settings_page
+    settle(qtbot, ctl, lambda: page.p.usersTable.rowCount() == 5)
+    assert not page.p.addUserButton.isEnabled()  # officer wang
+    as_user(ctl.ws, "chief")
+    page.refresh()
+    settle(qtbot, ctl, lambda: page.p.addUserButton.isEnabled())
+    answers = iter([("zhang", True), ("zhang-pass-1", True)])
+    monkeypatch.setattr("dieselwatch.gui.settings_page.QInputDialog.getText", lambda *a, **k: next(answers))
+    monkeypatch.setattr("dieselwatch.gui.settings_page.QInputDialog.getItem",
+                        lambda *a, **k: (page.roles["supervisor"], True))
+    page.p.addUserButton.click()
+    settle(qtbot, ctl, lambda: page.p.usersTable.rowCount() == 6)
+    assert ("zhang", "supervisor") in [(u["username"], u["role"]) for u in list_users(ctl.ws)]
+    row = next(i for i, u in enumerate(page.users) if u["username"] == "zhang")
+    page.p.usersTable.selectRow(row)
+    page.p.activeButton.click()
+    settle(qtbot, ctl, lambda: not next(u for u in list_users(ctl.ws) if u["username"] == "zhang")["active"])
+
+
+def test_page_shortcuts(window, qtbot):
+    ctl = window
+    assert len(ctl.shortcuts) == ctl.w.nav.count() == 8
+    ctl.shortcuts[4].activated.emit()
+    assert ctl.w.pages.currentWidget() is ctl.lists_page.p
+    assert ctl.shortcuts[4].key().toString() == "Ctrl+5"

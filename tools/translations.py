@@ -15,6 +15,13 @@ QM = TS.with_suffix(".qm")
 BIN = Path(sys.executable).parent
 
 ZH = {
+    "Accounts": "账号", "Add account…": "添加账号…", "Change role…": "修改角色…", "Disable or enable": "停用或启用",
+    "Set password…": "设置密码…", "officer": "工作人员", "supervisor": "审核人", "admin": "管理员", "User name": "用户名",
+    "Name": "姓名", "Role": "角色", "Active": "启用", "yes": "是", "no": "否",
+    "Password (at least 8 characters):": "密码(至少8个字符):", "Add account": "添加账号", "Role:": "角色:",
+    "Account {0} created.": "已创建账号{0}。", "Change role": "修改角色", "Role of {0}:": "{0}的角色:",
+    "Role changed.": "角色已修改。", "Account updated.": "账号已更新。", "Set password": "设置密码",
+    "Current password:": "当前密码:", "Password of {0} changed.": "{0}的密码已修改。",
     "Header mapping (change a field to correct it):": "表头对应关系(可修改字段):",
     "First rows as in the file (red: rejected or dropped, yellow: stored as missing):": "文件前几行(红色:将被拒绝或丢弃;黄色:按缺失值保存):",
     "Save this mapping as a profile named": "将此对应关系保存为方案,名称", "Import": "导入", "Export header": "导出表头",

@@ -106,6 +106,15 @@ class MainController(QObject):
                             (self.audit_page, self.tr("Audit")), (self.settings_page, self.tr("Settings"))):
             w.pages.addWidget(page.p)
             w.nav.addItem(title)
+        # Ctrl+1 ... Ctrl+8 open the pages in the order of the navigation list.
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        self.shortcuts = []
+        for i in range(w.nav.count()):
+            sc = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), w)
+            sc.activated.connect(lambda i=i: w.nav.setCurrentRow(i))
+            self.shortcuts.append(sc)
+            w.nav.item(i).setToolTip(f"Ctrl+{i + 1}")
         w.setAcceptDrops(True)
         w.installEventFilter(self)
         self.wizard = None

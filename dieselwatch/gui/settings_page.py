@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QCheckBox, QInputDialog, QLineEdit, QSpinBox, QTab
 from dieselwatch.gui.main_window import load_form
 from dieselwatch.services.rulesets import current_rules, save_edited_rules
 from dieselwatch.services.settings import DEFAULTS, get_settings, update_settings
+from dieselwatch.services.users import create_user, list_users, update_user
+from dieselwatch.services.users import set_password as set_user_password
 from dieselwatch.storage.db import check_connection
 
 
@@ -52,10 +54,22 @@ class SettingsPage(QObject):
         self.p.testDbButton.clicked.connect(self.test_db)
         self.p.saveLocalButton.clicked.connect(self.save_local)
         self.rules: dict = {}
+        self.roles = {"officer": self.tr("officer"), "supervisor": self.tr("supervisor"), "admin": self.tr("admin")}
+        u = self.p.usersTable
+        u.setColumnCount(4)
+        u.setHorizontalHeaderLabels([self.tr("User name"), self.tr("Name"), self.tr("Role"), self.tr("Active")])
+        u.horizontalHeader().setStretchLastSection(True)
+        u.verticalHeader().hide()
+        u.setEditTriggers(u.EditTrigger.NoEditTriggers)
+        self.p.addUserButton.clicked.connect(self.add_user)
+        self.p.roleButton.clicked.connect(self.change_role)
+        self.p.activeButton.clicked.connect(self.toggle_active)
+        self.p.passwordButton.clicked.connect(self.set_password)
+        self.users: list[dict] = []
 
     def refresh(self) -> None:
-        self.ctl._run(lambda progress=None, cancel=None: (get_settings(self.ws), current_rules(self.ws)),
-                      on_done=self._show)
+        self.ctl._run(lambda progress=None, cancel=None: (get_settings(self.ws), current_rules(self.ws),
+                                                           list_users(self.ws)), on_done=self._show)
         qs = self.ctl.settings
         if qs is not None:
             self.p.dbEdit.setText(qs.value("database/url", "") or "")
@@ -63,7 +77,18 @@ class SettingsPage(QObject):
             self.p.languageCombo.setCurrentIndex(max(i, 0))
 
     def _show(self, data) -> None:
-        cfg, rules = data
+        cfg, rules, self.users = data
+        u = self.p.usersTable
+        u.setRowCount(len(self.users))
+        for i, user in enumerate(self.users):
+            for j, text in enumerate((user["username"], user["display_name"] or "", self.roles[user["role"]],
+                                      self.tr("yes") if user["active"] else self.tr("no"))):
+                u.setItem(i, j, QTableWidgetItem(text))
+        u.resizeColumnsToContents()
+        admin = self.ws.role == "admin"
+        for b in (self.p.addUserButton, self.p.roleButton, self.p.activeButton):
+            b.setEnabled(admin)
+        self.p.passwordButton.setEnabled(self.ws.role is not None)
         for name, w in self.fields.items():
             section, key = name.split(".")
             v = cfg[section][key]
@@ -142,3 +167,63 @@ class SettingsPage(QObject):
         qs.setValue("ui/language", self.p.languageCombo.currentData())
         qs.sync()
         self.ctl.w.statusbar.showMessage(self.tr("Saved for this workstation; applies at the next start."), 8000)
+
+    # --- accounts (admin; anyone for their own password) ---------------------------------------------------
+    def _selected_user(self) -> str | None:
+        row = self.p.usersTable.currentRow()
+        return self.users[row]["username"] if 0 <= row < len(self.users) else None
+
+    def _password(self, title: str) -> str | None:
+        pw, ok = QInputDialog.getText(self.p, title, self.tr("Password (at least 8 characters):"),
+                                      QLineEdit.EchoMode.Password)
+        return pw if ok else None
+
+    def _users_job(self, fn, message: str) -> None:
+        self.ctl._run(lambda progress=None, cancel=None: fn(),
+                      on_done=lambda _: (self.ctl.w.statusbar.showMessage(message, 8000), self.refresh()))
+
+    def add_user(self) -> None:
+        name, ok = QInputDialog.getText(self.p, self.tr("Add account"), self.tr("User name:"))
+        if not ok or not name.strip():
+            return
+        role, ok = QInputDialog.getItem(self.p, self.tr("Add account"), self.tr("Role:"),
+                                        list(self.roles.values()), 0, False)
+        if not ok:
+            return
+        pw = self._password(self.tr("Add account"))
+        if pw is None:
+            return
+        key = next(k for k, v in self.roles.items() if v == role)
+        self._users_job(lambda: create_user(self.ws, name.strip(), pw, key),
+                        self.tr("Account {0} created.").format(name.strip()))
+
+    def change_role(self) -> None:
+        name = self._selected_user()
+        if name is None:
+            return
+        role, ok = QInputDialog.getItem(self.p, self.tr("Change role"), self.tr("Role of {0}:").format(name),
+                                        list(self.roles.values()), 0, False)
+        if ok:
+            key = next(k for k, v in self.roles.items() if v == role)
+            self._users_job(lambda: update_user(self.ws, name, role=key), self.tr("Role changed."))
+
+    def toggle_active(self) -> None:
+        name = self._selected_user()
+        if name is not None:
+            active = next(u["active"] for u in self.users if u["username"] == name)
+            self._users_job(lambda: update_user(self.ws, name, active=not active), self.tr("Account updated."))
+
+    def set_password(self) -> None:
+        name = self._selected_user() or self.ws.user
+        if self.ws.role != "admin":
+            name = self.ws.user  # officers and supervisors change their own password, with the old one
+        old = None
+        if self.ws.role != "admin":
+            old, ok = QInputDialog.getText(self.p, self.tr("Set password"), self.tr("Current password:"),
+                                           QLineEdit.EchoMode.Password)
+            if not ok:
+                return
+        pw = self._password(self.tr("Set password"))
+        if pw is not None:
+            self._users_job(lambda: set_user_password(self.ws, name, pw, old_password=old),
+                            self.tr("Password of {0} changed.").format(name))

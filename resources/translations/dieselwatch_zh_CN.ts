@@ -1224,124 +1224,232 @@ Details are in the log file:
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="21" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="23" />
         <source>Bureau name</source>
         <translation>单位名称</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="21" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="23" />
         <source>Bureau code (in notice numbers)</source>
         <translation>单位代码(用于通知书编号)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="22" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="24" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="22" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="24" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="22" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="24" />
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="23" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="25" />
         <source>Notice number pattern</source>
         <translation>通知书编号格式</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="24" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="26" />
         <source>Rectification deadline (days)</source>
         <translation>整改期限(天)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="25" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="27" />
         <source>Re-check within (days)</source>
         <translation>复查期限(天)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="25" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="27" />
         <source>Legal basis</source>
         <translation>法律依据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="26" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="28" />
         <source>Two-person rule for decisions</source>
         <translation>审批须由提出人以外的人员进行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="27" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="29" />
         <source>White entry valid for (days)</source>
         <translation>白名单有效期(天)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="28" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="30" />
         <source>Black and watch review after (days)</source>
         <translation>黑名单与重点关注复核周期(天)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="29" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="31" />
         <source>Clean days before a black removal</source>
         <translation>移出黑名单前须连续正常天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="45" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="47" />
         <source>Section</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="45" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="47" />
         <source>Key</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="45" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="47" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="93" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="57" />
+        <source>officer</source>
+        <translation>工作人员</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="57" />
+        <source>supervisor</source>
+        <translation>审核人</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="57" />
+        <source>admin</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="60" />
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="60" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="60" />
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="60" />
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="85" />
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="85" />
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="118" />
         <source>Active rule set {0}. An edited copy is saved under a new version; the next scoring re-applies it to the raw samples.</source>
         <translation>当前规则版本{0}。修改后另存为新版本;下次评分时按新规则重新计算原始数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="111" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="136" />
         <source>Save rule set</source>
         <translation>保存评分规则</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="111" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="136" />
         <source>Why is the rule set changed?</source>
         <translation>修改规则的原因:</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="117" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="142" />
         <source>Rule set {0} saved and active.</source>
         <translation>规则版本{0}已保存并启用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="125" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="150" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="129" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="154" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="132" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="157" />
         <source>Connected: {0}</source>
         <translation>连接成功:{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="144" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="169" />
         <source>Saved for this workstation; applies at the next start.</source>
         <translation>已保存到本机,下次启动生效。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="177" />
+        <source>Password (at least 8 characters):</source>
+        <translation>密码(至少8个字符):</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="186" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="189" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="193" />
+        <source>Add account</source>
+        <translation>添加账号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="186" />
+        <source>User name:</source>
+        <translation>用户名:</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="189" />
+        <source>Role:</source>
+        <translation>角色:</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="198" />
+        <source>Account {0} created.</source>
+        <translation>已创建账号{0}。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="204" />
+        <source>Change role</source>
+        <translation>修改角色</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="204" />
+        <source>Role of {0}:</source>
+        <translation>{0}的角色:</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="208" />
+        <source>Role changed.</source>
+        <translation>角色已修改。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="214" />
+        <source>Account updated.</source>
+        <translation>账号已更新。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="222" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="226" />
+        <source>Set password</source>
+        <translation>设置密码</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="222" />
+        <source>Current password:</source>
+        <translation>当前密码:</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="229" />
+        <source>Password of {0} changed.</source>
+        <translation>{0}的密码已修改。</translation>
     </message>
     <message>
         <location filename="../../ui/settings_page.ui" line="9" />
@@ -1375,31 +1483,56 @@ Details are in the log file:
     </message>
     <message>
         <location filename="../../ui/settings_page.ui" line="37" />
+        <source>Accounts</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="42" />
+        <source>Add account…</source>
+        <translation>添加账号…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="43" />
+        <source>Change role…</source>
+        <translation>修改角色…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="44" />
+        <source>Disable or enable</source>
+        <translation>停用或启用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="45" />
+        <source>Set password…</source>
+        <translation>设置密码…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="52" />
         <source>This workstation</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="39" />
+        <location filename="../../ui/settings_page.ui" line="54" />
         <source>Database:</source>
         <translation>数据库:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="42" />
+        <location filename="../../ui/settings_page.ui" line="57" />
         <source>empty: the SQLite file in the data folder; or postgresql://user:password@server/dieselwatch</source>
         <translation>留空:使用数据文件夹中的SQLite文件;或 postgresql://用户:密码@服务器/dieselwatch</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="43" />
+        <location filename="../../ui/settings_page.ui" line="58" />
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="47" />
+        <location filename="../../ui/settings_page.ui" line="62" />
         <source>Language:</source>
         <translation>语言:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="49" />
+        <location filename="../../ui/settings_page.ui" line="64" />
         <source>Save (applies at the next start)</source>
         <translation>保存(下次启动生效)</translation>
     </message>
