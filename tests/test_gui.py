@@ -19,19 +19,24 @@ def settle(qtbot, ctl, cond, timeout=20000):
     qtbot.waitUntil(lambda: (pool().waitForDone(10) or True) and cond(), timeout=timeout)
 
 
-@pytest.fixture()
-def window(qtbot, loaded_ws):
+def scored_window(qtbot, ws) -> MainController:
+    """The demo period scored, the window shown with its vehicle table filled."""
     from datetime import date
 
     from dieselwatch.services.scoring import score_period
 
-    score_period(loaded_ws, date(2026, 10, 1), date(2026, 10, 5))
-    ctl = MainController(loaded_ws, "en")
+    score_period(ws, date(2026, 10, 1), date(2026, 10, 5))
+    ctl = MainController(ws, "en")
     qtbot.addWidget(ctl.w)
     ctl.w.show()
     ctl.refresh()
     settle(qtbot, ctl, lambda: ctl.model.rowCount() > 0)
     return ctl
+
+
+@pytest.fixture()
+def window(qtbot, loaded_ws):
+    return scored_window(qtbot, loaded_ws)
 
 
 def test_vehicle_table_shows_scores_and_filters(window, manifest, qtbot):
@@ -168,21 +173,11 @@ def test_export_import_report_from_imports_page(window, qtbot, tmp_path, monkeyp
 @pytest.fixture()
 def office_window(qtbot, loaded_ws):
     """The window of a bureau with accounts, the demo fleet scored, signed in as officer wang."""
-    from datetime import date
-
     from test_lists import as_user, make_office
-
-    from dieselwatch.services.scoring import score_period
 
     make_office(loaded_ws)
     as_user(loaded_ws, "wang")
-    score_period(loaded_ws, date(2026, 10, 1), date(2026, 10, 5))
-    ctl = MainController(loaded_ws, "en")
-    qtbot.addWidget(ctl.w)
-    ctl.w.show()
-    ctl.refresh()
-    settle(qtbot, ctl, lambda: ctl.model.rowCount() > 0)
-    return ctl
+    return scored_window(qtbot, loaded_ws)
 
 
 def _select(ctl, page, predicate) -> dict:

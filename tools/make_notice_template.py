@@ -54,40 +54,33 @@ def build() -> Workbook:
          height=78)
     row += 1
     line("一、车辆信息", font=bold)
+    middle = Alignment(vertical="center", wrap_text=True)
+
+    def boxed(cells: list[tuple[str, object]], last_from: str, height: float) -> None:
+        """One table row: (text, font) per column from A, the last cell merged from last_from to F."""
+        nonlocal row
+        for col, (text, font) in zip("ABCD", cells):
+            cell = ws[f"{col}{row}"]
+            cell.value, cell.font, cell.border = text, font, box
+            cell.alignment = center if font is bold and last_from == "C" else middle
+        ws.merge_cells(f"{last_from}{row}:F{row}")
+        for col in "CDEF"[("CDEF".index(last_from) + 1):]:
+            ws[f"{col}{row}"].border = box
+        ws.row_dimensions[row].height = height
+        row += 1
+
     pairs = [("车牌号", "{{plate}}", "车辆识别代号", "{{vin}}"),
              ("排放阶段", "{{emission_stage}}", "车辆类型", "{{vehicle_type}}"),
              ("发动机型号", "{{engine_model}}", "车载终端编号", "{{terminal_id}}"),
              ("联系电话", "{{owner_contact}}", "车主地址", "{{owner_address}}")]
     for a, b, c, d in pairs:
-        for col, text, font in (("A", a, bold), ("B", b, normal), ("C", c, bold), ("D", d, normal)):
-            cell = ws[f"{col}{row}"]
-            cell.value, cell.font, cell.alignment, cell.border = text, font, Alignment(vertical="center",
-                                                                                        wrap_text=True), box
-        ws.merge_cells(f"D{row}:F{row}")
-        for col in "EF":
-            ws[f"{col}{row}"].border = box
-        ws.row_dimensions[row].height = 30 if "owner_address" in d else 20
-        row += 1
+        boxed([(a, bold), (b, normal), (c, bold), (d, normal)], "D", 30 if "owner_address" in d else 20)
     row += 1
     line("二、核查证据(核查期间 {{period_from}} 至 {{period_to}},评分规则版本 {{ruleset_version}},合规评分 {{score}})",
          font=bold, height=30)
-    for col, text in (("A", "项目"), ("B", "数值"), ("C", "说明")):
-        cell = ws[f"{col}{row}"]
-        cell.value, cell.font, cell.alignment, cell.border = text, bold, center, box
-    ws.merge_cells(f"C{row}:F{row}")
-    for col in "DEF":
-        ws[f"{col}{row}"].border = box
-    row += 1
+    boxed([("项目", bold), ("数值", bold), ("说明", bold)], "C", 20)
     for i in range(1, EVIDENCE_ROWS + 1):
-        for col, text in (("A", f"{{{{ev{i}_item}}}}"), ("B", f"{{{{ev{i}_value}}}}"), ("C", f"{{{{ev{i}_note}}}}")):
-            cell = ws[f"{col}{row}"]
-            cell.value, cell.font, cell.alignment, cell.border = text, normal, Alignment(vertical="center",
-                                                                                           wrap_text=True), box
-        ws.merge_cells(f"C{row}:F{row}")
-        for col in "DEF":
-            ws[f"{col}{row}"].border = box
-        ws.row_dimensions[row].height = 30
-        row += 1
+        boxed([(f"{{{{ev{i}_{k}}}}}", normal) for k in ("item", "value", "note")], "C", 30)
     row += 1
     line("三、整改要求", font=bold)
     line("{{requirement}}", height=48)
