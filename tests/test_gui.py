@@ -406,3 +406,24 @@ def test_page_shortcuts(window, qtbot):
     ctl.shortcuts[4].activated.emit()
     assert ctl.w.pages.currentWidget() is ctl.lists_page.p
     assert ctl.shortcuts[4].key().toString() == "Ctrl+5"
+
+
+def test_vehicle_table_filters_by_list_and_detail_shows_list_history(office_window, qtbot):
+    from test_lists import as_user
+
+    from dieselwatch.services import lists
+
+    ctl = office_window
+    lists.propose_from_run(ctl.ws)
+    as_user(ctl.ws, "li")
+    black = lists.entries(ctl.ws, kind="black", status="proposed")[:2]
+    for e in black:
+        lists.decide(ctl.ws, e["id"], True, "复核属实")
+    ctl.refresh()
+    settle(qtbot, ctl, lambda: sum(1 for r in ctl.model._rows if r.listed == "black") == 2)
+    combo = ctl.w.proposalFilter
+    combo.setCurrentIndex(combo.findData("list:black"))
+    assert ctl.proxy.rowCount() == 2
+    ctl.w.vehiclesTable.selectRow(0)
+    settle(qtbot, ctl, lambda: "List history" in ctl.w.vehicleDetail.toPlainText())
+    assert "复核属实" in ctl.w.vehicleDetail.toPlainText()

@@ -15,6 +15,8 @@ QM = TS.with_suffix(".qm")
 BIN = Path(sys.executable).parent
 
 ZH = {
+    "On list": "在册名单", "on the black list": "黑名单在册", "on the watch list": "重点关注在册",
+    "on the white list": "白名单在册", "List history": "名单记录",
     "Accounts": "账号", "Add account…": "添加账号…", "Change role…": "修改角色…", "Disable or enable": "停用或启用",
     "Set password…": "设置密码…", "officer": "工作人员", "supervisor": "审核人", "admin": "管理员", "User name": "用户名",
     "Name": "姓名", "Role": "角色", "Active": "启用", "yes": "是", "no": "否",

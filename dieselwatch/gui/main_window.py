@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate, QEvent, QFile, QObject, QSettings, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtUiTools import QUiLoader
+from shiboken6 import isValid
 from PySide6.QtWidgets import QFileDialog, QHeaderView, QMainWindow, QMessageBox, QProgressDialog
 
 from dieselwatch.errors import Cancelled, DieselWatchError
@@ -54,12 +55,15 @@ class MainController(QObject):
         w.vehiclesTable.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         w.vehiclesTable.horizontalHeader().setStretchLastSection(True)
         w.vehiclesTable.verticalHeader().setDefaultSectionSize(24)
-        for i, width in enumerate((170, 90, 230, 80, 55, 75)):
+        for i, width in enumerate((170, 90, 230, 80, 55, 75, 75)):
             w.vehiclesTable.setColumnWidth(i, width)
         w.proposalFilter.addItem(self.tr("All"), "")
         for key, text in (("black", self.tr("black")), ("watch", self.tr("watch")), ("white", self.tr("white")),
                           ("none", self.tr("none"))):
             w.proposalFilter.addItem(text, key)
+        for key, text in (("black", self.tr("on the black list")), ("watch", self.tr("on the watch list")),
+                          ("white", self.tr("on the white list"))):
+            w.proposalFilter.addItem(text, f"list:{key}")
         self.batches = QStandardItemModel(0, 9, self)
         self.batches.setHorizontalHeaderLabels([self.tr("Batch"), self.tr("Kind"), self.tr("File"), self.tr("Imported at"),
                                                 self.tr("By"), self.tr("Rows read"), self.tr("Imported"),
@@ -136,12 +140,17 @@ class MainController(QObject):
 
         def finish(result):
             self.jobs.discard(job)
+            if not isValid(self.w):  # the window was closed while the job ran: nothing left to show it in
+                return
             if dlg:
                 dlg.reset()
             on_done(result)
 
         def fail(exc, tb):
             self.jobs.discard(job)
+            if not isValid(self.w):
+                log.error("job failed after its window closed:\n%s", tb)
+                return
             if dlg:
                 dlg.reset()
             self._show_error(exc, tb)
@@ -275,8 +284,11 @@ class MainController(QObject):
         self._run(self._detail, row.id, on_done=self._show_detail)
 
     def _detail(self, vehicle_id, progress=None, cancel=None):
+        from dieselwatch.services.lists import history
+
         d = overview.vehicle_detail(self.ws, vehicle_id)
         d["id"], d["days"] = vehicle_id, overview.vehicle_days(self.ws, vehicle_id)
+        d["lists"] = history(self.ws, d["vin"])
         return d
 
     def _load_day(self) -> None:
@@ -329,6 +341,17 @@ class MainController(QObject):
                      (self.tr("Longest offline"), f"{m.get('longest_offline_days')} d")]
             parts.append("<table>" + "".join(f"<tr><td style='padding-right:14px'>{e(k)}</td><td>{e(v)}</td></tr>"
                                              for k, v in facts) + "</table>")
+        entries = d.get("lists", {}).get("entries", [])
+        if entries:
+            parts.append("<h4>" + e(self.tr("List history")) + "</h4><table>")
+            for x in entries:
+                parts.append(
+                    f"<tr><td style='padding-right:12px'>#{x['id']}</td><td style='padding-right:12px'>"
+                    f"{e(self.model.proposal_text(x['list']))}</td><td style='padding-right:12px'>"
+                    f"{e(self.lists_page.statuses[x['status']])}"
+                    f"</td><td style='padding-right:12px'>{e(str(x['effective_from'] or ''))}</td>"
+                    f"<td>{e(x['decision_reason'] or x['removal_reason'] or '')}</td></tr>")
+            parts.append("</table>")
         self.w.vehicleDetail.setHtml("".join(parts))
 
     # --- imports ----------------------------------------------------------------------------------------

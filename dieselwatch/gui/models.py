@@ -11,13 +11,13 @@ PROPOSAL_COLOURS = {"black": "#f4c7c3", "white": "#d9ead3", "watch": "#fff2cc"}
 
 
 class VehicleTableModel(QAbstractTableModel):
-    COLUMNS = ("vin", "plate", "owner", "county", "score", "proposal", "reasons")
+    COLUMNS = ("vin", "plate", "owner", "county", "score", "proposal", "listed", "reasons")
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._rows: list[VehicleRow] = []
         self._headers = [self.tr("VIN"), self.tr("Plate"), self.tr("Owner"), self.tr("County"), self.tr("Score"),
-                         self.tr("Proposal"), self.tr("Main reasons")]
+                         self.tr("Proposal"), self.tr("On list"), self.tr("Main reasons")]
         self._proposal_text = {"black": self.tr("black"), "white": self.tr("white"), "watch": self.tr("watch"),
                                "none": self.tr("none"), "": ""}
 
@@ -40,7 +40,8 @@ class VehicleTableModel(QAbstractTableModel):
         held = [(self._rows[i.row()], i.column()) for i in persistent]
         numeric = col == "score"
         self._rows.sort(key=(lambda r: -1 if r.score is None else r.score) if numeric else
-                        (lambda r: (self.proposal_text(r.proposal) if col == "proposal" else getattr(r, col)) or ""),
+                        (lambda r: (self.proposal_text(getattr(r, col)) if col in ("proposal", "listed")
+                                    else getattr(r, col)) or ""),
                         reverse=order == Qt.SortOrder.DescendingOrder)
         where = {id(r): n for n, r in enumerate(self._rows)}
         self.changePersistentIndexList(persistent, [self.index(where[id(r)], c) for r, c in held])
@@ -64,14 +65,15 @@ class VehicleTableModel(QAbstractTableModel):
         col = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             v = getattr(r, col)
-            if col == "proposal":
+            if col in ("proposal", "listed"):
                 return self.proposal_text(v)
             return "" if v is None else v
         if role == Qt.ItemDataRole.UserRole:  # sort key: numbers as numbers
             v = getattr(r, col)
             return -1 if v is None else v
-        if role == Qt.ItemDataRole.BackgroundRole and col == "proposal" and r.proposal in PROPOSAL_COLOURS:
-            return QBrush(QColor(PROPOSAL_COLOURS[r.proposal]))
+        if role == Qt.ItemDataRole.BackgroundRole and col in ("proposal", "listed") and \
+                getattr(r, col) in PROPOSAL_COLOURS:
+            return QBrush(QColor(PROPOSAL_COLOURS[getattr(r, col)]))
         return None
 
 
@@ -100,8 +102,10 @@ class VehicleFilterProxy(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row, source_parent):
         r = self.sourceModel().row_at(source_row)
-        if self._proposal and r.proposal != self._proposal:
-            return False
+        if self._proposal:  # "black" etc.: the proposal; "list:black" etc.: the list the vehicle is on
+            kind, _, value = self._proposal.rpartition(":")
+            if (r.listed if kind == "list" else r.proposal) != value:
+                return False
         if self._text:
             return self._text in r.vin or self._text in r.plate.upper() or self._text in r.owner.upper()
         return True

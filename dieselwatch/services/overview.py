@@ -21,6 +21,7 @@ class VehicleRow:
     score: int | None
     proposal: str
     reasons: str  # first reasons' texts, joined
+    listed: str = ""  # the list the vehicle is on now (black, watch, white), or ""
 
 
 def latest_run(ws: Workspace) -> ScoreRun | None:
@@ -36,10 +37,12 @@ def vehicle_rows(ws: Workspace, lang: str = "zh") -> list[VehicleRow]:
         q = select(Vehicle.id, Vehicle.vin, Vehicle.plate, Vehicle.owner, Vehicle.county, Score.score,
                    Score.proposal, Score.reasons).outerjoin(
             Score, (Score.vehicle_id == Vehicle.id) & (Score.run_id == (run.id if run else -1)))
+        listed = dict(s.execute(select(ListEntry.vehicle_id, ListEntry.list_kind).where(
+            ListEntry.status.in_(("active", "removal_pending")))).all())
         out = []
         for vid, vin, plate, owner, county, score, proposal, reasons in s.execute(q.order_by(Vehicle.vin)):
             out.append(VehicleRow(vid, vin, plate or "", owner or "", county or "", score, proposal or "",
-                                  "; ".join(r[key] for r in (reasons or [])[:3])))
+                                  "; ".join(r[key] for r in (reasons or [])[:3]), listed.get(vid, "")))
         return out
 
 

@@ -568,97 +568,112 @@ Details are in the log file:
         <translation>无</translation>
     </message>
     <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
+        <source>on the black list</source>
+        <translation>黑名单在册</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
+        <source>on the watch list</source>
+        <translation>重点关注在册</translation>
+    </message>
+    <message>
         <location filename="../../dieselwatch/gui/main_window.py" line="64" />
+        <source>on the white list</source>
+        <translation>白名单在册</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="67" />
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="64" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="67" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="64" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="67" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="64" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="67" />
         <source>Imported at</source>
         <translation>导入时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="65" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="68" />
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="65" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="68" />
         <source>Rows read</source>
         <translation>读取行数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="65" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="68" />
         <source>Imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="66" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="69" />
         <source>Duplicates</source>
         <translation>重复</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="66" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="69" />
         <source>Rejected</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="105" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="108" />
         <source>Lists</source>
         <translation>黑白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="105" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="108" />
         <source>Notices</source>
         <translation>整改通知</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="106" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="109" />
         <source>Audit</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="106" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="109" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="112" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="124" />
         <source>Database: {0}   User: {1}</source>
         <translation>数据库:{0}   用户:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="122" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="134" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="146" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="158" />
         <source>Cancelled: nothing was stored.</source>
         <translation>已取消:未保存任何数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="149" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="161" />
         <source>DieselWatch</source>
         <translation>柴油车监管</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="152" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="164" />
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="153" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="165" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -669,308 +684,313 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="170" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="182" />
         <source>records</source>
         <translation>监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="170" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="182" />
         <source>registry</source>
         <translation>登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="207" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="219" />
         <source>Database: {0}   User: {1}   Audit: {2}</source>
         <translation>数据库:{0}   用户:{1}   审计链:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="208" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="220" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="208" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="220" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="218" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="230" />
         <source>Latest scoring: {0} to {1}, rule set {2}.</source>
         <translation>最近评分:{0}至{1},规则版本{2}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="225" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="226" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="238" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="227" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
         <source>Main reasons</source>
         <translation>主要原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="241" />
         <source>Proposals go to the Lists page with "Propose from latest scoring".</source>
         <translation>在“黑白名单”页点击“按最近评分生成建议”,生成名单建议。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="234" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
         <source>in registry</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="234" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="297" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="312" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="236" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="249" />
         <source>Records stored</source>
         <translation>已存储记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="238" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
         <source>Data from</source>
         <translation>数据区间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
         <source>Last import</source>
         <translation>最近导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="244" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="256" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="262" />
         <source>Latest scoring</source>
         <translation>最近评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="245" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="257" />
         <source>Proposed black</source>
         <translation>建议列入黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="258" />
         <source>Proposed watch</source>
         <translation>建议重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="259" />
         <source>Proposed white</source>
         <translation>建议列入白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="260" />
         <source>No proposal</source>
         <translation>无建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="262" />
         <source>not yet scored: open Scoring and choose a period</source>
         <translation>尚未评分:请打开“评分”并选择时段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="226" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="296" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="238" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="311" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="296" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="311" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="296" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="311" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="297" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="312" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="304" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="319" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="225" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="307" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="322" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="225" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="307" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="322" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="263" />
         <source>On the lists</source>
         <translation>名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="263" />
         <source>black {0}, watch {1}, white {2}</source>
         <translation>黑名单{0},重点关注{1},白名单{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="253" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="265" />
         <source>Awaiting a decision</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="314" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="329" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="314" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="329" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="315" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="330" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="316" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="331" />
         <source>Exceedance share</source>
         <translation>超标时间占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="317" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="332" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="318" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="333" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="319" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="334" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="320" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="335" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/main_window.py" line="340" />
+        <source>List history</source>
+        <translation>名单记录</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="365" />
         <source>Export import report</source>
         <translation>导出导入报告</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="341" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="366" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="344" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="369" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="347" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="372" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="348" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="373" />
         <source>Exports (*.csv *.txt *.xlsx *.xls);;All files (*)</source>
         <translation>导出文件 (*.csv *.txt *.xlsx *.xls);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="400" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="425" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="401" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="426" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="385" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="418" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="410" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="443" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="424" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="449" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="425" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="450" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="426" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="451" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="428" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="453" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="431" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="456" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="433" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="458" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="433" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="458" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="434" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="459" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="434" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="459" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="437" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="462" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="447" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="472" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="450" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="475" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
@@ -1573,6 +1593,11 @@ Details are in the log file:
         <location filename="../../dieselwatch/gui/models.py" line="20" />
         <source>Main reasons</source>
         <translation>主要原因</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/models.py" line="20" />
+        <source>On list</source>
+        <translation>在册名单</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/models.py" line="21" />
