@@ -88,3 +88,16 @@ def pg_ws(tmp_path):
     with admin.connect() as c:
         c.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drain_worker_pool():
+    """Let the GUI's worker threads finish before the interpreter shuts down under them."""
+    yield
+    import sys
+
+    if "dieselwatch.gui.worker" in sys.modules:
+        from dieselwatch.gui.worker import pool
+
+        pool().clear()
+        pool().waitForDone(60000)

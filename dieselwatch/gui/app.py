@@ -105,6 +105,11 @@ def run(args) -> int:
         load_demo = first.exec() and first.demo
     ctl = MainController(ws, lang, settings_for(ws.home))
     app.aboutToQuit.connect(ctl.save_state)
+    from dieselwatch.gui.worker import pool
+
+    # Queued jobs are dropped and a running one finishes (imports and decisions are transactions) before
+    # Python shuts down under it.
+    app.aboutToQuit.connect(lambda: (pool().clear(), pool().waitForDone(60000), ctl.w.removeEventFilter(ctl)))
     ctl.w.show()
     ctl.refresh()
     if load_demo:

@@ -418,6 +418,11 @@ class MainController(QObject):
 
     def eventFilter(self, obj, event) -> bool:
         """Export files dropped on the window go through the import wizard."""
+        if obj is self.w and event.type() == QEvent.Type.Close:
+            # A Python filter still installed while Qt destroys the window at interpreter exit is called
+            # for every child removed and crashes the process: leave with the window.
+            self.w.removeEventFilter(self)
+            return False
         if obj is self.w and event.type() in (QEvent.Type.DragEnter, QEvent.Type.Drop):
             urls = [u for u in event.mimeData().urls() if u.isLocalFile()] if event.mimeData().hasUrls() else []
             if not urls:
