@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 
 from dieselwatch.errors import Cancelled
+from dieselwatch.messages import Msg
 
 ProgressFn = Callable[[float, str], None]
 
@@ -25,7 +26,7 @@ class CancelToken:
 
     def check(self) -> None:
         if self._event.is_set():
-            raise Cancelled("cancelled by the user")
+            raise Cancelled(Msg("cancelled by the user"))
 
 
 class Throttled:

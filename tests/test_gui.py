@@ -1,5 +1,6 @@
 """The desktop window on real data, offscreen: what an officer sees, and that work stays off the GUI thread."""
 
+import runpy
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -141,8 +142,9 @@ def test_every_ui_string_translated_and_qm_current(tmp_path):
     # and lupdate finds no string that the .ts lacks
     scratch = tmp_path / "scan.ts"
     lupdate = Path(sys.executable).parent / "pyside6-lupdate"
-    srcs = [str(p) for p in (ROOT / "dieselwatch" / "gui").glob("*.py")] + [str(p) for p in (ROOT / "ui").glob("*.ui")]
-    subprocess.run([str(lupdate), *srcs, "-ts", str(scratch)], check=True, capture_output=True)
+    tool = runpy.run_path(str(ROOT / "tools" / "translations.py"))
+    subprocess.run([str(lupdate), *tool["LUPDATE_ARGS"], *tool["sources"](), "-ts", str(scratch)], check=True,
+                   capture_output=True, cwd=ROOT)
     have = {m.findtext("source") for m in ET.parse(ts).iter("message")}
     found = {m.findtext("source") for m in ET.parse(scratch).iter("message")}
     assert found <= have, found - have

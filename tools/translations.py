@@ -139,12 +139,143 @@ ZH = {
 }
 
 
+# Messages of the Qt-free core (dieselwatch.messages.Msg): placeholders kept by name.
+ZH.update({
+    "is neither UTF-8 nor GBK/GB18030 text, nor an Excel workbook": "既不是UTF-8或GBK/GB18030文本,也不是Excel工作簿",
+    "no header row found in the first 30 rows: expected column names such as {names}":
+        "前30行中没有找到表头行:应有如下列名:{names}",
+    "missing required column(s) {missing}; header row {row} has: {found}":
+        "缺少必需的列:{missing};第{row}行表头为:{found}",
+    "is not a readable Excel workbook ({error})": "不是可读取的Excel工作簿({error})",
+    "is a zip archive but not an Excel workbook": "是zip压缩包,但不是Excel工作簿",
+    "unpacks to {unpacked} MB from {packed} MB: refused as a zip bomb":
+        "由{packed} MB解压为{unpacked} MB:疑似压缩炸弹,已拒绝",
+    "cannot be read ({error})": "无法读取({error})",
+    "is empty": "是空文件",
+    "is a binary file, not a CSV export or Excel workbook": "是二进制文件,不是CSV导出文件或Excel工作簿",
+    "has no lines": "没有任何行",
+    "has no sheet “{sheet}”; sheets: {sheets}": "没有工作表“{sheet}”;现有工作表:{sheets}",
+    "sheet “{sheet}” cannot be read ({error})": "工作表“{sheet}”无法读取({error})",
+    "has no sheets": "没有工作表",
+    "is not valid {encoding} text after the first megabyte ({error})": "第1 MB之后不是有效的{encoding}文本({error})",
+    "is not a well-formed CSV: {error}": "不是格式正确的CSV:{error}",
+    "cannot be parsed as CSV: {error}": "无法按CSV解析:{error}",
+    "is not valid {encoding} text ({error})": "不是有效的{encoding}文本({error})",
+    "VIN missing": "缺少VIN", "VIN malformed (17 characters, no I, O or Q)": "VIN格式错误(应为17位,不含I、O、Q)",
+    "time not understood": "无法识别的时间", "time before 2015 or in the future": "时间早于2015年或晚于当前",
+    "cancelled by the user": "已由用户取消",
+    "{source}: not a readable rule set ({error})": "{source}:不是可读取的规则文件({error})",
+    "{source}: needs a non-empty “version”": "{source}:必须填写“version”(版本号)",
+    "{source}: section “{section}” missing": "{source}:缺少“{section}”部分",
+    "{source}: “{key}” missing": "{source}:缺少“{key}”",
+    "{source}: “{key}” must be a number >= 0, got “{value}”": "{source}:“{key}”必须是≥0的数值,实际为“{value}”",
+    "{source}: unknown key(s) in “{section}”: {keys}": "{source}:“{section}”中有未知的项:{keys}",
+    "unreadable time: the row is rejected": "时间无法识别:该行将被拒绝",
+    "no time: the row is rejected": "没有时间:该行将被拒绝",
+    "not a 17-character VIN: the row is rejected": "不是17位VIN:该行将被拒绝",
+    "invalid marker: stored as missing": "无效标记:按缺失值保存",
+    "not a number: stored as missing": "非数值:按缺失值保存",
+    "invalid-value code: stored as missing": "无效值代码:按缺失值保存",
+    "out of range {min} to {max}: stored as missing": "超出范围{min}至{max}:按缺失值保存",
+    "there is no import batch {batch}": "没有第{batch}批导入",
+    "does not exist or is not a file": "不存在或不是文件",
+    "has a header row but no data rows": "只有表头,没有数据行",
+    "removal pending": "待移出",
+    "no scoring run {run}": "没有第{run}次评分", "no scoring run yet: score a period first": "还没有评分:请先对一个时段评分",
+    "a decision needs a reason": "审批需要填写理由",
+    "entry {entry} is {status}: there is nothing to decide": "条目{entry}状态为{status},无需审批",
+    "{user} proposed this and cannot also decide it (two-person rule)": "{user}是提议人,不能再审批此条目(双人原则)",
+    "entry {entry} was changed on another workstation while you decided: reload it and decide again":
+        "您审批期间条目{entry}已在另一工作站被修改:请重新载入后再审批",
+    "no list entry {entry}": "没有名单条目{entry}",
+    "entry {entry} was changed by {user} after you opened it (version {opened}, now {now}): reload it":
+        "条目{entry}在您打开后被{user}修改(打开时版本{opened},现为{now}):请重新载入",
+    "the vehicle of entry {entry} is already on the {kind} list (entry {other}): end that entry first":
+        "条目{entry}的车辆已在{kind}中(条目{other}):请先结束该条目",
+    "a removal needs a reason": "移出需要填写理由",
+    "entry {entry} is {status}; only an active entry can be removed": "条目{entry}状态为{status};只有生效的条目可以移出",
+    "removal from the black list needs the repair record and the re-inspection date": "移出黑名单需要维修记录和复检日期",
+    "the re-inspection date {date} is in the future": "复检日期{date}晚于今天",
+    "the re-inspection ({date}) predates the black entry ({since})": "复检日期({date})早于列入黑名单的日期({since})",
+    "the vehicle was not clean after the re-inspection on {days}": "车辆复检后仍有超标或异常:{days}",
+    "{n} clean days with data since the re-inspection on {date}; {need} are required":
+        "自{date}复检以来有数据且达标的天数为{n}天;需要{need}天",
+    "entry {entry} was changed on another workstation: reload it": "条目{entry}已在另一工作站被修改:请重新载入",
+    "list must be one of {kinds}, got “{kind}”": "名单类型必须是{kinds}之一,实际为“{kind}”",
+    "status must be one of {statuses}, got “{status}”": "状态必须是{statuses}之一,实际为“{status}”",
+    "no vehicle with VIN “{vin}”": "没有VIN为“{vin}”的车辆",
+    "entries {ids} are not active black-list entries": "条目{ids}不是生效的黑名单条目",
+    "no notice {ids}": "没有通知书{ids}",
+    "must be a JSON object of export header -> field": "必须是“导出表头 -> 字段”形式的JSON对象",
+    "unknown field(s) {bad}; fields are: {fields} (or {ignore} to leave a column out)":
+        "未知字段:{bad};可用字段:{fields}(或用{ignore}表示不导入该列)",
+    "is neither a saved mapping profile nor a JSON file": "既不是已保存的对应方案,也不是JSON文件",
+    "is not readable JSON ({error})": "不是可读取的JSON({error})",
+    "VIN repeated (first at row {row})": "VIN重复(首次出现在第{row}行)",
+    "longer than {limit} characters": "超过{limit}个字符",
+    "reference torque must be a number of N m (100-10000)": "参考扭矩必须是以N·m计的数值(100-10000)",
+    "{n} row(s) refused, first: {first}": "有{n}行被拒绝,第一处:{first}",
+    "rule set version “{version}” already exists with other values: give the edited copy a new version":
+        "规则版本“{version}”已存在且内容不同:请为修改后的规则指定新版本号",
+    "give the edited rule set a new version": "请为修改后的规则指定新版本号",
+    "{what} must be a date as YYYY-MM-DD, got “{text}”": "{what}必须是YYYY-MM-DD格式的日期,实际为“{text}”",
+    "the period ends ({end}) before it starts ({start})": "时段的结束日期({end})早于开始日期({start})",
+    "{key} must be true or false, got “{value}”": "{key}必须是true或false,实际为“{value}”",
+    "{key} must be a whole number, got “{value}”": "{key}必须是整数,实际为“{value}”",
+    "{key} must be between 0 and 3650, got {value}": "{key}必须在0到3650之间,实际为{value}",
+    "{key} is longer than 500 characters": "{key}超过500个字符",
+    "notices.number_pattern may use only {{code}}, {{year}} and {{seq}}: {error}":
+        "notices.number_pattern只能使用{{code}}、{{year}}和{{seq}}:{error}",
+    "notices.number_pattern must contain {seq}, or numbers would repeat": "notices.number_pattern必须包含{seq},否则编号会重复",
+    "unknown setting “{key}”; known: {known}": "未知设置项“{key}”;可用设置项:{known}",
+    "wrong user name or password, or the account is disabled": "用户名或密码错误,或账号已停用",
+    "sign in first (user name and password)": "请先登录(用户名和密码)",
+    "no users yet: create the first admin account (dieselwatch users add NAME --role admin)":
+        "还没有账号:请先创建管理员账号(dieselwatch users add 用户名 --role admin)",
+    "the account “{user}” no longer exists or was disabled": "账号“{user}”已不存在或已停用",
+    "{user} is {role}; this needs the {need} role": "{user}的角色是{role};此操作需要{need}角色",
+    "the password must have at least {n} characters": "密码至少需要{n}个字符",
+    "the password must differ from the user name": "密码不能与用户名相同",
+    "a user name is 1 to 100 characters without spaces": "用户名为1至100个字符,不含空格",
+    "role must be one of {roles}, got “{role}”": "角色必须是{roles}之一,实际为“{role}”",
+    "the first account must be an admin": "第一个账号必须是管理员",
+    "the user “{user}” already exists": "用户“{user}”已存在",
+    "no user “{user}”": "没有用户“{user}”",
+    "this would leave no active admin": "这样将没有启用的管理员",
+    "the current password is wrong": "当前密码错误",
+    "the append-only guard(s) {guards} were removed from the database": "数据库中的只追加保护{guards}已被删除",
+    "event {seq} is missing (next stored is {next})": "第{seq}条记录缺失(下一条保存的是第{next}条)",
+    "event {seq} does not link to event {prev}": "第{seq}条记录与第{prev}条记录衔接不上",
+    "event {seq} was altered after it was written": "第{seq}条记录写入后被修改过",
+    "event {seq} differs from the one this workstation verified earlier": "第{seq}条记录与本工作站此前核验的不一致",
+    "the event count does not match the chain": "记录条数与链不一致",
+    "events after {n} are gone: this workstation verified up to event {anchor} earlier":
+        "第{n}条之后的记录已丢失:本工作站此前核验到第{anchor}条",
+    "events {first} to {last} were deleted (the chain ends at {n})": "第{first}至{last}条记录已被删除(链止于第{n}条)",
+    "the recorded head (event {head}) does not match the chain's last event {n}":
+        "记录的链头(第{head}条)与链的最后一条(第{n}条)不一致",
+    "{n} events, chain intact": "共{n}条记录,链完整",
+    "not a database URL: “{url}” ({error})": "不是数据库地址:“{url}”({error})",
+    "cannot connect: {error}": "无法连接:{error}",
+    "schema revision {rev}": "数据库结构版本{rev}",
+    "empty database (it is set up at the first start)": "空数据库(首次启动时建立)",
+    "{version}; {state}": "{version};{state}",
+    "row {0}": "第{0}行", "column “{0}”": "“{0}”列", "{0}: ": "{0}:", ", ": ",",
+})
+
+
 def run(tool: str, *args: str) -> None:
     subprocess.run([str(BIN / f"pyside6-{tool}"), *args], check=True, cwd=ROOT)
 
 
+# The Qt-free core marks its user-facing text with dieselwatch.messages.Msg; lupdate reads it as QT_TR_NOOP.
+LUPDATE_ARGS = ("-tr-function-alias", "QT_TR_NOOP+=Msg")
+
+
 def sources() -> list[str]:
-    return sorted(str(p.relative_to(ROOT)) for p in [*(ROOT / "dieselwatch" / "gui").glob("*.py"), *(ROOT / "ui").glob("*.ui")])
+    """The GUI modules, the Designer forms, and the core modules whose messages the GUI shows."""
+    files = [*(ROOT / "dieselwatch").rglob("*.py"), *(ROOT / "ui").glob("*.ui")]
+    return sorted(str(p.relative_to(ROOT)) for p in files if p.name != "messages.py")
 
 
 def fill(ts: Path) -> list[str]:
@@ -164,7 +295,7 @@ def fill(ts: Path) -> list[str]:
 
 
 def main() -> int:
-    run("lupdate", "-no-obsolete", *sources(), "-ts", str(TS))
+    run("lupdate", "-no-obsolete", *LUPDATE_ARGS, *sources(), "-ts", str(TS))
     missing = fill(TS)
     run("lrelease", str(TS), "-qm", str(QM))
     if missing:

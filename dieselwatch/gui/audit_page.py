@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog
 
+from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.main_window import load_form
 from dieselwatch.gui.tables import RowsTable
 from dieselwatch.services import auditlog
@@ -58,7 +59,7 @@ class AuditPage(QObject):
     def verify(self) -> None:
         def done(st):
             text = (self.tr("Intact: {0}. Head event {1}, {2}") if st.ok else
-                    self.tr("BROKEN: {0}. Head event {1}, {2}")).format(st.message, st.head_seq, st.head_hash[:16])
+                    self.tr("BROKEN: {0}. Head event {1}, {2}")).format(core_text(st.message), st.head_seq, st.head_hash[:16])
             self.p.status.setText(text)
             self.p.status.setStyleSheet("" if st.ok else "color: #b00020; font-weight: bold;")
 

@@ -10,6 +10,7 @@ from dieselwatch.errors import DieselWatchError
 from dieselwatch.gui.main_window import load_form
 from dieselwatch.services.settings import update_settings
 from dieselwatch.services.users import create_user
+from dieselwatch.gui.core_text import core_text
 from dieselwatch.workspace import Workspace
 
 
@@ -38,7 +39,7 @@ class FirstRunDialog:
                 changes["bureau.code"] = d.codeEdit.text().strip()
             update_settings(self.ws, changes, reason="first-run set-up")
         except DieselWatchError as exc:
-            d.messageLabel.setText(str(exc))
+            d.messageLabel.setText(core_text(exc))
             return
         self.demo = d.demoCheck.isChecked()
         d.accept()

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QHeaderView, QTableWidgetItem
 
+from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.main_window import load_form
 from dieselwatch.ingest.columns import IGNORE
 from dieselwatch.services.import_preview import Preview, preview_records
@@ -45,6 +46,8 @@ class ImportWizard(QObject):
             combo = QComboBox()
             combo.addItem(self.tr("(not imported)"), IGNORE)
             for name, desc in sorted(p.fields.items()):
+                if self.ctl.lang.startswith("zh"):
+                    desc = p.names_zh.get(name, desc)
                 combo.addItem(f"{name} — {desc}", name)
             combo.setCurrentIndex(max(combo.findData(p.mapping.get(h, IGNORE)), 0))
             combo.currentIndexChanged.connect(lambda _: self._remap())
@@ -76,10 +79,10 @@ class ImportWizard(QObject):
         for i, j, severity, reason in p.problems:
             it = t.item(i, j)
             it.setBackground(QBrush(QColor(COLOURS[severity])))
-            it.setToolTip(reason)
+            it.setToolTip(core_text(reason))
         t.resizeColumnsToContents()
         counts = Counter(reason for *_, reason in p.problems)
-        lines = [f"{n} × {r}" for r, n in counts.most_common()]
+        lines = [f"{n} × {core_text(r)}" for r, n in counts.most_common()]
         if p.missing_required:
             lines.insert(0, self.tr("Required column(s) not mapped: {0}. Choose them in the mapping.").format(
                 ", ".join(p.missing_required)))

@@ -14,6 +14,7 @@ from shiboken6 import isValid
 from PySide6.QtWidgets import QFileDialog, QHeaderView, QMainWindow, QMessageBox, QProgressDialog
 
 from dieselwatch.errors import Cancelled, DieselWatchError
+from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.models import VehicleFilterProxy, VehicleTableModel
 from dieselwatch.gui.worker import Job, submit
 from dieselwatch.paths import ui_dir
@@ -164,7 +165,7 @@ class MainController(QObject):
             self.w.statusbar.showMessage(self.tr("Cancelled: nothing was stored."), 8000)
             return
         if isinstance(exc, DieselWatchError):
-            QMessageBox.warning(self.w, self.tr("DieselWatch"), str(exc))
+            QMessageBox.warning(self.w, self.tr("DieselWatch"), core_text(exc))
             return
         log.error("unexpected error in a job:\n%s", tb)
         QMessageBox.critical(self.w, self.tr("Unexpected error"),
@@ -223,7 +224,7 @@ class MainController(QObject):
             self.w.scoreSummary.setHtml(self._run_html(s, data["rows"]))
         ok, msg = data["audit"]
         self.w.statusbar.showMessage(self.tr("Database: {0}   User: {1}   Audit: {2}").format(
-            self.ws.db_url, self.ws.user, self.tr("intact") if ok else self.tr("BROKEN - ") + msg))
+            self.ws.db_url, self.ws.user, self.tr("intact") if ok else self.tr("BROKEN - ") + core_text(msg)))
 
     _period_set = False
     _shown_run = None
@@ -473,7 +474,7 @@ class MainController(QObject):
             lines.append(f"<li>{e(col)}: " + e(", ".join(f"{kinds.get(k, k)} {v:,}" for k, v in c.items() if v)) + "</li>")
         row_text = self.tr("row {0}, column {1}: {2}")
         for r in d.get("rejects", [])[:20]:
-            lines.append("<li>" + e(row_text.format(r["row"], r["column"], r["reason"])) + "</li>")
+            lines.append("<li>" + e(row_text.format(r["row"], r["column"], core_text(r["reason"]))) + "</li>")
         return "".join(lines) + "</ul>"
 
     # --- scoring ----------------------------------------------------------------------------------------

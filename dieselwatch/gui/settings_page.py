@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QCheckBox, QInputDialog, QLineEdit, QSpinBox, QTableWidgetItem
 
+from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.main_window import load_form
 from dieselwatch.services.rulesets import current_rules, save_edited_rules
 from dieselwatch.services.settings import DEFAULTS, get_settings, update_settings
@@ -154,10 +155,10 @@ class SettingsPage(QObject):
         self.p.dbStatus.setText(self.tr("Connecting…"))
 
         def done(text):
-            self.p.dbStatus.setText(self.tr("Connected: {0}").format(text))
+            self.p.dbStatus.setText(self.tr("Connected: {0}").format(core_text(text)))
 
         job = self.ctl._run(lambda progress=None, cancel=None: check_connection(url), on_done=done)
-        job.signals.failed.connect(lambda exc, _tb: self.p.dbStatus.setText(str(exc)))
+        job.signals.failed.connect(lambda exc, _tb: self.p.dbStatus.setText(core_text(exc)))
 
     def save_local(self) -> None:
         qs = self.ctl.settings

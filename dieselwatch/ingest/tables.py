@@ -16,6 +16,7 @@ import pandas as pd
 
 from dieselwatch.errors import InputError
 from dieselwatch.ingest.columns import Field, map_headers
+from dieselwatch.messages import Msg, joined
 
 SNIFF_BYTES = 1 << 20
 HEADER_SCAN_ROWS = 30
@@ -74,7 +75,7 @@ def detect_encoding(path: Path, sample: bytes) -> str:
             return enc
         except UnicodeDecodeError:
             continue
-    raise InputError("is neither UTF-8 nor GBK/GB18030 text, nor an Excel workbook", file=path.name)
+    raise InputError(Msg("is neither UTF-8 nor GBK/GB18030 text, nor an Excel workbook"), file=path.name)
 
 
 def _find_header(rows: list[list[object]], fields: dict[str, Field], profile, required: tuple[str, ...],
@@ -86,14 +87,15 @@ def _find_header(rows: list[list[object]], fields: dict[str, Field], profile, re
             best = (i, mapping, unknown)
     i, mapping, unknown = best
     if i < 0 or len(mapping) < 2:
-        raise InputError("no header row found in the first 30 rows: expected column names such as "
-                         + ", ".join(f"{fields[r].aliases[0]}" for r in required), file=path.name)
+        raise InputError(Msg("no header row found in the first 30 rows: expected column names such as {names}",
+                             names=joined(fields[r].aliases[0] for r in required)), file=path.name)
     missing = [r for r in required if r not in mapping.values()]
     if missing:
         found = [str(c) for c in rows[i] if c is not None and str(c).strip()]
         raise InputError(
-            f"missing required column(s) {', '.join(fields[m].aliases[0] + ' (' + m + ')' for m in missing)}; "
-            f"header row {i + 1} has: {', '.join(found)}", file=path.name, row=i + 1)
+            Msg("missing required column(s) {missing}; header row {row} has: {found}",
+                missing=joined(f"{fields[m].aliases[0]} ({m})" for m in missing), row=i + 1, found=joined(found)),
+            file=path.name, row=i + 1)
     return i, mapping, unknown
 
 
@@ -105,12 +107,12 @@ def _check_zip(path: Path) -> None:
             packed = sum(z.compress_size for z in infos) or 1
             names = {z.filename for z in infos}
     except zipfile.BadZipFile as exc:
-        raise InputError(f"is not a readable Excel workbook ({exc})", file=path.name) from exc
+        raise InputError(Msg("is not a readable Excel workbook ({error})", error=exc), file=path.name) from exc
     if "[Content_Types].xml" not in names:
-        raise InputError("is a zip archive but not an Excel workbook", file=path.name)
+        raise InputError(Msg("is a zip archive but not an Excel workbook"), file=path.name)
     if total > XLSX_MAX_UNCOMPRESSED or total / packed > XLSX_MAX_RATIO:
-        raise InputError(f"unpacks to {total / 1e6:.0f} MB from {packed / 1e6:.1f} MB: refused as a zip bomb",
-                         file=path.name)
+        raise InputError(Msg("unpacks to {unpacked} MB from {packed} MB: refused as a zip bomb",
+                             unpacked=f"{total / 1e6:.0f}", packed=f"{packed / 1e6:.1f}"), file=path.name)
 
 
 def open_table(path: Path, fields: dict[str, Field], required: tuple[str, ...], profile: dict | None = None,
@@ -120,20 +122,20 @@ def open_table(path: Path, fields: dict[str, Field], required: tuple[str, ...], 
         with open(path, "rb") as fh:
             sample = fh.read(SNIFF_BYTES)
     except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror})", file=str(path)) from exc
+        raise InputError(Msg("cannot be read ({error})", error=exc.strerror), file=str(path)) from exc
     if not sample:
-        raise InputError("is empty", file=path.name)
+        raise InputError(Msg("is empty"), file=path.name)
     if _is_zip(sample) or _is_ole(sample):
         if _is_zip(sample):
             _check_zip(path)
         return _open_excel(path, fields, required, profile, sheet)
     if b"\x00" in sample[:4096] and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputError("is a binary file, not a CSV export or Excel workbook", file=path.name)
+        raise InputError(Msg("is a binary file, not a CSV export or Excel workbook"), file=path.name)
     enc = detect_encoding(path, sample)
     text = sample.decode(enc, errors="ignore")
     lines = text.splitlines()[:HEADER_SCAN_ROWS]
     if not lines:
-        raise InputError("has no lines", file=path.name)
+        raise InputError(Msg("has no lines"), file=path.name)
     delim = _sniff_delimiter(lines)
     rows = list(csv.reader(lines, delimiter=delim))
     i, mapping, unknown = _find_header(rows, fields, profile, required, path)
@@ -151,15 +153,17 @@ def _workbook(path: Path):
 
     try:
         return CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # noqa: BLE001 - calamine raises several types for corrupt files
-        raise InputError(f"is not a readable Excel workbook ({type(exc).__name__}: {exc})", file=path.name) from exc
+    except Exception as exc:
+        raise InputError(Msg("is not a readable Excel workbook ({error})", error=f"{type(exc).__name__}: {exc}"),
+                         file=path.name) from exc
 
 
 def _open_excel(path, fields, required, profile, sheet) -> Table:
     wb = _workbook(path)
     names = wb.sheet_names if sheet is None else [sheet]
     if sheet is not None and sheet not in wb.sheet_names:
-        raise InputError(f"has no sheet {sheet!r}; sheets: {', '.join(wb.sheet_names)}", file=path.name)
+        raise InputError(Msg("has no sheet “{sheet}”; sheets: {sheets}", sheet=sheet, sheets=joined(wb.sheet_names)),
+                         file=path.name)
     first_error = None
     for name in names:  # "any sheet": the first one whose header we recognise
         try:
@@ -169,11 +173,12 @@ def _open_excel(path, fields, required, profile, sheet) -> Table:
         except InputError as exc:
             first_error = first_error or exc
             continue
-        except Exception as exc:  # noqa: BLE001
-            raise InputError(f"sheet {name!r} cannot be read ({type(exc).__name__}: {exc})", file=path.name) from exc
+        except Exception as exc:
+            raise InputError(Msg("sheet “{sheet}” cannot be read ({error})", sheet=name,
+                                 error=f"{type(exc).__name__}: {exc}"), file=path.name) from exc
         headers = ["" if c is None else str(c).strip() for c in rows[i]]
         return Table(path, "excel", None, None, name, i, headers, mapping, unknown, loaded_sheet=loaded)
-    raise first_error or InputError("has no sheets", file=path.name)
+    raise first_error or InputError(Msg("has no sheets"), file=path.name)
 
 
 def iter_chunks(t: Table, chunk_rows: int, text_fields: set[str]) -> Iterator[tuple[int, pd.DataFrame]]:
@@ -213,14 +218,14 @@ def _csv_chunks(t, positions, names, chunk_rows, text_fields):
                 yield row, chunk
                 row += len(chunk)
     except UnicodeDecodeError as exc:
-        raise InputError(f"is not valid {t.encoding} text after the first megabyte ({exc.reason})",
-                         file=t.path.name) from exc
+        raise InputError(Msg("is not valid {encoding} text after the first megabyte ({error})", encoding=t.encoding,
+                             error=exc.reason), file=t.path.name) from exc
     except pd.errors.ParserError as exc:
-        raise InputError(f"is not a well-formed CSV: {exc}", file=t.path.name) from exc
+        raise InputError(Msg("is not a well-formed CSV: {error}", error=exc), file=t.path.name) from exc
     except pd.errors.EmptyDataError:
         return
     except ValueError as exc:  # e.g. usecols beyond the columns of a truncated file
-        raise InputError(f"cannot be parsed as CSV: {exc}", file=t.path.name) from exc
+        raise InputError(Msg("cannot be parsed as CSV: {error}", error=exc), file=t.path.name) from exc
 
 
 def _redecode(chunk: pd.DataFrame, t: Table, first_row: int) -> None:
@@ -244,7 +249,8 @@ def _redecode(chunk: pd.DataFrame, t: Table, first_row: int) -> None:
                 fixed.append(u.encode("latin-1").decode(t.encoding))
             except UnicodeDecodeError as exc:
                 row = first_row + int(np.flatnonzero(codes == i)[0])
-                raise InputError(f"is not valid {t.encoding} text ({exc.reason})", file=t.path.name, row=row,
+                raise InputError(Msg("is not valid {encoding} text ({error})", encoding=t.encoding, error=exc.reason),
+                                 file=t.path.name, row=row,
                                  column=t.header_of(name)) from exc
         values = np.array(fixed + [None], dtype=object)
         chunk[name] = pd.Series(values[codes], index=chunk.index, dtype=object)
@@ -279,5 +285,6 @@ def _excel_chunks(t, positions, names, chunk_rows, text_fields):
             row += len(frame)
     except InputError:
         raise
-    except Exception as exc:  # noqa: BLE001
-        raise InputError(f"sheet {t.sheet!r} cannot be read ({type(exc).__name__}: {exc})", file=t.path.name) from exc
+    except Exception as exc:
+        raise InputError(Msg("sheet “{sheet}” cannot be read ({error})", sheet=t.sheet, error=f"{type(exc).__name__}: {exc}"),
+                         file=t.path.name) from exc

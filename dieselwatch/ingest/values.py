@@ -12,6 +12,7 @@ import pandas as pd
 
 from dieselwatch.ingest.columns import Field
 from dieselwatch.ingest.vin import check_unique, normalise_series
+from dieselwatch.messages import Msg
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 MIN_TIME = pd.Timestamp("2015-01-01")  # older than any China VI terminal: a wrong clock or a wrong column
@@ -155,10 +156,10 @@ def convert_records(chunk: pd.DataFrame, first_row: int, fields: dict[str, Field
     report.wrong_check_digit |= wrong
     bad = keep & vin_na
     if bad.any():
-        report.reject(rows[bad], headers["vin"], "VIN missing", [""] * int(bad.sum()))
+        report.reject(rows[bad], headers["vin"], Msg("VIN missing"), [""] * int(bad.sum()))
     malformed = keep & ~vin_na & vin.isin(bad_vins).to_numpy()
     if malformed.any():
-        report.reject(rows[malformed], headers["vin"], "VIN malformed (17 characters, no I, O or Q)",
+        report.reject(rows[malformed], headers["vin"], Msg("VIN malformed (17 characters, no I, O or Q)"),
                       vin[malformed].tolist())
     keep &= ~(vin_na | malformed)
 
@@ -166,11 +167,11 @@ def convert_records(chunk: pd.DataFrame, first_row: int, fields: dict[str, Field
     limit = pd.Timestamp(now or datetime.now()) + timedelta(days=1)
     nat = keep & ts.isna().to_numpy()
     if nat.any():
-        report.reject(rows[nat], headers["ts"], "time not understood", chunk["ts"][nat].tolist())
+        report.reject(rows[nat], headers["ts"], Msg("time not understood"), chunk["ts"][nat].tolist())
     keep &= ~nat
     out_t = keep & ((ts < MIN_TIME) | (ts > limit)).to_numpy()
     if out_t.any():
-        report.reject(rows[out_t], headers["ts"], "time before 2015 or in the future", ts[out_t].astype(str).tolist())
+        report.reject(rows[out_t], headers["ts"], Msg("time before 2015 or in the future"), ts[out_t].astype(str).tolist())
     keep &= ~out_t
 
     out = {"vin": vin[keep].to_numpy(dtype=object), "ts": ts[keep].to_numpy(dtype="datetime64[s]")}

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from dieselwatch.errors import ConfigError
+from dieselwatch.messages import Msg, joined
 from dieselwatch.paths import resource
 
 
@@ -31,30 +32,32 @@ def load_rules(path: Path) -> RuleSet:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"{path}: not a readable rule set ({exc})") from exc
+        raise ConfigError(Msg("{source}: not a readable rule set ({error})", source=path, error=exc)) from exc
     return validate(data, str(path))
 
 
-def validate(data: dict, source: str = "rule set") -> RuleSet:
+def validate(data: dict, source: str = Msg("rule set")) -> RuleSet:
     """Every key of the default must be present with a number of the same kind; unknown keys are refused,
     so a typo cannot silently fall back to a default."""
     base = json.loads(resource("rules", "default.json").read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("version"), str) or not data["version"].strip():
-        raise ConfigError(f"{source}: needs a non-empty 'version'")
+        raise ConfigError(Msg("{source}: needs a non-empty “version”", source=source))
     for section, keys in base.items():
         if not isinstance(keys, dict):
             continue
         got = data.get(section)
         if not isinstance(got, dict):
-            raise ConfigError(f"{source}: section '{section}' missing")
+            raise ConfigError(Msg("{source}: section “{section}” missing", source=source, section=section))
         for k, v in keys.items():
             if k.startswith("_"):
                 continue
             if k not in got:
-                raise ConfigError(f"{source}: '{section}.{k}' missing")
+                raise ConfigError(Msg("{source}: “{key}” missing", source=source, key=f"{section}.{k}"))
             if not isinstance(got[k], (int, float)) or isinstance(got[k], bool) or got[k] < 0:
-                raise ConfigError(f"{source}: '{section}.{k}' must be a number >= 0, got {got[k]!r}")
+                raise ConfigError(Msg("{source}: “{key}” must be a number >= 0, got “{value}”", source=source,
+                                      key=f"{section}.{k}", value=got[k]))
         extra = [k for k in got if k not in keys]
         if extra:
-            raise ConfigError(f"{source}: unknown key(s) in '{section}': {', '.join(extra)}")
+            raise ConfigError(Msg("{source}: unknown key(s) in “{section}”: {keys}", source=source, section=section,
+                                  keys=joined(extra)))
     return RuleSet(copy.deepcopy(data))

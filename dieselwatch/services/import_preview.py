@@ -14,6 +14,7 @@ from dieselwatch.ingest.columns import record_fields
 from dieselwatch.ingest.tables import NA_TEXT, open_table
 from dieselwatch.ingest.values import parse_times
 from dieselwatch.ingest.vin import is_wellformed
+from dieselwatch.messages import Msg
 
 PREVIEW_ROWS = 50
 _NA = set(NA_TEXT)
@@ -29,6 +30,7 @@ class Preview:
     mapping: dict[str, str]  # export header -> field (only mapped headers)
     unknown: list[str]
     fields: dict[str, str]  # field -> description, for the mapping editor
+    names_zh: dict[str, str]  # field -> its standard Chinese name (GB 17691 Annex Q), for a Chinese editor
     rows: list[list[str]] = field(default_factory=list)
     # (row index in rows, column index in headers, severity "error" | "warning", reason)
     problems: list[tuple[int, int, str, str]] = field(default_factory=list)
@@ -74,29 +76,30 @@ def preview_records(path: str | Path, profile: dict[str, str] | None = None, she
             times = parse_times(pd.Series([c or None for c in col], dtype=object))
             for i, (c, v) in enumerate(zip(col, times, strict=True)):
                 if pd.isna(v):
-                    problems.append((i, pos, "error", "unreadable time: the row is rejected" if c else
-                                     "no time: the row is rejected"))
+                    problems.append((i, pos, "error", Msg("unreadable time: the row is rejected") if c else
+                                     Msg("no time: the row is rejected")))
             continue
         for i, c in enumerate(col):
             if name == "vin":
                 if not is_wellformed(c.upper()):
-                    problems.append((i, pos, "error", "not a 17-character VIN: the row is rejected"))
+                    problems.append((i, pos, "error", Msg("not a 17-character VIN: the row is rejected")))
                 continue
             if f.dtype != "float" or c == "":
                 continue
             if c in _NA:
-                problems.append((i, pos, "warning", "invalid marker: stored as missing"))
+                problems.append((i, pos, "warning", Msg("invalid marker: stored as missing")))
                 continue
             try:
                 v = float(c)
             except ValueError:
-                problems.append((i, pos, "error", "not a number: stored as missing"))
+                problems.append((i, pos, "error", Msg("not a number: stored as missing")))
                 continue
             if v in f.sentinels:
-                problems.append((i, pos, "warning", "invalid-value code: stored as missing"))
+                problems.append((i, pos, "warning", Msg("invalid-value code: stored as missing")))
             elif (f.min is not None and v < f.min) or (f.max is not None and v > f.max):
-                problems.append((i, pos, "error", f"out of range {f.min:g} to {f.max:g}: stored as missing"))
+                problems.append((i, pos, "error", Msg("out of range {min} to {max}: stored as missing", min=f"{f.min:g}", max=f"{f.max:g}")))
     return Preview(file=path.name, encoding=t.encoding, sheet=t.sheet, header_row=t.header_row + 1,
                    headers=t.headers, mapping={t.headers[p]: f for p, f in t.mapping.items()}, unknown=t.unknown,
-                   fields={k: f.description for k, f in fields.items()}, rows=rows, problems=problems,
+                   fields={k: f.description for k, f in fields.items()},
+                   names_zh={k: f.aliases[0] for k, f in fields.items() if f.aliases}, rows=rows, problems=problems,
                    missing_required=missing)

@@ -7,6 +7,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from dieselwatch.errors import InputError
+from dieselwatch.messages import Msg
 from dieselwatch.services.excel import save, write_sheet
 from dieselwatch.storage.models import ImportBatch
 from dieselwatch.workspace import Workspace
@@ -20,7 +21,7 @@ def export_batch_report(ws: Workspace, batch_id: int, out: Path) -> Path:
     with ws.Session() as s:
         b = s.get(ImportBatch, batch_id)
         if b is None:
-            raise InputError(f"there is no import batch {batch_id}")
+            raise InputError(Msg("there is no import batch {batch}", batch=batch_id))
         rep = dict(b.report or {})
         summary = [(label, getattr(b, key)) for key, label in SUMMARY]
     summary += [("编码 Encoding", rep.get("encoding") or ""), ("工作表 Sheet", rep.get("sheet") or ""),

@@ -24,6 +24,7 @@ from dieselwatch.errors import InputError
 from dieselwatch.ingest.columns import record_fields
 from dieselwatch.ingest.tables import iter_chunks, open_table
 from dieselwatch.ingest.values import ValueReport, convert_records
+from dieselwatch.messages import Msg
 from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.scoring.daystats import compute_day_stats, to_rows
 from dieselwatch.scoring.rules import RuleSet
@@ -87,7 +88,7 @@ def import_records(ws: Workspace, path: str | Path, *, progress: ProgressFn | No
     cancel = cancel or CancelToken()
     prog = Throttled(progress)
     if not path.is_file():
-        raise InputError("does not exist or is not a file", file=str(path))
+        raise InputError(Msg("does not exist or is not a file"), file=str(path))
     # Hash on a second thread while the first chunks are read (hashlib releases the GIL); the re-import check
     # happens as soon as the digest is known, so a file seen before costs at most one chunk of reading.
     hasher = ThreadPoolExecutor(max_workers=1)
@@ -137,7 +138,7 @@ def _import(ws, path, digest_f, *, progress, cancel, profile, sheet, chunk_rows)
                                 lambda: _check_seen(ws, digest_f, wait=False))
         _check_seen(ws, digest_f, wait=True)
         if report.rows_read == 0:
-            raise InputError("has a header row but no data rows", file=path.name)
+            raise InputError(Msg("has a header row but no data rows"), file=path.name)
         digest = digest_f.result()[0]
         report.file_hash = digest
         _commit(ws, path, table, digest, size, pieces, plates, values, report, cancel, prog, written)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from dieselwatch.errors import Conflict, InputError, PermissionDenied
+from dieselwatch.messages import Msg, joined
 from dieselwatch.scoring.rules import RuleSet
 from dieselwatch.services.rulesets import active_rules
 from dieselwatch.services.settings import get_settings
@@ -26,6 +27,18 @@ from dieselwatch.workspace import Workspace
 KINDS = ("black", "white", "watch")
 OPEN = ("proposed", "active", "removal_pending")  # states in which an entry still counts
 STATUSES = ("proposed", "active", "removal_pending", "rejected", "removed", "expired")
+# List and status names as messages, so the GUI shows them translated inside a sentence.
+KIND_NAMES = {"black": Msg("black"), "white": Msg("white"), "watch": Msg("watch")}
+STATUS_NAMES = {"proposed": Msg("proposed"), "active": Msg("active"), "removal_pending": Msg("removal pending"),
+                "rejected": Msg("rejected"), "removed": Msg("removed"), "expired": Msg("expired")}
+
+
+def kind_name(kind: str) -> str:
+    return KIND_NAMES.get(kind, kind)
+
+
+def status_name(status: str) -> str:
+    return STATUS_NAMES.get(status, status)
 
 
 @dataclass
@@ -69,7 +82,8 @@ def propose_from_run(ws: Workspace, run_id: int | None = None) -> ProposalResult
     with ws.Session.begin() as s:
         run = s.get(ScoreRun, run_id) if run_id else s.scalar(select(ScoreRun).order_by(ScoreRun.id.desc()).limit(1))
         if run is None:
-            raise InputError(f"no scoring run {run_id}" if run_id else "no scoring run yet: score a period first")
+            raise InputError(Msg("no scoring run {run}", run=run_id) if run_id else
+                             Msg("no scoring run yet: score a period first"))
         result = ProposalResult(run.id, expired=expired)
         open_entries: dict[int, list[ListEntry]] = {}
         for e in s.scalars(select(ListEntry).where(ListEntry.status.in_(OPEN))):
@@ -117,19 +131,20 @@ def decide(ws: Workspace, entry_id: int, approve: bool, reason: str, *, expected
     expected_version: the version the user looked at; if someone changed the entry since, Conflict."""
     reason = (reason or "").strip()
     if not reason:
-        raise InputError("a decision needs a reason")
+        raise InputError(Msg("a decision needs a reason"))
     require(ws, "officer")
     rules = get_settings(ws)["lists"]
     try:
         with ws.Session.begin() as s:
             e = _entry(s, entry_id, expected_version)
             if e.status not in ("proposed", "removal_pending"):
-                raise InputError(f"entry {entry_id} is {e.status}: there is nothing to decide")
+                raise InputError(Msg("entry {entry} is {status}: there is nothing to decide", entry=entry_id,
+                                     status=status_name(e.status)))
             if _needs_supervisor(e):
                 require(ws, "supervisor")
             proposer = e.proposed_by if e.status == "proposed" else e.removal_proposed_by
             if rules["two_person_rule"] and proposer == ws.user:
-                raise PermissionDenied(f"{ws.user} proposed this and cannot also decide it (two-person rule)")
+                raise PermissionDenied(Msg("{user} proposed this and cannot also decide it (two-person rule)", user=ws.user))
             before = snapshot(e)
             today, now = _today(), datetime.now()
             if e.status == "proposed":
@@ -151,17 +166,18 @@ def decide(ws: Workspace, entry_id: int, approve: bool, reason: str, *, expected
             audit.append(s, ws.user, action, "list_entry", e.id, before=before, after=snapshot(e), reason=reason)
             return entry_dict(s, e)
     except StaleDataError as exc:
-        raise Conflict(f"entry {entry_id} was changed on another workstation while you decided: reload it and "
-                       "decide again") from exc
+        raise Conflict(Msg("entry {entry} was changed on another workstation while you decided: reload it and "
+                           "decide again", entry=entry_id)) from exc
 
 
 def _entry(s: Session, entry_id: int, expected_version: int | None) -> ListEntry:
     e = s.get(ListEntry, entry_id)
     if e is None:
-        raise InputError(f"no list entry {entry_id}")
+        raise InputError(Msg("no list entry {entry}", entry=entry_id))
     if expected_version is not None and e.version != expected_version:
-        raise Conflict(f"entry {entry_id} was changed by {e.decided_by or e.removal_proposed_by or e.proposed_by} "
-                       f"after you opened it (version {expected_version}, now {e.version}): reload it")
+        raise Conflict(Msg("entry {entry} was changed by {user} after you opened it (version {opened}, now {now}): "
+                           "reload it", entry=entry_id, user=e.decided_by or e.removal_proposed_by or e.proposed_by,
+                           opened=expected_version, now=e.version))
     return e
 
 
@@ -173,8 +189,8 @@ def _activate(s: Session, ws: Workspace, e: ListEntry, today: date, rules: dict)
     order = {"white": 0, "watch": 1, "black": 2}
     stricter = [o for o in others if order[o.list_kind] >= order[e.list_kind]]
     if stricter:
-        raise InputError(f"the vehicle of entry {e.id} is already on the {stricter[0].list_kind} list "
-                         f"(entry {stricter[0].id}): end that entry first")
+        raise InputError(Msg("the vehicle of entry {entry} is already on the {kind} list (entry {other}): end that "
+                             "entry first", entry=e.id, kind=kind_name(stricter[0].list_kind), other=stricter[0].id))
     e.status, e.effective_from = "active", today
     days = rules["white_valid_days"] if e.list_kind == "white" else rules["black_review_days"]
     e.review_date = today + timedelta(days=days)
@@ -208,30 +224,31 @@ def propose_removal(ws: Workspace, entry_id: int, reason: str, *, repair_record:
     the re-inspection date, and enough clean days with data since then (settings: lists.removal_clean_days)."""
     reason = (reason or "").strip()
     if not reason:
-        raise InputError("a removal needs a reason")
+        raise InputError(Msg("a removal needs a reason"))
     require(ws, "officer")
     need = get_settings(ws)["lists"]["removal_clean_days"]
     try:
         with ws.Session.begin() as s:
             e = _entry(s, entry_id, expected_version)
             if e.status != "active":
-                raise InputError(f"entry {entry_id} is {e.status}; only an active entry can be removed")
+                raise InputError(Msg("entry {entry} is {status}; only an active entry can be removed", entry=entry_id,
+                                     status=status_name(e.status)))
             rect = None
             if e.list_kind == "black":
                 if not (repair_record or "").strip() or reinspected_on is None:
-                    raise InputError("removal from the black list needs the repair record and the re-inspection date")
+                    raise InputError(Msg("removal from the black list needs the repair record and the re-inspection date"))
                 if reinspected_on > _today():
-                    raise InputError(f"the re-inspection date {reinspected_on} is in the future")
+                    raise InputError(Msg("the re-inspection date {date} is in the future", date=reinspected_on))
                 if e.effective_from and reinspected_on < e.effective_from:
-                    raise InputError(f"the re-inspection ({reinspected_on}) predates the black entry "
-                                     f"({e.effective_from})")
+                    raise InputError(Msg("the re-inspection ({date}) predates the black entry ({since})",
+                                         date=reinspected_on, since=e.effective_from))
                 clean = clean_days_since(ws, e.vehicle_id, reinspected_on)
                 if clean["dirty_days"]:
-                    raise InputError(f"the vehicle was not clean after the re-inspection on "
-                                     f"{', '.join(clean['dirty_days'][:5])}")
+                    raise InputError(Msg("the vehicle was not clean after the re-inspection on {days}",
+                                         days=joined(clean["dirty_days"][:5])))
                 if clean["clean_days"] < need:
-                    raise InputError(f"{clean['clean_days']} clean days with data since the re-inspection on "
-                                     f"{reinspected_on}; {need} are required")
+                    raise InputError(Msg("{n} clean days with data since the re-inspection on {date}; {need} are required",
+                                         n=clean["clean_days"], date=reinspected_on, need=need))
                 rect = {"repair_record": repair_record.strip(), "reinspected_on": reinspected_on.isoformat(), **clean}
             before = snapshot(e)
             e.status, e.removal_proposed_by, e.removal_proposed_at = "removal_pending", ws.user, datetime.now()
@@ -241,7 +258,7 @@ def propose_removal(ws: Workspace, entry_id: int, reason: str, *, repair_record:
                          reason=reason)
             return entry_dict(s, e)
     except StaleDataError as exc:
-        raise Conflict(f"entry {entry_id} was changed on another workstation: reload it") from exc
+        raise Conflict(Msg("entry {entry} was changed on another workstation: reload it", entry=entry_id)) from exc
 
 
 def expire_due(ws: Workspace, today: date | None = None) -> int:
@@ -275,9 +292,9 @@ def entry_dict(s: Session, e: ListEntry, v: Vehicle | None = None) -> dict:
 
 def entries(ws: Workspace, *, kind: str | None = None, status: str | None = None, vin: str | None = None) -> list[dict]:
     if kind and kind not in KINDS:
-        raise InputError(f"list must be one of {', '.join(KINDS)}, got {kind!r}")
+        raise InputError(Msg("list must be one of {kinds}, got “{kind}”", kinds=joined(KINDS), kind=kind))
     if status and status not in STATUSES:
-        raise InputError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+        raise InputError(Msg("status must be one of {statuses}, got “{status}”", statuses=joined(STATUSES), status=status))
     q = select(ListEntry, Vehicle).join(Vehicle, Vehicle.id == ListEntry.vehicle_id).order_by(ListEntry.id)
     if kind:
         q = q.where(ListEntry.list_kind == kind)
@@ -297,7 +314,7 @@ def history(ws: Workspace, vin: str) -> dict:
     if not rows:
         with ws.Session() as s:
             if s.scalar(select(Vehicle.id).where(Vehicle.vin == vin.strip().upper())) is None:
-                raise InputError(f"no vehicle with VIN {vin!r}")
+                raise InputError(Msg("no vehicle with VIN “{vin}”", vin=vin))
     evs = [ev for r in rows for ev in events(ws, entity="list_entry", entity_id=str(r["id"]))]
     evs.sort(key=lambda ev: ev["seq"])
     return {"vin": vin.strip().upper(), "entries": rows, "events": evs}

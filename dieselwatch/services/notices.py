@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 
 from dieselwatch.errors import InputError
+from dieselwatch.messages import Msg, joined
 from dieselwatch.paths import resource
 from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.services.excel import print_setup, safe_text, save
@@ -123,7 +124,7 @@ def issue_notices(ws: Workspace, entry_ids: list[int] | None = None, *, today: d
             found = {e.id for e, _ in s.execute(q)}
             missing = sorted(set(entry_ids) - found)
             if missing:
-                raise InputError(f"entries {', '.join(map(str, missing))} are not active black-list entries")
+                raise InputError(Msg("entries {ids} are not active black-list entries", ids=joined(missing)))
         for e, v in rows:
             seq, head = audit.head(s)
             number = _number(s, settings, today.year)
@@ -253,7 +254,7 @@ def export_notices(ws: Workspace, out_dir: Path, *, notice_ids: list[int] | None
         notices = [(n.id, n.number, n.content) for n in s.scalars(q)]
     if notice_ids is not None and len(notices) != len(set(notice_ids)):
         missing = sorted(set(notice_ids) - {n[0] for n in notices})
-        raise InputError(f"no notice {', '.join(map(str, missing))}")
+        raise InputError(Msg("no notice {ids}", ids=joined(missing)))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if one_workbook:

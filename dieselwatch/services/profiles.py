@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from dieselwatch.errors import InputError
 from dieselwatch.ingest.columns import IGNORE, record_fields
+from dieselwatch.messages import Msg, joined
 from dieselwatch.storage import audit
 from dieselwatch.storage.models import MappingProfile
 from dieselwatch.workspace import Workspace
@@ -17,12 +18,12 @@ from dieselwatch.workspace import Workspace
 
 def validate_profile(mapping: object, source: str) -> dict[str, str]:
     if not isinstance(mapping, dict) or not mapping:
-        raise InputError("must be a JSON object of export header -> field", file=source)
+        raise InputError(Msg("must be a JSON object of export header -> field"), file=source)
     fields = record_fields()
     bad = {k: v for k, v in mapping.items() if v not in fields and v != IGNORE}
     if bad:
-        raise InputError(f"unknown field(s) {', '.join(map(str, bad.values()))}; fields are: {', '.join(fields)} "
-                         f"(or {IGNORE} to leave a column out)",
+        raise InputError(Msg("unknown field(s) {bad}; fields are: {fields} (or {ignore} to leave a column out)",
+                             bad=joined(bad.values()), fields=joined(fields), ignore=IGNORE),
                          file=source)
     return {str(k): str(v) for k, v in mapping.items()}
 
@@ -35,11 +36,11 @@ def load_profile(ws: Workspace, name_or_path: str) -> dict[str, str]:
             return dict(row.mapping)
     p = Path(name_or_path)
     if not p.is_file():
-        raise InputError("is neither a saved mapping profile nor a JSON file", file=name_or_path)
+        raise InputError(Msg("is neither a saved mapping profile nor a JSON file"), file=name_or_path)
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InputError(f"is not readable JSON ({exc})", file=name_or_path) from exc
+        raise InputError(Msg("is not readable JSON ({error})", error=exc), file=name_or_path) from exc
     return validate_profile(data, name_or_path)
 
 

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment
 from sqlalchemy import select
 
 from dieselwatch.errors import InputError
+from dieselwatch.messages import Msg
 from dieselwatch.services.excel import fit_row_heights, print_setup, save, write_sheet
 from dieselwatch.services.settings import get_settings
 from dieselwatch.storage.models import ListEntry, Score, ScoreRun, Vehicle
@@ -59,7 +60,8 @@ def export_score_report(ws: Workspace, out: Path, run_id: int | None = None) -> 
     with ws.Session() as s:
         run = s.get(ScoreRun, run_id) if run_id else s.scalar(select(ScoreRun).order_by(ScoreRun.id.desc()).limit(1))
         if run is None:
-            raise InputError(f"no scoring run {run_id}" if run_id else "no scoring run yet: score a period first")
+            raise InputError(Msg("no scoring run {run}", run=run_id) if run_id else
+                             Msg("no scoring run yet: score a period first"))
         q = (select(Score, Vehicle).join(Vehicle, Vehicle.id == Score.vehicle_id).where(Score.run_id == run.id)
              .order_by(Score.score, Vehicle.vin))
         rows = []

@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from dieselwatch.errors import InputError
+from dieselwatch.messages import Msg
 from dieselwatch.ingest.columns import registry_fields
 from dieselwatch.ingest.tables import iter_chunks, open_table
 from dieselwatch.ingest.values import MAX_REJECT_DETAILS, Reject
@@ -53,7 +54,7 @@ def import_registry(ws: Workspace, path: str | Path, *, progress: ProgressFn | N
     cancel = cancel or CancelToken()
     prog = Throttled(progress)
     if not path.is_file():
-        raise InputError("does not exist or is not a file", file=str(path))
+        raise InputError(Msg("does not exist or is not a file"), file=str(path))
     digest, size = file_sha256(path)
     with ws.Session() as s:
         prior = s.scalar(select(ImportBatch).where(ImportBatch.kind == "registry", ImportBatch.file_hash == digest))
@@ -152,15 +153,15 @@ def _validate(frames, table, rep: RegistryReport) -> dict[str, dict]:
                 continue
             vin = vins.iat[i]
             if not vin:
-                reject(row, hdr["vin"], "VIN missing")
+                reject(row, hdr["vin"], Msg("VIN missing"))
                 continue
             if not is_wellformed(vin):
-                reject(row, hdr["vin"], "VIN malformed (17 characters, no I, O or Q)", vin)
+                reject(row, hdr["vin"], Msg("VIN malformed (17 characters, no I, O or Q)"), vin)
                 continue
             if vin[8] != check_digit(vin):
                 rep.wrong_check_digit.append(vin)
             if vin in records:
-                reject(row, hdr["vin"], f"VIN repeated (first at row {first_row_of[vin]})", vin)
+                reject(row, hdr["vin"], Msg("VIN repeated (first at row {row})", row=first_row_of[vin]), vin)
                 continue
             rec, ok = {}, True
             for f, limit in REGISTRY_TEXT_LIMITS.items():
@@ -173,7 +174,7 @@ def _validate(frames, table, rep: RegistryReport) -> dict[str, dict]:
                 if isinstance(v, float) and v.is_integer():
                     text = str(int(v))  # a phone number Excel stored as a number
                 if len(text) > limit:
-                    reject(row, hdr[f], f"longer than {limit} characters", text)
+                    reject(row, hdr[f], Msg("longer than {limit} characters", limit=limit), text)
                     ok = False
                     break
                 rec[f] = text or None
@@ -182,7 +183,7 @@ def _validate(frames, table, rep: RegistryReport) -> dict[str, dict]:
                 if v is not None and not (isinstance(v, float) and np.isnan(v)):
                     num = pd.to_numeric(pd.Series([str(v).strip()]), errors="coerce").iat[0]
                     if pd.isna(num) or not (100 <= float(num) <= 10000):
-                        reject(row, hdr["ref_torque_nm"], "reference torque must be a number of N m (100-10000)", v)
+                        reject(row, hdr["ref_torque_nm"], Msg("reference torque must be a number of N m (100-10000)"), v)
                         ok = False
                     else:
                         rec["ref_torque_nm"] = float(num)
@@ -193,7 +194,7 @@ def _validate(frames, table, rep: RegistryReport) -> dict[str, dict]:
         # All-or-nothing: a registry with bad rows is refused whole, with every reason, so the officer fixes
         # the sheet once rather than discovering half of it imported.
         first = rep.rejects[0]
-        raise RegistryRejected(rep, InputError(f"{rep.rejected} row(s) refused, first: {first['reason']}",
+        raise RegistryRejected(rep, InputError(Msg("{n} row(s) refused, first: {first}", n=rep.rejected, first=first["reason"]),
                                                file=table.path.name, row=first["row"], column=first["column"]))
     return records
 

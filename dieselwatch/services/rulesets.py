@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dieselwatch.errors import ConfigError
+from dieselwatch.messages import Msg
 from dieselwatch.scoring.rules import RuleSet, default_rules, validate
 from dieselwatch.storage import audit
 from dieselwatch.storage.models import RuleSet as RuleSetRow
@@ -41,8 +42,8 @@ def save_rules(s: Session, data: dict, actor: str, reason: str | None = None) ->
     if existing is not None:
         if RuleSet(existing.content).fingerprint() == rules.fingerprint():
             return RuleSet(existing.content)
-        raise ConfigError(f"rule set version {rules.version!r} already exists with other values: give the edited "
-                          "copy a new version")
+        raise ConfigError(Msg("rule set version “{version}” already exists with other values: give the edited copy a "
+                              "new version", version=rules.version))
     before = active_rules(s)
     s.add(RuleSetRow(version=rules.version, name=rules.get("name", rules.version), content=dict(rules),
                      created_at=datetime.now(), created_by=actor))
@@ -65,5 +66,5 @@ def save_edited_rules(ws, data: dict, reason: str | None = None) -> RuleSet:
     require(ws, "supervisor", setup_ok=True)
     with ws.Session.begin() as s:
         if data.get("version") == active_rules(s).version:
-            raise ConfigError("give the edited rule set a new version")
+            raise ConfigError(Msg("give the edited rule set a new version"))
         return save_rules(s, data, ws.user, reason=reason)

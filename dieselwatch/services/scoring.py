@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Integer, and_, case, delete, func, literal, select
 
 from dieselwatch.errors import InputError
+from dieselwatch.messages import Msg
 from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.scoring.daystats import DAY_COLUMNS, compute_day_stats, to_rows
 from dieselwatch.scoring.judge import MAX_COLUMNS, SUM_COLUMNS, Figures, judge, silent
@@ -47,7 +48,7 @@ def parse_day(text: str, what: str) -> date:
     try:
         return date.fromisoformat(text)
     except (TypeError, ValueError) as exc:
-        raise InputError(f"{what} must be a date as YYYY-MM-DD, got {text!r}") from exc
+        raise InputError(Msg("{what} must be a date as YYYY-MM-DD, got “{text}”", what=what, text=text)) from exc
 
 
 def load_day_stats(ws: Workspace, start: date, end: date) -> pd.DataFrame:
@@ -141,7 +142,7 @@ def period_figures(ws: Workspace, start: date, end: date, rules: RuleSet) -> tup
 def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = None, from_raw: bool = False,
                  progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> ScoreResult:
     if end < start:
-        raise InputError(f"the period ends ({end}) before it starts ({start})")
+        raise InputError(Msg("the period ends ({end}) before it starts ({start})", end=end, start=start))
     require(ws, "supervisor" if rules else "officer", setup_ok=True)  # a new rule set is a supervisor's call
     cancel = cancel or CancelToken()
     prog = Throttled(progress)

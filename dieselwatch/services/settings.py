@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 
 from dieselwatch.errors import InputError
+from dieselwatch.messages import Msg, joined
 from dieselwatch.storage import audit
 from dieselwatch.storage.models import Setting
 from dieselwatch.workspace import Workspace
@@ -54,25 +55,27 @@ def _coerce(section: str, key: str, value):
                 return False
         if isinstance(value, bool):
             return value
-        raise InputError(f"{section}.{key} must be true or false, got {value!r}")
+        raise InputError(Msg("{key} must be true or false, got “{value}”", key=f"{section}.{key}", value=value))
     if isinstance(default, int):
         try:
             v = int(value)
         except (TypeError, ValueError):
-            raise InputError(f"{section}.{key} must be a whole number, got {value!r}") from None
+            raise InputError(Msg("{key} must be a whole number, got “{value}”", key=f"{section}.{key}",
+                                 value=value)) from None
         if v < 0 or v > 3650:
-            raise InputError(f"{section}.{key} must be between 0 and 3650, got {v}")
+            raise InputError(Msg("{key} must be between 0 and 3650, got {value}", key=f"{section}.{key}", value=v))
         return v
     v = str(value).strip()
     if len(v) > 500:
-        raise InputError(f"{section}.{key} is longer than 500 characters")
+        raise InputError(Msg("{key} is longer than 500 characters", key=f"{section}.{key}"))
     if section == "notices" and key == "number_pattern":
         try:
             v.format(code="X", year=2026, seq=1)
         except (KeyError, IndexError, ValueError) as exc:
-            raise InputError(f"notices.number_pattern may use only {{code}}, {{year}} and {{seq}}: {exc}") from None
+            raise InputError(Msg("notices.number_pattern may use only {{code}}, {{year}} and {{seq}}: {error}",
+                                 error=exc)) from None
         if "{seq" not in v:
-            raise InputError("notices.number_pattern must contain {seq}, or numbers would repeat")
+            raise InputError(Msg("notices.number_pattern must contain {seq}, or numbers would repeat"))
     return v
 
 
@@ -86,8 +89,8 @@ def update_settings(ws: Workspace, changes: dict[str, object], reason: str | Non
     for dotted, value in changes.items():
         section, _, key = dotted.partition(".")
         if section not in DEFAULTS or key not in DEFAULTS[section]:
-            known = ", ".join(f"{s}.{k}" for s in DEFAULTS for k in DEFAULTS[s])
-            raise InputError(f"unknown setting {dotted!r}; known: {known}")
+            known = joined(f"{s}.{k}" for s in DEFAULTS for k in DEFAULTS[s])
+            raise InputError(Msg("unknown setting “{key}”; known: {known}", key=dotted, known=known))
         new[section][key] = _coerce(section, key, value)
     with ws.Session.begin() as s:
         for section in DEFAULTS:

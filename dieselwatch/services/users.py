@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from dieselwatch.errors import InputError, PermissionDenied
+from dieselwatch.messages import Msg, joined
 from dieselwatch.storage import audit
 from dieselwatch.storage.models import User
 from dieselwatch.workspace import Workspace
@@ -24,6 +25,12 @@ from dieselwatch.workspace import Workspace
 log = logging.getLogger(__name__)
 ROLES = ("officer", "supervisor", "admin")
 RANK = {r: i for i, r in enumerate(ROLES)}
+# The role names as messages, so the GUI shows them translated inside a sentence.
+ROLE_NAMES = {"officer": Msg("officer"), "supervisor": Msg("supervisor"), "admin": Msg("admin")}
+
+
+def role_name(role: str) -> str:
+    return ROLE_NAMES.get(role, role)
 # scrypt at N=2^14, r=8: 16 MiB and about 50 ms per check: cheap for a sign-in, costly for a guessing attack.
 _N, _R, _P = 2**14, 8, 1
 MIN_PASSWORD = 8
@@ -64,7 +71,7 @@ def login(ws: Workspace, username: str, password: str) -> dict:
         ok = u is not None and u.active and check_password(password, u.password_hash)
         if not ok:
             log.warning("failed sign-in for %r", username)
-            raise PermissionDenied("wrong user name or password, or the account is disabled")
+            raise PermissionDenied(Msg("wrong user name or password, or the account is disabled"))
         ws.user, ws.role = u.username, u.role
         return _public(u)
 
@@ -77,42 +84,43 @@ def require(ws: Workspace, role: str, *, setup_ok: bool = False) -> None:
         if ws.role is None:
             if setup_ok and not s.scalar(select(func.count()).select_from(User)):
                 return
-            raise PermissionDenied("sign in first (user name and password)" if s.scalar(
+            raise PermissionDenied(Msg("sign in first (user name and password)") if s.scalar(
                 select(func.count()).select_from(User)) else
-                "no users yet: create the first admin account (dieselwatch users add NAME --role admin)")
+                Msg("no users yet: create the first admin account (dieselwatch users add NAME --role admin)"))
         u = s.scalar(select(User).where(User.username == ws.user))
         if u is None or not u.active:
-            raise PermissionDenied(f"the account {ws.user!r} no longer exists or was disabled")
+            raise PermissionDenied(Msg("the account “{user}” no longer exists or was disabled", user=ws.user))
         if RANK[u.role] < RANK[role]:
-            raise PermissionDenied(f"{ws.user} is {u.role}; this needs the {role} role")
+            raise PermissionDenied(Msg("{user} is {role}; this needs the {need} role", user=ws.user, role=role_name(u.role),
+                                       need=role_name(role)))
         ws.role = u.role
 
 
 def _check_password_rules(username: str, password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise InputError(f"the password must have at least {MIN_PASSWORD} characters")
+        raise InputError(Msg("the password must have at least {n} characters", n=MIN_PASSWORD))
     if password.lower() == username.lower():
-        raise InputError("the password must differ from the user name")
+        raise InputError(Msg("the password must differ from the user name"))
 
 
 def create_user(ws: Workspace, username: str, password: str, role: str, display_name: str | None = None) -> dict:
     username = (username or "").strip()
     if not username or len(username) > 100 or any(c.isspace() for c in username):
-        raise InputError("a user name is 1 to 100 characters without spaces")
+        raise InputError(Msg("a user name is 1 to 100 characters without spaces"))
     if role not in ROLES:
-        raise InputError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+        raise InputError(Msg("role must be one of {roles}, got “{role}”", roles=joined(ROLES), role=role))
     _check_password_rules(username, password)
     first = user_count(ws) == 0
     if first:
         if role != "admin":
-            raise PermissionDenied("the first account must be an admin")
+            raise PermissionDenied(Msg("the first account must be an admin"))
         actor = username
     else:
         require(ws, "admin")
         actor = ws.user
     with ws.Session.begin() as s:
         if s.scalar(select(User).where(User.username == username)):
-            raise InputError(f"the user {username!r} already exists")
+            raise InputError(Msg("the user “{user}” already exists", user=username))
         u = User(username=username, display_name=display_name, password_hash=hash_password(password), role=role,
                  active=True, created_at=datetime.now())
         s.add(u)
@@ -129,11 +137,11 @@ def update_user(ws: Workspace, username: str, *, role: str | None = None, active
                 reason: str | None = None) -> dict:
     require(ws, "admin")
     if role is not None and role not in ROLES:
-        raise InputError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+        raise InputError(Msg("role must be one of {roles}, got “{role}”", roles=joined(ROLES), role=role))
     with ws.Session.begin() as s:
         u = s.scalar(select(User).where(User.username == username))
         if u is None:
-            raise InputError(f"no user {username!r}")
+            raise InputError(Msg("no user “{user}”", user=username))
         before = _public(u)
         if role is not None:
             u.role = role
@@ -142,7 +150,7 @@ def update_user(ws: Workspace, username: str, *, role: str | None = None, active
         admins = s.scalar(select(func.count()).select_from(User).where(User.role == "admin", User.active,
                                                                         User.id != u.id))
         if not admins and not (u.role == "admin" and u.active):
-            raise PermissionDenied("this would leave no active admin")
+            raise PermissionDenied(Msg("this would leave no active admin"))
         s.flush()
         audit.append(s, ws.user, "user.update", "user", username, before=before, after=_public(u), reason=reason)
         return _public(u)
@@ -151,7 +159,7 @@ def update_user(ws: Workspace, username: str, *, role: str | None = None, active
 def set_password(ws: Workspace, username: str, new_password: str, *, old_password: str | None = None) -> None:
     """Users change their own password (with the old one); an admin resets anyone's."""
     if ws.role is None:
-        raise PermissionDenied("sign in first (user name and password)")
+        raise PermissionDenied(Msg("sign in first (user name and password)"))
     own = username == ws.user
     if not own:
         require(ws, "admin")
@@ -159,9 +167,9 @@ def set_password(ws: Workspace, username: str, new_password: str, *, old_passwor
     with ws.Session.begin() as s:
         u = s.scalar(select(User).where(User.username == username))
         if u is None:
-            raise InputError(f"no user {username!r}")
+            raise InputError(Msg("no user “{user}”", user=username))
         if own and ws.role != "admin" and not check_password(old_password or "", u.password_hash):
-            raise PermissionDenied("the current password is wrong")
+            raise PermissionDenied(Msg("the current password is wrong"))
         u.password_hash = hash_password(new_password)
         s.flush()
         # The hash itself stays out of the history: the event only says that it changed.

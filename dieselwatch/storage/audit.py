@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
+from dieselwatch.messages import Msg, joined
 from dieselwatch.storage.guard import missing_guards
 from dieselwatch.storage.models import AuditEvent, AuditHead
 
@@ -75,32 +76,32 @@ def verify(session: Session, anchor: tuple[int, str] | None = None) -> tuple[boo
     (ok, first broken seq or None, message)."""
     missing = missing_guards(session.connection())
     if missing:
-        return False, None, f"the append-only guard(s) {', '.join(missing)} were removed from the database"
+        return False, None, Msg("the append-only guard(s) {guards} were removed from the database", guards=joined(missing))
     expected_prev, expected_seq, n = GENESIS, 1, 0
     anchor_seen = anchor is None or anchor[0] == 0
     for ev in session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars():
         if ev.seq != expected_seq:
-            return False, expected_seq, f"event {expected_seq} is missing (next stored is {ev.seq})"
+            return False, expected_seq, Msg("event {seq} is missing (next stored is {next})", seq=expected_seq, next=ev.seq)
         if ev.prev_hash != expected_prev:
-            return False, ev.seq, f"event {ev.seq} does not link to event {ev.seq - 1}"
+            return False, ev.seq, Msg("event {seq} does not link to event {prev}", seq=ev.seq, prev=ev.seq - 1)
         h = event_hash(ev.seq, ev.at, ev.actor, ev.action, ev.entity, ev.entity_id, ev.before, ev.after, ev.reason,
                        ev.prev_hash)
         if h != ev.hash:
-            return False, ev.seq, f"event {ev.seq} was altered after it was written"
+            return False, ev.seq, Msg("event {seq} was altered after it was written", seq=ev.seq)
         if anchor is not None and ev.seq == anchor[0]:
             if ev.hash != anchor[1]:
-                return False, ev.seq, f"event {ev.seq} differs from the one this workstation verified earlier"
+                return False, ev.seq, Msg("event {seq} differs from the one this workstation verified earlier", seq=ev.seq)
             anchor_seen = True
         expected_prev, expected_seq, n = ev.hash, expected_seq + 1, n + 1
     total = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
     if total != n:
-        return False, expected_seq, "the event count does not match the chain"
+        return False, expected_seq, Msg("the event count does not match the chain")
     if not anchor_seen:
-        return False, n + 1, f"events after {n} are gone: this workstation verified up to event {anchor[0]} earlier"
+        return False, n + 1, Msg("events after {n} are gone: this workstation verified up to event {anchor} earlier", n=n, anchor=anchor[0])
     stored = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
     head_seq, head_hash = stored if stored else (0, GENESIS)
     if head_seq != n or (n and head_hash != expected_prev):
         if head_seq > n:
-            return False, n + 1, f"events {n + 1} to {head_seq} were deleted (the chain ends at {n})"
-        return False, n, f"the recorded head (event {head_seq}) does not match the chain's last event {n}"
-    return True, None, f"{n} events, chain intact"
+            return False, n + 1, Msg("events {first} to {last} were deleted (the chain ends at {n})", first=n + 1, last=head_seq, n=n)
+        return False, n, Msg("the recorded head (event {head}) does not match the chain's last event {n}", head=head_seq, n=n)
+    return True, None, Msg("{n} events, chain intact", n=n)

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from dieselwatch.errors import ConfigError
+from dieselwatch.messages import Msg
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -34,7 +35,7 @@ def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except Exception as exc:  # noqa: BLE001 - any parse failure is a settings problem for the user
-        raise ConfigError(f"not a database URL: {url!r} ({exc})") from exc
+        raise ConfigError(Msg("not a database URL: “{url}” ({error})", url=url, error=exc)) from exc
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -111,8 +112,8 @@ def check_connection(url: str) -> str:
     except ConfigError:
         raise
     except Exception as exc:  # noqa: BLE001 - any driver error is the user's connection problem to read
-        raise ConfigError(f"cannot connect: {exc}") from exc
+        raise ConfigError(Msg("cannot connect: {error}", error=exc)) from exc
     finally:
         engine.dispose()
-    state = f"schema revision {rev}" if rev else "empty database (it is set up at the first start)"
-    return f"{version.split(',')[0]}; {state}"
+    state = Msg("schema revision {rev}", rev=rev) if rev else Msg("empty database (it is set up at the first start)")
+    return Msg("{version}; {state}", version=version.split(",")[0], state=state)

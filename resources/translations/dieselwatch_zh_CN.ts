@@ -1,6 +1,624 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name />
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="78" />
+        <source>is neither UTF-8 nor GBK/GB18030 text, nor an Excel workbook</source>
+        <translation>既不是UTF-8或GBK/GB18030文本,也不是Excel工作簿</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="90" />
+        <source>no header row found in the first 30 rows: expected column names such as {names}</source>
+        <translation>前30行中没有找到表头行:应有如下列名:{names}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="96" />
+        <source>missing required column(s) {missing}; header row {row} has: {found}</source>
+        <translation>缺少必需的列:{missing};第{row}行表头为:{found}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="110" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="157" />
+        <source>is not a readable Excel workbook ({error})</source>
+        <translation>不是可读取的Excel工作簿({error})</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="112" />
+        <source>is a zip archive but not an Excel workbook</source>
+        <translation>是zip压缩包,但不是Excel工作簿</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="114" />
+        <source>unpacks to {unpacked} MB from {packed} MB: refused as a zip bomb</source>
+        <translation>由{packed} MB解压为{unpacked} MB:疑似压缩炸弹,已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="125" />
+        <source>cannot be read ({error})</source>
+        <translation>无法读取({error})</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="127" />
+        <source>is empty</source>
+        <translation>是空文件</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="133" />
+        <source>is a binary file, not a CSV export or Excel workbook</source>
+        <translation>是二进制文件,不是CSV导出文件或Excel工作簿</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="138" />
+        <source>has no lines</source>
+        <translation>没有任何行</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="165" />
+        <source>has no sheet “{sheet}”; sheets: {sheets}</source>
+        <translation>没有工作表“{sheet}”;现有工作表:{sheets}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="177" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="289" />
+        <source>sheet “{sheet}” cannot be read ({error})</source>
+        <translation>工作表“{sheet}”无法读取({error})</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="181" />
+        <source>has no sheets</source>
+        <translation>没有工作表</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="221" />
+        <source>is not valid {encoding} text after the first megabyte ({error})</source>
+        <translation>第1 MB之后不是有效的{encoding}文本({error})</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="224" />
+        <source>is not a well-formed CSV: {error}</source>
+        <translation>不是格式正确的CSV:{error}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="228" />
+        <source>cannot be parsed as CSV: {error}</source>
+        <translation>无法按CSV解析:{error}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="252" />
+        <source>is not valid {encoding} text ({error})</source>
+        <translation>不是有效的{encoding}文本({error})</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/values.py" line="159" />
+        <location filename="../../dieselwatch/services/registry.py" line="156" />
+        <source>VIN missing</source>
+        <translation>缺少VIN</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/values.py" line="162" />
+        <location filename="../../dieselwatch/services/registry.py" line="159" />
+        <source>VIN malformed (17 characters, no I, O or Q)</source>
+        <translation>VIN格式错误(应为17位,不含I、O、Q)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/values.py" line="170" />
+        <source>time not understood</source>
+        <translation>无法识别的时间</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/values.py" line="174" />
+        <source>time before 2015 or in the future</source>
+        <translation>时间早于2015年或晚于当前</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/progress.py" line="29" />
+        <source>cancelled by the user</source>
+        <translation>已由用户取消</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/rules.py" line="35" />
+        <source>{source}: not a readable rule set ({error})</source>
+        <translation>{source}:不是可读取的规则文件({error})</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/rules.py" line="39" />
+        <source>rule set</source>
+        <translation>规则版本</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/rules.py" line="44" />
+        <source>{source}: needs a non-empty “version”</source>
+        <translation>{source}:必须填写“version”(版本号)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/rules.py" line="50" />
+        <source>{source}: section “{section}” missing</source>
+        <translation>{source}:缺少“{section}”部分</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/rules.py" line="55" />
+        <source>{source}: “{key}” missing</source>
+        <translation>{source}:缺少“{key}”</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/rules.py" line="57" />
+        <source>{source}: “{key}” must be a number &gt;= 0, got “{value}”</source>
+        <translation>{source}:“{key}”必须是≥0的数值,实际为“{value}”</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/rules.py" line="61" />
+        <source>{source}: unknown key(s) in “{section}”: {keys}</source>
+        <translation>{source}:“{section}”中有未知的项:{keys}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/import_preview.py" line="78" />
+        <source>unreadable time: the row is rejected</source>
+        <translation>时间无法识别:该行将被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/import_preview.py" line="79" />
+        <source>no time: the row is rejected</source>
+        <translation>没有时间:该行将被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/import_preview.py" line="84" />
+        <source>not a 17-character VIN: the row is rejected</source>
+        <translation>不是17位VIN:该行将被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/import_preview.py" line="89" />
+        <source>invalid marker: stored as missing</source>
+        <translation>无效标记:按缺失值保存</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/import_preview.py" line="94" />
+        <source>not a number: stored as missing</source>
+        <translation>非数值:按缺失值保存</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/import_preview.py" line="97" />
+        <source>invalid-value code: stored as missing</source>
+        <translation>无效值代码:按缺失值保存</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/import_preview.py" line="99" />
+        <source>out of range {min} to {max}: stored as missing</source>
+        <translation>超出范围{min}至{max}:按缺失值保存</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/import_report.py" line="24" />
+        <source>there is no import batch {batch}</source>
+        <translation>没有第{batch}批导入</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/imports.py" line="91" />
+        <location filename="../../dieselwatch/services/registry.py" line="57" />
+        <source>does not exist or is not a file</source>
+        <translation>不存在或不是文件</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/imports.py" line="141" />
+        <source>has a header row but no data rows</source>
+        <translation>只有表头,没有数据行</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="31" />
+        <source>black</source>
+        <translation>黑名单</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="31" />
+        <source>white</source>
+        <translation>白名单</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="31" />
+        <source>watch</source>
+        <translation>重点关注</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="32" />
+        <source>proposed</source>
+        <translation>待审批</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="32" />
+        <source>active</source>
+        <translation>生效</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="32" />
+        <source>removal pending</source>
+        <translation>待移出</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="33" />
+        <source>rejected</source>
+        <translation>已驳回</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="33" />
+        <source>removed</source>
+        <translation>已移出</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="33" />
+        <source>expired</source>
+        <translation>已失效</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="85" />
+        <location filename="../../dieselwatch/services/publication.py" line="63" />
+        <source>no scoring run {run}</source>
+        <translation>没有第{run}次评分</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="86" />
+        <location filename="../../dieselwatch/services/publication.py" line="64" />
+        <source>no scoring run yet: score a period first</source>
+        <translation>还没有评分:请先对一个时段评分</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="134" />
+        <source>a decision needs a reason</source>
+        <translation>审批需要填写理由</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="141" />
+        <source>entry {entry} is {status}: there is nothing to decide</source>
+        <translation>条目{entry}状态为{status},无需审批</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="147" />
+        <source>{user} proposed this and cannot also decide it (two-person rule)</source>
+        <translation>{user}是提议人,不能再审批此条目(双人原则)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="169" />
+        <source>entry {entry} was changed on another workstation while you decided: reload it and decide again</source>
+        <translation>您审批期间条目{entry}已在另一工作站被修改:请重新载入后再审批</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="176" />
+        <source>no list entry {entry}</source>
+        <translation>没有名单条目{entry}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="178" />
+        <source>entry {entry} was changed by {user} after you opened it (version {opened}, now {now}): reload it</source>
+        <translation>条目{entry}在您打开后被{user}修改(打开时版本{opened},现为{now}):请重新载入</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="192" />
+        <source>the vehicle of entry {entry} is already on the {kind} list (entry {other}): end that entry first</source>
+        <translation>条目{entry}的车辆已在{kind}中(条目{other}):请先结束该条目</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="227" />
+        <source>a removal needs a reason</source>
+        <translation>移出需要填写理由</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="234" />
+        <source>entry {entry} is {status}; only an active entry can be removed</source>
+        <translation>条目{entry}状态为{status};只有生效的条目可以移出</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="239" />
+        <source>removal from the black list needs the repair record and the re-inspection date</source>
+        <translation>移出黑名单需要维修记录和复检日期</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="241" />
+        <source>the re-inspection date {date} is in the future</source>
+        <translation>复检日期{date}晚于今天</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="243" />
+        <source>the re-inspection ({date}) predates the black entry ({since})</source>
+        <translation>复检日期({date})早于列入黑名单的日期({since})</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="247" />
+        <source>the vehicle was not clean after the re-inspection on {days}</source>
+        <translation>车辆复检后仍有超标或异常:{days}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="250" />
+        <source>{n} clean days with data since the re-inspection on {date}; {need} are required</source>
+        <translation>自{date}复检以来有数据且达标的天数为{n}天;需要{need}天</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="261" />
+        <source>entry {entry} was changed on another workstation: reload it</source>
+        <translation>条目{entry}已在另一工作站被修改:请重新载入</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="295" />
+        <source>list must be one of {kinds}, got “{kind}”</source>
+        <translation>名单类型必须是{kinds}之一,实际为“{kind}”</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="297" />
+        <source>status must be one of {statuses}, got “{status}”</source>
+        <translation>状态必须是{statuses}之一,实际为“{status}”</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="317" />
+        <source>no vehicle with VIN “{vin}”</source>
+        <translation>没有VIN为“{vin}”的车辆</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/notices.py" line="127" />
+        <source>entries {ids} are not active black-list entries</source>
+        <translation>条目{ids}不是生效的黑名单条目</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/notices.py" line="257" />
+        <source>no notice {ids}</source>
+        <translation>没有通知书{ids}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/profiles.py" line="21" />
+        <source>must be a JSON object of export header -&gt; field</source>
+        <translation>必须是“导出表头 -&gt; 字段”形式的JSON对象</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/profiles.py" line="25" />
+        <source>unknown field(s) {bad}; fields are: {fields} (or {ignore} to leave a column out)</source>
+        <translation>未知字段:{bad};可用字段:{fields}(或用{ignore}表示不导入该列)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/profiles.py" line="39" />
+        <source>is neither a saved mapping profile nor a JSON file</source>
+        <translation>既不是已保存的对应方案,也不是JSON文件</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/profiles.py" line="43" />
+        <source>is not readable JSON ({error})</source>
+        <translation>不是可读取的JSON({error})</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/registry.py" line="164" />
+        <source>VIN repeated (first at row {row})</source>
+        <translation>VIN重复(首次出现在第{row}行)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/registry.py" line="177" />
+        <source>longer than {limit} characters</source>
+        <translation>超过{limit}个字符</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/registry.py" line="186" />
+        <source>reference torque must be a number of N m (100-10000)</source>
+        <translation>参考扭矩必须是以N·m计的数值(100-10000)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/registry.py" line="197" />
+        <source>{n} row(s) refused, first: {first}</source>
+        <translation>有{n}行被拒绝,第一处:{first}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/rulesets.py" line="45" />
+        <source>rule set version “{version}” already exists with other values: give the edited copy a new version</source>
+        <translation>规则版本“{version}”已存在且内容不同:请为修改后的规则指定新版本号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/rulesets.py" line="69" />
+        <source>give the edited rule set a new version</source>
+        <translation>请为修改后的规则指定新版本号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/scoring.py" line="51" />
+        <source>{what} must be a date as YYYY-MM-DD, got “{text}”</source>
+        <translation>{what}必须是YYYY-MM-DD格式的日期,实际为“{text}”</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/scoring.py" line="145" />
+        <source>the period ends ({end}) before it starts ({start})</source>
+        <translation>时段的结束日期({end})早于开始日期({start})</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/settings.py" line="58" />
+        <source>{key} must be true or false, got “{value}”</source>
+        <translation>{key}必须是true或false,实际为“{value}”</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/settings.py" line="63" />
+        <source>{key} must be a whole number, got “{value}”</source>
+        <translation>{key}必须是整数,实际为“{value}”</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/settings.py" line="66" />
+        <source>{key} must be between 0 and 3650, got {value}</source>
+        <translation>{key}必须在0到3650之间,实际为{value}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/settings.py" line="70" />
+        <source>{key} is longer than 500 characters</source>
+        <translation>{key}超过500个字符</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/settings.py" line="75" />
+        <source>notices.number_pattern may use only {{code}}, {{year}} and {{seq}}: {error}</source>
+        <translation>notices.number_pattern只能使用{{code}}、{{year}}和{{seq}}:{error}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/settings.py" line="78" />
+        <source>notices.number_pattern must contain {seq}, or numbers would repeat</source>
+        <translation>notices.number_pattern必须包含{seq},否则编号会重复</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/settings.py" line="93" />
+        <source>unknown setting “{key}”; known: {known}</source>
+        <translation>未知设置项“{key}”;可用设置项:{known}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="29" />
+        <source>officer</source>
+        <translation>工作人员</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="29" />
+        <source>supervisor</source>
+        <translation>审核人</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="29" />
+        <source>admin</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="74" />
+        <source>wrong user name or password, or the account is disabled</source>
+        <translation>用户名或密码错误,或账号已停用</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="87" />
+        <location filename="../../dieselwatch/services/users.py" line="162" />
+        <source>sign in first (user name and password)</source>
+        <translation>请先登录(用户名和密码)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="89" />
+        <source>no users yet: create the first admin account (dieselwatch users add NAME --role admin)</source>
+        <translation>还没有账号:请先创建管理员账号(dieselwatch users add 用户名 --role admin)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="92" />
+        <source>the account “{user}” no longer exists or was disabled</source>
+        <translation>账号“{user}”已不存在或已停用</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="94" />
+        <source>{user} is {role}; this needs the {need} role</source>
+        <translation>{user}的角色是{role};此操作需要{need}角色</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="101" />
+        <source>the password must have at least {n} characters</source>
+        <translation>密码至少需要{n}个字符</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="103" />
+        <source>the password must differ from the user name</source>
+        <translation>密码不能与用户名相同</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="109" />
+        <source>a user name is 1 to 100 characters without spaces</source>
+        <translation>用户名为1至100个字符,不含空格</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="111" />
+        <location filename="../../dieselwatch/services/users.py" line="140" />
+        <source>role must be one of {roles}, got “{role}”</source>
+        <translation>角色必须是{roles}之一,实际为“{role}”</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="116" />
+        <source>the first account must be an admin</source>
+        <translation>第一个账号必须是管理员</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="123" />
+        <source>the user “{user}” already exists</source>
+        <translation>用户“{user}”已存在</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="144" />
+        <location filename="../../dieselwatch/services/users.py" line="170" />
+        <source>no user “{user}”</source>
+        <translation>没有用户“{user}”</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="153" />
+        <source>this would leave no active admin</source>
+        <translation>这样将没有启用的管理员</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="172" />
+        <source>the current password is wrong</source>
+        <translation>当前密码错误</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/audit.py" line="79" />
+        <source>the append-only guard(s) {guards} were removed from the database</source>
+        <translation>数据库中的只追加保护{guards}已被删除</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/audit.py" line="84" />
+        <source>event {seq} is missing (next stored is {next})</source>
+        <translation>第{seq}条记录缺失(下一条保存的是第{next}条)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/audit.py" line="86" />
+        <source>event {seq} does not link to event {prev}</source>
+        <translation>第{seq}条记录与第{prev}条记录衔接不上</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/audit.py" line="90" />
+        <source>event {seq} was altered after it was written</source>
+        <translation>第{seq}条记录写入后被修改过</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/audit.py" line="93" />
+        <source>event {seq} differs from the one this workstation verified earlier</source>
+        <translation>第{seq}条记录与本工作站此前核验的不一致</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/audit.py" line="98" />
+        <source>the event count does not match the chain</source>
+        <translation>记录条数与链不一致</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/audit.py" line="100" />
+        <source>events after {n} are gone: this workstation verified up to event {anchor} earlier</source>
+        <translation>第{n}条之后的记录已丢失:本工作站此前核验到第{anchor}条</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/audit.py" line="105" />
+        <source>events {first} to {last} were deleted (the chain ends at {n})</source>
+        <translation>第{first}至{last}条记录已被删除(链止于第{n}条)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/audit.py" line="106" />
+        <source>the recorded head (event {head}) does not match the chain's last event {n}</source>
+        <translation>记录的链头(第{head}条)与链的最后一条(第{n}条)不一致</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/audit.py" line="107" />
+        <source>{n} events, chain intact</source>
+        <translation>共{n}条记录,链完整</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/db.py" line="38" />
+        <source>not a database URL: “{url}” ({error})</source>
+        <translation>不是数据库地址:“{url}”({error})</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/db.py" line="115" />
+        <source>cannot connect: {error}</source>
+        <translation>无法连接:{error}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/db.py" line="118" />
+        <source>schema revision {rev}</source>
+        <translation>数据库结构版本{rev}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/db.py" line="118" />
+        <source>empty database (it is set up at the first start)</source>
+        <translation>空数据库(首次启动时建立)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/db.py" line="119" />
+        <source>{version}; {state}</source>
+        <translation>{version};{state}</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <location filename="../../dieselwatch/gui/app.py" line="88" />
@@ -14,12 +632,12 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="114" />
+        <location filename="../../dieselwatch/gui/app.py" line="119" />
         <source>Loading the demo fleet</source>
         <translation>正在载入演示车队</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="116" />
+        <location filename="../../dieselwatch/gui/app.py" line="121" />
         <source>The database was upgraded to this version. A copy of it as it was is kept at:
 {0}</source>
         <translation>数据库已升级到当前版本。升级前的副本保存在:
@@ -29,72 +647,72 @@ Details are in the log file:
 <context>
     <name>AuditPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="25" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="26" />
         <source>Seq</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="25" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="26" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="25" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="26" />
         <source>Actor</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="25" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="26" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="26" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="27" />
         <source>Entity</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="26" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="27" />
         <source>ID</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="26" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="27" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="55" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="56" />
         <source>Before</source>
         <translation>变更前</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="56" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="57" />
         <source>After</source>
         <translation>变更后</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="60" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="61" />
         <source>Intact: {0}. Head event {1}, {2}</source>
         <translation>完好:{0}。链头事件{1},{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="61" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="62" />
         <source>BROKEN: {0}. Head event {1}, {2}</source>
         <translation>已损坏:{0}。链头事件{1},{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="68" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="69" />
         <source>Export the audit history</source>
         <translation>导出审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="70" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="71" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="73" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="74" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
@@ -168,14 +786,37 @@ Details are in the log file:
     </message>
 </context>
 <context>
+    <name>CoreText</name>
+    <message>
+        <location filename="../../dieselwatch/gui/core_text.py" line="33" />
+        <source>row {0}</source>
+        <translation>第{0}行</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/core_text.py" line="35" />
+        <source>column “{0}”</source>
+        <translation>“{0}”列</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/core_text.py" line="38" />
+        <source>{0}: </source>
+        <translation>{0}:</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/core_text.py" line="38" />
+        <source>, </source>
+        <translation>,</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../../dieselwatch/gui/first_run.py" line="28" />
+        <location filename="../../dieselwatch/gui/first_run.py" line="29" />
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/first_run.py" line="31" />
+        <location filename="../../dieselwatch/gui/first_run.py" line="32" />
         <source>The bureau needs a name.</source>
         <translation>请填写单位名称。</translation>
     </message>
@@ -233,47 +874,47 @@ Details are in the log file:
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="27" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="28" />
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="31" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="32" />
         <source>Export header</source>
         <translation>导出表头</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="31" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="32" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="46" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="47" />
         <source>(not imported)</source>
         <translation>(不导入)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="65" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="66" />
         <source>encoding {0}</source>
         <translation>编码 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="65" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="66" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="66" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="67" />
         <source>&lt;b&gt;{0}&lt;/b&gt;: {1}, header on row {2}; {3} of {4} columns mapped.</source>
         <translation>&lt;b&gt;{0}&lt;/b&gt;:{1},表头在第{2}行;{4}列中已对应{3}列。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="84" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="85" />
         <source>Required column(s) not mapped: {0}. Choose them in the mapping.</source>
         <translation>必需的列未对应:{0}。请在对应关系中选择。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="86" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="87" />
         <source>No problems in the first rows.</source>
         <translation>前几行没有发现问题。</translation>
     </message>
@@ -538,142 +1179,142 @@ Details are in the log file:
 <context>
     <name>MainController</name>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="49" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="51" />
         <source>DieselWatch - remote OBD monitoring review</source>
         <translation>DieselWatch 重型柴油车远程监控数据审查</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="59" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="61" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="60" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="62" />
         <source>black</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="60" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="62" />
         <source>watch</source>
         <translation>重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="60" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="62" />
         <source>white</source>
         <translation>白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="61" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="65" />
         <source>on the black list</source>
         <translation>黑名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="65" />
         <source>on the watch list</source>
         <translation>重点关注在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="64" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="66" />
         <source>on the white list</source>
         <translation>白名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="67" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="69" />
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="67" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="69" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="67" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="69" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="67" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="69" />
         <source>Imported at</source>
         <translation>导入时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="68" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="70" />
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="68" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="70" />
         <source>Rows read</source>
         <translation>读取行数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="68" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="70" />
         <source>Imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="69" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="71" />
         <source>Duplicates</source>
         <translation>重复</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="69" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="71" />
         <source>Rejected</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="108" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="110" />
         <source>Lists</source>
         <translation>黑白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="108" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="110" />
         <source>Notices</source>
         <translation>整改通知</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="109" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="111" />
         <source>Audit</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="109" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="111" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="124" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="126" />
         <source>Database: {0}   User: {1}</source>
         <translation>数据库:{0}   用户:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="134" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="136" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="158" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="165" />
         <source>Cancelled: nothing was stored.</source>
         <translation>已取消:未保存任何数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="161" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="168" />
         <source>DieselWatch</source>
         <translation>柴油车监管</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="164" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="171" />
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="165" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="172" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -684,313 +1325,313 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="182" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="189" />
         <source>records</source>
         <translation>监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="182" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="189" />
         <source>registry</source>
         <translation>登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="219" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="226" />
         <source>Database: {0}   User: {1}   Audit: {2}</source>
         <translation>数据库:{0}   用户:{1}   审计链:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="220" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="227" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="220" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="227" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="230" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
         <source>Latest scoring: {0} to {1}, rule set {2}.</source>
         <translation>最近评分:{0}至{1},规则版本{2}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="244" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="238" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="245" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
         <source>Main reasons</source>
         <translation>主要原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="241" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
         <source>Proposals go to the Lists page with "Propose from latest scoring".</source>
         <translation>在“黑白名单”页点击“按最近评分生成建议”,生成名单建议。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="253" />
         <source>in registry</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="312" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="253" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="319" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="255" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="249" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="256" />
         <source>Records stored</source>
         <translation>已存储记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="257" />
         <source>Data from</source>
         <translation>数据区间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="258" />
         <source>Last import</source>
         <translation>最近导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="256" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="262" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="263" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="269" />
         <source>Latest scoring</source>
         <translation>最近评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="257" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="264" />
         <source>Proposed black</source>
         <translation>建议列入黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="258" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="265" />
         <source>Proposed watch</source>
         <translation>建议重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="259" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="266" />
         <source>Proposed white</source>
         <translation>建议列入白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="260" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="267" />
         <source>No proposal</source>
         <translation>无建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="262" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="269" />
         <source>not yet scored: open Scoring and choose a period</source>
         <translation>尚未评分:请打开“评分”并选择时段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="238" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="311" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="245" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="318" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="311" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="318" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="311" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="318" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="312" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="319" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="319" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="326" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="322" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="244" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="329" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="322" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="244" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="329" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="263" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="270" />
         <source>On the lists</source>
         <translation>名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="263" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="270" />
         <source>black {0}, watch {1}, white {2}</source>
         <translation>黑名单{0},重点关注{1},白名单{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="265" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
         <source>Awaiting a decision</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="329" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="336" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="329" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="336" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="330" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="337" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="331" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="338" />
         <source>Exceedance share</source>
         <translation>超标时间占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="332" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="339" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="333" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="340" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="334" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="341" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="335" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="342" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="340" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="347" />
         <source>List history</source>
         <translation>名单记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="365" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="373" />
         <source>Export import report</source>
         <translation>导出导入报告</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="366" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="374" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="369" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="377" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="372" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="380" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="373" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="381" />
         <source>Exports (*.csv *.txt *.xlsx *.xls);;All files (*)</source>
         <translation>导出文件 (*.csv *.txt *.xlsx *.xls);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="425" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="438" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="426" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="439" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="410" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="443" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="418" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="456" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="449" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="462" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="450" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="463" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="451" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="464" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="453" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="466" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="456" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="469" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="458" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="471" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="458" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="471" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="459" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="472" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="459" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="472" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="462" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="475" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="472" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="485" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="475" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="488" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
@@ -1244,230 +1885,230 @@ Details are in the log file:
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="23" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="24" />
         <source>Bureau name</source>
         <translation>单位名称</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="23" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="24" />
         <source>Bureau code (in notice numbers)</source>
         <translation>单位代码(用于通知书编号)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="24" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="25" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="24" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="25" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="24" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="25" />
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="25" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="26" />
         <source>Notice number pattern</source>
         <translation>通知书编号格式</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="26" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="27" />
         <source>Rectification deadline (days)</source>
         <translation>整改期限(天)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="27" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="28" />
         <source>Re-check within (days)</source>
         <translation>复查期限(天)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="27" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="28" />
         <source>Legal basis</source>
         <translation>法律依据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="28" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="29" />
         <source>Two-person rule for decisions</source>
         <translation>审批须由提出人以外的人员进行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="29" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="30" />
         <source>White entry valid for (days)</source>
         <translation>白名单有效期(天)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="30" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="31" />
         <source>Black and watch review after (days)</source>
         <translation>黑名单与重点关注复核周期(天)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="31" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="32" />
         <source>Clean days before a black removal</source>
         <translation>移出黑名单前须连续正常天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="47" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="48" />
         <source>Section</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="47" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="48" />
         <source>Key</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="47" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="48" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="57" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="58" />
         <source>officer</source>
         <translation>工作人员</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="57" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="58" />
         <source>supervisor</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="57" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="58" />
         <source>admin</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="60" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="61" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="60" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="61" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="60" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="61" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="60" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="61" />
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="85" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="86" />
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="85" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="86" />
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="118" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="119" />
         <source>Active rule set {0}. An edited copy is saved under a new version; the next scoring re-applies it to the raw samples.</source>
         <translation>当前规则版本{0}。修改后另存为新版本;下次评分时按新规则重新计算原始数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="136" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="137" />
         <source>Save rule set</source>
         <translation>保存评分规则</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="136" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="137" />
         <source>Why is the rule set changed?</source>
         <translation>修改规则的原因:</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="142" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="143" />
         <source>Rule set {0} saved and active.</source>
         <translation>规则版本{0}已保存并启用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="150" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="151" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="154" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="155" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="157" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="158" />
         <source>Connected: {0}</source>
         <translation>连接成功:{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="169" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="170" />
         <source>Saved for this workstation; applies at the next start.</source>
         <translation>已保存到本机,下次启动生效。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="177" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="178" />
         <source>Password (at least 8 characters):</source>
         <translation>密码(至少8个字符):</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="186" />
-        <location filename="../../dieselwatch/gui/settings_page.py" line="189" />
-        <location filename="../../dieselwatch/gui/settings_page.py" line="193" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="187" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="190" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="194" />
         <source>Add account</source>
         <translation>添加账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="186" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="187" />
         <source>User name:</source>
         <translation>用户名:</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="189" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="190" />
         <source>Role:</source>
         <translation>角色:</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="198" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="199" />
         <source>Account {0} created.</source>
         <translation>已创建账号{0}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="204" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="205" />
         <source>Change role</source>
         <translation>修改角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="204" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="205" />
         <source>Role of {0}:</source>
         <translation>{0}的角色:</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="208" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="209" />
         <source>Role changed.</source>
         <translation>角色已修改。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="214" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="215" />
         <source>Account updated.</source>
         <translation>账号已更新。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="222" />
-        <location filename="../../dieselwatch/gui/settings_page.py" line="226" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="223" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="227" />
         <source>Set password</source>
         <translation>设置密码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="222" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="223" />
         <source>Current password:</source>
         <translation>当前密码:</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="229" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="230" />
         <source>Password of {0} changed.</source>
         <translation>{0}的密码已修改。</translation>
     </message>

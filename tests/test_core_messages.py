@@ -1,0 +1,110 @@
+"""The core's messages reach an officer in the app's language: a refused file names file, row and column in
+Chinese, as do role refusals, the audit status and the import preview's problems; the CLI keeps English."""
+
+import re
+import string
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from dieselwatch.errors import InputError, PermissionDenied
+from dieselwatch.gui.app import install_translators
+from dieselwatch.gui.core_text import core_text
+from dieselwatch.messages import Msg
+
+ROOT = Path(__file__).resolve().parent.parent
+TS = ROOT / "resources" / "translations" / "dieselwatch_zh_CN.ts"
+
+
+@pytest.fixture()
+def zh(qapp):
+    trs = install_translators(qapp, "zh_CN")
+    yield
+    for t in trs:
+        qapp.removeTranslator(t)
+
+
+def _fields(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+
+
+def test_every_translation_keeps_the_placeholders():
+    """A translation that drops or renames a {placeholder} would lose the figure or break the message."""
+    for msg in ET.parse(TS).iter("message"):
+        src, tr = msg.findtext("source"), msg.findtext("translation")
+        assert _fields(src) == _fields(tr), (src, tr)
+
+
+def test_core_message_templates_are_literals():
+    """lupdate extracts only a literal template; Msg(f"...") or Msg(variable) would stay English for ever."""
+    bad = []
+    for p in (ROOT / "dieselwatch").rglob("*.py"):
+        if p.name == "messages.py":
+            continue
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"\bMsg\((?!\s*\")", line):
+                bad.append(f"{p.relative_to(ROOT)}:{i}: {line.strip()}")
+    assert not bad, bad
+    core = {m.findtext("source") for c in ET.parse(TS).iter("context") if not c.findtext("name")
+            for m in c.iter("message")}
+    assert "event {seq} was altered after it was written" in core and "VIN missing" in core
+
+
+def test_refused_file_in_chinese_names_file_and_row(zh, ws, tmp_path):
+    from dieselwatch.ingest.columns import record_fields
+    from dieselwatch.services.imports import import_records
+
+    f = tmp_path / "监控数据.csv"
+    f.write_text("车架号,车速\nLFNA1B2C3D4E56789,10\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        import_records(ws, f)
+    alias = record_fields()["ts"].aliases[0]
+    assert str(err.value).startswith("监控数据.csv, row 1: missing required column(s) ")  # CLI and log: English
+    text = core_text(err.value)
+    assert text.startswith("监控数据.csv,第1行:缺少必需的列:") and f"{alias} (ts)" in text
+    assert "第1行表头为:车架号, 车速" in text
+
+
+def test_role_refusal_in_chinese_with_role_names(zh, ws):
+    from dieselwatch.services.users import create_user, require
+
+    create_user(ws, "chief", "chief-pass-1", "admin")
+    ws.user, ws.role = "chief", "admin"
+    create_user(ws, "wang", "wang-pass-12", "officer")
+    ws.user, ws.role = "wang", "officer"
+    with pytest.raises(PermissionDenied) as err:
+        require(ws, "supervisor")
+    assert str(err.value) == "wang is officer; this needs the supervisor role"
+    assert core_text(err.value) == "wang的角色是工作人员;此操作需要审核人角色"
+
+
+def test_audit_status_and_preview_problems_in_chinese(zh, ws, tmp_path, qtbot):
+    from dieselwatch.gui.import_wizard import ImportWizard
+    from dieselwatch.gui.main_window import MainController
+    from dieselwatch.services import auditlog
+    from dieselwatch.services.import_preview import preview_records
+
+    st = auditlog.verify(ws)
+    assert st.ok and core_text(st.message) == f"共{st.head_seq}条记录,链完整"
+    f = tmp_path / "a.csv"
+    f.write_text("车架号,数据采集时间,车速\nLFNA1B2C3D4E56789,2026-10-01 08:00:00,abc\n"
+                 "BAD,2026-10-01 08:00:01,300\n", encoding="utf-8")
+    reasons = {core_text(r) for *_, r in preview_records(f).problems}
+    assert reasons == {"非数值:按缺失值保存", "不是17位VIN:该行将被拒绝", "超出范围0至250.996:按缺失值保存"}
+    # the import wizard an officer sees: problems, tooltips and the field names in Chinese
+    ctl = MainController(ws, "zh_CN")
+    qtbot.addWidget(ctl.w)
+    wiz = ImportWizard(ctl, f, preview_records(f))
+    assert wiz.d.previewTable.item(0, 2).toolTip() == "非数值:按缺失值保存"
+    assert "1 × 不是17位VIN:该行将被拒绝" in wiz.d.problemSummary.text()
+    assert wiz.combos[0].currentText() == "vin — 车辆识别代号"
+
+
+def test_plain_stored_reason_and_untranslated_text(zh):
+    """A report read back from the database holds plain English; a template without arguments still translates,
+    and text with no translation is shown as it is rather than lost."""
+    assert core_text("VIN missing") == "缺少VIN"
+    assert core_text(Msg("{n} row(s) refused, first: {first}", n=3, first=Msg("VIN missing"))) == \
+        "有3行被拒绝,第一处:缺少VIN"
+    assert core_text("something only English") == "something only English"
