@@ -108,3 +108,39 @@ def test_plain_stored_reason_and_untranslated_text(zh):
     assert core_text(Msg("{n} row(s) refused, first: {first}", n=3, first=Msg("VIN missing"))) == \
         "有3行被拒绝,第一处:缺少VIN"
     assert core_text("something only English") == "something only English"
+
+
+def test_every_audit_action_has_a_label_in_chinese(zh):
+    """The audit viewer shows what happened in words; an action code the core writes without a label would
+    show as a bare code."""
+    from dieselwatch.gui.audit_labels import ACTIONS, ENTITIES, action_label, entity_label
+
+    written = set()
+    for p in (ROOT / "dieselwatch").rglob("*.py"):
+        written |= set(re.findall(r"\"((?:list|notice|profile|registry|ruleset|settings|user)\.[a-z_]+)\"",
+                                  p.read_text(encoding="utf-8")))
+    written = {w for w in written if w.rsplit(".", 1)[1] not in ("xlsx", "csv", "json")}  # file names
+    assert written == set(ACTIONS), written ^ set(ACTIONS)
+    assert action_label("list.propose") == "提议列入名单" and entity_label("list_entry") == "名单条目"
+    assert all(action_label(a) != a for a in ACTIONS) and all(entity_label(e) != e for e in ENTITIES)
+    assert action_label("list.from_a_newer_version") == "list.from_a_newer_version"
+
+
+def test_audit_page_in_chinese(zh, loaded_ws, qtbot):
+    from dieselwatch.gui.main_window import MainController
+    from dieselwatch.gui.worker import pool
+    from dieselwatch.services.settings import update_settings
+    from dieselwatch.services.users import create_user
+
+    create_user(loaded_ws, "chief", "chief-pass-1", "admin")
+    loaded_ws.user, loaded_ws.role = "chief", "admin"
+    update_settings(loaded_ws, {"bureau.code": "鲁济平"}, reason="设置单位代码")
+    ctl = MainController(loaded_ws, "zh_CN")
+    qtbot.addWidget(ctl.w)
+    ctl.audit_page.refresh()
+    qtbot.waitUntil(lambda: (pool().waitForDone(10) or True) and ctl.audit_page.p.table.model().rowCount() >= 2)
+    m = ctl.audit_page.p.table.model()
+    rows = {tuple(m.index(r, c).data() for c in (3, 4)) for r in range(m.rowCount())}
+    assert ("创建账号", "账号") in rows and ("修改设置", "设置") in rows
+    ctl.audit_page.verify()
+    qtbot.waitUntil(lambda: (pool().waitForDone(10) or True) and "链完整" in ctl.audit_page.p.status.text())

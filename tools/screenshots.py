@@ -1,6 +1,8 @@
 """Render every main view offscreen with the CJK font and save docs/screenshots/<view>_<lang>.png.
   python tools/screenshots.py HOME USER PASSWORD [--lang zh_CN|en]
-HOME: a data folder with demo data scored, listed and noticed (see README), USER/PASSWORD: an account there."""
+HOME: a data folder with demo data scored, listed and noticed (see README), USER/PASSWORD: an account there.
+--wizard-csv FILE: a demo records.csv; its first rows, with an unknown header and three bad cells planted, are
+shown in the import wizard (import_wizard_<lang>.png)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ def main() -> None:
     ap.add_argument("user")
     ap.add_argument("password")
     ap.add_argument("--lang", default="zh_CN")
+    ap.add_argument("--wizard-csv", type=Path)
     args = ap.parse_args()
     from dieselwatch.gui.app import install_translators, make_app
     from dieselwatch.gui.main_window import MainController
@@ -69,6 +72,33 @@ def main() -> None:
                 ctl.w.grab().save(str(out / f"vehicle_{suffix}_{args.lang}.png"))
                 print("wrote", out / f"vehicle_{suffix}_{args.lang}.png")
             ctl.w.vehicleTabs.setCurrentIndex(0)
+    if args.wizard_csv:
+        path = odd_platform_export(args.wizard_csv, Path(args.home) / "exports" / "odd_platform.csv")
+        from dieselwatch.gui.import_wizard import ImportWizard
+        from dieselwatch.services.import_preview import preview_records
+
+        wiz = ImportWizard(ctl, path, preview_records(path))
+        wiz.d.resize(1300, 760)
+        wiz.d.show()
+        settle()
+        wiz.d.grab().save(str(out / f"import_wizard_{args.lang}.png"))
+        print("wrote", out / f"import_wizard_{args.lang}.png")
+
+
+def odd_platform_export(demo_csv: Path, out: Path) -> Path:
+    """A platform export as officers meet them: a header the alias table does not know (尾排氮氧 for the
+    downstream NOx), an impossible speed, a date that does not exist and text in a number column."""
+    lines = demo_csv.read_text(encoding="gbk").splitlines()[:45]
+    at = next(i for i, line in enumerate(lines) if "车辆识别代号" in line)  # below the platform's title rows
+    titles, header, lines = lines[:at], lines[at].split(","), lines[at:]
+    nox = next(i for i, h in enumerate(header) if h.startswith("SCR下游NOx"))
+    header[nox] = "尾排氮氧"
+    rows = [r.split(",") for r in lines[1:]]
+    col = {h.split("(")[0]: i for i, h in enumerate(header)}
+    rows[3][col["车速"]], rows[7][col["数据采集时间"]], rows[9][col["发动机转速"]] = "999", "2026-13-45", "abc"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join([*titles, *(",".join(r) for r in [header, *rows])]) + "\n", encoding="gbk")
+    return out
 
 
 if __name__ == "__main__":

@@ -180,7 +180,6 @@ ZH.update({
     "there is no import batch {batch}": "没有第{batch}批导入",
     "does not exist or is not a file": "不存在或不是文件",
     "has a header row but no data rows": "只有表头,没有数据行",
-    "removal pending": "待移出",
     "no scoring run {run}": "没有第{run}次评分", "no scoring run yet: score a period first": "还没有评分:请先对一个时段评分",
     "a decision needs a reason": "审批需要填写理由",
     "entry {entry} is {status}: there is nothing to decide": "条目{entry}状态为{status},无需审批",
@@ -260,6 +259,13 @@ ZH.update({
     "schema revision {rev}": "数据库结构版本{rev}",
     "empty database (it is set up at the first start)": "空数据库(首次启动时建立)",
     "{version}; {state}": "{version};{state}",
+    # audit action and entity labels (dieselwatch/gui/audit_labels.py)
+    "proposed for a list": "提议列入名单", "approved": "批准", "removal refused, entry kept": "不予移出,保留在册",
+    "removed from the list": "移出名单", "superseded by a later entry": "被新条目取代", "notice issued": "签发通知书",
+    "mapping profile saved": "保存表头对应方案", "vehicle registered": "登记车辆", "registry data changed": "修改登记信息",
+    "rule set saved": "保存规则版本", "settings changed": "修改设置", "account created": "创建账号",
+    "account changed": "修改账号", "password changed": "修改密码", "list entry": "名单条目", "notice": "通知书",
+    "vehicle": "车辆", "settings": "设置", "account": "账号", "mapping profile": "表头对应方案",
     "row {0}": "第{0}行", "column “{0}”": "“{0}”列", "{0}: ": "{0}:", ", ": ",",
 })
 

@@ -10,9 +10,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog
 
+from dieselwatch.gui.audit_labels import action_label, entity_label
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.main_window import load_form
-from dieselwatch.gui.tables import RowsTable
+from dieselwatch.gui.tables import Labelled, RowsTable
 from dieselwatch.services import auditlog
 
 SHOWN = 5000  # newest events in the table; the export has them all
@@ -38,8 +39,9 @@ class AuditPage(QObject):
 
     def _show(self, evs: list[dict]) -> None:
         self.events = {e["seq"]: e for e in evs}
-        self.table.set_rows([(e["seq"], e["at"].replace("T", " "), e["actor"], e["action"], e["entity"],
-                              e["entity_id"], e["reason"]) for e in evs], [e["seq"] for e in evs])
+        self.table.set_rows([(e["seq"], e["at"].replace("T", " "), e["actor"], Labelled(action_label(e["action"]), e["action"]),
+                              Labelled(entity_label(e["entity"]), e["entity"]), e["entity_id"], e["reason"]) for e in evs],
+                            [e["seq"] for e in evs])
         self.p.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
 
     def _selected(self) -> None:
@@ -53,7 +55,8 @@ class AuditPage(QObject):
             text = "—" if value is None else json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
             return f"<p><b>{e(title)}</b></p><pre>{e(text)}</pre>"
 
-        self.p.detail.setHtml(f"<p>SHA-256 {e(ev['hash'])}</p>" + block(self.tr("Before"), ev["before"])
+        self.p.detail.setHtml(f"<p>{e(ev['action'])} {e(ev['entity'])} {e(ev['entity_id'] or '')}<br>"
+                              f"SHA-256 {e(ev['hash'])}</p>" + block(self.tr("Before"), ev["before"])
                               + block(self.tr("After"), ev["after"]))
 
     def verify(self) -> None:

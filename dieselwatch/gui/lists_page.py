@@ -9,6 +9,7 @@ from datetime import date
 from PySide6.QtCore import QDate, QObject
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
+from dieselwatch.gui.audit_labels import action_label
 from dieselwatch.gui.main_window import load_form
 from dieselwatch.gui.tables import RowsTable
 from dieselwatch.services import lists
@@ -114,7 +115,7 @@ class ListsPage(QObject):
         for ev in h["events"]:
             parts.append(f"<tr><td style='padding-right:10px'>{ev['seq']}</td><td style='padding-right:10px'>"
                          f"{e(ev['at'])}</td><td style='padding-right:10px'>{e(ev['actor'])}</td>"
-                         f"<td style='padding-right:10px'>{e(ev['action'])} #{e(ev['entity_id'] or '')}</td>"
+                         f"<td style='padding-right:10px'>{e(action_label(ev['action']))} #{e(ev['entity_id'] or '')}</td>"
                          f"<td>{e(ev['reason'] or '')}</td></tr>")
         self.p.detail.setHtml("".join(parts) + "</table>")
 

@@ -3,11 +3,21 @@ audit events): items built once per refresh, sorting and text search through a p
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 KEY = Qt.ItemDataRole.UserRole + 1
+SEARCH = Qt.ItemDataRole.UserRole + 2  # what the filter matches: the text shown, and a label's code
+
+
+class Labelled(NamedTuple):
+    """A cell shown as a translated label that can still be found, and is explained, by its code."""
+
+    text: str
+    code: str
 
 
 class RowsTable(QObject):
@@ -19,6 +29,7 @@ class RowsTable(QObject):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterRole(SEARCH)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
         view.setModel(self.proxy)
@@ -36,8 +47,15 @@ class RowsTable(QObject):
         for values, key in zip(rows, keys, strict=True):
             items = []
             for v in values:
-                it = QStandardItem("" if v is None else str(v))
-                it.setData(v if isinstance(v, (int, float)) else ("" if v is None else str(v)), Qt.ItemDataRole.UserRole)
+                code = None
+                if isinstance(v, Labelled):
+                    v, code = v
+                text = "" if v is None else str(v)
+                it = QStandardItem(text)
+                it.setData(v if isinstance(v, (int, float)) else text, Qt.ItemDataRole.UserRole)
+                it.setData(f"{text} {code}" if code else text, SEARCH)
+                if code:
+                    it.setToolTip(code)
                 if isinstance(v, (int, float)):
                     it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 items.append(it)

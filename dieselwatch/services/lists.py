@@ -29,7 +29,7 @@ OPEN = ("proposed", "active", "removal_pending")  # states in which an entry sti
 STATUSES = ("proposed", "active", "removal_pending", "rejected", "removed", "expired")
 # List and status names as messages, so the GUI shows them translated inside a sentence.
 KIND_NAMES = {"black": Msg("black"), "white": Msg("white"), "watch": Msg("watch")}
-STATUS_NAMES = {"proposed": Msg("proposed"), "active": Msg("active"), "removal_pending": Msg("removal pending"),
+STATUS_NAMES = {"proposed": Msg("proposed"), "active": Msg("active"), "removal_pending": Msg("removal proposed"),
                 "rejected": Msg("rejected"), "removed": Msg("removed"), "expired": Msg("expired")}
 
 

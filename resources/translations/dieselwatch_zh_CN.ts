@@ -152,37 +152,37 @@
         <translation>{source}:“{section}”中有未知的项:{keys}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="78" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="79" />
         <source>unreadable time: the row is rejected</source>
         <translation>时间无法识别:该行将被拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="79" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="80" />
         <source>no time: the row is rejected</source>
         <translation>没有时间:该行将被拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="84" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="85" />
         <source>not a 17-character VIN: the row is rejected</source>
         <translation>不是17位VIN:该行将被拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="89" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="90" />
         <source>invalid marker: stored as missing</source>
         <translation>无效标记:按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="94" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="95" />
         <source>not a number: stored as missing</source>
         <translation>非数值:按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="97" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="98" />
         <source>invalid-value code: stored as missing</source>
         <translation>无效值代码:按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="99" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="100" />
         <source>out of range {min} to {max}: stored as missing</source>
         <translation>超出范围{min}至{max}:按缺失值保存</translation>
     </message>
@@ -229,8 +229,8 @@
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="32" />
-        <source>removal pending</source>
-        <translation>待移出</translation>
+        <source>removal proposed</source>
+        <translation>待审批移出</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="33" />
@@ -645,74 +645,197 @@ Details are in the log file:
     </message>
 </context>
 <context>
+    <name>AuditLabels</name>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="10" />
+        <source>proposed for a list</source>
+        <translation>提议列入名单</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="11" />
+        <source>approved</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="12" />
+        <source>rejected</source>
+        <translation>已驳回</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="13" />
+        <source>removal refused, entry kept</source>
+        <translation>不予移出,保留在册</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="14" />
+        <source>removal proposed</source>
+        <translation>待审批移出</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="15" />
+        <source>removed from the list</source>
+        <translation>移出名单</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="16" />
+        <source>expired</source>
+        <translation>已失效</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="17" />
+        <source>superseded by a later entry</source>
+        <translation>被新条目取代</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="18" />
+        <source>notice issued</source>
+        <translation>签发通知书</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="19" />
+        <source>mapping profile saved</source>
+        <translation>保存表头对应方案</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="20" />
+        <source>vehicle registered</source>
+        <translation>登记车辆</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="21" />
+        <source>registry data changed</source>
+        <translation>修改登记信息</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="22" />
+        <source>rule set saved</source>
+        <translation>保存规则版本</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="23" />
+        <source>settings changed</source>
+        <translation>修改设置</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="24" />
+        <source>account created</source>
+        <translation>创建账号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="25" />
+        <source>account changed</source>
+        <translation>修改账号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="26" />
+        <source>password changed</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="29" />
+        <source>list entry</source>
+        <translation>名单条目</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="30" />
+        <source>notice</source>
+        <translation>通知书</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="31" />
+        <source>vehicle</source>
+        <translation>车辆</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="32" />
+        <source>rule set</source>
+        <translation>规则版本</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="33" />
+        <source>settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="34" />
+        <source>account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="35" />
+        <source>mapping profile</source>
+        <translation>表头对应方案</translation>
+    </message>
+</context>
+<context>
     <name>AuditPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="26" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="27" />
         <source>Seq</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="26" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="27" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="26" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="27" />
         <source>Actor</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="26" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="27" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="27" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="28" />
         <source>Entity</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="27" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="28" />
         <source>ID</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="27" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="28" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="56" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="59" />
         <source>Before</source>
         <translation>变更前</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="57" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="60" />
         <source>After</source>
         <translation>变更后</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="61" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="64" />
         <source>Intact: {0}. Head event {1}, {2}</source>
         <translation>完好:{0}。链头事件{1},{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="62" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="65" />
         <source>BROKEN: {0}. Head event {1}, {2}</source>
         <translation>已损坏:{0}。链头事件{1},{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="69" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="72" />
         <source>Export the audit history</source>
         <translation>导出审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="71" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="74" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="74" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="77" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
@@ -894,27 +1017,27 @@ Details are in the log file:
         <translation>(不导入)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="66" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="68" />
         <source>encoding {0}</source>
         <translation>编码 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="66" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="68" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="67" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="69" />
         <source>&lt;b&gt;{0}&lt;/b&gt;: {1}, header on row {2}; {3} of {4} columns mapped.</source>
         <translation>&lt;b&gt;{0}&lt;/b&gt;:{1},表头在第{2}行;{4}列中已对应{3}列。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="85" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="87" />
         <source>Required column(s) not mapped: {0}. Choose them in the mapping.</source>
         <translation>必需的列未对应:{0}。请在对应关系中选择。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="87" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="89" />
         <source>No problems in the first rows.</source>
         <translation>前几行没有发现问题。</translation>
     </message>
@@ -942,173 +1065,173 @@ Details are in the log file:
 <context>
     <name>ListsPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="26" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="27" />
         <source>Black list</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="26" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="27" />
         <source>White list</source>
         <translation>白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="26" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="27" />
         <source>Watch list</source>
         <translation>重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="27" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="28" />
         <source>proposed</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="27" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="28" />
         <source>active</source>
         <translation>生效</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="28" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="29" />
         <source>removal proposed</source>
         <translation>待审批移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="28" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="29" />
         <source>rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="29" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="30" />
         <source>removed</source>
         <translation>已移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="29" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="30" />
         <source>expired</source>
         <translation>已失效</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="30" />
-        <location filename="../../dieselwatch/gui/lists_page.py" line="34" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="31" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="35" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="33" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="34" />
         <source>Awaiting a decision</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="37" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="38" />
         <source>Entry</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="37" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="38" />
         <source>List</source>
         <translation>名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="37" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="38" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="37" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="38" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="38" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="39" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="38" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="39" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="38" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="39" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="38" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="39" />
         <source>Reasons</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="39" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="40" />
         <source>Proposed by</source>
         <translation>提出人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="39" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="40" />
         <source>Decided by</source>
         <translation>审批人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="39" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="40" />
         <source>Review date</source>
         <translation>复核日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="73" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="74" />
         <source>Signed in as {0} ({1})</source>
         <translation>当前用户:{0}({1})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="74" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="75" />
         <source>No user accounts yet: decisions need signed-in officers.</source>
         <translation>尚未建立用户账号:审批需要登录的工作人员。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="104" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="105" />
         <source>Evidence: score {0}, period {1} to {2}, rule set {3}</source>
         <translation>证据:评分{0},核查期间{1}至{2},规则版本{3}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="107" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="108" />
         <source>Removal proposed by {0}: {1}</source>
         <translation>{0}提出移出:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="111" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="112" />
         <source>Rectification: {0}; re-inspected {1}; {2} clean days since</source>
         <translation>整改:{0};复检日期{1};此后{2}天数据正常</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="126" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="127" />
         <source>Scoring run {0}: proposed {1} black, {2} white, {3} watch; {4} white removals proposed</source>
         <translation>评分批次{0}:建议黑名单{1}辆、白名单{2}辆、重点关注{3}辆;建议移出白名单{4}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="136" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="137" />
         <source>Approve</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="136" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="137" />
         <source>Reject</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="137" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="138" />
         <source>Reason (required):</source>
         <translation>原因(必填):</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="141" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="142" />
         <source>A decision needs a reason.</source>
         <translation>审批必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="151" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="152" />
         <source>Leaving the black list needs the repair record, the re-inspection date and enough clean days with data since then.</source>
         <translation>移出黑名单需要维修记录、复检日期,以及复检后足够天数的正常数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="153" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="154" />
         <source>Propose ending this entry. Another officer decides.</source>
         <translation>提出结束该名单条目,由另一名工作人员审批。</translation>
     </message>
