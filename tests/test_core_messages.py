@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from dieselwatch.errors import InputError, PermissionDenied
 from dieselwatch.gui.app import install_translators
@@ -144,3 +145,52 @@ def test_audit_page_in_chinese(zh, loaded_ws, qtbot):
     assert ("创建账号", "账号") in rows and ("修改设置", "设置") in rows
     ctl.audit_page.verify()
     qtbot.waitUntil(lambda: (pool().waitForDone(10) or True) and "链完整" in ctl.audit_page.p.status.text())
+
+
+def test_every_reason_has_a_short_name():
+    from dieselwatch.scoring.judge import LABELS, REASONS
+
+    assert set(LABELS) == set(REASONS)
+
+
+def test_lists_page_in_chinese_names_reasons_and_shows_the_evidence(zh, loaded_ws, qtbot):
+    """An officer deciding an entry reads the reasons in words and the evidence with its figures."""
+    from datetime import date
+
+    from test_lists import as_user, make_office
+
+    from dieselwatch.gui.main_window import MainController
+    from dieselwatch.gui.worker import pool
+    from dieselwatch.services import lists
+    from dieselwatch.services.scoring import score_period
+
+    make_office(loaded_ws)
+    as_user(loaded_ws, "li")
+    score_period(loaded_ws, date(2026, 10, 1), date(2026, 10, 5))
+    lists.propose_from_run(loaded_ws)
+    ctl = MainController(loaded_ws, "zh_CN")
+    qtbot.addWidget(ctl.w)
+    page = ctl.lists_page
+    page.refresh()
+    qtbot.waitUntil(lambda: (pool().waitForDone(10) or True) and page.table.proxy.rowCount() > 0)
+    assert page.p.roleHint.text() == "当前用户:li(审核人)"
+    m = page.table.proxy
+    row = next(r for r in range(m.rowCount()) if "EXC_SHARE" in (m.index(r, 7).data(Qt.ItemDataRole.ToolTipRole) or ""))
+    assert "NOx超标占比" in m.index(row, 7).data()
+    page.p.search.setText("TAMPER_REAGENT_EMPTY")  # still found by code
+    assert m.rowCount() >= 1 and "反应剂为空" in m.index(0, 7).data()
+    page.p.search.setText("")
+    page.p.table.selectRow(row)
+    qtbot.waitUntil(lambda: (pool().waitForDone(10) or True) and "有效工况下游NOx" in page.p.detail.toPlainText())
+    assert "提议列入名单" in page.p.detail.toPlainText()
+
+
+def test_no_tr_call_hidden_in_an_f_string():
+    """lupdate does not look inside f-string replacement fields: a tr() there is never translated."""
+    bad = []
+    for p in (ROOT / "dieselwatch" / "gui").glob("*.py"):
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+            for m in re.finditer(r"\bf(['\"])(.*?)\1", line):
+                if re.search(r"\{[^}]*\btr\(", m.group(2)):
+                    bad.append(f"{p.name}:{i}: {line.strip()}")
+    assert not bad, bad

@@ -259,6 +259,17 @@ ZH.update({
     "schema revision {rev}": "数据库结构版本{rev}",
     "empty database (it is set up at the first start)": "空数据库(首次启动时建立)",
     "{version}; {state}": "{version};{state}",
+    # short reason names (dieselwatch/scoring/judge.py LABELS)
+    "NOx exceedance share": "NOx超标占比", "NOx exceedance days": "NOx超标天数", "brake-specific NOx": "NOx比排放超标",
+    "SCR efficiency low": "SCR转化效率过低", "SCR efficiency weak": "SCR转化效率偏低",
+    "too little valid operation": "有效工况不足", "downstream NOx above upstream": "下游NOx高于上游",
+    "downstream NOx at zero": "下游NOx恒为零", "downstream NOx stuck": "下游NOx卡滞", "reagent empty": "反应剂为空",
+    "reagent level not falling": "反应剂余量不降", "SCR temperature implausible": "SCR温度不可信",
+    "calibration changed": "标定被修改", "odometer backwards": "里程倒退", "MIL on": "故障灯点亮",
+    "MIL on at times": "故障灯曾点亮", "long offline": "长期离线", "offline": "离线", "online rate low": "上线率低",
+    "data incomplete": "数据不完整", "key fields missing": "关键字段缺失", "no valid position": "定位无效",
+    "position jumps": "位置跳变", "insufficient data": "数据不足",
+    "(exceedance {0} min)": "(超标{0}分钟)",
     # audit action and entity labels (dieselwatch/gui/audit_labels.py)
     "proposed for a list": "提议列入名单", "approved": "批准", "removal refused, entry kept": "不予移出,保留在册",
     "removed from the list": "移出名单", "superseded by a later entry": "被新条目取代", "notice issued": "签发通知书",

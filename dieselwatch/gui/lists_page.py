@@ -10,10 +10,13 @@ from PySide6.QtCore import QDate, QObject
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from dieselwatch.gui.audit_labels import action_label
+from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.main_window import load_form
-from dieselwatch.gui.tables import RowsTable
+from dieselwatch.gui.tables import Labelled, RowsTable
+from dieselwatch.scoring.judge import LABELS
 from dieselwatch.services import lists
 from dieselwatch.services.settings import get_settings
+from dieselwatch.services.users import role_name
 
 SUPERVISING = ("supervisor", "admin")
 
@@ -68,10 +71,11 @@ class ListsPage(QObject):
         current = self.table.current()
         self.entries = {r["id"]: r for r in rows}
         self.table.set_rows([(r["id"], self.kinds[r["list"]], self.statuses[r["status"]], r["vin"], r["plate"],
-                              r["owner"], r["score"], ", ".join(r["reason_codes"]), r["proposed_by"],
+                              r["owner"], r["score"], self._reason_names(r["reason_codes"]), r["proposed_by"],
                               r["decided_by"], r["review_date"]) for r in rows], [r["id"] for r in rows])
         role = self.ws.role
-        self.p.roleHint.setText(self.tr("Signed in as {0} ({1})").format(self.ws.user, role) if role
+        self.p.roleHint.setText(self.tr("Signed in as {0} ({1})").format(self.ws.user, core_text(role_name(role)))
+                                if role
                                 else self.tr("No user accounts yet: decisions need signed-in officers."))
         self.p.proposeButton.setEnabled(role is not None)
         if current is not None:
@@ -95,6 +99,11 @@ class ListsPage(QObject):
             return
         self.ctl._run(lambda progress=None, cancel=None: lists.history(self.ws, e["vin"]), on_done=self._show_history)
 
+    @staticmethod
+    def _reason_names(codes: list[str]) -> Labelled:
+        """Short translated names in the table; the codes stay searchable and show in the tooltip."""
+        return Labelled(", ".join(core_text(LABELS[c]) if c in LABELS else c for c in codes), ", ".join(codes))
+
     def _show_history(self, h: dict) -> None:
         e = html.escape
         entry = self.entries.get(self.table.current())
@@ -104,6 +113,10 @@ class ListsPage(QObject):
                  f"{e(self.statuses[entry['status']])}</h3>",
                  "<p>" + e(self.tr("Evidence: score {0}, period {1} to {2}, rule set {3}").format(
                      entry["score"], entry["period"][0], entry["period"][1], entry["ruleset_version"])) + "</p>"]
+        key = "text" if self.ctl.lang.startswith("zh") else "text_en"
+        if entry["reasons"]:  # the evidence the officer decides on, with its figures
+            parts.append("<ul>" + "".join(f"<li>{e(r.get(key) or r['code'])}</li>" for r in entry["reasons"])
+                         + "</ul>")
         if entry["removal_reason"]:
             parts.append("<p>" + e(self.tr("Removal proposed by {0}: {1}").format(
                 entry["removal_proposed_by"], entry["removal_reason"])) + "</p>")
@@ -111,10 +124,10 @@ class ListsPage(QObject):
             r = entry["rectification"]
             parts.append("<p>" + e(self.tr("Rectification: {0}; re-inspected {1}; {2} clean days since").format(
                 r["repair_record"], r["reinspected_on"], r["clean_days"])) + "</p>")
-        parts.append("<table>")
+        parts.append("<h4>" + e(self.tr("List history")) + "</h4><table>")
         for ev in h["events"]:
             parts.append(f"<tr><td style='padding-right:10px'>{ev['seq']}</td><td style='padding-right:10px'>"
-                         f"{e(ev['at'])}</td><td style='padding-right:10px'>{e(ev['actor'])}</td>"
+                         f"{e(ev['at'].replace('T', ' '))}</td><td style='padding-right:10px'>{e(ev['actor'])}</td>"
                          f"<td style='padding-right:10px'>{e(action_label(ev['action']))} #{e(ev['entity_id'] or '')}</td>"
                          f"<td>{e(ev['reason'] or '')}</td></tr>")
         self.p.detail.setHtml("".join(parts) + "</table>")

@@ -308,7 +308,7 @@ class MainController(QObject):
         self.w.dayPick.clear()
         # Exceedance days first: the day an officer wants to look at.
         for day in sorted(d["days"], key=lambda x: (not x["exceed_day"], -x["day"].toordinal())):
-            label = f"{day['day']}" + (f"  ({self.tr('exceedance')} {day['exceed_minutes']:.0f} min)"
+            label = str(day["day"]) + ("  " + self.tr("(exceedance {0} min)").format(f"{day['exceed_minutes']:.0f}")
                                        if day["exceed_day"] else "")
             self.w.dayPick.addItem(label, day["day"])
         self.w.dayPick.blockSignals(False)

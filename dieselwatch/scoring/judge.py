@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from dieselwatch.messages import Msg
 from dieselwatch.scoring.rules import RuleSet
 
 SEVERITY_FACTOR = {"black": 1.0, "watch": 0.5, "info": 0.15}
@@ -58,6 +59,23 @@ REASONS = {
                             "Position jumped {count} times (far beyond what speed allows)"),
     "DATA_INSUFFICIENT": ("data", "数据不足:{days}天有数据,发动机运行{hours:.1f}小时",
                           "Insufficient data: {days} days with data, {hours:.1f} h of engine running"),
+}
+
+# Short names of the reasons for tables (the full text with figures is in "text" / "text_en"); Msg, so the app
+# shows them translated.
+LABELS = {
+    "EXC_SHARE": Msg("NOx exceedance share"), "EXC_DAYS": Msg("NOx exceedance days"),
+    "BSNOX": Msg("brake-specific NOx"), "SCR_EFF_LOW": Msg("SCR efficiency low"),
+    "SCR_EFF_WEAK": Msg("SCR efficiency weak"), "NOX_FEW_VALID": Msg("too little valid operation"),
+    "TAMPER_DOWN_GT_UP": Msg("downstream NOx above upstream"), "TAMPER_DOWN_ZERO": Msg("downstream NOx at zero"),
+    "TAMPER_DOWN_STUCK": Msg("downstream NOx stuck"), "TAMPER_REAGENT_EMPTY": Msg("reagent empty"),
+    "TAMPER_REAGENT_STATIC": Msg("reagent level not falling"), "TAMPER_SCR_COLD_LOAD": Msg("SCR temperature implausible"),
+    "TAMPER_CALID": Msg("calibration changed"), "TAMPER_ODO_BACK": Msg("odometer backwards"),
+    "OBD_MIL": Msg("MIL on"), "OBD_MIL_SOME": Msg("MIL on at times"), "DATA_OFFLINE_LONG": Msg("long offline"),
+    "DATA_OFFLINE": Msg("offline"), "DATA_ONLINE_LOW": Msg("online rate low"),
+    "DATA_INCOMPLETE": Msg("data incomplete"), "DATA_FIELDS_MISSING": Msg("key fields missing"),
+    "DATA_GNSS": Msg("no valid position"), "DATA_POSITION_JUMPS": Msg("position jumps"),
+    "DATA_INSUFFICIENT": Msg("insufficient data"),
 }
 
 

@@ -281,7 +281,7 @@ def expire_due(ws: Workspace, today: date | None = None) -> int:
 def entry_dict(s: Session, e: ListEntry, v: Vehicle | None = None) -> dict:
     v = v or s.get(Vehicle, e.vehicle_id)
     return {"id": e.id, "vin": v.vin, "plate": v.plate, "owner": v.owner, "list": e.list_kind, "status": e.status,
-            "reason_codes": e.reason_codes, "score": e.evidence.get("score"),
+            "reason_codes": e.reason_codes, "reasons": e.evidence.get("reasons", []), "score": e.evidence.get("score"),
             "period": [str(e.evidence.get("period_from")), str(e.evidence.get("period_to"))],
             "ruleset_version": e.evidence.get("ruleset_version"), "effective_from": e.effective_from,
             "review_date": e.review_date, "ended_on": e.ended_on, "proposed_by": e.proposed_by,

@@ -617,6 +617,126 @@
         <source>{version}; {state}</source>
         <translation>{version};{state}</translation>
     </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="67" />
+        <source>NOx exceedance share</source>
+        <translation>NOx超标占比</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="67" />
+        <source>NOx exceedance days</source>
+        <translation>NOx超标天数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="68" />
+        <source>brake-specific NOx</source>
+        <translation>NOx比排放超标</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="68" />
+        <source>SCR efficiency low</source>
+        <translation>SCR转化效率过低</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="69" />
+        <source>SCR efficiency weak</source>
+        <translation>SCR转化效率偏低</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="69" />
+        <source>too little valid operation</source>
+        <translation>有效工况不足</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="70" />
+        <source>downstream NOx above upstream</source>
+        <translation>下游NOx高于上游</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="70" />
+        <source>downstream NOx at zero</source>
+        <translation>下游NOx恒为零</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="71" />
+        <source>downstream NOx stuck</source>
+        <translation>下游NOx卡滞</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="71" />
+        <source>reagent empty</source>
+        <translation>反应剂为空</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="72" />
+        <source>reagent level not falling</source>
+        <translation>反应剂余量不降</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="72" />
+        <source>SCR temperature implausible</source>
+        <translation>SCR温度不可信</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="73" />
+        <source>calibration changed</source>
+        <translation>标定被修改</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="73" />
+        <source>odometer backwards</source>
+        <translation>里程倒退</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="74" />
+        <source>MIL on</source>
+        <translation>故障灯点亮</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="74" />
+        <source>MIL on at times</source>
+        <translation>故障灯曾点亮</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="74" />
+        <source>long offline</source>
+        <translation>长期离线</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="75" />
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="75" />
+        <source>online rate low</source>
+        <translation>上线率低</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="76" />
+        <source>data incomplete</source>
+        <translation>数据不完整</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="76" />
+        <source>key fields missing</source>
+        <translation>关键字段缺失</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="77" />
+        <source>no valid position</source>
+        <translation>定位无效</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="77" />
+        <source>position jumps</source>
+        <translation>位置跳变</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="78" />
+        <source>insufficient data</source>
+        <translation>数据不足</translation>
+    </message>
 </context>
 <context>
     <name>App</name>
@@ -1065,173 +1185,178 @@ Details are in the log file:
 <context>
     <name>ListsPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="27" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="30" />
         <source>Black list</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="27" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="30" />
         <source>White list</source>
         <translation>白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="27" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="30" />
         <source>Watch list</source>
         <translation>重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="28" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="31" />
         <source>proposed</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="28" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="31" />
         <source>active</source>
         <translation>生效</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="29" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="32" />
         <source>removal proposed</source>
         <translation>待审批移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="29" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="32" />
         <source>rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="30" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="33" />
         <source>removed</source>
         <translation>已移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="30" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="33" />
         <source>expired</source>
         <translation>已失效</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="31" />
-        <location filename="../../dieselwatch/gui/lists_page.py" line="35" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="34" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="38" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="34" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="37" />
         <source>Awaiting a decision</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="38" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="41" />
         <source>Entry</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="38" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="41" />
         <source>List</source>
         <translation>名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="38" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="41" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="38" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="41" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="39" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="42" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="39" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="42" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="39" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="42" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="39" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="42" />
         <source>Reasons</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="40" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="43" />
         <source>Proposed by</source>
         <translation>提出人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="40" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="43" />
         <source>Decided by</source>
         <translation>审批人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="40" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="43" />
         <source>Review date</source>
         <translation>复核日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="74" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="77" />
         <source>Signed in as {0} ({1})</source>
         <translation>当前用户:{0}({1})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="75" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="79" />
         <source>No user accounts yet: decisions need signed-in officers.</source>
         <translation>尚未建立用户账号:审批需要登录的工作人员。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="105" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="114" />
         <source>Evidence: score {0}, period {1} to {2}, rule set {3}</source>
         <translation>证据:评分{0},核查期间{1}至{2},规则版本{3}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="108" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="121" />
         <source>Removal proposed by {0}: {1}</source>
         <translation>{0}提出移出:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="112" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="125" />
         <source>Rectification: {0}; re-inspected {1}; {2} clean days since</source>
         <translation>整改:{0};复检日期{1};此后{2}天数据正常</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="127" />
+        <source>List history</source>
+        <translation>名单记录</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="140" />
         <source>Scoring run {0}: proposed {1} black, {2} white, {3} watch; {4} white removals proposed</source>
         <translation>评分批次{0}:建议黑名单{1}辆、白名单{2}辆、重点关注{3}辆;建议移出白名单{4}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="137" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="150" />
         <source>Approve</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="137" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="150" />
         <source>Reject</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="138" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="151" />
         <source>Reason (required):</source>
         <translation>原因(必填):</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="142" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="155" />
         <source>A decision needs a reason.</source>
         <translation>审批必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="152" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="165" />
         <source>Leaving the black list needs the repair record, the re-inspection date and enough clean days with data since then.</source>
         <translation>移出黑名单需要维修记录、复检日期,以及复检后足够天数的正常数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="154" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="167" />
         <source>Propose ending this entry. Another officer decides.</source>
         <translation>提出结束该名单条目,由另一名工作人员审批。</translation>
     </message>
@@ -1611,6 +1736,11 @@ Details are in the log file:
         <location filename="../../dieselwatch/gui/main_window.py" line="272" />
         <source>Awaiting a decision</source>
         <translation>待审批</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="311" />
+        <source>(exceedance {0} min)</source>
+        <translation>(超标{0}分钟)</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/main_window.py" line="336" />
