@@ -69,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("score", help="score every vehicle over a period")
     s.add_argument("--from", dest="start", required=True)
     s.add_argument("--to", dest="end", required=True)
-    s.add_argument("--rules", type=Path, help="an edited rule set (JSON); saved under its version and used")
+    rs = s.add_mutually_exclusive_group()
+    rs.add_argument("--rules", type=Path, help="an edited rule set (JSON); saved under its version and used")
+    rs.add_argument("--ruleset", metavar="VERSION", help="a stored rule set version (default: the active one)")
     s.add_argument("--from-raw", action="store_true", help="recompute day statistics from the raw store first")
     s.add_argument("--json", action="store_true")
 
@@ -385,7 +387,8 @@ def cmd_score(args) -> int:
         except (OSError, ValueError) as exc:
             raise InputError(f"is not a readable JSON rule set ({exc})", file=str(args.rules)) from exc
     ws = _workspace(args)
-    res = score_period(ws, start, end, rules=rules, from_raw=args.from_raw, progress=_Bar(not args.json))
+    res = score_period(ws, start, end, rules=rules, version=args.ruleset, from_raw=args.from_raw,
+                       progress=_Bar(not args.json))
     doc = res.as_dict()
     doc["counts"] = res.counts()
     lines = [f"period {res.period_from} to {res.period_to}, rule set {res.ruleset_version}, "

@@ -429,3 +429,33 @@ def test_vehicle_table_filters_by_list_and_detail_shows_list_history(office_wind
     ctl.w.vehiclesTable.selectRow(0)
     settle(qtbot, ctl, lambda: "List history" in ctl.w.vehicleDetail.toPlainText())
     assert "复核属实" in ctl.w.vehicleDetail.toPlainText()
+
+
+def test_scoring_page_picks_a_stored_rule_set(window, qtbot):
+    """The active rule set is offered first; an older version can be chosen and the run records it."""
+    import json
+
+    from sqlalchemy import select
+
+    from dieselwatch.scoring.rules import default_rules
+    from dieselwatch.services.rulesets import save_edited_rules
+    from dieselwatch.storage.models import ScoreRun
+
+    ctl = window
+    strict = json.loads(json.dumps(default_rules()))
+    strict["version"] = "2026.2-strict"
+    save_edited_rules(ctl.ws, strict, reason="trial")
+    ctl.refresh()
+    pick = ctl.w.ruleSetPick
+    settle(qtbot, ctl, lambda: pick.count() == 2)
+    assert pick.itemText(0) == "2026.2-strict (active)" and pick.currentData() is None
+    pick.setCurrentIndex(1)
+    assert pick.currentData() == default_rules().version
+    ctl.w.scoreButton.click()
+
+    def last_version():
+        with ctl.ws.Session() as s:
+            return s.scalar(select(ScoreRun.ruleset_version).order_by(ScoreRun.id.desc()).limit(1))
+
+    settle(qtbot, ctl, lambda: last_version() == default_rules().version and pick.count() == 2)
+    assert pick.currentData() == default_rules().version  # the choice survives the refresh after scoring

@@ -85,6 +85,17 @@ def test_changed_rules_reapplied_from_raw(loaded_ws, manifest):
     with pytest.raises(ConfigError, match="already exists with other values"):
         rules["scr"]["efficiency_black"] = 0.9
         score_period(loaded_ws, *period(manifest), rules=rules)
+    # The strict set is now the active one; the shipped version can still be chosen to judge as before.
+    from dieselwatch.services.rulesets import list_rule_sets
+
+    sets = list_rule_sets(loaded_ws)
+    assert [(r["version"], r["active"]) for r in sets] == [("test-strict", True), (first.ruleset_version, False)]
+    assert score_period(loaded_ws, *period(manifest)).ruleset_version == "test-strict"
+    third = score_period(loaded_ws, *period(manifest), version=first.ruleset_version)
+    assert third.ruleset_version == first.ruleset_version and third.counts() == first.counts()
+    assert list_rule_sets(loaded_ws)[0]["version"] == "test-strict"  # choosing an old version does not activate it
+    with pytest.raises(InputError, match="no rule set version “nope”; stored: test-strict, "):
+        score_period(loaded_ws, *period(manifest), version="nope")
 
 
 def test_registry_vehicle_without_data_is_reported_silent(loaded_ws, manifest):

@@ -270,6 +270,11 @@ ZH.update({
     "data incomplete": "数据不完整", "key fields missing": "关键字段缺失", "no valid position": "定位无效",
     "position jumps": "位置跳变", "insufficient data": "数据不足",
     "(exceedance {0} min)": "(超标{0}分钟)",
+    "Rule set:": "规则版本:", "{0} (active)": "{0}(当前)",
+    "The active rule set is the newest one saved; an older version re-scores the period as it was judged then.":
+        "当前规则版本是最近保存的版本;选择较早的版本可按当时的标准重新评分。",
+    "no rule set version “{version}”; stored: {known}": "没有规则版本“{version}”;已保存的版本:{known}",
+    "{0}\nsaved {1} by {2}": "{0}\n{2}于{1}保存",
     # audit action and entity labels (dieselwatch/gui/audit_labels.py)
     "proposed for a list": "提议列入名单", "approved": "批准", "removal refused, entry kept": "不予移出,保留在册",
     "removed from the list": "移出名单", "superseded by a later entry": "被新条目取代", "notice issued": "签发通知书",

@@ -21,6 +21,7 @@ from dieselwatch.paths import ui_dir
 from dieselwatch.services import auditlog, overview
 from dieselwatch.services.imports import import_records
 from dieselwatch.services.registry import import_registry
+from dieselwatch.services.rulesets import list_rule_sets
 from dieselwatch.services.scoring import score_period
 from dieselwatch.workspace import Workspace
 
@@ -191,7 +192,7 @@ class MainController(QObject):
                        for b in s.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()))]
         return {"summary": overview.fleet_summary(self.ws), "rows": overview.vehicle_rows(self.ws, self.lang),
                 "charts": overview.dashboard_series(self.ws),
-                "batches": batches, "audit": (ok, msg)}
+                "batches": batches, "audit": (ok, msg), "rulesets": list_rule_sets(self.ws)}
 
     def _show_all(self, data) -> None:
         self.model.set_rows(data["rows"])
@@ -214,6 +215,7 @@ class MainController(QObject):
             self.w.batchesTable.selectRow(0)  # the newest batch's report, without a click
         self.w.dashboardText.setHtml(self._summary_html(data["summary"]))
         self.dashboard_charts.set_data(data["charts"])
+        self._show_rule_sets(data["rulesets"])
         s = data["summary"]
         if s["data_to"] and not self._period_set:
             self.w.fromDate.setDate(QDate(s["data_from"].year, s["data_from"].month, s["data_from"].day))
@@ -478,10 +480,26 @@ class MainController(QObject):
         return "".join(lines) + "</ul>"
 
     # --- scoring ----------------------------------------------------------------------------------------
+    def _show_rule_sets(self, sets: list[dict]) -> None:
+        """Newest first, the active one marked and chosen unless the officer picked another that still exists."""
+        pick = self.w.ruleSetPick
+        keep = pick.currentData()
+        pick.blockSignals(True)
+        pick.clear()
+        for r in sets:
+            pick.addItem(self.tr("{0} (active)").format(r["version"]) if r["active"] else r["version"],
+                         None if r["active"] else r["version"])
+            pick.setItemData(pick.count() - 1, self.tr("{0}\nsaved {1} by {2}").format(
+                r["name"], f"{r['created_at']:%Y-%m-%d %H:%M}", r["created_by"]), Qt.ItemDataRole.ToolTipRole)
+        i = pick.findData(keep) if keep else -1
+        pick.setCurrentIndex(max(i, 0))
+        pick.blockSignals(False)
+
     def run_scoring(self) -> None:
         start = self.w.fromDate.date().toPython()
         end = self.w.toDate.date().toPython()
-        self._run(score_period, self.ws, start, end, from_raw=self.w.fromRawCheck.isChecked(),
+        self._run(score_period, self.ws, start, end, version=self.w.ruleSetPick.currentData(),
+                  from_raw=self.w.fromRawCheck.isChecked(),
                   on_done=self._scored, title=self.tr("Scoring {0} to {1}").format(start, end))
 
     def _scored(self, res) -> None:

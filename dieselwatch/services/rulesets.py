@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dieselwatch.errors import ConfigError
-from dieselwatch.messages import Msg
+from dieselwatch.errors import ConfigError, InputError
+from dieselwatch.messages import Msg, joined
 from dieselwatch.scoring.rules import RuleSet, default_rules, validate
 from dieselwatch.storage import audit
 from dieselwatch.storage.models import RuleSet as RuleSetRow
@@ -26,13 +26,37 @@ def active_rules(s: Session) -> RuleSet:
                              created_at=datetime.now(), created_by="system"))
             s.flush()
         return shipped
-    content = {k: (dict(v) if isinstance(v, dict) else v) for k, v in row.content.items()}
+    return _completed(row.content, shipped)
+
+
+def _completed(stored: dict, shipped: RuleSet | None = None) -> RuleSet:
+    """A stored rule set with the keys a newer release added taken from the shipped default."""
+    shipped = shipped or default_rules()
+    content = {k: (dict(v) if isinstance(v, dict) else v) for k, v in stored.items()}
     for section, keys in shipped.items():
         if isinstance(keys, dict):
             content.setdefault(section, {})
             for k, v in keys.items():
                 content[section].setdefault(k, v)
     return RuleSet(content)
+
+
+def rules_by_version(s: Session, version: str) -> RuleSet:
+    """A stored rule set by version (a set that scores already refer to: re-scoring with it needs no new save)."""
+    row = s.scalar(select(RuleSetRow).where(RuleSetRow.version == version))
+    if row is None:
+        known = s.scalars(select(RuleSetRow.version).order_by(RuleSetRow.id.desc())).all()
+        raise InputError(Msg("no rule set version “{version}”; stored: {known}", version=version, known=joined(known)))
+    return _completed(row.content)
+
+
+def list_rule_sets(ws) -> list[dict]:
+    """The stored rule sets, newest first; the first is the active one that scoring uses unless told otherwise."""
+    with ws.Session.begin() as s:
+        active = active_rules(s)  # stores the shipped default on first use
+        rows = s.scalars(select(RuleSetRow).order_by(RuleSetRow.id.desc())).all()
+        return [{"version": r.version, "name": r.name, "created_at": r.created_at, "created_by": r.created_by,
+                 "active": r.version == active.version} for r in rows]
 
 
 def save_rules(s: Session, data: dict, actor: str, reason: str | None = None) -> RuleSet:

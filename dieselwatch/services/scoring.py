@@ -18,7 +18,7 @@ from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.scoring.daystats import DAY_COLUMNS, compute_day_stats, to_rows
 from dieselwatch.scoring.judge import MAX_COLUMNS, SUM_COLUMNS, Figures, judge, silent
 from dieselwatch.scoring.rules import RuleSet
-from dieselwatch.services.rulesets import active_rules, save_rules
+from dieselwatch.services.rulesets import active_rules, rules_by_version, save_rules
 from dieselwatch.services.users import require
 from dieselwatch.storage.models import DayStat, RawPartition, Score, ScoreRun, Vehicle
 from dieselwatch.workspace import Workspace
@@ -139,15 +139,22 @@ def period_figures(ws: Workspace, start: date, end: date, rules: RuleSet) -> tup
     return figures, exceed_days, pairs, versions
 
 
-def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = None, from_raw: bool = False,
-                 progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> ScoreResult:
+def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = None, version: str | None = None,
+                 from_raw: bool = False, progress: ProgressFn | None = None,
+                 cancel: CancelToken | None = None) -> ScoreResult:
+    """Score every vehicle over the period with the active rule set, a stored one by `version`, or a new one
+    (`rules`, saved first). A rule set other than the one the day statistics were built with is re-applied
+    from the raw store."""
     if end < start:
         raise InputError(Msg("the period ends ({end}) before it starts ({start})", end=end, start=start))
     require(ws, "supervisor" if rules else "officer", setup_ok=True)  # a new rule set is a supervisor's call
     cancel = cancel or CancelToken()
     prog = Throttled(progress)
     with ws.Session.begin() as s:
-        ruleset = save_rules(s, rules, ws.user, reason="scoring with an edited rule set") if rules else active_rules(s)
+        if rules:
+            ruleset = save_rules(s, rules, ws.user, reason="scoring with an edited rule set")
+        else:
+            ruleset = rules_by_version(s, version) if version else active_rules(s)
     figures, exceed_days, pairs, versions = period_figures(ws, start, end, ruleset)
     stale = bool(versions - {ruleset.version})
     recomputed = 0

@@ -400,12 +400,17 @@
         <translation>有{n}行被拒绝,第一处:{first}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/rulesets.py" line="45" />
+        <location filename="../../dieselwatch/services/rulesets.py" line="49" />
+        <source>no rule set version “{version}”; stored: {known}</source>
+        <translation>没有规则版本“{version}”;已保存的版本:{known}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/rulesets.py" line="69" />
         <source>rule set version “{version}” already exists with other values: give the edited copy a new version</source>
         <translation>规则版本“{version}”已存在且内容不同:请为修改后的规则指定新版本号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/rulesets.py" line="69" />
+        <location filename="../../dieselwatch/services/rulesets.py" line="93" />
         <source>give the edited rule set a new version</source>
         <translation>请为修改后的规则指定新版本号</translation>
     </message>
@@ -415,7 +420,7 @@
         <translation>{what}必须是YYYY-MM-DD格式的日期,实际为“{text}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="145" />
+        <location filename="../../dieselwatch/services/scoring.py" line="149" />
         <source>the period ends ({end}) before it starts ({start})</source>
         <translation>时段的结束日期({end})早于开始日期({start})</translation>
     </message>
@@ -1427,142 +1432,142 @@ Details are in the log file:
 <context>
     <name>MainController</name>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="51" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="52" />
         <source>DieselWatch - remote OBD monitoring review</source>
         <translation>DieselWatch 重型柴油车远程监控数据审查</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="61" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="62" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="62" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
         <source>black</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="62" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
         <source>watch</source>
         <translation>重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="62" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
         <source>white</source>
         <translation>白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="64" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="65" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="66" />
         <source>on the black list</source>
         <translation>黑名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="65" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="66" />
         <source>on the watch list</source>
         <translation>重点关注在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="66" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="67" />
         <source>on the white list</source>
         <translation>白名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="69" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="70" />
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="69" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="70" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="69" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="70" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="69" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="70" />
         <source>Imported at</source>
         <translation>导入时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="70" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="71" />
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="70" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="71" />
         <source>Rows read</source>
         <translation>读取行数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="70" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="71" />
         <source>Imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="71" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="72" />
         <source>Duplicates</source>
         <translation>重复</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="71" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="72" />
         <source>Rejected</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="110" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="111" />
         <source>Lists</source>
         <translation>黑白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="110" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="111" />
         <source>Notices</source>
         <translation>整改通知</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="111" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="112" />
         <source>Audit</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="111" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="112" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="126" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="127" />
         <source>Database: {0}   User: {1}</source>
         <translation>数据库:{0}   用户:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="136" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="137" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="165" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="166" />
         <source>Cancelled: nothing was stored.</source>
         <translation>已取消:未保存任何数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="168" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="169" />
         <source>DieselWatch</source>
         <translation>柴油车监管</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="171" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="172" />
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="172" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="173" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -1573,318 +1578,330 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="189" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="190" />
         <source>records</source>
         <translation>监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="189" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="190" />
         <source>registry</source>
         <translation>登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="226" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="228" />
         <source>Database: {0}   User: {1}   Audit: {2}</source>
         <translation>数据库:{0}   用户:{1}   审计链:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="227" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="227" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
         <source>Latest scoring: {0} to {1}, rule set {2}.</source>
         <translation>最近评分:{0}至{1},规则版本{2}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="244" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="245" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
         <source>Main reasons</source>
         <translation>主要原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
         <source>Proposals go to the Lists page with "Propose from latest scoring".</source>
         <translation>在“黑白名单”页点击“按最近评分生成建议”,生成名单建议。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="253" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="255" />
         <source>in registry</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="253" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="319" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="255" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="321" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="255" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="257" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="256" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="258" />
         <source>Records stored</source>
         <translation>已存储记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="257" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="259" />
         <source>Data from</source>
         <translation>数据区间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="258" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="260" />
         <source>Last import</source>
         <translation>最近导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="263" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="269" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="265" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="271" />
         <source>Latest scoring</source>
         <translation>最近评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="264" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="266" />
         <source>Proposed black</source>
         <translation>建议列入黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="265" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="267" />
         <source>Proposed watch</source>
         <translation>建议重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="266" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="268" />
         <source>Proposed white</source>
         <translation>建议列入白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="267" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="269" />
         <source>No proposal</source>
         <translation>无建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="269" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="271" />
         <source>not yet scored: open Scoring and choose a period</source>
         <translation>尚未评分:请打开“评分”并选择时段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="245" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="318" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="320" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="318" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="320" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="318" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="320" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="319" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="321" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="326" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="328" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="244" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="329" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="331" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="244" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="329" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="331" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="270" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
         <source>On the lists</source>
         <translation>名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="270" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
         <source>black {0}, watch {1}, white {2}</source>
         <translation>黑名单{0},重点关注{1},白名单{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="274" />
         <source>Awaiting a decision</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="311" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="313" />
         <source>(exceedance {0} min)</source>
         <translation>(超标{0}分钟)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="336" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="338" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="336" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="338" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="337" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="339" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="338" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="340" />
         <source>Exceedance share</source>
         <translation>超标时间占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="339" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="341" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="340" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="342" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="341" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="343" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="342" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="344" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="347" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="349" />
         <source>List history</source>
         <translation>名单记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="373" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="375" />
         <source>Export import report</source>
         <translation>导出导入报告</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="374" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="376" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="377" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="379" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="380" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="382" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="381" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="383" />
         <source>Exports (*.csv *.txt *.xlsx *.xls);;All files (*)</source>
         <translation>导出文件 (*.csv *.txt *.xlsx *.xls);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="438" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="440" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="439" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="441" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="418" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="456" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="420" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="458" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="462" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="464" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="463" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="465" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="464" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="466" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="466" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="468" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="469" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="471" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="471" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="473" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="471" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="473" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="472" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="474" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="472" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="474" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="475" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="477" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="485" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="490" />
+        <source>{0} (active)</source>
+        <translation>{0}(当前)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="492" />
+        <source>{0}
+saved {1} by {2}</source>
+        <translation>{0}
+{2}于{1}保存</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="503" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="488" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="506" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
@@ -1953,13 +1970,13 @@ Details are in the log file:
     </message>
     <message>
         <location filename="../../ui/main_window.ui" line="78" />
-        <location filename="../../ui/main_window.ui" line="125" />
+        <location filename="../../ui/main_window.ui" line="127" />
         <source>Import monitoring records…</source>
         <translation>导入监控数据…</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.ui" line="79" />
-        <location filename="../../ui/main_window.ui" line="126" />
+        <location filename="../../ui/main_window.ui" line="128" />
         <source>Import vehicle registry…</source>
         <translation>导入车辆登记信息…</translation>
     </message>
@@ -1980,31 +1997,41 @@ Details are in the log file:
     </message>
     <message>
         <location filename="../../ui/main_window.ui" line="97" />
+        <source>Rule set:</source>
+        <translation>规则版本:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.ui" line="98" />
+        <source>The active rule set is the newest one saved; an older version re-scores the period as it was judged then.</source>
+        <translation>当前规则版本是最近保存的版本;选择较早的版本可按当时的标准重新评分。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.ui" line="99" />
         <source>Recompute from raw data</source>
         <translation>从原始数据重新计算</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="98" />
+        <location filename="../../ui/main_window.ui" line="100" />
         <source>Score all vehicles</source>
         <translation>对全部车辆评分</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="112" />
+        <location filename="../../ui/main_window.ui" line="114" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="119" />
+        <location filename="../../ui/main_window.ui" line="121" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="127" />
+        <location filename="../../ui/main_window.ui" line="129" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="128" />
+        <location filename="../../ui/main_window.ui" line="130" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
