@@ -15,6 +15,7 @@ from dieselwatch.gui.main_window import load_form
 from dieselwatch.gui.tables import Labelled, RowsTable
 from dieselwatch.scoring.judge import LABELS
 from dieselwatch.services import lists
+from dieselwatch.services.lists import STATUS_NAMES
 from dieselwatch.services.settings import get_settings
 from dieselwatch.services.users import role_name
 
@@ -28,9 +29,7 @@ class ListsPage(QObject):
         self.p = load_form("lists_page.ui")
         p = self.p
         self.kinds = {"black": self.tr("Black list"), "white": self.tr("White list"), "watch": self.tr("Watch list")}
-        self.statuses = {"proposed": self.tr("proposed"), "active": self.tr("active"),
-                         "removal_pending": self.tr("removal proposed"), "rejected": self.tr("rejected"),
-                         "removed": self.tr("removed"), "expired": self.tr("expired")}
+        self.statuses = {k: core_text(name) for k, name in STATUS_NAMES.items()}  # the core's names, translated
         p.kindFilter.addItem(self.tr("All"), "")
         for k, t in self.kinds.items():
             p.kindFilter.addItem(t, k)

@@ -10,7 +10,7 @@ from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.main_window import load_form
 from dieselwatch.services.rulesets import current_rules, save_edited_rules
 from dieselwatch.services.settings import DEFAULTS, get_settings, update_settings
-from dieselwatch.services.users import create_user, list_users, update_user
+from dieselwatch.services.users import ROLE_NAMES, create_user, list_users, update_user
 from dieselwatch.services.users import set_password as set_user_password
 from dieselwatch.storage.db import check_connection
 
@@ -55,7 +55,7 @@ class SettingsPage(QObject):
         self.p.testDbButton.clicked.connect(self.test_db)
         self.p.saveLocalButton.clicked.connect(self.save_local)
         self.rules: dict = {}
-        self.roles = {"officer": self.tr("officer"), "supervisor": self.tr("supervisor"), "admin": self.tr("admin")}
+        self.roles = {k: core_text(name) for k, name in ROLE_NAMES.items()}  # the core's names, translated
         u = self.p.usersTable
         u.setColumnCount(4)
         u.setHorizontalHeaderLabels([self.tr("User name"), self.tr("Name"), self.tr("Role"), self.tr("Active")])

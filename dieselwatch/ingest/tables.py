@@ -153,7 +153,7 @@ def _workbook(path: Path):
 
     try:
         return CalamineWorkbook.from_path(str(path))
-    except Exception as exc:
+    except Exception as exc:  # calamine raises several types for corrupt files
         raise InputError(Msg("is not a readable Excel workbook ({error})", error=f"{type(exc).__name__}: {exc}"),
                          file=path.name) from exc
 

@@ -1190,178 +1190,148 @@ Details are in the log file:
 <context>
     <name>ListsPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="30" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="31" />
         <source>Black list</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="30" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="31" />
         <source>White list</source>
         <translation>白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="30" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="31" />
         <source>Watch list</source>
         <translation>重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="31" />
-        <source>proposed</source>
-        <translation>待审批</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="31" />
-        <source>active</source>
-        <translation>生效</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="32" />
-        <source>removal proposed</source>
-        <translation>待审批移出</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="32" />
-        <source>rejected</source>
-        <translation>已驳回</translation>
-    </message>
-    <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="33" />
-        <source>removed</source>
-        <translation>已移出</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="33" />
-        <source>expired</source>
-        <translation>已失效</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="34" />
-        <location filename="../../dieselwatch/gui/lists_page.py" line="38" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="37" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="37" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="36" />
         <source>Awaiting a decision</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="41" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="40" />
         <source>Entry</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="41" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="40" />
         <source>List</source>
         <translation>名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="41" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="40" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="41" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="40" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="42" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="41" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="42" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="41" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="42" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="41" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="42" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="41" />
         <source>Reasons</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="43" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="42" />
         <source>Proposed by</source>
         <translation>提出人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="43" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="42" />
         <source>Decided by</source>
         <translation>审批人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="43" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="42" />
         <source>Review date</source>
         <translation>复核日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="77" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="76" />
         <source>Signed in as {0} ({1})</source>
         <translation>当前用户:{0}({1})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="79" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="78" />
         <source>No user accounts yet: decisions need signed-in officers.</source>
         <translation>尚未建立用户账号:审批需要登录的工作人员。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="114" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="113" />
         <source>Evidence: score {0}, period {1} to {2}, rule set {3}</source>
         <translation>证据:评分{0},核查期间{1}至{2},规则版本{3}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="121" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="120" />
         <source>Removal proposed by {0}: {1}</source>
         <translation>{0}提出移出:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="125" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="124" />
         <source>Rectification: {0}; re-inspected {1}; {2} clean days since</source>
         <translation>整改:{0};复检日期{1};此后{2}天数据正常</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="127" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="126" />
         <source>List history</source>
         <translation>名单记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="140" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="139" />
         <source>Scoring run {0}: proposed {1} black, {2} white, {3} watch; {4} white removals proposed</source>
         <translation>评分批次{0}:建议黑名单{1}辆、白名单{2}辆、重点关注{3}辆;建议移出白名单{4}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="150" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="149" />
         <source>Approve</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="150" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="149" />
         <source>Reject</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="151" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="150" />
         <source>Reason (required):</source>
         <translation>原因(必填):</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="155" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="154" />
         <source>A decision needs a reason.</source>
         <translation>审批必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="165" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="164" />
         <source>Leaving the black list needs the repair record, the re-inspection date and enough clean days with data since then.</source>
         <translation>移出黑名单需要维修记录、复检日期,以及复检后足够天数的正常数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="167" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="166" />
         <source>Propose ending this entry. Another officer decides.</source>
         <translation>提出结束该名单条目,由另一名工作人员审批。</translation>
     </message>
@@ -2243,21 +2213,6 @@ saved {1} by {2}</source>
         <location filename="../../dieselwatch/gui/settings_page.py" line="48" />
         <source>Value</source>
         <translation>值</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="58" />
-        <source>officer</source>
-        <translation>工作人员</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="58" />
-        <source>supervisor</source>
-        <translation>审核人</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="58" />
-        <source>admin</source>
-        <translation>管理员</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="61" />
