@@ -286,6 +286,14 @@ ZH.update({
 })
 
 
+# Further translations live one file per topic in tools/zh/ (each defines ZH = {...}), so changes to different
+# parts of the program never edit the same lines of one dictionary.
+for _extra in sorted((ROOT / "tools" / "zh").glob("*.py")):
+    _ns: dict = {}
+    exec(compile(_extra.read_text(encoding="utf-8"), str(_extra), "exec"), _ns)
+    ZH.update(_ns["ZH"])
+
+
 def run(tool: str, *args: str) -> None:
     subprocess.run([str(BIN / f"pyside6-{tool}"), *args], check=True, cwd=ROOT)
 
