@@ -459,3 +459,19 @@ def test_scoring_page_picks_a_stored_rule_set(window, qtbot):
 
     settle(qtbot, ctl, lambda: last_version() == default_rules().version and pick.count() == 2)
     assert pick.currentData() == default_rules().version  # the choice survives the refresh after scoring
+
+
+def test_first_run_demo_loads_through_the_job_runner(qapp, ws, qtbot):
+    """The first-run dialog's "load the demo fleet" runs ensure_demo on the worker, which passes progress and
+    cancel to every job: the demo loader must take both (it once crashed on `cancel`)."""
+    from dieselwatch.demo.setup import ensure_demo
+    from dieselwatch.gui.worker import Job, submit
+
+    job = Job(ensure_demo, ws)
+    done, failed = [], []
+    job.signals.finished.connect(done.append)
+    job.signals.failed.connect(lambda exc, tb: failed.append(tb))
+    submit(job)
+    qtbot.waitUntil(lambda: bool(done or failed), timeout=120000)
+    assert not failed, failed[0]
+    assert done[0]["loaded"] and done[0]["result"].counts()
