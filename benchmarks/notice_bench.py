@@ -45,9 +45,13 @@ def build_office(work: Path, n: int):
 
     m = generate(work / "demo", vehicles=n, days=1, minutes_per_day=5, seed=3)
     ws = Workspace.open(home=str(work / "home"))
-    users.create_user(ws, "chief", "chief-pass-1", "admin")
-    users.create_user(ws, "wang", "wang-pass-1", "officer")
-    users.create_user(ws, "li", "li-pass-123", "supervisor")
+    users.create_user(ws, "chief", "chief-pass-1", "admin", "陈建国")
+    users.create_user(ws, "wang", "wang-pass-1", "officer", "王磊")
+    users.create_user(ws, "li", "li-pass-123", "supervisor", "李强")
+    users.login(ws, "chief", "chief-pass-1")
+    from dieselwatch.services.settings import update_settings
+
+    update_settings(ws, {"bureau.contact": "张科长", "bureau.phone": "0531-87881234", "bureau.address": "青龙路1号"})
     users.login(ws, "wang", "wang-pass-1")
     import_registry(ws, work / "demo" / m["files"]["registry"])
     with ws.Session.begin() as s:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from dieselwatch import __version__
 from dieselwatch.errors import Cancelled, ConfigError, Conflict, DieselWatchError, InputError, PermissionDenied
+from dieselwatch.messages import Msg
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 log = logging.getLogger("dieselwatch")
@@ -153,8 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     up = u_s.add_parser("passwd", help="change a password (yours, or anyone's as admin)")
     up.add_argument("username")
     up.add_argument("--json", action="store_true")
-    us = u_s.add_parser("set", help="change an account's role or disable it (admin)")
+    us = u_s.add_parser("set", help="change an account's role, display name (signs notices) or disable it (admin)")
     us.add_argument("username")
+    us.add_argument("--name", dest="display_name", help="the person's name, printed as signer on notices")
     us.add_argument("--role", choices=["officer", "supervisor", "admin"])
     us.add_argument("--active", choices=["yes", "no"])
     us.add_argument("--reason")
@@ -168,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     sset.add_argument("pairs", nargs="+", metavar="KEY VALUE")
     sset.add_argument("--reason")
     sset.add_argument("--json", action="store_true")
+
+    sl = se_s.add_parser("legal", help="the legal texts notices cite (basis, consequences, rights), by effective "
+                                       "date: show them, or replace them from a JSON file (admin)")
+    sl.add_argument("--set", metavar="FILE.json", help="a list of versions as `settings legal --json` prints them")
+    sl.add_argument("--reason")
+    sl.add_argument("--json", action="store_true")
 
     st = sub.add_parser("selftest", help="run the whole pipeline in a temporary home and exit 0 if it works")
     st.add_argument("--json", action="store_true")
@@ -480,6 +488,12 @@ def cmd_notices(args) -> int:
     from dieselwatch.services import notices
 
     ws = _workspace(args)
+    if args.action in ("issue", "export"):
+        from dieselwatch.services.legal import unverified_warning
+
+        warning = unverified_warning(ws, date.today())
+        if warning:
+            print(f"warning: {warning}", file=sys.stderr)
     if args.action == "issue":
         refs = notices.issue_notices(ws, args.entry)
         _emit(args, {"issued": [r.__dict__ for r in refs]},
@@ -523,7 +537,7 @@ def cmd_users(args) -> int:
         users.set_password(ws, args.username, _new_password(args), old_password=os.environ.get("DIESELWATCH_PASSWORD"))
         _emit(args, {"username": args.username, "changed": True}, f"password of {args.username} changed")
     else:
-        u = users.update_user(ws, args.username, role=args.role,
+        u = users.update_user(ws, args.username, role=args.role, display_name=args.display_name,
                               active=None if args.active is None else args.active == "yes", reason=args.reason)
         _emit(args, u, f"{u['username']}: {u['role']}, {'active' if u['active'] else 'disabled'}")
     return EXIT_OK
@@ -533,6 +547,8 @@ def cmd_settings(args) -> int:
     from dieselwatch.services.settings import get_settings, update_settings
 
     ws = _workspace(args)
+    if args.action == "legal":
+        return _legal(args, ws)
     if args.action == "set":
         if len(args.pairs) % 2:
             raise InputError("settings set takes KEY VALUE pairs")
@@ -540,6 +556,26 @@ def cmd_settings(args) -> int:
     else:
         cfg = get_settings(ws)
     _emit(args, cfg, "\n".join(f"{sec}.{k} = {v}" for sec, d in cfg.items() for k, v in d.items()))
+    return EXIT_OK
+
+
+def _legal(args, ws) -> int:
+    from dataclasses import asdict
+
+    from dieselwatch.services.legal import legal_versions, set_legal_versions, unverified_warning
+
+    if args.set:
+        try:
+            doc = json.loads(Path(args.set).read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError) as exc:
+            raise InputError(Msg("is not readable JSON ({error})", error=exc), file=args.set) from None
+        versions = set_legal_versions(ws, doc.get("versions") if isinstance(doc, dict) else doc, reason=args.reason)
+    else:
+        versions = legal_versions(ws)
+    warning = unverified_warning(ws, date.today())
+    _emit(args, {"versions": [asdict(v) for v in versions], "warning": str(warning) if warning else None},
+          "\n\n".join(f"{v.effective_from}  {v.title}  ({'verified' if v.verified else 'NOT verified'})\n"
+                      f"  basis: {v.basis}" for v in versions) + (f"\n\nwarning: {warning}" if warning else ""))
     return EXIT_OK
 
 

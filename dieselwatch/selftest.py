@@ -67,9 +67,13 @@ def run_selftest() -> dict:
             from dieselwatch.services import lists, users
 
             ws = ctx["ws"]
-            users.create_user(ws, "selftest-admin", "selftest-admin-pw", "admin")
-            users.create_user(ws, "selftest-officer", "selftest-officer-pw", "officer")
-            users.create_user(ws, "selftest-supervisor", "selftest-supervisor-pw", "supervisor")
+            users.create_user(ws, "selftest-admin", "selftest-admin-pw", "admin", "自检管理员")
+            users.create_user(ws, "selftest-officer", "selftest-officer-pw", "officer", "自检经办人")
+            users.create_user(ws, "selftest-supervisor", "selftest-supervisor-pw", "supervisor", "自检审核人")
+            users.login(ws, "selftest-admin", "selftest-admin-pw")
+            from dieselwatch.services.settings import update_settings
+
+            update_settings(ws, {"bureau.contact": "自检", "bureau.phone": "0000", "bureau.address": "自检"})
             users.login(ws, "selftest-officer", "selftest-officer-pw")
             r = lists.propose_from_run(ws)
             users.login(ws, "selftest-supervisor", "selftest-supervisor-pw")

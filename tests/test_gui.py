@@ -222,7 +222,12 @@ def test_notices_and_audit_pages(office_window, qtbot, tmp_path):
 
     from dieselwatch.services import lists
 
+    from dieselwatch.services.settings import update_settings
+
     ctl = office_window
+    as_user(ctl.ws, "chief")
+    update_settings(ctl.ws, {"bureau.contact": "张科长", "bureau.phone": "0531-87881234", "bureau.address": "青龙路1号"})
+    as_user(ctl.ws, "wang")
     lists.propose_from_run(ctl.ws)
     as_user(ctl.ws, "li")
     for e in lists.entries(ctl.ws, kind="black", status="proposed"):
@@ -389,14 +394,18 @@ def test_settings_page_accounts(office_window, qtbot, monkeypatch):
     as_user(ctl.ws, "chief")
     page.refresh()
     settle(qtbot, ctl, lambda: page.p.addUserButton.isEnabled())
-    answers = iter([("zhang", True), ("zhang-pass-1", True)])
+    answers = iter([("zhang", True), ("张伟", True), ("zhang-pass-1", True)])
     monkeypatch.setattr("dieselwatch.gui.settings_page.QInputDialog.getText", lambda *a, **k: next(answers))
     monkeypatch.setattr("dieselwatch.gui.settings_page.QInputDialog.getItem",
                         lambda *a, **k: (page.roles["supervisor"], True))
     page.p.addUserButton.click()
     settle(qtbot, ctl, lambda: page.p.usersTable.rowCount() == 6)
-    assert ("zhang", "supervisor") in [(u["username"], u["role"]) for u in list_users(ctl.ws)]
+    assert ("zhang", "supervisor", "张伟") in [(u["username"], u["role"], u["display_name"]) for u in list_users(ctl.ws)]
     row = next(i for i, u in enumerate(page.users) if u["username"] == "zhang")
+    page.p.usersTable.selectRow(row)
+    answers = iter([("张伟强", True)])  # the name that signs notices can be corrected
+    page.p.nameButton.click()
+    settle(qtbot, ctl, lambda: next(u for u in list_users(ctl.ws) if u["username"] == "zhang")["display_name"] == "张伟强")
     page.p.usersTable.selectRow(row)
     page.p.activeButton.click()
     settle(qtbot, ctl, lambda: not next(u for u in list_users(ctl.ws) if u["username"] == "zhang")["active"])
@@ -415,7 +424,12 @@ def test_vehicle_table_filters_by_list_and_detail_shows_list_history(office_wind
 
     from dieselwatch.services import lists
 
+    from dieselwatch.services.settings import update_settings
+
     ctl = office_window
+    as_user(ctl.ws, "chief")
+    update_settings(ctl.ws, {"bureau.contact": "张科长", "bureau.phone": "0531-87881234", "bureau.address": "青龙路1号"})
+    as_user(ctl.ws, "wang")
     lists.propose_from_run(ctl.ws)
     as_user(ctl.ws, "li")
     black = lists.entries(ctl.ws, kind="black", status="proposed")[:2]
@@ -475,3 +489,43 @@ def test_first_run_demo_loads_through_the_job_runner(qapp, ws, qtbot):
     qtbot.waitUntil(lambda: bool(done or failed), timeout=120000)
     assert not failed, failed[0]
     assert done[0]["loaded"] and done[0]["result"].counts()
+
+
+def test_legal_texts_dialog_edits_the_versions(qapp, ws, qtbot, monkeypatch, tmp_path):
+    """An admin corrects the article numbers of the version in force and marks it checked; a notice of a later
+    date cites the corrected text. An officer sees the texts read-only."""
+    from datetime import date
+
+    from PySide6.QtCore import Qt as _Qt
+    from PySide6.QtWidgets import QInputDialog
+    from test_lists import as_user, make_office
+
+    from dieselwatch.gui.legal_dialog import LegalDialog
+    from dieselwatch.services.legal import in_force, legal_versions
+
+    make_office(ws)
+    as_user(ws, "wang")
+    officer = LegalDialog(ws)
+    qtbot.addWidget(officer.d)
+    assert not officer.d.addButton.isEnabled() and officer.d.messageLabel.text()
+    as_user(ws, "chief")
+    dlg = LegalDialog(ws)
+    qtbot.addWidget(dlg.d)
+    t = dlg.d.table
+    assert t.rowCount() == 2
+    basis_col, checked_col = dlg.keys.index("basis"), dlg.keys.index("verified")
+    t.item(1, basis_col).setText("《中华人民共和国生态环境法典》第X条（已核对）")
+    t.item(1, checked_col).setCheckState(_Qt.CheckState.Checked)
+    dlg.d.grab().save(str(tmp_path / "legal_dialog.png"))
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("核对官方文本", True)))
+    dlg.try_save()
+    assert not dlg.d.messageLabel.text()
+    now = in_force(legal_versions(ws), date(2026, 11, 25))
+    assert now.verified and now.basis.endswith("（已核对）")
+    # A bad date is refused in the dialog, with nothing stored.
+    again = LegalDialog(ws)
+    qtbot.addWidget(again.d)
+    again.d.table.item(0, again.keys.index("effective_from")).setText("2018-02-30")
+    again.try_save()
+    assert "2018-02-30" in again.d.messageLabel.text()
+    assert legal_versions(ws)[0].effective_from == "2018-10-26"

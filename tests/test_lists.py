@@ -17,15 +17,18 @@ PASSWORDS = {"chief": "chief-pass-1", "wang": "wang-pass-1", "zhou": "zhou-pass-
              "zhao": "zhao-pass-1"}
 
 
+NAMES = {"chief": "陈建国", "wang": "王磊", "zhou": "周敏", "li": "李强", "zhao": "赵明"}  # sign notices
+
+
 def as_user(ws: Workspace, name: str) -> Workspace:
     users.login(ws, name, PASSWORDS[name])
     return ws
 
 
 def make_office(ws: Workspace) -> None:
-    users.create_user(ws, "chief", PASSWORDS["chief"], "admin")  # first-run set-up: no sign-in needed
+    users.create_user(ws, "chief", PASSWORDS["chief"], "admin", NAMES["chief"])  # first-run set-up: no sign-in
     for name, role in (("wang", "officer"), ("zhou", "officer"), ("li", "supervisor"), ("zhao", "supervisor")):
-        users.create_user(ws, name, PASSWORDS[name], role)
+        users.create_user(ws, name, PASSWORDS[name], role, NAMES[name])
 
 
 @pytest.fixture()

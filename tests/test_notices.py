@@ -1,6 +1,7 @@
 """Rectification notices and the publication workbooks: what is printed, numbering, print set-up, formula
 injection through the whole path, and that a notice written again is the same notice."""
 
+import re
 from datetime import date
 
 import pytest
@@ -48,7 +49,9 @@ def listed(loaded_ws, manifest, demo_dir, tmp_path):
     make_office(ws)
     as_user(ws, "chief")
     update_settings(ws, {"bureau.name": "=济南市生态环境局平阴分局", "bureau.code": "鲁济平",
-                         "bureau.phone": "0531-87881234", "notices.deadline_days": 20})
+                         "bureau.phone": "0531-87881234", "bureau.contact": "张科长",
+                         "bureau.address": "平阴县青龙路1号", "bureau.reconsideration_body": "平阴县人民政府",
+                         "notices.deadline_days": 20})
     as_user(ws, "wang")
     import_registry(ws, tmp_path / "registry_hostile.xlsx")
     score_period(ws, date.fromisoformat(manifest["start"]), date.fromisoformat(manifest["end"]))
@@ -115,10 +118,17 @@ def test_notice_contents_and_print_setup(listed, tmp_path):
     ws = wb.active
     assert ws.title == "整改通知书"
     assert "机动车排气污染整改通知书" in text and listed.hi_vin in text
-    assert "《中华人民共和国大气污染防治法》" in text and "整改期限" in text and "盖章" in text
-    # Evidence: the figures behind the listing, with the rule set and period.
-    assert "NOx超标时间占比" in text and "SCR热态转化效率" in text and "超标天数" in text
-    assert "2026-10-01" in text and "评分规则版本 2026.2" in text
+    # Issued today (after 2026-08-15): the Ecological Environment Code, not the replaced Air Pollution law.
+    assert "《中华人民共和国生态环境法典》" in text and "大气污染防治法》" not in text
+    assert "整改期限" in text and "盖章" in text
+    # Evidence: the figures behind the listing, with the rule set and period; a ppm figure is a screening
+    # threshold, never a limit, and no internal reason code reaches the owner.
+    assert "NOx超过筛查阈值的时间占比" in text and "SCR热态转化效率" in text and "超过筛查阈值的天数" in text
+    assert "限值" not in text and not re.search(r"\b[A-Z]{3,}_[A-Z_]+\b|BSNOX", text)
+    assert "2026-10-01" in text and "评分规则版本2026.2" in text
+    # The owner's rights, whom to call, and who signed.
+    assert "六十日内向平阴县人民政府申请行政复议" in text and "六个月内依法向有管辖权的人民法院提起行政诉讼" in text
+    assert "联系人：张科长" in text and "平阴县青龙路1号" in text and "经办人：王磊" in text
     # Deadline: 20 days (settings) after issue.
     n = notices.list_notices(listed)[0]
     issued = date.fromisoformat(n["issued_at"][:10])
@@ -199,8 +209,10 @@ def test_publication_and_score_report(listed, tmp_path):
     assert black["B1"].value == "车牌号" and black.max_row == listed.n_black + 1
     assert black.freeze_panes == "A2" and black.auto_filter.ref and black.print_title_rows
     assert black.page_setup.orientation == "landscape"
-    vins = {black.cell(r, 3).value for r in range(2, black.max_row + 1)}
-    assert listed.hi_vin in vins
+    # Private owners' VINs are shortened (the high emitter's owner is a hostile text, so treated as a person).
+    printed = [black.cell(r, 3).value for r in range(2, black.max_row + 1)]
+    vins = [next(v for v in listed.behaviour if v.endswith(p.lstrip("*"))) for p in printed]
+    assert listed.hi_vin in vins and f"***********{listed.hi_vin[-6:]}" in printed
     assert all(listed.behaviour[v] not in ("clean", "cold_urban") for v in vins)
     report = load_workbook(export_score_report(listed, tmp_path / "report.xlsx"))
     sheet = report.active
@@ -214,3 +226,97 @@ def test_notices_need_a_signed_in_officer(ws):
 
     with pytest.raises(PermissionDenied):
         notices.issue_notices(ws)
+
+
+def notice_text_for(listed, tmp_path, behaviour: str, today: date) -> str:
+    """Issue (as of `today`) and write the notice of the first black entry of a vehicle with that behaviour."""
+    entry = next(e for e in lists.entries(listed, kind="black", status="active")
+                 if listed.behaviour.get(e["vin"]) == behaviour)
+    ref = notices.issue_notices(listed, [entry["id"]], today=today)[0]
+    res = notices.export_notices(listed, tmp_path / behaviour, notice_ids=[ref.id], issue_missing=False)
+    return text_of(res.files[0])
+
+
+def test_consequences_follow_the_reasons_and_the_law_in_force(listed, tmp_path):
+    behaviours = {listed.behaviour[e["vin"]] for e in lists.entries(listed, kind="black", status="active")}
+    assert {"high_emitter", "down_stuck_zero"} <= behaviours, behaviours
+    emitter = notice_text_for(listed, tmp_path, "high_emitter", date(2026, 8, 14))
+    # The tampering penalty is for tampering only; a notice dated before 2026-08-15 cites the old law.
+    assert "破坏机动车车载排放诊断系统" not in emitter and "排放仍不达标" in emitter
+    assert "《中华人民共和国大气污染防治法》第五十三条" in emitter and "生态环境法典" not in emitter
+    tamper = notice_text_for(listed, tmp_path, "down_stuck_zero", date(2026, 8, 15))
+    assert "破坏机动车车载排放诊断系统" in tamper and "《中华人民共和国生态环境法典》" in tamper
+
+
+def test_a_notice_needs_the_office_contact_and_the_signers_name(listed):
+    as_user(listed, "chief")
+    update_settings(listed, {"bureau.contact": "", "bureau.phone": ""})
+    as_user(listed, "wang")
+    with pytest.raises(InputError, match="bureau.contact, bureau.phone"):
+        notices.issue_notices(listed)
+    as_user(listed, "chief")
+    update_settings(listed, {"bureau.contact": "张科长", "bureau.phone": "0531-87881234"})
+    from dieselwatch.services import users
+    from dieselwatch.storage.models import User
+
+    with listed.Session.begin() as s:  # an account from before display names were asked for
+        s.scalar(select(User).where(User.username == "wang")).display_name = None
+    as_user(listed, "wang")
+    with pytest.raises(InputError, match="no display name"):
+        notices.issue_notices(listed)
+    assert notices.list_notices(listed) == []
+    as_user(listed, "chief")
+    users.update_user(listed, "wang", display_name=" 王磊 ")
+    as_user(listed, "wang")
+    assert len(notices.issue_notices(listed)) == listed.n_black
+
+
+def test_legal_texts_are_versions_the_office_keeps(listed, tmp_path):
+    from dataclasses import asdict
+
+    from dieselwatch.services import legal
+    from dieselwatch.services.auditlog import verify
+
+    shipped = legal.legal_versions(listed)
+    assert [v.effective_from for v in shipped] == ["2018-10-26", "2026-08-15"] and not any(v.verified for v in shipped)
+    assert legal.in_force(shipped, date(2026, 8, 14)).effective_from == "2018-10-26"
+    assert legal.in_force(shipped, date(2026, 8, 15)).effective_from == "2026-08-15"
+    assert legal.unverified_warning(listed, date(2026, 11, 25)) is not None
+    mine = [asdict(v) for v in shipped]
+    mine[1].update(basis="《中华人民共和国生态环境法典》第一千条（核对后）", verified=True)
+    with pytest.raises(Exception, match="admin"):
+        legal.set_legal_versions(listed, mine)
+    as_user(listed, "chief")
+    for bad, match in (([{**mine[0], "effective_from": "2026-13-01"}], "YYYY-MM-DD"),
+                       ([{**mine[0], "basis": " "}], "basis"), ([{**mine[0], "extra": 1}], "extra"),
+                       ([mine[0], mine[0]], "two versions"), ([{**mine[0], "rights": "{x}"}], "body")):
+        with pytest.raises(InputError, match=match):
+            legal.set_legal_versions(listed, bad)
+    legal.set_legal_versions(listed, list(reversed(mine)), reason="核对官方文本")
+    assert legal.legal_versions(listed)[1].basis.endswith("（核对后）")
+    assert legal.unverified_warning(listed, date(2026, 11, 25)) is None
+    assert legal.unverified_warning(listed, date(2026, 1, 5)) is not None  # the old version is still unchecked
+    assert verify(listed).ok
+    as_user(listed, "wang")
+    text = notice_text_for(listed, tmp_path, "high_emitter", date(2026, 11, 25))
+    assert "第一千条（核对后）" in text
+
+
+def test_the_publication_masks_private_owners(listed, tmp_path):
+    from dieselwatch.services.privacy import is_firm, mask_person, published_owner, short_vin
+
+    with listed.Session.begin() as s:
+        vins = [e["vin"] for e in lists.entries(listed, kind="black", status="active")]
+        cars = [s.scalar(select(Vehicle).where(Vehicle.vin == v)) for v in vins[:2]]
+        cars[0].owner, cars[1].owner = "王小明", "济南顺达物流有限公司"
+    sheet = load_workbook(export_publication(listed, tmp_path / "pub.xlsx"))["黑名单"]
+    rows = {r[3]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "王小明" not in rows and rows["王*"][2] == "*" * 11 + vins[0][-6:]
+    assert rows["济南顺达物流有限公司"][2] == vins[1]
+    # The owner's own notice is not masked.
+    text = notice_text_for(listed, tmp_path, listed.behaviour[vins[0]], date(2026, 11, 25))
+    assert "王小明" in text and vins[0] in text
+    assert [is_firm(n) for n in ("王行", "李社", "欧阳明", "平阴县交通运输局", "张三汽修厂", "Acme Co., Ltd")] == \
+        [False, False, False, True, True, True]
+    assert [mask_person(n) for n in ("王小明", "欧阳明月", "欧阳", "", None)] == ["王*", "欧阳*", "欧*", "", ""]
+    assert short_vin("LFWSRXRJ7N1A00001") == "***********A00001" and published_owner(None, "X") == ("", "X")

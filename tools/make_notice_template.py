@@ -48,9 +48,9 @@ def build() -> Workbook:
     line("机动车排气污染整改通知书", font=Font(name=FONT, size=20, bold=True), align=center, height=36)
     line("{{number}}", align=Alignment(horizontal="right"))
     row += 1
-    line("{{owner}}:", font=bold)
-    line("经对重型柴油车远程在线监控数据核查,你(单位)所属下列车辆在{{period_from}}至{{period_to}}期间存在下列问题,"
-         "已于{{listed_on}}列入机动车排放监管黑名单实施重点监管。依据{{legal_basis}}的规定,现责令你(单位)限期整改。",
+    line("{{owner}}：", font=bold)
+    line("经对重型柴油车远程在线监控数据核查，你（单位）所属下列车辆在{{period_from}}至{{period_to}}期间存在下列问题，"
+         "已于{{listed_on}}列入机动车排放监管黑名单实施重点监管。依据{{legal_basis}}的规定，现责令你（单位）限期整改。",
          height=78)
     row += 1
     line("一、车辆信息", font=bold)
@@ -76,7 +76,7 @@ def build() -> Workbook:
     for a, b, c, d in pairs:
         boxed([(a, bold), (b, normal), (c, bold), (d, normal)], "D", 30 if "owner_address" in d else 20)
     row += 1
-    line("二、核查证据(核查期间 {{period_from}} 至 {{period_to}},评分规则版本 {{ruleset_version}},合规评分 {{score}})",
+    line("二、核查证据（核查期间{{period_from}}至{{period_to}}，评分规则版本{{ruleset_version}}，合规评分{{score}}）",
          font=bold, height=30)
     boxed([("项目", bold), ("数值", bold), ("说明", bold)], "C", 20)
     for i in range(1, EVIDENCE_ROWS + 1):
@@ -84,19 +84,22 @@ def build() -> Workbook:
     row += 1
     line("三、整改要求", font=bold)
     line("{{requirement}}", height=48)
-    line("整改期限:请于{{deadline}}前完成整改,并将维修记录(维修单位、维修项目、更换部件)报送我局。", height=32)
+    line("整改期限：请于{{deadline}}前完成整改，并将维修记录（维修单位、维修项目、更换部件）报送我局。", height=32)
     line("四、复查方式", font=bold)
     line("{{recheck}}", height=48)
     line("五、逾期后果", font=bold)
-    line("{{consequences}}", height=48)
+    line("{{consequences}}", height=64)
+    line("六、权利告知", font=bold)
+    line("{{rights}}", height=48)
     row += 1
-    line("联系人:{{bureau_contact}}    电话:{{bureau_phone}}    地址:{{bureau_address}}", height=30)
+    line("联系人：{{bureau_contact}}    电话：{{bureau_phone}}    地址：{{bureau_address}}", height=30)
     row += 1
-    line("{{bureau_name}}(盖章)", align=Alignment(horizontal="right"), cols="C:F")
+    line("经办人：{{signer}}", align=Alignment(horizontal="right"), cols="C:F")
+    line("{{bureau_name}}（盖章）", align=Alignment(horizontal="right"), cols="C:F")
     line("{{issued_on}}", align=Alignment(horizontal="right"), cols="C:F")
     row += 1
-    line("签收人:                    签收日期:", cols="A:F")
-    line("审计链头:第{{audit_seq}}号事件 {{audit_hash}}", font=Font(name=FONT, size=8, color="666666"), height=24)
+    line("签收人：                    签收日期：", cols="A:F")
+    line("审计链头：第{{audit_seq}}号事件 {{audit_hash}}", font=Font(name=FONT, size=8, color="666666"), height=24)
     ws.print_area = f"A1:F{row - 1}"
     return wb
 

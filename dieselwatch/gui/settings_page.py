@@ -25,7 +25,9 @@ class SettingsPage(QObject):
             "bureau.address": self.tr("Address"), "bureau.phone": self.tr("Phone"), "bureau.contact": self.tr("Contact"),
             "notices.number_pattern": self.tr("Notice number pattern"),
             "notices.deadline_days": self.tr("Rectification deadline (days)"),
-            "notices.recheck_days": self.tr("Re-check within (days)"), "notices.legal_basis": self.tr("Legal basis"),
+            "notices.recheck_days": self.tr("Re-check within (days)"),
+            "bureau.reconsideration_body": self.tr("Administrative reconsideration body (e.g. 平阴县人民政府)"),
+            "bureau.court": self.tr("Court for administrative suits (empty: the competent court)"),
             "lists.two_person_rule": self.tr("Two-person rule for decisions"),
             "lists.white_valid_days": self.tr("White entry valid for (days)"),
             "lists.black_review_days": self.tr("Black and watch review after (days)"),
@@ -66,6 +68,8 @@ class SettingsPage(QObject):
         self.p.roleButton.clicked.connect(self.change_role)
         self.p.activeButton.clicked.connect(self.toggle_active)
         self.p.passwordButton.clicked.connect(self.set_password)
+        self.p.nameButton.clicked.connect(self.set_name)
+        self.p.legalButton.clicked.connect(self.edit_legal)
         self.users: list[dict] = []
 
     def refresh(self) -> None:
@@ -87,7 +91,7 @@ class SettingsPage(QObject):
                 u.setItem(i, j, QTableWidgetItem(text))
         u.resizeColumnsToContents()
         admin = self.ws.role == "admin"
-        for b in (self.p.addUserButton, self.p.roleButton, self.p.activeButton):
+        for b in (self.p.addUserButton, self.p.roleButton, self.p.nameButton, self.p.activeButton):
             b.setEnabled(admin)
         self.p.passwordButton.setEnabled(self.ws.role is not None)
         for name, w in self.fields.items():
@@ -191,11 +195,15 @@ class SettingsPage(QObject):
                                         list(self.roles.values()), 0, False)
         if not ok:
             return
+        display, ok = QInputDialog.getText(self.p, self.tr("Add account"),
+                                           self.tr("The person's name (signs notices):"))
+        if not ok:
+            return
         pw = self._password(self.tr("Add account"))
         if pw is None:
             return
         key = next(k for k, v in self.roles.items() if v == role)
-        self._users_job(lambda: create_user(self.ws, name.strip(), pw, key),
+        self._users_job(lambda: create_user(self.ws, name.strip(), pw, key, display.strip() or None),
                         self.tr("Account {0} created.").format(name.strip()))
 
     def change_role(self) -> None:
@@ -207,6 +215,22 @@ class SettingsPage(QObject):
         if ok:
             key = next(k for k, v in self.roles.items() if v == role)
             self._users_job(lambda: update_user(self.ws, name, role=key), self.tr("Role changed."))
+
+    def set_name(self) -> None:
+        name = self._selected_user()
+        if name is None:
+            return
+        current = next(u["display_name"] for u in self.users if u["username"] == name) or ""
+        display, ok = QInputDialog.getText(self.p, self.tr("Set name"),
+                                           self.tr("Name of {0} (signs notices):").format(name), text=current)
+        if ok:
+            self._users_job(lambda: update_user(self.ws, name, display_name=display), self.tr("Account updated."))
+
+    def edit_legal(self) -> None:
+        from dieselwatch.gui.legal_dialog import LegalDialog
+
+        if LegalDialog(self.ws, self.p).exec():
+            self.ctl.w.statusbar.showMessage(self.tr("Legal texts saved."), 8000)
 
     def toggle_active(self) -> None:
         name = self._selected_user()

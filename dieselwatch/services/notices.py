@@ -23,22 +23,26 @@ from dieselwatch.messages import Msg, joined
 from dieselwatch.paths import resource
 from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.services.excel import print_setup, safe_text, save
+from dieselwatch.services.legal import LegalTexts, in_force, legal_versions
 from dieselwatch.services.settings import get_settings
 from dieselwatch.services.users import require
 from dieselwatch.storage import audit
-from dieselwatch.storage.models import ListEntry, Notice, NoticeCounter, Vehicle
+from dieselwatch.storage.models import ListEntry, Notice, NoticeCounter, User, Vehicle
 from dieselwatch.workspace import Workspace
 
 EVIDENCE_ROWS = 10
 MARKER = re.compile(r"\{\{(\w+)\}\}")
 
-REQUIRE_REPAIR = ("到具备资质的机动车排放维修治理站(M站)检测维修,查明并排除排放控制装置(SCR系统、NOx传感器、"
-                  "尿素供给系统)故障,恢复OBD系统正常功能,不得拆除、改装或屏蔽排放控制装置。")
-REQUIRE_TERMINAL = "恢复车载终端与远程排放监控平台的正常连接和数据传输,确保数据完整、连续。"
-RECHECK = ("整改完成后,我局将核查维修记录并安排复检;复检合格后,通过远程在线监控数据持续核查,"
-           "连续{clean_days}天数据正常且无超标的,方可申请移出黑名单。")
-CONSEQUENCES = ("逾期未整改或整改后仍不合格的,我局将依据《中华人民共和国大气污染防治法》第一百一十二条等规定依法处罚,"
-                "并继续实施重点监管、加密路检路查和入户检查。")
+REQUIRE_REPAIR = ("到具备资质的机动车排放维修治理站（M站）检测维修，查明并排除排放控制装置（SCR系统、NOx传感器、"
+                  "尿素供给系统）故障，恢复OBD系统正常功能，不得拆除、改装或屏蔽排放控制装置。")
+REQUIRE_OBD = "到具备资质的机动车排放维修治理站（M站）检测维修，排除故障指示灯（MIL）所示故障，清除故障码。"
+REQUIRE_TERMINAL = "恢复车载终端与远程排放监控平台的正常连接和数据传输，确保数据完整、连续。"
+RECHECK = ("整改完成后，我局将核查维修记录并安排复检；复检合格后，通过远程在线监控数据持续核查，"
+           "连续{clean_days}天数据正常且无超标的，方可申请移出黑名单。")
+# The office's contact details a notice must carry: an owner has to know whom to call.
+REQUIRED_CONTACT = ("contact", "phone", "address")
+CATEGORY_ORDER = ("tamper", "emission", "obd", "data")
+SEVERITY_ZH = {"black": "列入黑名单的依据", "watch": "须关注", "info": "提示"}
 
 
 @dataclass
@@ -64,27 +68,37 @@ def _pct(x) -> str:
 
 
 def evidence_rows(ev: dict) -> list[list[str]]:
-    """The evidence table: the figures behind the listing, then each reason in the officer's words."""
+    """The evidence table: the figures behind the listing, then each reason in words (no internal codes: the
+    owner reads this). A ppm figure is the office's screening threshold (筛查阈值), never a legal limit."""
     m, reasons = ev.get("metrics") or {}, ev.get("reasons") or []
     codes = {r["code"] for r in reasons}
+    figures = {r["code"]: r.get("figures") or {} for r in reasons}
     rows = []
-    if any(c.startswith("EXC") or c == "BSNOX" for c in codes):
-        rows.append(["NOx超标时间占比", _pct(m.get("exceed_share")), "有效工况下SCR下游NOx平滑值超过限值的时间占比"])
-        days = next((r["figures"].get("days") for r in reasons if r["code"] == "EXC_DAYS"), None)
+    if any(c.startswith("EXC") for c in codes):
+        f = figures.get("EXC_SHARE") or figures.get("EXC_DAYS") or {}
+        thr = f.get("thr")
+        rows.append(["NOx超过筛查阈值的时间占比", _pct(m.get("exceed_share")),
+                     f"有效工况下SCR下游NOx平滑值超过本局设定的筛查阈值（{thr}ppm）的时间占比"
+                     if thr is not None else "有效工况下SCR下游NOx平滑值超过本局设定的筛查阈值的时间占比"])
+        days = figures.get("EXC_DAYS", {}).get("days")
         if days is not None:
-            rows.append(["超标天数", f"{days}天", "当日超标累计10分钟及以上的天数"])
+            mins = figures["EXC_DAYS"].get("mins")
+            rows.append(["超过筛查阈值的天数", f"{days}天",
+                         f"当日累计超过筛查阈值{mins}分钟及以上的天数" if mins is not None else "当日累计超过筛查阈值的天数"])
     # A zeroed, stuck or emulated downstream sensor makes the vehicle look clean: say so rather than print
     # a perfect efficiency on the notice of a suspected tamperer.
-    suspect = "下游NOx传感器读数疑似被篡改,此数值不可信" if any(c.startswith("TAMPER_DOWN") for c in codes) else None
+    suspect = "下游NOx传感器读数疑似被篡改，此数值不可信" if any(c.startswith("TAMPER_DOWN") for c in codes) else None
     if m.get("scr_efficiency") is not None:
         rows.append(["SCR热态转化效率", _pct(m["scr_efficiency"]), suspect or "正常应高于80%"])
     if m.get("bsnox_mg_kwh") is not None:
-        rows.append(["比排放NOx", f"{m['bsnox_mg_kwh']:.0f} mg/kWh", suspect or "按发动机参考扭矩计算的功基排放"])
+        method = ("按GB 17691-2018附录K功基窗口法计算" if m.get("bsnox_method") == "work_window"
+                  else "按固定时间窗口计算（非功基窗口法），仅作筛查参考")
+        rows.append(["比排放NOx", f"{m['bsnox_mg_kwh']:.0f} mg/kWh", suspect or method])
     rows.append(["数据上线率", _pct(m.get("online_rate")), f"最长连续离线{m.get('longest_offline_days', 0)}天"])
     if m.get("mil_share") or m.get("dtc_max"):
-        rows.append(["故障指示灯(MIL)", _pct(m.get("mil_share")), f"最多故障码数{m.get('dtc_max', 0)}个"])
+        rows.append(["故障指示灯（MIL）点亮占比", _pct(m.get("mil_share")), f"最多故障码{m.get('dtc_max', 0)}个"])
     for r in reasons:
-        rows.append([_category_zh(r["category"]), r["code"], r["text"]])
+        rows.append([_category_zh(r["category"]), SEVERITY_ZH.get(r.get("severity"), ""), r["text"]])
     if len(rows) > EVIDENCE_ROWS:
         extra = len(rows) - EVIDENCE_ROWS + 1
         rows = rows[:EVIDENCE_ROWS - 1] + [["其他", f"{extra}项", "其余证据见评分报告"]]
@@ -92,7 +106,14 @@ def evidence_rows(ev: dict) -> list[list[str]]:
 
 
 def _category_zh(cat: str) -> str:
-    return {"emission": "排放超标", "tamper": "疑似篡改", "data": "数据问题", "obd": "OBD故障"}.get(cat, cat)
+    return {"emission": "排放问题", "tamper": "疑似篡改", "data": "数据问题", "obd": "OBD故障"}.get(cat, cat)
+
+
+def reason_categories(ev: dict) -> list[str]:
+    """The categories of the reasons behind the entry, most serious first."""
+    cats = {r["category"] for r in ev.get("reasons") or [] if r.get("severity") != "info"} or \
+        {r["category"] for r in ev.get("reasons") or []}
+    return [c for c in CATEGORY_ORDER if c in cats]
 
 
 def _number(s, settings: dict, year: int) -> str:
@@ -111,8 +132,17 @@ def issue_notices(ws: Workspace, entry_ids: list[int] | None = None, *, today: d
     require(ws, "officer")
     settings = get_settings(ws)
     today = today or date.today()
+    missing = [k for k in REQUIRED_CONTACT if not str(settings["bureau"].get(k) or "").strip()]
+    if missing:
+        raise InputError(Msg("a notice must tell the owner whom to contact: set {keys} in the office settings first",
+                             keys=joined(f"bureau.{k}" for k in missing)))
+    legal = in_force(legal_versions(ws), today)
     out = []
     with ws.Session.begin() as s:
+        signer = s.scalar(select(User.display_name).where(User.username == ws.user))
+        if not (signer or "").strip():
+            raise InputError(Msg("notices are signed with the issuer's name: account {user} has no display name; "
+                                 "an admin sets it (users set {user} --name ...)", user=ws.user))
         audit.serialise(s)  # notice numbers and the chain head stay in one order across workstations
         q = select(ListEntry, Vehicle).join(Vehicle, Vehicle.id == ListEntry.vehicle_id).where(
             ListEntry.list_kind == "black", ListEntry.status == "active")
@@ -128,7 +158,7 @@ def issue_notices(ws: Workspace, entry_ids: list[int] | None = None, *, today: d
         for e, v in rows:
             seq, head = audit.head(s)
             number = _number(s, settings, today.year)
-            content = notice_content(number, today, settings, e, v, (seq, head))
+            content = notice_content(number, today, settings, e, v, (seq, head), legal, signer.strip())
             n = Notice(number=number, vehicle_id=v.id, list_entry_id=e.id, issued_at=datetime.now(),
                        deadline=date.fromisoformat(content["deadline_iso"]), content=content, issued_by=ws.user)
             s.add(n)
@@ -141,14 +171,19 @@ def issue_notices(ws: Workspace, entry_ids: list[int] | None = None, *, today: d
 
 
 def notice_content(number: str, today: date, settings: dict, e: ListEntry, v: Vehicle,
-                   head: tuple[int, str]) -> dict:
+                   head: tuple[int, str], legal: LegalTexts, signer: str) -> dict:
     b, n = settings["bureau"], settings["notices"]
     ev = e.evidence or {}
-    codes = [r["code"] for r in ev.get("reasons", [])]
-    offline_only = codes and all(c.startswith("DATA") for c in codes)
-    needs = ([] if offline_only else [REQUIRE_REPAIR]) + \
-        ([REQUIRE_TERMINAL] if any(c.startswith("DATA") for c in codes) else [])
+    cats = reason_categories(ev)
+    # What the owner must do and what follows if not, matched to the reasons: a tampering penalty only for
+    # tampering, terminal reconnection only for data faults.
+    needs = ([REQUIRE_REPAIR] if {"tamper", "emission"} & set(cats) else []) + \
+        ([REQUIRE_OBD] if "obd" in cats and not {"tamper", "emission"} & set(cats) else []) + \
+        ([REQUIRE_TERMINAL] if "data" in cats else [])
+    consequences = [legal.consequence(c) for c in cats]
     deadline = today + timedelta(days=n["deadline_days"])
+    rights = legal.rights.format(body=b.get("reconsideration_body") or "本级人民政府",
+                                 court=b.get("court") or "有管辖权的人民法院")
     c = {
         "number": number, "issued_on": f"{today.year}年{today.month}月{today.day}日",
         "bureau_name": b["name"], "bureau_address": b["address"], "bureau_phone": b["phone"],
@@ -157,11 +192,12 @@ def notice_content(number: str, today: date, settings: dict, e: ListEntry, v: Ve
         "vehicle_type": v.vehicle_type or "", "engine_model": v.engine_model or "", "terminal_id": v.terminal_id or "",
         "period_from": str(ev.get("period_from", "")), "period_to": str(ev.get("period_to", "")),
         "ruleset_version": str(ev.get("ruleset_version", "")), "score": str(ev.get("score", "")),
-        "listed_on": str(e.effective_from or ""), "legal_basis": n["legal_basis"],
-        "requirement": "".join(f"{i + 1}. {t}" for i, t in enumerate(needs)) if len(needs) > 1 else "".join(needs),
+        "listed_on": str(e.effective_from or ""), "legal_basis": legal.basis,
+        "legal_version": legal.effective_from, "legal_verified": "是" if legal.verified else "否",
+        "requirement": _numbered(needs), "rights": rights, "signer": signer,
         "deadline": f"{deadline.year}年{deadline.month}月{deadline.day}日", "deadline_iso": deadline.isoformat(),
         "recheck": RECHECK.format(clean_days=settings["lists"]["removal_clean_days"]),
-        "consequences": CONSEQUENCES, "audit_seq": str(head[0]), "audit_hash": head[1],
+        "consequences": _numbered(consequences), "audit_seq": str(head[0]), "audit_hash": head[1],
         "entry_id": e.id,
     }
     # Registry and settings text is user-supplied: neutralised once here, so every rendering is the same.
@@ -171,6 +207,10 @@ def notice_content(number: str, today: date, settings: dict, e: ListEntry, v: Ve
     for i, row in enumerate(evidence_rows(ev), start=1):
         c[f"ev{i}_item"], c[f"ev{i}_value"], c[f"ev{i}_note"] = (safe_text(str(x)) for x in row)
     return c
+
+
+def _numbered(texts: list[str]) -> str:
+    return "".join(f"{i + 1}. {t}" for i, t in enumerate(texts)) if len(texts) > 1 else "".join(texts)
 
 
 _TEMPLATE_BYTES: bytes | None = None

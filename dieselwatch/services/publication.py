@@ -13,6 +13,7 @@ from sqlalchemy import select
 from dieselwatch.errors import InputError
 from dieselwatch.messages import Msg
 from dieselwatch.services.excel import fit_row_heights, print_setup, save, write_sheet
+from dieselwatch.services.privacy import published_owner
 from dieselwatch.services.settings import get_settings
 from dieselwatch.storage.models import ListEntry, Score, ScoreRun, Vehicle
 from dieselwatch.workspace import Workspace
@@ -28,7 +29,8 @@ def _reason_summary(reasons: list[dict], limit: int = 3) -> str:
 
 
 def export_publication(ws: Workspace, out: Path) -> Path:
-    """Active black and white entries, one sheet each, for publication or hand-out."""
+    """Active black and white entries, one sheet each, for publication or hand-out. Published, so private owners
+    are masked (services/privacy.py); the scoring report below is internal and shows everything."""
     bureau = get_settings(ws)["bureau"]["name"]
     wb = Workbook()
     wb.remove(wb.active)
@@ -40,7 +42,8 @@ def export_publication(ws: Workspace, out: Path) -> Path:
             rows = []
             for i, (e, v) in enumerate(s.execute(q), start=1):
                 ev = e.evidence or {}
-                rows.append([i, v.plate, v.vin, v.owner, v.county, e.effective_from, e.review_date,
+                owner, vin = published_owner(v.owner, v.vin)  # private persons masked, firms in full
+                rows.append([i, v.plate, vin, owner, v.county, e.effective_from, e.review_date,
                              f"{ev.get('period_from', '')} 至 {ev.get('period_to', '')}", ev.get("score"),
                              _reason_summary(ev.get("reasons", [])) if kind == "black" else "数据完整、排放达标"])
             sheet = wb.create_sheet(title)

@@ -18,14 +18,16 @@ DEFAULTS: dict[str, dict] = {
         "address": "",
         "phone": "",
         "contact": "",
+        # Named in the notice's statement of the owner's rights; empty: "本级人民政府" / "有管辖权的人民法院".
+        "reconsideration_body": "",
+        "court": "",
     },
     "notices": {
         # Placeholders: {code} bureau code, {year}, {seq} the running number of that bureau and year.
         "number_pattern": "{code}环机整〔{year}〕{seq:04d}号",
         "deadline_days": 15,
         "recheck_days": 30,
-        "legal_basis": "《中华人民共和国大气污染防治法》第五十三条、第五十五条、第一百一十二条；"
-                       "《山东省机动车排气污染防治条例》",
+        # The legal basis, consequences and rights texts are versions with effective dates: services/legal.py.
     },
     "lists": {
         "two_person_rule": True,  # black entries and removals: approved by a supervisor other than the proposer

@@ -134,8 +134,10 @@ def create_user(ws: Workspace, username: str, password: str, role: str, display_
 
 
 def update_user(ws: Workspace, username: str, *, role: str | None = None, active: bool | None = None,
-                reason: str | None = None) -> dict:
+                display_name: str | None = None, reason: str | None = None) -> dict:
     require(ws, "admin")
+    if display_name is not None and not (display_name := display_name.strip()):
+        raise InputError(Msg("a display name cannot be blank"))
     if role is not None and role not in ROLES:
         raise InputError(Msg("role must be one of {roles}, got “{role}”", roles=joined(ROLES), role=role))
     with ws.Session.begin() as s:
@@ -147,6 +149,8 @@ def update_user(ws: Workspace, username: str, *, role: str | None = None, active
             u.role = role
         if active is not None:
             u.active = active
+        if display_name is not None:
+            u.display_name = display_name[:200]  # signs notices: the person's real name
         admins = s.scalar(select(func.count()).select_from(User).where(User.role == "admin", User.active,
                                                                         User.id != u.id))
         if not admins and not (u.role == "admin" and u.active):

@@ -249,13 +249,13 @@
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="85" />
-        <location filename="../../dieselwatch/services/publication.py" line="63" />
+        <location filename="../../dieselwatch/services/publication.py" line="66" />
         <source>no scoring run {run}</source>
         <translation>没有第{run}次评分</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="86" />
-        <location filename="../../dieselwatch/services/publication.py" line="64" />
+        <location filename="../../dieselwatch/services/publication.py" line="67" />
         <source>no scoring run yet: score a period first</source>
         <translation>还没有评分:请先对一个时段评分</translation>
     </message>
@@ -350,12 +350,22 @@
         <translation>没有VIN为“{vin}”的车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="127" />
+        <location filename="../../dieselwatch/services/notices.py" line="137" />
+        <source>a notice must tell the owner whom to contact: set {keys} in the office settings first</source>
+        <translation>通知书须告知车主联系方式：请先在单位设置中填写{keys}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/notices.py" line="144" />
+        <source>notices are signed with the issuer's name: account {user} has no display name; an admin sets it (users set {user} --name ...)</source>
+        <translation>通知书须以签发人姓名署名：账号{user}没有填写姓名；请管理员设置（users set {user} --name ...）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/notices.py" line="157" />
         <source>entries {ids} are not active black-list entries</source>
         <translation>条目{ids}不是生效的黑名单条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="257" />
+        <location filename="../../dieselwatch/services/notices.py" line="297" />
         <source>no notice {ids}</source>
         <translation>没有通知书{ids}</translation>
     </message>
@@ -375,6 +385,7 @@
         <translation>既不是已保存的对应方案,也不是JSON文件</translation>
     </message>
     <message>
+        <location filename="../../dieselwatch/cli.py" line="571" />
         <location filename="../../dieselwatch/services/profiles.py" line="43" />
         <source>is not readable JSON ({error})</source>
         <translation>不是可读取的JSON({error})</translation>
@@ -425,37 +436,37 @@
         <translation>时段的结束日期({end})早于开始日期({start})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="58" />
+        <location filename="../../dieselwatch/services/settings.py" line="60" />
         <source>{key} must be true or false, got “{value}”</source>
         <translation>{key}必须是true或false,实际为“{value}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="63" />
+        <location filename="../../dieselwatch/services/settings.py" line="65" />
         <source>{key} must be a whole number, got “{value}”</source>
         <translation>{key}必须是整数,实际为“{value}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="66" />
+        <location filename="../../dieselwatch/services/settings.py" line="68" />
         <source>{key} must be between 0 and 3650, got {value}</source>
         <translation>{key}必须在0到3650之间,实际为{value}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="70" />
+        <location filename="../../dieselwatch/services/settings.py" line="72" />
         <source>{key} is longer than 500 characters</source>
         <translation>{key}超过500个字符</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="75" />
+        <location filename="../../dieselwatch/services/settings.py" line="77" />
         <source>notices.number_pattern may use only {{code}}, {{year}} and {{seq}}: {error}</source>
         <translation>notices.number_pattern只能使用{{code}}、{{year}}和{{seq}}:{error}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="78" />
+        <location filename="../../dieselwatch/services/settings.py" line="80" />
         <source>notices.number_pattern must contain {seq}, or numbers would repeat</source>
         <translation>notices.number_pattern必须包含{seq},否则编号会重复</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="93" />
+        <location filename="../../dieselwatch/services/settings.py" line="95" />
         <source>unknown setting “{key}”; known: {known}</source>
         <translation>未知设置项“{key}”;可用设置项:{known}</translation>
     </message>
@@ -481,7 +492,7 @@
     </message>
     <message>
         <location filename="../../dieselwatch/services/users.py" line="87" />
-        <location filename="../../dieselwatch/services/users.py" line="162" />
+        <location filename="../../dieselwatch/services/users.py" line="166" />
         <source>sign in first (user name and password)</source>
         <translation>请先登录(用户名和密码)</translation>
     </message>
@@ -517,7 +528,7 @@
     </message>
     <message>
         <location filename="../../dieselwatch/services/users.py" line="111" />
-        <location filename="../../dieselwatch/services/users.py" line="140" />
+        <location filename="../../dieselwatch/services/users.py" line="142" />
         <source>role must be one of {roles}, got “{role}”</source>
         <translation>角色必须是{roles}之一,实际为“{role}”</translation>
     </message>
@@ -532,18 +543,23 @@
         <translation>用户“{user}”已存在</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="144" />
-        <location filename="../../dieselwatch/services/users.py" line="170" />
+        <location filename="../../dieselwatch/services/users.py" line="140" />
+        <source>a display name cannot be blank</source>
+        <translation>姓名不能为空</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="146" />
+        <location filename="../../dieselwatch/services/users.py" line="174" />
         <source>no user “{user}”</source>
         <translation>没有用户“{user}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="153" />
+        <location filename="../../dieselwatch/services/users.py" line="157" />
         <source>this would leave no active admin</source>
         <translation>这样将没有启用的管理员</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="172" />
+        <location filename="../../dieselwatch/services/users.py" line="176" />
         <source>the current password is wrong</source>
         <translation>当前密码错误</translation>
     </message>
@@ -741,6 +757,51 @@
         <location filename="../../dieselwatch/scoring/judge.py" line="78" />
         <source>insufficient data</source>
         <translation>数据不足</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/legal.py" line="84" />
+        <source>legal texts {where}: unknown key(s) {keys}; keys are: {known}</source>
+        <translation>法律文本{where}：未知的项{keys}；可用的项：{known}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/legal.py" line="88" />
+        <source>legal texts {where}: {keys} must not be empty</source>
+        <translation>法律文本{where}：{keys}不能为空</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/legal.py" line="92" />
+        <source>legal texts {where}: effective_from must be a date YYYY-MM-DD, got “{value}”</source>
+        <translation>法律文本{where}：施行日期须为YYYY-MM-DD格式的日期，实际为“{value}”</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/legal.py" line="96" />
+        <source>legal texts {where}: {key} is longer than {limit} characters</source>
+        <translation>法律文本{where}：{key}超过{limit}个字符</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/legal.py" line="101" />
+        <source>legal texts {where}: rights may use only {{body}} and {{court}}</source>
+        <translation>法律文本{where}：权利告知中只能使用{{body}}和{{court}}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/legal.py" line="127" />
+        <source>no legal texts in force on {day}: the earliest version takes effect on {first}</source>
+        <translation>{day}没有施行中的法律文本：最早的版本自{first}起施行</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/legal.py" line="138" />
+        <source>legal texts must be a non-empty list of versions</source>
+        <translation>法律文本须为至少包含一个版本的列表</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/legal.py" line="143" />
+        <source>legal texts: two versions take effect on {dates}</source>
+        <translation>法律文本：有两个版本的施行日期同为{dates}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/legal.py" line="166" />
+        <source>the legal texts in force on {day} (version of {since}) are shipped defaults: check the article numbers against the official texts and save them as verified (dieselwatch settings legal --set FILE)</source>
+        <translation>{day}施行的法律文本（{since}版）为出厂默认文本：请对照官方文本核对条款号，并保存为已核对（dieselwatch settings legal --set 文件）</translation>
     </message>
 </context>
 <context>
@@ -1185,6 +1246,85 @@ Details are in the log file:
         <location filename="../../ui/import_wizard.ui" line="29" />
         <source>Save this mapping as a profile named</source>
         <translation>将此对应关系保存为方案,名称</translation>
+    </message>
+</context>
+<context>
+    <name>LegalDialog</name>
+    <message>
+        <location filename="../../dieselwatch/gui/legal_dialog.py" line="20" />
+        <source>In force from (YYYY-MM-DD)</source>
+        <translation>施行日期（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/legal_dialog.py" line="22" />
+        <source>Name of this version</source>
+        <translation>版本名称</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/legal_dialog.py" line="24" />
+        <source>Legal basis</source>
+        <translation>法律依据</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/legal_dialog.py" line="26" />
+        <source>Consequences: tampering</source>
+        <translation>后果：篡改</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/legal_dialog.py" line="28" />
+        <source>Consequences: emissions</source>
+        <translation>后果：排放超标</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/legal_dialog.py" line="30" />
+        <source>Consequences: OBD faults</source>
+        <translation>后果：OBD故障</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/legal_dialog.py" line="32" />
+        <source>Consequences: data faults</source>
+        <translation>后果：数据问题</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/legal_dialog.py" line="34" />
+        <source>Right of appeal ({body}, {court} are filled in)</source>
+        <translation>权利告知（自动填入{body}、{court}）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/legal_dialog.py" line="36" />
+        <source>Checked</source>
+        <translation>已核对</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/legal_dialog.py" line="64" />
+        <source>Only an admin can change the legal texts.</source>
+        <translation>只有管理员可以修改法律文本。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/legal_dialog.py" line="99" />
+        <location filename="../../ui/legal_dialog.ui" line="6" />
+        <source>Legal texts of the notices</source>
+        <translation>通知书法律文本</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/legal_dialog.py" line="99" />
+        <source>Why are they changed?</source>
+        <translation>修改原因：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/legal_dialog.ui" line="8" />
+        <source>A notice cites the version in force on its date. The shipped versions are defaults: check the article numbers against the official texts, correct them here and tick “Checked”. Each change is recorded in the audit history.</source>
+        <translation>通知书引用其签发日期施行的版本。出厂版本为默认文本：请对照官方文本核对条款号，在此修改并勾选“已核对”。每次修改都记入审计记录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/legal_dialog.ui" line="12" />
+        <source>Add a version</source>
+        <translation>新增版本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/legal_dialog.ui" line="13" />
+        <source>Remove the selected version</source>
+        <translation>删除所选版本</translation>
     </message>
 </context>
 <context>
@@ -2175,175 +2315,202 @@ saved {1} by {2}</source>
         <translation>复查期限(天)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="28" />
-        <source>Legal basis</source>
-        <translation>法律依据</translation>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="29" />
+        <source>Administrative reconsideration body (e.g. 平阴县人民政府)</source>
+        <translation>行政复议机关（例如：平阴县人民政府）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="29" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="30" />
+        <source>Court for administrative suits (empty: the competent court)</source>
+        <translation>行政诉讼法院（留空：有管辖权的人民法院）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="31" />
         <source>Two-person rule for decisions</source>
         <translation>审批须由提出人以外的人员进行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="30" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="32" />
         <source>White entry valid for (days)</source>
         <translation>白名单有效期(天)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="31" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="33" />
         <source>Black and watch review after (days)</source>
         <translation>黑名单与重点关注复核周期(天)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="32" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="34" />
         <source>Clean days before a black removal</source>
         <translation>移出黑名单前须连续正常天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="48" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="50" />
         <source>Section</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="48" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="50" />
         <source>Key</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="48" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="50" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="61" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="63" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="61" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="63" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="61" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="63" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="61" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="63" />
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="86" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="90" />
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="86" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="90" />
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="119" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="123" />
         <source>Active rule set {0}. An edited copy is saved under a new version; the next scoring re-applies it to the raw samples.</source>
         <translation>当前规则版本{0}。修改后另存为新版本;下次评分时按新规则重新计算原始数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="137" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="141" />
         <source>Save rule set</source>
         <translation>保存评分规则</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="137" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="141" />
         <source>Why is the rule set changed?</source>
         <translation>修改规则的原因:</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="143" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="147" />
         <source>Rule set {0} saved and active.</source>
         <translation>规则版本{0}已保存并启用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="151" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="155" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="155" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="159" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="158" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="162" />
         <source>Connected: {0}</source>
         <translation>连接成功:{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="170" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="174" />
         <source>Saved for this workstation; applies at the next start.</source>
         <translation>已保存到本机,下次启动生效。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="178" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="182" />
         <source>Password (at least 8 characters):</source>
         <translation>密码(至少8个字符):</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="187" />
-        <location filename="../../dieselwatch/gui/settings_page.py" line="190" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="191" />
         <location filename="../../dieselwatch/gui/settings_page.py" line="194" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="198" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="202" />
         <source>Add account</source>
         <translation>添加账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="187" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="191" />
         <source>User name:</source>
         <translation>用户名:</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="190" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="194" />
         <source>Role:</source>
         <translation>角色:</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="199" />
+        <source>The person's name (signs notices):</source>
+        <translation>姓名（用于通知书署名）：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="207" />
         <source>Account {0} created.</source>
         <translation>已创建账号{0}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="205" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="213" />
         <source>Change role</source>
         <translation>修改角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="205" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="213" />
         <source>Role of {0}:</source>
         <translation>{0}的角色:</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="209" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="217" />
         <source>Role changed.</source>
         <translation>角色已修改。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="215" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="224" />
+        <source>Set name</source>
+        <translation>设置姓名</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="225" />
+        <source>Name of {0} (signs notices):</source>
+        <translation>{0}的姓名（用于通知书署名）：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="227" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="239" />
         <source>Account updated.</source>
         <translation>账号已更新。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="223" />
-        <location filename="../../dieselwatch/gui/settings_page.py" line="227" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="233" />
+        <source>Legal texts saved.</source>
+        <translation>法律文本已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="247" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="251" />
         <source>Set password</source>
         <translation>设置密码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="223" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="247" />
         <source>Current password:</source>
         <translation>当前密码:</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="230" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="254" />
         <source>Password of {0} changed.</source>
         <translation>{0}的密码已修改。</translation>
     </message>
@@ -2363,72 +2530,82 @@ saved {1} by {2}</source>
         <translation>保存设置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="23" />
+        <location filename="../../ui/settings_page.ui" line="16" />
+        <source>Legal texts of the notices…</source>
+        <translation>通知书法律文本…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="24" />
         <source>Rule set</source>
         <translation>评分规则</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="29" />
+        <location filename="../../ui/settings_page.ui" line="30" />
         <source>New version:</source>
         <translation>新版本号:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="31" />
+        <location filename="../../ui/settings_page.ui" line="32" />
         <source>Save as a new version…</source>
         <translation>另存为新版本…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="37" />
+        <location filename="../../ui/settings_page.ui" line="38" />
         <source>Accounts</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="42" />
+        <location filename="../../ui/settings_page.ui" line="43" />
         <source>Add account…</source>
         <translation>添加账号…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="43" />
+        <location filename="../../ui/settings_page.ui" line="44" />
         <source>Change role…</source>
         <translation>修改角色…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="44" />
+        <location filename="../../ui/settings_page.ui" line="45" />
+        <source>Set name…</source>
+        <translation>设置姓名…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="46" />
         <source>Disable or enable</source>
         <translation>停用或启用</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="45" />
+        <location filename="../../ui/settings_page.ui" line="47" />
         <source>Set password…</source>
         <translation>设置密码…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="52" />
+        <location filename="../../ui/settings_page.ui" line="54" />
         <source>This workstation</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="54" />
+        <location filename="../../ui/settings_page.ui" line="56" />
         <source>Database:</source>
         <translation>数据库:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="57" />
+        <location filename="../../ui/settings_page.ui" line="59" />
         <source>empty: the SQLite file in the data folder; or postgresql://user:password@server/dieselwatch</source>
         <translation>留空:使用数据文件夹中的SQLite文件;或 postgresql://用户:密码@服务器/dieselwatch</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="58" />
+        <location filename="../../ui/settings_page.ui" line="60" />
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="62" />
+        <location filename="../../ui/settings_page.ui" line="64" />
         <source>Language:</source>
         <translation>语言:</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="64" />
+        <location filename="../../ui/settings_page.ui" line="66" />
         <source>Save (applies at the next start)</source>
         <translation>保存(下次启动生效)</translation>
     </message>
