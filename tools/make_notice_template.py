@@ -87,7 +87,7 @@ def build() -> Workbook:
     line("整改期限：请于{{deadline}}前完成整改，并将维修记录（维修单位、维修项目、更换部件）报送我局。", height=32)
     line("四、复查方式", font=bold)
     line("{{recheck}}", height=48)
-    line("五、逾期后果", font=bold)
+    line("五、法律后果", font=bold)
     line("{{consequences}}", height=64)
     line("六、权利告知", font=bold)
     line("{{rights}}", height=48)
