@@ -195,7 +195,7 @@ class ListEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     vehicle_id: Mapped[int] = mapped_column(ForeignKey("vehicles.id"), index=True)
     list_kind: Mapped[str] = mapped_column(String(10))  # black | white | watch
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # the queues filter on it (index made in 0003)
     reason_codes: Mapped[list] = mapped_column(JSON)
     evidence: Mapped[dict] = mapped_column(JSON)  # score, metrics, reasons, rule-set version, period, run
     effective_from: Mapped[date | None] = mapped_column(Date)
