@@ -6,6 +6,7 @@ stores, de-duplicates and aggregates decoded samples exactly as it does exported
 from __future__ import annotations
 
 import csv
+import html
 import re
 import zipfile
 from collections.abc import Iterator
@@ -252,14 +253,14 @@ def open_capture(path: Path) -> Capture | None:
         return None
     if _looks_binary(head):
         return Capture(path, "binary", "binary")
+    col = _csv_capture(path, head)
+    if col is not None:
+        return col
     text = head.decode("latin-1")
     lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
     with_frames = sum(1 for ln in lines if frame_bytes(ln) is not None)
     if with_frames and (ext in CAPTURE_EXTENSIONS or with_frames * 2 >= len(lines)):
         return Capture(path, "hex", "hex")
-    col = _csv_capture(path, head)
-    if col is not None:
-        return col
     if ext in (".bin",):
         return Capture(path, "binary", "binary")
     if ext in CAPTURE_EXTENSIONS - {".txt"}:
@@ -318,7 +319,7 @@ def _excel_capture(path: Path) -> Capture | None:
                         hint += fh.read(1 << 18)
     except (zipfile.BadZipFile, OSError):
         return None
-    text = hint.decode("utf-8", errors="ignore")
+    text = html.unescape(hint.decode("utf-8", errors="ignore"))  # openpyxl writes 报文 as &#25253;&#25991;
     if not any(k in text for k in keys if k != "hex") and ">hex<" not in text.lower():
         return None
     from python_calamine import CalamineWorkbook

@@ -129,7 +129,7 @@ def locate(buf: bytes, stats: FrameStats, where: Where, final: bool = True) -> L
         if p + HEADER + 1 > n:
             if not final:
                 return _located(starts, lengths, p)
-            stats.skip(where(p), Msg("frame cut off by the end of the data"), n - p)
+            stats.skip(where(p), Msg("torn frame: cut off by the end of the data"), n - p)
             break
         length = (buf[p + 22] << 8) | buf[p + 23]
         end = p + HEADER + length + 1
@@ -137,7 +137,7 @@ def locate(buf: bytes, stats: FrameStats, where: Where, final: bool = True) -> L
         if end > n:
             if not final:
                 return _located(starts, lengths, p)
-            reason = Msg("frame cut off by the end of the data (length {length})", length=length)
+            reason = Msg("frame shorter than its length field says ({length} data bytes): torn or cut off", length=length)
         elif px[end - 2] ^ px[p + 1] != buf[end - 1]:
             reason = Msg("check byte does not match (torn or garbled frame)")
         if reason is None:
@@ -189,7 +189,8 @@ def decode_stream(arr: np.ndarray, pos: np.ndarray) -> dict[str, np.ndarray]:
     out = {}
     for name, off, width, res, offset in STREAM_FIELDS:
         raw = _uint(m, off, width)
-        x = raw.astype(np.float64) * res + offset
+        # Rounded to the finest resolution's digits: 64254 * 0.05 must be 3212.7, not 3212.7000000000003.
+        x = np.round(raw.astype(np.float64) * res + offset, 8)
         bad = raw >= INVALID_FROM[width]
         if name in NOX_FIELDS:
             bad |= raw == 0  # raw 0 = -200 ppm: the sensor is not ready (dew point), not a measurement
