@@ -358,3 +358,20 @@ def test_ten_body_gb_packet_times_and_large_file_blocks(tmp_path, monkeypatch):
     assert cap.frames.read == 20 and cap.frames.skipped == 0 and len(got) == 200
     assert (np.diff(got["ts"].to_numpy()) == np.timedelta64(1, "s")).all()
     assert [float(x) for x in got["rpm"]] == [float(i) for i in range(200)]
+
+
+def test_app_imports_a_capture_without_the_mapping_wizard(qtbot, ws, tmp_path, monkeypatch):
+    """A dropped capture has no headers to map: the app imports it straight away and shows its frames."""
+    from test_gui import settle
+
+    from dieselwatch.gui.import_wizard import ImportWizard
+    from dieselwatch.gui.main_window import MainController
+
+    monkeypatch.setattr(ImportWizard, "exec", lambda self: pytest.fail("no wizard for a capture"))
+    path = write_log(tmp_path / "drop.log", six_frames())
+    ctl = MainController(ws, "en")
+    qtbot.addWidget(ctl.w)
+    ctl.import_with_wizard([path])
+    settle(qtbot, ctl, lambda: "drop.log" in ctl.w.importReport.toPlainText())
+    text = ctl.w.importReport.toPlainText()
+    assert "frames: 6 read, 1 skipped, 0 encrypted" in text and "line 5, byte 0: local dialect" in text
