@@ -21,10 +21,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from _common import best_of  # noqa: E402
+from _common import best_of
 
-from dieselwatch.ingest.columns import record_fields  # noqa: E402
-from dieselwatch.ingest.frames import STREAM_FIELDS, STREAM_LEN  # noqa: E402
+from dieselwatch.ingest.columns import record_fields
+from dieselwatch.ingest.frames import STREAM_FIELDS, STREAM_LEN
 
 VEHICLES = 20
 BODY = 1 + 6 + STREAM_LEN  # type, own time, stream

@@ -27,7 +27,7 @@ FMT = {1: ">B", 2: ">H", 4: ">I"}
 
 
 def physical(name: str, raw: int) -> float:
-    _, w, res, off = next(s for s in STREAM if s[0] == name)
+    _, _w, res, off = next(s for s in STREAM if s[0] == name)
     return raw * res + off
 
 

@@ -15,16 +15,16 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import frame_encoder as enc  # noqa: E402
+import frame_encoder as enc
 
-from dieselwatch.cli import main  # noqa: E402
-from dieselwatch.errors import InputError  # noqa: E402
-from dieselwatch.ingest import frames as fr  # noqa: E402
-from dieselwatch.ingest.captures import frame_bytes  # noqa: E402
-from dieselwatch.ingest.columns import record_fields  # noqa: E402
-from dieselwatch.services.imports import import_records  # noqa: E402
-from dieselwatch.services.sessions import days_terminal_on  # noqa: E402
-from dieselwatch.storage.models import DayStat, ImportBatch, RawPartition, TerminalSession, Vehicle  # noqa: E402
+from dieselwatch.cli import main
+from dieselwatch.errors import InputError
+from dieselwatch.ingest import frames as fr
+from dieselwatch.ingest.captures import frame_bytes
+from dieselwatch.ingest.columns import record_fields
+from dieselwatch.services.imports import import_records
+from dieselwatch.services.sessions import days_terminal_on
+from dieselwatch.storage.models import DayStat, ImportBatch, RawPartition, TerminalSession, Vehicle
 
 VIN = "LFWADRJF011002346"
 VIN2 = "LZZ1CLVB3KW123455"
@@ -375,3 +375,12 @@ def test_app_imports_a_capture_without_the_mapping_wizard(qtbot, ws, tmp_path, m
     settle(qtbot, ctl, lambda: "drop.log" in ctl.w.importReport.toPlainText())
     text = ctl.w.importReport.toPlainText()
     assert "frames: 6 read, 1 skipped, 0 encrypted" in text and "line 5, byte 0: local dialect" in text
+
+
+def test_capture_import_and_sessions_on_postgres(pg_ws, tmp_path):
+    rep = import_records(pg_ws, write_log(tmp_path / "pg.log", six_frames()))
+    assert rep.rows_imported == 13 and rep.frames["sessions"] == 1
+    with pg_ws.Session() as s:
+        vid = s.scalar(select(Vehicle.id).where(Vehicle.vin == VIN))
+        assert days_terminal_on(s, [vid], date(2026, 10, 1), date(2026, 10, 1)) == {vid: {date(2026, 10, 1)}}
+    assert import_records(pg_ws, tmp_path / "pg.log").status == "already_imported"

@@ -379,8 +379,9 @@ class MainController(QObject):
                       on_done=lambda p: self.w.statusbar.showMessage(self.tr("Wrote {0}").format(p), 8000))
 
     def import_records(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self.w, self.tr("Import monitoring records"), str(Path.home()),
-                                                self.tr("Exports and terminal captures (*.csv *.txt *.xlsx *.xls *.log *.bin *.hex);;All files (*)"))
+        files, _ = QFileDialog.getOpenFileNames(
+            self.w, self.tr("Import monitoring records"), str(Path.home()),
+            self.tr("Exports and terminal captures (*.csv *.txt *.xlsx *.xls *.log *.bin *.hex);;All files (*)"))
         self.import_with_wizard([Path(f) for f in files])
 
     def import_with_wizard(self, files: list[Path], done: list | None = None) -> None:

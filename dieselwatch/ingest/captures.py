@@ -1,5 +1,5 @@
-"""Sources of raw terminal frames: hex text logs (one frame a line, with or without a time or direction prefix),
-binary streams of concatenated frames, and the 报文 column of CSV/XLSX exports. A Capture yields the same
+"""Sources of raw terminal frames: hex text logs (one frame a line, with or without a time or direction
+prefix), binary streams of concatenated frames, and the 报文 column of CSV/XLSX exports. A Capture yields the same
 chunk stream as an export table (first sample number, frame of canonical columns), so the import pipeline
 stores, de-duplicates and aggregates decoded samples exactly as it does exported rows."""
 

@@ -137,7 +137,8 @@ def locate(buf: bytes, stats: FrameStats, where: Where, final: bool = True) -> L
         if end > n:
             if not final:
                 return _located(starts, lengths, p)
-            reason = Msg("frame shorter than its length field says ({length} data bytes): torn or cut off", length=length)
+            reason = Msg("frame shorter than its length field says ({length} data bytes): torn or cut off",
+                         length=length)
         elif px[end - 2] ^ px[p + 1] != buf[end - 1]:
             reason = Msg("check byte does not match (torn or garbled frame)")
         if reason is None:
