@@ -54,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     vl = vs.add_parser("list", help="list vehicles")
     vl.add_argument("--json", action="store_true")
 
-    i = sub.add_parser("import", help="import monitoring record exports (CSV/XLSX), each file all-or-nothing")
+    i = sub.add_parser("import", help="import monitoring record exports (CSV/XLSX) or raw terminal captures "
+                       "(GB 17691 / HJ 1239 frames: .log .txt .hex .bin), each file all-or-nothing")
     i.add_argument("files", nargs="+", type=Path)
     i.add_argument("--sheet")
     i.add_argument("--profile", help="a saved mapping profile's name, or a JSON file of export header -> field")
