@@ -1,6 +1,6 @@
 """Raw-capture import speed against importing the same samples as a CSV export, measured in the same run.
 
-  python benchmarks/raw_bench.py [--samples 200000] [--full] [--work DIR] [--repeat 2]
+  python benchmarks/raw_bench.py [--samples 200000] [--full] [--prefixed] [--work DIR] [--repeat 2]
 
 Writes an HJ 1239.3 hex log (one packet of ten 1 Hz samples a line, each body with its own time) and a UTF-8 CSV
 of the same samples with the first header aliases of resources/columns.csv, imports each into a fresh
@@ -66,7 +66,7 @@ def _time6(ts: np.ndarray) -> np.ndarray:
     return np.stack([s.year - 2000, s.month, s.day, s.hour, s.minute, s.second], axis=1).astype(np.uint8)
 
 
-def build(work: Path, samples: int) -> tuple[Path, Path]:
+def build(work: Path, samples: int, prefixed: bool = False) -> tuple[Path, Path]:
     rng = np.random.default_rng(7)
     packets = samples // 10
     samples = packets * 10
@@ -96,9 +96,12 @@ def build(work: Path, samples: int) -> tuple[Path, Path]:
     pk[:, -1] = np.bitwise_xor.reduce(pk[:, 2:-1], axis=1)
     log = work / "capture.log"
     with open(log, "w", encoding="ascii") as fh:
-        for row in pk:
-            fh.write(row.tobytes().hex())
-            fh.write("\n")
+        for row, t in zip(pk, pd.DatetimeIndex(ts[first]).strftime("%Y-%m-%d %H:%M:%S")):
+            if prefixed:  # as many platform logs write them: time, direction, spaced hex
+                fh.write(f"{t} RECV: {row.tobytes().hex(' ').upper()}\n")
+            else:
+                fh.write(row.tobytes().hex())
+                fh.write("\n")
 
     fields = record_fields()
     cols = {fields["vin"].aliases[0]: np.array(vin_list)[veh],
@@ -128,12 +131,13 @@ def main() -> None:
     ap.add_argument("--full", action="store_true", help="the issue's 1 M samples (100k packets of ten)")
     ap.add_argument("--work", type=Path)
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--prefixed", action="store_true", help="log lines with a time and direction prefix, spaced hex")
     a = ap.parse_args()
     n = 1_000_000 if a.full else a.samples
     work = a.work or Path(tempfile.mkdtemp(prefix="dw-raw-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"building a {n:,}-sample HJ 1239 hex log and the same samples as CSV in {work} ...", flush=True)
-    log, csv = build(work, n)
+    log, csv = build(work, n, a.prefixed)
     t_csv, rep_csv = best_of(lambda: import_once(csv, work / "home-csv"), a.repeat)
     t_raw, rep_raw = best_of(lambda: import_once(log, work / "home-raw"), a.repeat)
     assert rep_raw.rows_imported == rep_csv.rows_imported == n, (rep_raw.rows_imported, rep_csv.rows_imported)

@@ -33,6 +33,8 @@ IDENTITY_FIELDS = {"vin", "plate", "ts"}
 
 _HEX_RUN = re.compile(r"[0-9A-Fa-f]{2}(?:[ \t]?[0-9A-Fa-f]{2})*")
 _NOT_HEX = re.compile(r"[^0-9A-Fa-f]")
+_START_TEXT = ("2323", "23 23", "7e7e", "7e 7e")
+PREFIX_MAX = 160  # where a line's frame may start on the fast path; longer prefixes take the regex path
 
 
 def frame_bytes(line: str) -> bytes | None:
@@ -47,7 +49,30 @@ def frame_bytes(line: str) -> bytes | None:
             return b
     except ValueError:
         pass
-    runs = _HEX_RUN.findall(s)
+    # A prefix (time, RECV:, <<, [Rx]): try the text from each early start-byte candidate, in C via fromhex;
+    # prefer the one whose declared length fits the rest of the line ("08:00:23 23 23 ..." has two).
+    low = s.lower()
+    cands = []
+    for pat in _START_TEXT:
+        i = low.find(pat, 0, PREFIX_MAX)
+        for _ in range(3):
+            if i == -1:
+                break
+            cands.append(i)
+            i = low.find(pat, i + 1, PREFIX_MAX)
+    fallback = None
+    for c in sorted(cands):
+        try:
+            b = bytes.fromhex(s[c:])
+        except ValueError:
+            continue
+        if len(b) > fr.HEADER and b[:2] in fr.MARKERS:
+            if fr.HEADER + ((b[22] << 8) | b[23]) + 1 == len(b):
+                return b
+            fallback = fallback or b
+    if fallback is not None:
+        return fallback
+    runs = _HEX_RUN.findall(s)  # trailing text after the frame, or other separators: the slow path
     if not runs:
         return None
     h = _NOT_HEX.sub("", max(runs, key=len)).lower()
