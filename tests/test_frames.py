@@ -272,11 +272,13 @@ def test_file_without_decodable_frames_is_refused(ws, tmp_path):
 
 def test_encrypted_frames_are_counted_and_hj_gas_bodies_reported(ws, tmp_path):
     gas = enc.hj_realtime(VIN, T0, 4, [(2, T0, enc.stream_body()), (3, T0 + timedelta(seconds=1), bytes(30))])
+    gas_only = enc.hj_realtime(VIN, T0 + timedelta(seconds=5), 5, [(5, T0 + timedelta(seconds=5), bytes(30))])
     sm2 = enc.frame(2, VIN, enc.t6(T0) + bytes(40), enc.HJ, enc=3)
-    path = write_log(tmp_path / "gas.log", [gas, sm2])
+    path = write_log(tmp_path / "gas.log", [gas, sm2, gas_only])
     rep = import_records(ws, path)
-    assert rep.frames["encrypted"] == 1 and rep.frames["by_type"] == {"diesel": 1, "gas_twc": 1}
-    assert any("0x03 (gas_twc)" in x["reason"] for x in rep.frames["skipped_first"])
+    assert rep.frames["encrypted"] == 1 and rep.frames["by_type"] == {"diesel": 1, "gas_nox": 1, "gas_twc": 1}
+    reasons = [x["reason"] for x in rep.frames["skipped_first"]]
+    assert any("0x03 (gas_twc)" in r for r in reasons) and any("0x05 (gas_nox)" in r for r in reasons)
     assert rep.rows_imported == 1
 
 

@@ -376,8 +376,8 @@ def _realtime(arr, start, length, vins, stats: FrameStats, where: Where) -> pd.D
     hj_idx, gb_idx = np.flatnonzero(hj_ok), np.flatnonzero(gb_ok)
     n_h = np.bincount(fr_h, minlength=len(hj_idx))
     n_g = np.bincount(fr_g, minlength=len(gb_idx))
-    # HJ when its walk reads the frame to the end, or reads bodies up to a type of unknown length.
-    hj_take = (fail_h == -1) | (n_h > 0)
+    # HJ when its walk reads the frame to the end, or stops at a type of unknown length after a valid body time.
+    hj_take = (fail_h == -1) | (n_h > 0) | np.isin(ftyp_h, (3, 5))
     layout[hj_idx[hj_take]] = HJ
     gb_full = np.zeros(nf, bool)
     gb_full[gb_idx[fail_g == -1]] = True
