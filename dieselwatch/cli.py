@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     vl = vs.add_parser("list", help="list vehicles")
     vl.add_argument("--json", action="store_true")
 
-    i = sub.add_parser("import", help="import monitoring record exports (CSV/XLSX), each file all-or-nothing")
+    i = sub.add_parser("import", help="import monitoring record exports (CSV/XLSX) or raw terminal captures "
+                       "(GB 17691 / HJ 1239 frames: .log .txt .hex .bin), each file all-or-nothing")
     i.add_argument("files", nargs="+", type=Path)
     i.add_argument("--sheet")
     i.add_argument("--profile", help="a saved mapping profile's name, or a JSON file of export header -> field")
@@ -344,9 +345,16 @@ def cmd_import(args) -> int:
         if r.status == "already_imported":
             lines.append(f"{r.file}: already imported (batch {r.batch_id}); nothing changed")
             continue
-        lines.append(f"{r.file}: {r.encoding or 'Excel ' + str(r.sheet)}, header on row {r.header_row}; "
+        lines.append(f"{r.file}: {r.encoding or 'Excel ' + str(r.sheet)}, "
+                     f"{'header on row ' + str(r.header_row) if r.header_row else 'raw frames'}; "
                      f"{r.rows_read:,} rows read, {r.rows_imported:,} imported, {r.duplicates:,} duplicates, "
                      f"{r.rejected:,} rejected")
+        if r.frames:  # raw captures: what the frames gave and what was skipped, with where and why
+            lines.append(f"  frames: {r.frames['read']:,} read, {r.frames['skipped']:,} skipped, "
+                         f"{r.frames['encrypted']:,} encrypted; " + ", ".join(f"{k} {v:,}" for k, v in
+                                                                             r.frames["by_command"].items()))
+            lines += [f"  skipped: {', '.join(f'{k} {v}' for k, v in x.items() if k != 'reason')}: {x['reason']}"
+                      for x in r.frames["skipped_first"][:5]]
         for col, c in r.invalid_values.items():
             lines.append(f"  {col}: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in c.items() if v))
         for x in r.rejects[:10]:

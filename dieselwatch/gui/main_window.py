@@ -379,8 +379,9 @@ class MainController(QObject):
                       on_done=lambda p: self.w.statusbar.showMessage(self.tr("Wrote {0}").format(p), 8000))
 
     def import_records(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self.w, self.tr("Import monitoring records"), str(Path.home()),
-                                                self.tr("Exports (*.csv *.txt *.xlsx *.xls);;All files (*)"))
+        files, _ = QFileDialog.getOpenFileNames(
+            self.w, self.tr("Import monitoring records"), str(Path.home()),
+            self.tr("Exports and terminal captures (*.csv *.txt *.xlsx *.xls *.log *.bin *.hex);;All files (*)"))
         self.import_with_wizard([Path(f) for f in files])
 
     def import_with_wizard(self, files: list[Path], done: list | None = None) -> None:
@@ -389,9 +390,20 @@ class MainController(QObject):
         if not files:
             self._import_next([], import_records, done)
             return
+        from dieselwatch.services.captures import is_capture
         from dieselwatch.services.import_preview import preview_records
 
         path = files[0]
+        if is_capture(path):  # raw terminal frames: no headers to map, so no wizard
+            def ok(rep):
+                done.append(self._report_html(rep))
+                self.import_with_wizard(files[1:], done)
+
+            job = self._run(lambda progress=None, cancel=None: import_records(self.ws, path, progress=progress,
+                                                                              cancel=cancel),
+                            on_done=ok, title=self.tr("Importing {0}").format(path.name))
+            job.signals.failed.connect(lambda *_: self.import_with_wizard(files[1:], done))
+            return
         job = self._run(lambda progress=None, cancel=None: preview_records(path),
                         on_done=lambda p: self._wizard(p, files, done))
         job.signals.failed.connect(lambda *_: self.import_with_wizard(files[1:], done))  # error shown; go on
@@ -474,6 +486,15 @@ class MainController(QObject):
                  "out_of_range": self.tr("out of range"), "not_a_number": self.tr("not a number")}
         for col, c in d.get("invalid_values", {}).items():
             lines.append(f"<li>{e(col)}: " + e(", ".join(f"{kinds.get(k, k)} {v:,}" for k, v in c.items() if v)) + "</li>")
+        if d.get("frames"):  # a raw capture: frames read and skipped, with where and why
+            f = d["frames"]
+            lines.append("<li>" + e(self.tr("frames: {0} read, {1} skipped, {2} encrypted").format(
+                f"{f['read']:,}", f"{f['skipped']:,}", f"{f['encrypted']:,}")) + "</li>")
+            for x in f["skipped_first"][:10]:
+                at = (self.tr("line {0}, byte {1}").format(x["line"], x["offset"]) if "line" in x else
+                      self.tr("row {0}, byte {1}").format(x["row"], x["offset"]) if "row" in x else
+                      self.tr("byte {0}").format(x["offset"]))
+                lines.append("<li>" + e(f"{at}: {core_text(x['reason'])}") + "</li>")
         row_text = self.tr("row {0}, column {1}: {2}")
         for r in d.get("rejects", [])[:20]:
             lines.append("<li>" + e(row_text.format(r["row"], r["column"], core_text(r["reason"]))) + "</li>")

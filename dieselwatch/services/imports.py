@@ -21,6 +21,7 @@ import pyarrow.feather as feather
 from sqlalchemy import delete, select
 
 from dieselwatch.errors import InputError
+from dieselwatch.ingest.captures import Capture, open_capture
 from dieselwatch.ingest.columns import record_fields
 from dieselwatch.ingest.tables import iter_chunks, open_table
 from dieselwatch.ingest.values import ValueReport, convert_records
@@ -29,6 +30,7 @@ from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.scoring.daystats import compute_day_stats, to_rows
 from dieselwatch.scoring.rules import RuleSet
 from dieselwatch.services.rulesets import active_rules
+from dieselwatch.services.sessions import store_sessions
 from dieselwatch.services.users import require
 from dieselwatch.services.vehicles import ensure_vehicles
 from dieselwatch.storage.models import DayStat, ImportBatch, RawPartition
@@ -63,6 +65,7 @@ class ImportReport:
     mapping: dict = field(default_factory=dict)  # export header -> field
     coverage: list = field(default_factory=list)  # per vehicle: vin, rows, first, last, days
     ruleset_version: str | None = None
+    frames: dict | None = None  # raw captures: frames read, skipped (first offsets and reasons), by command/type
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -123,12 +126,15 @@ def _import(ws, path, digest_f, *, progress, cancel, profile, sheet, chunk_rows)
     prog = progress
     size = path.stat().st_size
     fields = record_fields()
-    table = open_table(path, fields, required=("vin", "ts"), profile=profile, sheet=sheet)
+    # Raw terminal frames (hex log, binary stream, 报文 column) decode into the same chunks as an export's rows.
+    table = open_capture(path) or open_table(path, fields, required=("vin", "ts"), profile=profile, sheet=sheet)
     headers = {f: table.header_of(f) for f in table.mapping.values()}
     report = ImportReport(file=path.name, status="imported", encoding=table.encoding, sheet=table.sheet,
                           header_row=table.header_row + 1, unknown_columns=table.unknown,
                           mapping={table.headers[p]: f for p, f in table.mapping.items()},
                           missing_key_fields=[f for f in KEY_FIELDS if f not in table.mapping.values()])
+    if isinstance(table, Capture) and table.header_row < 0:
+        report.header_row = None
     values = ValueReport()
     staging = ws.raw.root / ".staging" / uuid.uuid4().hex
     staging.mkdir(parents=True)
@@ -137,6 +143,8 @@ def _import(ws, path, digest_f, *, progress, cancel, profile, sheet, chunk_rows)
         pieces, plates = _stage(table, staging, fields, headers, values, report, cancel, prog, chunk_rows, size,
                                 lambda: _check_seen(ws, digest_f, wait=False))
         _check_seen(ws, digest_f, wait=True)
+        if isinstance(table, Capture):
+            report.frames = table.frames.as_dict()
         if report.rows_read == 0:
             raise InputError(Msg("has a header row but no data rows"), file=path.name)
         digest = digest_f.result()[0]
@@ -200,7 +208,8 @@ def _stage(table, staging, fields, headers, values, report, cancel, prog, chunk_
     pieces: dict[tuple[str, str], list[Path]] = {}
     plates: dict[str, str] = {}
     k = 0
-    for first_row, chunk in _read_ahead(iter_chunks(table, chunk_rows, TEXT_FIELDS), cancel):
+    chunks = table.chunks(chunk_rows) if isinstance(table, Capture) else iter_chunks(table, chunk_rows, TEXT_FIELDS)
+    for first_row, chunk in _read_ahead(chunks, cancel):
         cancel.check()
         seen_check()
         report.rows_read += len(chunk)
@@ -276,6 +285,8 @@ def _commit(ws, path, table, digest, size, pieces, plates, values, report, cance
             except BaseException:
                 cancel.cancel()  # stop the other worker between partitions
                 raise
+        if isinstance(table, Capture):
+            report.frames["sessions"] = store_sessions(s, batch.id, *table.sessions)
         report.rows_imported = kept
         report.rejected = values.rejected
         report.blank_rows = values.blank_rows

@@ -90,6 +90,20 @@ class RawPartition(Base):
     last_ts: Mapped[datetime] = mapped_column(DateTime)
 
 
+class TerminalSession(Base):
+    """A terminal's login..logout span from raw login (0x01) and logout (0x04) frames: when the terminal was on,
+    which tells a vehicle that sent nothing from one whose terminal was off. Added in revision 0005."""
+
+    __tablename__ = "terminal_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vehicle_id: Mapped[int] = mapped_column(ForeignKey("vehicles.id"), index=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    login_ts: Mapped[datetime] = mapped_column(DateTime)
+    logout_ts: Mapped[datetime | None] = mapped_column(DateTime)  # None: no logout seen (yet)
+    serial: Mapped[int] = mapped_column(Integer)
+    iccid: Mapped[str | None] = mapped_column(String(20))
+
+
 class DayStat(Base):
     """Per vehicle and Beijing calendar day: the aggregates scoring works on (domain.md sections 3 and 4)."""
 

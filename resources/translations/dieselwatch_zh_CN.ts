@@ -192,13 +192,13 @@
         <translation>没有第{batch}批导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="91" />
+        <location filename="../../dieselwatch/services/imports.py" line="94" />
         <location filename="../../dieselwatch/services/registry.py" line="57" />
         <source>does not exist or is not a file</source>
         <translation>不存在或不是文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="141" />
+        <location filename="../../dieselwatch/services/imports.py" line="149" />
         <source>has a header row but no data rows</source>
         <translation>只有表头,没有数据行</translation>
     </message>
@@ -385,7 +385,7 @@
         <translation>既不是已保存的对应方案,也不是JSON文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="571" />
+        <location filename="../../dieselwatch/cli.py" line="579" />
         <location filename="../../dieselwatch/services/profiles.py" line="43" />
         <source>is not readable JSON ({error})</source>
         <translation>不是可读取的JSON({error})</translation>
@@ -802,6 +802,86 @@
         <location filename="../../dieselwatch/services/legal.py" line="166" />
         <source>the legal texts in force on {day} (version of {since}) are shipped defaults: check the article numbers against the official texts and save them as verified (dieselwatch settings legal --set FILE)</source>
         <translation>{day}施行的法律文本（{since}版）为出厂默认文本：请对照官方文本核对条款号，并保存为已核对（dieselwatch settings legal --set 文件）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/captures.py" line="152" />
+        <source>is a GB/T 32960 electric-vehicle capture ({n} frames), not GB 17691 / HJ 1239 diesel monitoring data: refused</source>
+        <translation>是 GB/T 32960 电动汽车报文（{n}帧），不是 GB 17691 / HJ 1239 柴油车监控数据：拒绝导入</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/captures.py" line="157" />
+        <source>holds no decodable GB 17691 / HJ 1239 data frame ({read} frames read, {skipped} skipped, {enc} encrypted){why}</source>
+        <translation>没有可解析的 GB 17691 / HJ 1239 数据帧（读取{read}帧，跳过{skipped}帧，加密{enc}帧）{why}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/frames.py" line="123" />
+        <source>{n} bytes before the first frame</source>
+        <translation>第一帧之前有{n}个字节</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/frames.py" line="126" />
+        <source>no frame start bytes (## or ~~) in {n} bytes</source>
+        <translation>{n}个字节中没有帧起始符（## 或 ~~）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/frames.py" line="132" />
+        <source>torn frame: cut off by the end of the data</source>
+        <translation>残帧：数据在帧内结束</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/frames.py" line="140" />
+        <source>frame shorter than its length field says ({length} data bytes): torn or cut off</source>
+        <translation>帧比其长度字段（{length}个数据字节）短：残帧或被截断</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/frames.py" line="143" />
+        <source>check byte does not match (torn or garbled frame)</source>
+        <translation>校验码不符（残帧或乱码帧）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/frames.py" line="149" />
+        <source>{n} bytes after the last frame</source>
+        <translation>最后一帧之后有{n}个字节</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/frames.py" line="151" />
+        <source>{n} garbled bytes between frames</source>
+        <translation>帧之间有{n}个乱码字节</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/frames.py" line="305" />
+        <source>GB/T 32960 electric-vehicle frame (not a diesel terminal's message): refused</source>
+        <translation>GB/T 32960 电动汽车报文（不是柴油车终端报文）：拒绝导入</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/frames.py" line="312" />
+        <source>unknown command 0x{cmd}</source>
+        <translation>未知命令 0x{cmd}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/frames.py" line="392" />
+        <source>local dialect real-time layout (bodies without their own time, or types 0x80-0x82): not decoded</source>
+        <translation>地方或早期平台的实时信息格式（信息体不带各自的采集时间，或类型为0x80-0x82）：未解析</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/frames.py" line="395" />
+        <source>unknown real-time layout: not decoded</source>
+        <translation>无法识别的实时信息格式：未解析</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/frames.py" line="413" />
+        <source>info type 0x{type} ({name}) is counted but not decoded: rest of the frame skipped</source>
+        <translation>信息类型 0x{type}（{name}）已计数但未解析：跳过该帧其余部分</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/frames.py" line="415" />
+        <source>info type 0x{type} unknown or cut off: rest of the frame skipped</source>
+        <translation>信息类型 0x{type} 未知或不完整：跳过该帧其余部分</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/frames.py" line="432" />
+        <source>data-stream body with an invalid time: skipped</source>
+        <translation>数据流信息体的采集时间无效：已跳过</translation>
     </message>
 </context>
 <context>
@@ -1918,100 +1998,121 @@ Details are in the log file:
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="382" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="383" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="383" />
-        <source>Exports (*.csv *.txt *.xlsx *.xls);;All files (*)</source>
-        <translation>导出文件 (*.csv *.txt *.xlsx *.xls);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="440" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="452" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="441" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="453" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="420" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="458" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="404" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="432" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="470" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="464" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="384" />
+        <source>Exports and terminal captures (*.csv *.txt *.xlsx *.xls *.log *.bin *.hex);;All files (*)</source>
+        <translation>导出文件和终端报文（*.csv *.txt *.xlsx *.xls *.log *.bin *.hex）;;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="476" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="465" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="477" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="466" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="478" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="468" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="480" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="471" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="483" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="473" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="485" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="473" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="485" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="474" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="486" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="474" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="486" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="477" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="491" />
+        <source>frames: {0} read, {1} skipped, {2} encrypted</source>
+        <translation>报文帧：读取{0}帧，跳过{1}帧，加密{2}帧</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="494" />
+        <source>line {0}, byte {1}</source>
+        <translation>第{0}行第{1}字节</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="495" />
+        <source>row {0}, byte {1}</source>
+        <translation>第{0}行第{1}字节</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="496" />
+        <source>byte {0}</source>
+        <translation>第{0}字节</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="498" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="490" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="511" />
         <source>{0} (active)</source>
         <translation>{0}(当前)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="492" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="513" />
         <source>{0}
 saved {1} by {2}</source>
         <translation>{0}
 {2}于{1}保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="503" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="524" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="506" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="527" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
