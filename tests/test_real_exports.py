@@ -407,3 +407,39 @@ def test_raw_pieces_written_before_a_field_was_added_still_read(ws, tmp_path):
     df = ws.raw.read([rel])
     assert df["speed"].tolist() == [1.0] and df["dtc_list"].isna().all()
     assert ws.raw.read([rel], columns=["ts", "iupr"])["iupr"].isna().all()
+
+
+def test_migration_keys_batches_by_sheet_and_keeps_old_ones(tmp_path):
+    """A database of the previous release: its CSV batch (sheet NULL) becomes "", still blocks a second copy
+    of the same file, and a workbook's other sheets can now be recorded."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from dieselwatch.storage.db import make_engine, migrate, upgrade
+
+    eng = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    upgrade(eng, "0003")
+    row = ("INSERT INTO import_batches (kind, file_name, file_hash, file_size, encoding, sheet, imported_at, "
+           "imported_by, rows_read, rows_imported, duplicates, rejected, report) VALUES "
+           "('records', :name, :hash, 1, NULL, :sheet, '2026-03-01 00:00:00', 'x', 1, 1, 0, 0, '{}')")
+    with eng.begin() as c:
+        c.execute(text(row), {"name": "a.csv", "hash": "a" * 64, "sheet": None})
+        c.execute(text(row), {"name": "b.xlsx", "hash": "b" * 64, "sheet": "3月1日"})
+    migrate(eng, tmp_path / "bk")
+    with eng.begin() as c:
+        assert c.execute(text("SELECT sheet FROM import_batches ORDER BY id")).scalars().all() == ["", "3月1日"]
+        c.execute(text(row), {"name": "b.xlsx", "hash": "b" * 64, "sheet": "3月2日"})
+    for name, h, sheet in (("a.csv", "a" * 64, ""), ("b.xlsx", "b" * 64, "3月1日")):
+        with pytest.raises(IntegrityError), eng.begin() as c:
+            c.execute(text(row), {"name": name, "hash": h, "sheet": sheet})
+    eng.dispose()
+
+
+@pytest.mark.postgres
+def test_workbook_sheets_on_postgres(pg_ws, tmp_path):
+    p = day_workbook(tmp_path)
+    assert import_records(pg_ws, p, sheet="3月1日").rows_imported == 60
+    rep = import_records(pg_ws, p)
+    assert rep.rows_imported == 120 and import_records(pg_ws, p).status == "already_imported"
+    with pg_ws.Session() as s:
+        assert sorted(s.scalars(select(ImportBatch.sheet))) == ["3月1日", "3月2日", "3月3日"]
