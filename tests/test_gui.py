@@ -373,7 +373,7 @@ def test_import_wizard_preview_mapping_profile_and_import(window, qtbot, tmp_pat
     assert t.item(1, 3).toolTip().startswith("invalid marker")  # FF, now that the column is mapped
     # The file has no upstream NOx, SCR temperature, torque...: the wizard says what scoring then cannot judge
     # and imports only when the officer says so.
-    assert "Key field not mapped: SCR上游NOx传感器输出值 (nox_up)" in wiz.d.problemSummary.text()
+    assert "Key fields not mapped: SCR上游NOx传感器输出值 (nox_up)" in wiz.d.problemSummary.text()
     asked = []
     answer = [QMessageBox.StandardButton.No]
     monkeypatch.setattr("dieselwatch.gui.import_wizard.QMessageBox.question",

@@ -72,7 +72,7 @@ class ImportWizard(QObject):
         if len(p.sheets) > 1:
             info += " " + self.tr("Sheets imported together: {0}.").format(", ".join(p.sheets))
         for name, why in p.skipped_sheets:
-            info += "<br>" + self.tr("Sheet {0} is not imported: {1}").format(name, core_text(why))
+            info += "<br>" + self.tr("Sheet “{0}” is not imported: {1}").format(name, core_text(why))
         d.fileInfo.setText(info)
         t = d.previewTable
         t.clear()
@@ -92,27 +92,32 @@ class ImportWizard(QObject):
         for x in p.left_out:
             lines.append(self.tr("Column {0} is not imported ({1} comes from {2}): {3}").format(
                 x["header"], x["field"], x["kept"], core_text(x["reason"])))
-        for name in p.missing_key_fields:
-            lines.insert(0, self.tr("Key field not mapped: {0} ({1}). Scoring then cannot judge: {2}.").format(
-                p.names_zh.get(name, name), name, core_text(p.cannot_judge[name])))
-        for name in p.empty_key_fields:
-            lines.insert(0, self.tr("Key field {0} ({1}) has no valid value in the first rows.").format(
-                p.names_zh.get(name, name), name))
+        if p.empty_key_fields:
+            lines.insert(0, self.tr("Key fields without a valid value in the first rows: {0}.").format(
+                self._names(p.empty_key_fields)))
+        if p.missing_key_fields:
+            lines.insert(0, self.tr("Key fields not mapped: {0}. Scoring then cannot judge: {1}.").format(
+                self._names(p.missing_key_fields), "; ".join(self._lost(p.missing_key_fields))))
         if p.missing_required:
             lines.insert(0, self.tr("Required column(s) not mapped: {0}. Choose them in the mapping.").format(
                 ", ".join(p.missing_required)))
         d.problemSummary.setText("\n".join(lines) or self.tr("No problems in the first rows."))
         d.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not p.missing_required)
 
+    def _names(self, fields: list[str]) -> str:
+        return ", ".join(f"{self.preview.names_zh.get(n, n)} ({n})" for n in fields)
+
+    def _lost(self, fields: list[str]) -> list[str]:
+        """What scoring cannot judge without these fields, each judgement once."""
+        return list(dict.fromkeys(core_text(self.preview.cannot_judge[n]) for n in fields))
+
     def _accept(self) -> None:
         """Importing without a key field is the officer's decision, taken knowing what scoring then loses."""
         p = self.preview
         if p.missing_key_fields:
-            lost = list(dict.fromkeys(core_text(p.cannot_judge[n]) for n in p.missing_key_fields))
             text = self.tr("These key fields are not mapped: {0}.\n\nScoring then cannot judge:\n{1}\n\n"
                            "Map them if the file has them. Import without them?").format(
-                ", ".join(f"{p.names_zh.get(n, n)} ({n})" for n in p.missing_key_fields),
-                "\n".join(f"• {x}" for x in lost))
+                self._names(p.missing_key_fields), "\n".join(f"• {x}" for x in self._lost(p.missing_key_fields)))
             answer = QMessageBox.question(self.d, self.tr("Key fields missing"), text,
                                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                           QMessageBox.StandardButton.No)

@@ -1278,8 +1278,8 @@ Details are in the log file:
     </message>
     <message>
         <location filename="../../dieselwatch/gui/import_wizard.py" line="75" />
-        <source>Sheet {0} is not imported: {1}</source>
-        <translation>工作表{0}不导入：{1}</translation>
+        <source>Sheet “{0}” is not imported: {1}</source>
+        <translation>工作表“{0}”不导入：{1}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/import_wizard.py" line="93" />
@@ -1288,13 +1288,13 @@ Details are in the log file:
     </message>
     <message>
         <location filename="../../dieselwatch/gui/import_wizard.py" line="96" />
-        <source>Key field not mapped: {0} ({1}). Scoring then cannot judge: {2}.</source>
-        <translation>关键字段未映射：{0}（{1}）。评分将无法评判：{2}。</translation>
+        <source>Key fields without a valid value in the first rows: {0}.</source>
+        <translation>前几行中没有有效值的关键字段：{0}。</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/import_wizard.py" line="99" />
-        <source>Key field {0} ({1}) has no valid value in the first rows.</source>
-        <translation>关键字段{0}（{1}）在前几行中没有有效值。</translation>
+        <source>Key fields not mapped: {0}. Scoring then cannot judge: {1}.</source>
+        <translation>关键字段未映射：{0}。评分将无法评判：{1}。</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/import_wizard.py" line="102" />
@@ -1307,7 +1307,7 @@ Details are in the log file:
         <translation>前几行没有发现问题。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="112" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="118" />
         <source>These key fields are not mapped: {0}.
 
 Scoring then cannot judge:
@@ -1322,7 +1322,7 @@ Map them if the file has them. Import without them?</source>
 如文件中有这些列，请先映射。是否在缺少这些字段的情况下导入？</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="116" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="121" />
         <source>Key fields missing</source>
         <translation>缺少关键字段</translation>
     </message>

@@ -50,10 +50,10 @@ ZH = {
         "请映射该列（--profile），或用--allow-missing {names}仍然导入",
     # Import wizard and report (dieselwatch/gui)
     "Sheets imported together: {0}.": "一并导入的工作表：{0}。",
-    "Sheet {0} is not imported: {1}": "工作表{0}不导入：{1}",
+    "Sheet “{0}” is not imported: {1}": "工作表“{0}”不导入：{1}",
     "Column {0} is not imported ({1} comes from {2}): {3}": "列{0}不导入（{1}取自{2}）：{3}",
-    "Key field not mapped: {0} ({1}). Scoring then cannot judge: {2}.": "关键字段未映射：{0}（{1}）。评分将无法评判：{2}。",
-    "Key field {0} ({1}) has no valid value in the first rows.": "关键字段{0}（{1}）在前几行中没有有效值。",
+    "Key fields not mapped: {0}. Scoring then cannot judge: {1}.": "关键字段未映射：{0}。评分将无法评判：{1}。",
+    "Key fields without a valid value in the first rows: {0}.": "前几行中没有有效值的关键字段：{0}。",
     "These key fields are not mapped: {0}.\n\nScoring then cannot judge:\n{1}\n\n"
     "Map them if the file has them. Import without them?":
         "以下关键字段未映射：{0}。\n\n评分将无法评判：\n{1}\n\n如文件中有这些列，请先映射。是否在缺少这些字段的情况下导入？",
