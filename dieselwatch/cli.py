@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--sheet")
     i.add_argument("--profile", help="a saved mapping profile's name, or a JSON file of export header -> field")
     i.add_argument("--save-profile", metavar="NAME", help="save the --profile JSON file under NAME for later use")
+    i.add_argument("--allow-missing", nargs="+", metavar="FIELD", default=[],
+                   help="import although these key fields (or 'all') are missing or empty; scoring cannot judge "
+                        "what needs them")
     i.add_argument("--json", action="store_true")
 
     b = sub.add_parser("imports", help="list import batches, or export one batch's report as a workbook")
@@ -318,6 +321,9 @@ def cmd_import(args) -> int:
 
     from dieselwatch.services.profiles import load_profile, save_profile
 
+    from dieselwatch.services.key_fields import normalise_allowed
+
+    normalise_allowed(args.allow_missing)  # a typo refuses the command, not each file
     ws = _workspace(args)
     profile = load_profile(ws, args.profile) if args.profile else None
     if args.save_profile:
@@ -327,7 +333,8 @@ def cmd_import(args) -> int:
     reports, errors = [], []
     for f in args.files:
         try:
-            reports.append(import_records(ws, f, profile=profile, sheet=args.sheet, progress=_Bar(not args.json)))
+            reports.append(import_records(ws, f, profile=profile, sheet=args.sheet, progress=_Bar(not args.json),
+                                          allow_missing=args.allow_missing))
         except InputError as exc:
             errors.append({"file": str(f), "error": str(exc), "row": exc.row, "column": exc.column})
     rejects = [{"file": r.file, **x} for r in reports for x in r.rejects][:100]
@@ -344,6 +351,7 @@ def cmd_import(args) -> int:
     for r in reports:
         if r.status == "already_imported":
             lines.append(f"{r.file}: already imported (batch {r.batch_id}); nothing changed")
+            lines += _sheet_lines(r)
             continue
         lines.append(f"{r.file}: {r.encoding or 'Excel ' + str(r.sheet)}, "
                      f"{'header on row ' + str(r.header_row) if r.header_row else 'raw frames'}; "
@@ -358,7 +366,16 @@ def cmd_import(args) -> int:
         for col, c in r.invalid_values.items():
             lines.append(f"  {col}: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in c.items() if v))
         for x in r.rejects[:10]:
-            lines.append(f"  row {x['row']}, column {x['column']}: {x['reason']} {x['value']}")
+            lines.append(f"  {'sheet ' + x['sheet'] + ', ' if x.get('sheet') else ''}row {x['row']}, "
+                         f"column {x['column']}: {x['reason']} {x['value']}")
+        lines += _sheet_lines(r)
+        for x in r.left_out_columns:
+            lines.append(f"  column {x['header']} left out ({x['field']} from {x['kept']}): {x['reason']}")
+        if r.missing_key_fields:
+            from dieselwatch.services.key_fields import describe, judgements_lost
+
+            lines.append(f"  imported without key field(s) {describe(r.missing_key_fields)}: scoring cannot judge "
+                         + "; ".join(judgements_lost(r.missing_key_fields)))
         if r.unknown_columns:
             lines.append("  ignored columns: " + ", ".join(r.unknown_columns))
         if r.wrong_check_digit:
@@ -366,6 +383,12 @@ def cmd_import(args) -> int:
     lines += [f"{e['file']}: NOT imported: {e['error']}" for e in errors]
     _emit(args, doc, "\n".join(lines))
     return EXIT_INPUT if errors else EXIT_OK
+
+
+def _sheet_lines(r) -> list[str]:
+    return [f"  sheet {x.name}: {x.status.replace('_', ' ')}" + (f", {x.rows:,} rows" if x.rows else "")
+            + (f" (batch {x.batch_id})" if x.batch_id else "") + (f": {x.reason}" if x.reason else "")
+            for x in r.sheets]
 
 
 def cmd_imports(args) -> int:
@@ -382,13 +405,16 @@ def cmd_imports(args) -> int:
         _emit(args, {"batch": args.export, "out": str(path)}, f"wrote {path}")
         return EXIT_OK
     with ws.Session() as s:
-        rows = [{"id": b.id, "kind": b.kind, "file": b.file_name, "sha256": b.file_hash, "at": b.imported_at,
-                 "by": b.imported_by, "rows_read": b.rows_read, "rows_imported": b.rows_imported,
-                 "duplicates": b.duplicates, "rejected": b.rejected}
+        rows = [{"id": b.id, "kind": b.kind, "file": b.file_name, "sheet": b.sheet, "sha256": b.file_hash,
+                 "at": b.imported_at, "by": b.imported_by, "rows_read": b.rows_read, "rows_imported": b.rows_imported,
+                 "duplicates": b.duplicates, "rejected": b.rejected,
+                 "missing_key_fields": (b.report or {}).get("missing_key_fields", [])}
                 for b in s.scalars(select(ImportBatch).order_by(ImportBatch.id))]
     _emit(args, {"batches": rows}, "\n".join(
-        f"{r['id']:4d} {r['at']:%Y-%m-%d %H:%M} {r['by']:10s} {r['kind']:8s} {r['file']}  "
-        f"{r['rows_imported']:,}/{r['rows_read']:,} rows" for r in rows) or "no imports yet")
+        f"{r['id']:4d} {r['at']:%Y-%m-%d %H:%M} {r['by']:10s} {r['kind']:8s} {r['file']}"
+        f"{' [' + r['sheet'] + ']' if r['sheet'] else ''}  {r['rows_imported']:,}/{r['rows_read']:,} rows"
+        + (f"; without {', '.join(r['missing_key_fields'])}" if r['missing_key_fields'] else "")
+        for r in rows) or "no imports yet")
     return EXIT_OK
 
 

@@ -111,12 +111,13 @@ def test_saved_profile_and_rejects_workbook(capsys, tmp_path):
     prof = tmp_path / "p.json"
     prof.write_text(json.dumps({"车辆编码": "vin", "时刻": "ts", "尾排氮氧": "nox_down"}), encoding="utf-8")
     code, out, _ = run(capsys, "--home", home, "import", str(data), "--profile", str(prof), "--save-profile",
-                       "平台A", "--json")
+                       "平台A", "--allow-missing", "all", "--json")
     doc = json.loads(out)
     assert code == 0 and doc["rows_imported"] == 1 and doc["rejected"] == 2
     data2 = tmp_path / "odd2.csv"
     data2.write_text(f"车辆编码,时刻,尾排氮氧\n{vin},2026-03-02 08:00:00,12.5\n", encoding="utf-8")
-    code, out, _ = run(capsys, "--home", home, "import", str(data2), "--profile", "平台A", "--json")
+    code, out, _ = run(capsys, "--home", home, "import", str(data2), "--profile", "平台A", "--allow-missing", "all",
+                       "--json")
     assert code == 0 and json.loads(out)["rows_imported"] == 1
     batch = doc["files"][0]["batch_id"]
     xlsx = tmp_path / "report.xlsx"

@@ -61,10 +61,11 @@ def test_refused_file_in_chinese_names_file_and_row(zh, ws, tmp_path):
     with pytest.raises(InputError) as err:
         import_records(ws, f)
     alias = record_fields()["ts"].aliases[0]
-    assert str(err.value).startswith("监控数据.csv, row 1: missing required column(s) ")  # CLI and log: English
+    # CLI and log: English; the app: Chinese. Both say what was recognised and that the time column is missing.
+    assert str(err.value).startswith("监控数据.csv, row 1: is not a monitoring export: no ")
     text = core_text(err.value)
-    assert text.startswith("监控数据.csv,第1行:缺少必需的列:") and f"{alias} (ts)" in text
-    assert "第1行表头为:车架号, 车速" in text
+    assert text.startswith("监控数据.csv,第1行:不是监控数据导出文件：未找到") and f"{alias} (ts)" in text
+    assert "第1行表头为：车架号, 车速" in text and "已识别：车架号 (vin), 车速 (speed)" in text
 
 
 def test_role_refusal_in_chinese_with_role_names(zh, ws):

@@ -352,6 +352,8 @@ def test_first_run_dialog_sets_up_bureau_and_admin(qapp, ws, qtbot):
 def test_import_wizard_preview_mapping_profile_and_import(window, qtbot, tmp_path, monkeypatch):
     """An export with an odd header and bad cells: the wizard shows them, the officer maps the header, the
     mapping is saved as a profile and used by the import."""
+    from PySide6.QtWidgets import QMessageBox
+
     from dieselwatch.gui.import_wizard import ImportWizard
     from dieselwatch.ingest.vin import with_check_digit
     from dieselwatch.services.import_preview import preview_records
@@ -374,7 +376,20 @@ def test_import_wizard_preview_mapping_profile_and_import(window, qtbot, tmp_pat
     combo.setCurrentIndex(combo.findData("nox_down"))
     settle(qtbot, ctl, lambda: wiz.preview.mapping.get("尾排氮氧") == "nox_down")
     assert t.item(1, 3).toolTip().startswith("invalid marker")  # FF, now that the column is mapped
-    choice = {"profile": wiz.mapping(), "save_as": "odd platform"}
+    # The file has no upstream NOx, SCR temperature, torque...: the wizard says what scoring then cannot judge
+    # and imports only when the officer says so.
+    assert "Key fields not mapped: SCR上游NOx传感器输出值 (nox_up)" in wiz.d.problemSummary.text()
+    asked = []
+    answer = [QMessageBox.StandardButton.No]
+    monkeypatch.setattr("dieselwatch.gui.import_wizard.QMessageBox.question",
+                        lambda parent, title, text, *a: (asked.append(text), answer[0])[1])
+    wiz._accept()
+    assert wiz.allowed_missing == [] and wiz.d.result() == 0  # "No": not accepted, the mapping can be fixed
+    assert "SCR入口温度 (scr_in)" in asked[0] and "no sample counts" in asked[0]
+    answer[0] = QMessageBox.StandardButton.Yes
+    wiz._accept()
+    assert "nox_up" in wiz.allowed_missing and "nox_down" not in wiz.allowed_missing
+    choice = {"profile": wiz.mapping(), "save_as": "odd platform", "allow_missing": wiz.allowed_missing}
     wiz.d.reject()
     monkeypatch.setattr(ImportWizard, "exec", lambda self: choice)
     ctl.import_with_wizard([path])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QHeaderView, QTableWidgetItem
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QHeaderView, QMessageBox, QTableWidgetItem
 
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.main_window import load_form
@@ -35,6 +35,7 @@ class ImportWizard(QObject):
         d.profileName.setText(self.path.stem)
         d.splitter.setSizes([380, 720])
         self.combos: list[QComboBox] = []
+        self.allowed_missing: list[str] = []  # key fields the officer agreed to import without
         self._build_mapping(preview)
         self._show(preview)
 
@@ -66,8 +67,13 @@ class ImportWizard(QObject):
         self.preview = p
         d = self.d
         where = self.tr("encoding {0}").format(p.encoding) if p.encoding else self.tr("sheet {0}").format(p.sheet)
-        d.fileInfo.setText(self.tr("<b>{0}</b>: {1}, header on row {2}; {3} of {4} columns mapped.").format(
-            p.file, where, p.header_row, len(p.mapping), len(p.headers)))
+        info = self.tr("<b>{0}</b>: {1}, header on row {2}; {3} of {4} columns mapped.").format(
+            p.file, where, p.header_row, len(p.mapping), len(p.headers))
+        if len(p.sheets) > 1:
+            info += " " + self.tr("Sheets imported together: {0}.").format(", ".join(p.sheets))
+        for name, why in p.skipped_sheets:
+            info += "<br>" + self.tr("Sheet “{0}” is not imported: {1}").format(name, core_text(why))
+        d.fileInfo.setText(info)
         t = d.previewTable
         t.clear()
         t.setColumnCount(len(p.headers))
@@ -83,18 +89,47 @@ class ImportWizard(QObject):
         t.resizeColumnsToContents()
         counts = Counter(reason for *_, reason in p.problems)
         lines = [f"{n} × {core_text(r)}" for r, n in counts.most_common()]
+        for x in p.left_out:
+            lines.append(self.tr("Column {0} is not imported ({1} comes from {2}): {3}").format(
+                x["header"], x["field"], x["kept"], core_text(x["reason"])))
+        if p.empty_key_fields:
+            lines.insert(0, self.tr("Key fields without a valid value in the first rows: {0}.").format(
+                self._names(p.empty_key_fields)))
+        if p.missing_key_fields:
+            lines.insert(0, self.tr("Key fields not mapped: {0}. Scoring then cannot judge: {1}.").format(
+                self._names(p.missing_key_fields), "; ".join(self._lost(p.missing_key_fields))))
         if p.missing_required:
             lines.insert(0, self.tr("Required column(s) not mapped: {0}. Choose them in the mapping.").format(
                 ", ".join(p.missing_required)))
         d.problemSummary.setText("\n".join(lines) or self.tr("No problems in the first rows."))
         d.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not p.missing_required)
 
+    def _names(self, fields: list[str]) -> str:
+        return ", ".join(f"{self.preview.names_zh.get(n, n)} ({n})" for n in fields)
+
+    def _lost(self, fields: list[str]) -> list[str]:
+        """What scoring cannot judge without these fields, each judgement once."""
+        return list(dict.fromkeys(core_text(self.preview.cannot_judge[n]) for n in fields))
+
     def _accept(self) -> None:
+        """Importing without a key field is the officer's decision, taken knowing what scoring then loses."""
+        p = self.preview
+        if p.missing_key_fields:
+            text = self.tr("These key fields are not mapped: {0}.\n\nScoring then cannot judge:\n{1}\n\n"
+                           "Map them if the file has them. Import without them?").format(
+                self._names(p.missing_key_fields), "\n".join(f"• {x}" for x in self._lost(p.missing_key_fields)))
+            answer = QMessageBox.question(self.d, self.tr("Key fields missing"), text,
+                                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                          QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.allowed_missing = list(p.missing_key_fields)
         self.d.accept()
 
     def exec(self) -> dict | None:
-        """The mapping to import with (None when cancelled), and the profile name to save it under."""
+        """The mapping to import with (None when cancelled), the profile name to save it under, and the key
+        fields the officer agreed to import without."""
         if self.d.exec() != QDialog.DialogCode.Accepted:
             return None
         name = self.d.profileName.text().strip() if self.d.saveProfileCheck.isChecked() else None
-        return {"profile": self.mapping(), "save_as": name}
+        return {"profile": self.mapping(), "save_as": name, "allow_missing": self.allowed_missing}

@@ -420,12 +420,32 @@ class MainController(QObject):
             self.import_with_wizard(files[1:], done)
             return
 
+        allowed = list(choice.get("allow_missing", []))
+
         def run(progress=None, cancel=None):
+            from dieselwatch.services.key_fields import KeyFieldsMissing
+
             if choice["save_as"]:
                 save_profile(self.ws, choice["save_as"], choice["profile"])
-            return import_records(self.ws, path, profile=choice["profile"], progress=progress, cancel=cancel)
+            try:
+                return import_records(self.ws, path, profile=choice["profile"], progress=progress, cancel=cancel,
+                                      allow_missing=allowed)
+            except KeyFieldsMissing as exc:  # mapped, but empty in the whole file: the officer decides
+                return exc
 
         def ok(rep):
+            from dieselwatch.services.key_fields import KeyFieldsMissing
+
+            if isinstance(rep, KeyFieldsMissing):
+                if QMessageBox.question(self.w, self.tr("Key fields missing"),
+                                        core_text(rep) + "\n\n" + self.tr("Import without them?"),
+                                        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                        QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
+                    self.import_with_wizard(files[1:], done)
+                    return
+                allowed.extend(rep.unmapped + rep.empty)
+                self._run(run, on_done=ok, title=self.tr("Importing {0}").format(path.name))
+                return
             done.append(self._report_html(rep))
             self.import_with_wizard(files[1:], done)
 
@@ -483,7 +503,19 @@ class MainController(QObject):
             lines.append(e(self.tr(", {0} created, {1} updated").format(d["created"], d["updated"])))
         lines.append("</p><ul>")
         kinds = {"missing": self.tr("missing"), "sentinel": self.tr("invalid-value code"),
-                 "out_of_range": self.tr("out of range"), "not_a_number": self.tr("not a number")}
+                 "out_of_range": self.tr("out of range"), "not_a_number": self.tr("not a number"),
+                 "not_ready": self.tr("sensor not ready")}
+        states = {"imported": self.tr("imported"), "already_imported": self.tr("already imported"),
+                  "skipped": self.tr("not imported")}
+        for x in d.get("sheets", []):
+            lines.append("<li>" + e(self.tr("sheet {0}: {1}").format(x["name"], states.get(x["status"], x["status"]))
+                                    + (f" ({core_text(x['reason'])})" if x.get("reason") else "")) + "</li>")
+        for x in d.get("left_out_columns", []):
+            lines.append("<li>" + e(self.tr("column {0} not imported: {1}").format(x["header"], core_text(x["reason"])))
+                         + "</li>")
+        if d.get("missing_key_fields"):
+            lines.append("<li>" + e(self.tr("imported without key field(s): {0}").format(
+                ", ".join(d["missing_key_fields"]))) + "</li>")
         for col, c in d.get("invalid_values", {}).items():
             lines.append(f"<li>{e(col)}: " + e(", ".join(f"{kinds.get(k, k)} {v:,}" for k, v in c.items() if v)) + "</li>")
         if d.get("frames"):  # a raw capture: frames read and skipped, with where and why

@@ -29,9 +29,13 @@ class Reject:
     column: str
     reason: str
     value: str = ""
+    sheet: str | None = None  # in a workbook of several sheets, row numbers are the sheet's
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "reason": self.reason, "value": self.value}
+        d = {"row": self.row, "column": self.column, "reason": self.reason, "value": self.value}
+        if self.sheet is not None:
+            d["sheet"] = self.sheet
+        return d
 
 
 @dataclass
@@ -43,6 +47,7 @@ class ValueReport:
     rejects: list[Reject] = field(default_factory=list)
     blank_rows: int = 0
     sentinel: Counter = field(default_factory=Counter)  # per column: values that mean "invalid"
+    not_ready: Counter = field(default_factory=Counter)  # per column: a sensor not ready yet (NOx -200 ppm)
     out_of_range: Counter = field(default_factory=Counter)
     not_a_number: Counter = field(default_factory=Counter)
     missing: Counter = field(default_factory=Counter)
@@ -225,6 +230,11 @@ def _numeric(col: pd.Series, f: Field, rows: np.ndarray, header: str, report: Va
         if sent.any():
             report.sentinel[header] += int(sent.sum())
             x[sent] = np.nan
+    if f.not_ready:
+        nr = np.isin(x, np.asarray(f.not_ready))  # exact: -200 is the decoded raw 0, not a rounded reading
+        if nr.any():
+            report.not_ready[header] += int(nr.sum())
+            x[nr] = np.nan
     if f.min is not None and f.max is not None:
         with np.errstate(invalid="ignore"):
             oor = (x < f.min) | (x > f.max)

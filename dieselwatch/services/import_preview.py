@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from dieselwatch.errors import InputError
 from dieselwatch.ingest.columns import record_fields
-from dieselwatch.ingest.tables import NA_TEXT, open_table
+from dieselwatch.ingest.tables import NA_TEXT, MissingColumns, open_export
 from dieselwatch.ingest.values import parse_times
 from dieselwatch.ingest.vin import is_wellformed
 from dieselwatch.messages import Msg
+from dieselwatch.services.key_fields import KEY_FIELDS, cannot_judge
 
 PREVIEW_ROWS = 50
 _NA = set(NA_TEXT)
@@ -35,6 +35,14 @@ class Preview:
     # (row index in rows, column index in headers, severity "error" | "warning", reason)
     problems: list[tuple[int, int, str, str]] = field(default_factory=list)
     missing_required: list[str] = field(default_factory=list)
+    # Key fields no column maps (scoring cannot judge what needs them: ask before importing), and key fields
+    # mapped but without a valid value in these first rows (a warning: later rows may have them).
+    missing_key_fields: list[str] = field(default_factory=list)
+    empty_key_fields: list[str] = field(default_factory=list)
+    cannot_judge: dict[str, str] = field(default_factory=dict)  # key field -> what scoring then cannot judge
+    left_out: list[dict] = field(default_factory=list)  # columns that lost a field to another: header, field, kept, reason
+    sheets: list[str] = field(default_factory=list)  # a workbook's data sheets, imported together
+    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, why it is left out)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -47,7 +55,7 @@ def _raw_rows(t, n: int) -> list[list[str]]:
         return [["" if v is None else str(v) for v in row] for row in df.itertuples(index=False)]
     from python_calamine import CalamineWorkbook
 
-    sheet = CalamineWorkbook.from_path(str(t.path)).get_sheet_by_name(t.sheet)
+    sheet = t.loaded_sheet or CalamineWorkbook.from_path(str(t.path)).get_sheet_by_name(t.sheet)
     rows = sheet.to_python(nrows=t.header_row + 1 + n)[t.header_row + 1:]
     return [["" if v is None or v == "" else str(v) for v in r] for r in rows]
 
@@ -57,14 +65,13 @@ def preview_records(path: str | Path, profile: dict[str, str] | None = None, she
     path = Path(path)
     fields = record_fields()
     try:
-        t = open_table(path, fields, ("vin", "ts"), profile, sheet)
+        export = open_export(path, fields, ("vin", "ts"), profile, sheet)
         missing: list[str] = []
-    except InputError as exc:
-        if "missing required column" not in exc.reason:
-            raise
+    except MissingColumns:
         # Show what was found, so the officer can map the missing columns by hand.
-        t = open_table(path, fields, (), profile, sheet)
-        missing = [f for f in ("vin", "ts") if f not in t.mapping.values()]
+        export = open_export(path, fields, (), profile, sheet)
+        missing = [f for f in ("vin", "ts") if f not in export.tables[0].mapping.values()]
+    t = export.tables[0]
     rows = _raw_rows(t, n)
     width = len(t.headers)
     rows = [(r + [""] * width)[:width] for r in rows]
@@ -96,10 +103,21 @@ def preview_records(path: str | Path, profile: dict[str, str] | None = None, she
                 continue
             if v in f.sentinels:
                 problems.append((i, pos, "warning", Msg("invalid-value code: stored as missing")))
+            elif v in f.not_ready:
+                problems.append((i, pos, "warning", Msg("sensor not ready: stored as missing")))
             elif (f.min is not None and v < f.min) or (f.max is not None and v > f.max):
                 problems.append((i, pos, "error", Msg("out of range {min} to {max}: stored as missing", min=f"{f.min:g}", max=f"{f.max:g}")))
+    mapped = set(t.mapping.values())
+    unmapped = [f for f in KEY_FIELDS if f not in mapped]
+    bad = {(i, j) for i, j, _, _ in problems}
+    empty = [name for pos, name in t.mapping.items() if name in KEY_FIELDS and rows
+             and all(not r[pos].strip() or r[pos].strip() in _NA or (i, pos) in bad for i, r in enumerate(rows))]
     return Preview(file=path.name, encoding=t.encoding, sheet=t.sheet, header_row=t.header_row + 1,
                    headers=t.headers, mapping={t.headers[p]: f for p, f in t.mapping.items()}, unknown=t.unknown,
                    fields={k: f.description for k, f in fields.items()},
                    names_zh={k: f.aliases[0] for k, f in fields.items() if f.aliases}, rows=rows, problems=problems,
-                   missing_required=missing)
+                   missing_required=missing, missing_key_fields=unmapped, empty_key_fields=empty,
+                   cannot_judge={k: cannot_judge(k) for k in unmapped + empty},
+                   left_out=[lo.as_dict() for lo in t.left_out],
+                   sheets=[x.sheet for x in export.tables if x.sheet],
+                   skipped_sheets=[(x.name, x.reason) for x in export.skipped])

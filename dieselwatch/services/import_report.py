@@ -27,7 +27,12 @@ def export_batch_report(ws: Workspace, batch_id: int, out: Path) -> Path:
     summary += [("编码 Encoding", rep.get("encoding") or ""), ("工作表 Sheet", rep.get("sheet") or ""),
                 ("表头行 Header row", rep.get("header_row") or ""),
                 ("未识别列 Ignored columns", ", ".join(rep.get("unknown_columns", []))),
-                ("校验位错误的VIN Wrong check digit", ", ".join(rep.get("wrong_check_digit", [])))]
+                ("校验位错误的VIN Wrong check digit", ", ".join(rep.get("wrong_check_digit", []))),
+                ("缺少的关键字段 Key fields missing", ", ".join(rep.get("missing_key_fields", []))),
+                ("未采用的列 Columns left out", "; ".join(f"{x['header']} ({x['field']}): {x['reason']}"
+                                                     for x in rep.get("left_out_columns", []))),
+                ("工作表 Sheets", "; ".join(f"{x['name']}: {x['status']}" + (f" ({x['reason']})" if x.get("reason") else "")
+                                         for x in rep.get("sheets", [])))]
     wb = Workbook()
     sh = wb.active
     sh.title = "概要 Summary"

@@ -1,6 +1,7 @@
 """Importing monitoring records: read in chunks, convert, stage per vehicle-month, then one transaction that
 de-duplicates against the store, writes the raw pieces, recomputes the touched days' statistics and records
-the batch. All-or-nothing per file; the same file twice (content hash) changes nothing."""
+the batch. All-or-nothing per file; the same file twice (content hash) changes nothing. A workbook's data
+sheets are one export: one transaction, one batch per sheet, so a sheet left out today can be imported later."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import threading
 import shutil
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,12 +25,15 @@ from sqlalchemy import delete, select
 from dieselwatch.errors import InputError
 from dieselwatch.ingest.captures import Capture, open_capture
 from dieselwatch.ingest.columns import record_fields
-from dieselwatch.ingest.tables import iter_chunks, open_table
-from dieselwatch.ingest.values import ValueReport, convert_records
+from dieselwatch.ingest.columns import match_headers, registry_fields
+from dieselwatch.ingest.tables import Export, MissingColumns, Table, iter_chunks, open_export
+from dieselwatch.ingest.values import MAX_REJECT_DETAILS, ValueReport, convert_records
 from dieselwatch.messages import Msg
 from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.scoring.daystats import compute_day_stats, to_rows
 from dieselwatch.scoring.rules import RuleSet
+from dieselwatch.services import key_fields
+from dieselwatch.services.key_fields import KEY_FIELDS
 from dieselwatch.services.rulesets import active_rules
 from dieselwatch.services.sessions import store_sessions
 from dieselwatch.services.users import require
@@ -38,14 +43,25 @@ from dieselwatch.storage.rawstore import to_table
 from dieselwatch.workspace import Workspace
 
 CHUNK_ROWS = 500_000
-TEXT_FIELDS = {"vin", "plate", "ts", "calid", "cvn"}
+TEXT_FIELDS = {"ts"} | {n for n, f in record_fields().items() if f.dtype == "text"}
+
+
+@dataclass
+class SheetResult:
+    """One sheet of a workbook: imported now, imported before, or left out (with the reason)."""
+
+    name: str
+    status: str  # imported | already_imported | skipped
+    reason: str = ""
+    rows: int = 0
+    batch_id: int | None = None
 
 
 @dataclass
 class ImportReport:
     file: str
     status: str  # imported | already_imported
-    batch_id: int | None = None
+    batch_id: int | None = None  # the first batch of this import (a workbook has one per sheet: see sheets)
     encoding: str | None = None
     sheet: str | None = None
     header_row: int | None = None
@@ -61,7 +77,10 @@ class ImportReport:
     invalid_examples: list = field(default_factory=list)
     wrong_check_digit: list = field(default_factory=list)
     unknown_columns: list = field(default_factory=list)
-    missing_key_fields: list = field(default_factory=list)
+    missing_key_fields: list = field(default_factory=list)  # unmapped or without a valid value
+    allowed_missing: list = field(default_factory=list)  # what the officer accepted to import without
+    left_out_columns: list = field(default_factory=list)  # {header, field, kept, reason}: lost a field to another
+    sheets: list = field(default_factory=list)  # SheetResult per sheet of a workbook (empty for a CSV)
     mapping: dict = field(default_factory=dict)  # export header -> field
     coverage: list = field(default_factory=list)  # per vehicle: vin, rows, first, last, days
     ruleset_version: str | None = None
@@ -69,9 +88,6 @@ class ImportReport:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-KEY_FIELDS = ("nox_down", "nox_up", "scr_in", "reagent", "air_flow", "rpm", "torque_actual")
 
 
 def file_sha256(path: Path) -> tuple[str, int]:
@@ -85,7 +101,9 @@ def file_sha256(path: Path) -> tuple[str, int]:
 
 def import_records(ws: Workspace, path: str | Path, *, progress: ProgressFn | None = None,
                    cancel: CancelToken | None = None, profile: dict | None = None, sheet: str | None = None,
-                   chunk_rows: int = CHUNK_ROWS) -> ImportReport:
+                   chunk_rows: int = CHUNK_ROWS, allow_missing: list[str] | None = None) -> ImportReport:
+    """allow_missing: the key fields (or "all") the file may lack; a file lacking others is refused
+    (KeyFieldsMissing). None leaves the guard to the caller: the report still lists what is missing."""
     path = Path(path)
     require(ws, "officer", setup_ok=True)
     cancel = cancel or CancelToken()
@@ -98,66 +116,144 @@ def import_records(ws: Workspace, path: str | Path, *, progress: ProgressFn | No
     digest_f = hasher.submit(file_sha256, path)
     try:
         return _import(ws, path, digest_f, progress=prog, cancel=cancel, profile=profile, sheet=sheet,
-                       chunk_rows=chunk_rows)
+                       chunk_rows=chunk_rows, allow_missing=allow_missing)
     except _SeenBefore as seen:
         return ImportReport(file=path.name, status="already_imported", batch_id=seen.batch.id,
                             file_hash=seen.batch.file_hash, rows_read=seen.batch.rows_read,
-                            encoding=seen.batch.encoding, sheet=seen.batch.sheet)
+                            encoding=seen.batch.encoding, sheet=seen.batch.sheet or None, sheets=seen.sheets)
     finally:
         hasher.shutdown(wait=True)
 
 
 class _SeenBefore(Exception):
-    def __init__(self, batch: ImportBatch):
-        self.batch = batch
+    def __init__(self, batch: ImportBatch, sheets: list | None = None):
+        self.batch, self.sheets = batch, sheets or []
+
+
+def _stored_sheets(ws, digest: str) -> dict[str, ImportBatch]:
+    """Sheet ("" for a CSV) -> its batch, for what of this file is stored already."""
+    with ws.Session() as s:
+        return {b.sheet or "": b for b in s.scalars(select(ImportBatch).where(ImportBatch.kind == "records",
+                                                                          ImportBatch.file_hash == digest))}
 
 
 def _check_seen(ws, digest_f, wait: bool) -> None:
+    """A CSV stored before stops its import as soon as the digest is known."""
     if not wait and not digest_f.done():
         return
-    digest, _ = digest_f.result()
-    with ws.Session() as s:
-        prior = s.scalar(select(ImportBatch).where(ImportBatch.kind == "records", ImportBatch.file_hash == digest))
+    prior = _stored_sheets(ws, digest_f.result()[0]).get("")
     if prior is not None:
         raise _SeenBefore(prior)
 
 
-def _import(ws, path, digest_f, *, progress, cancel, profile, sheet, chunk_rows) -> ImportReport:
+@dataclass
+class _Unit:
+    """One sheet (or the CSV) of the file: what staging read, then what the commit stored."""
+
+    table: Table
+    values: ValueReport = field(default_factory=ValueReport)
+    pieces: dict = field(default_factory=dict)  # (vin, month) -> staged Arrow files
+    plates: dict = field(default_factory=dict)
+    rows_read: int = 0
+    valid: Counter = field(default_factory=Counter)  # key field -> valid values read
+    batch: ImportBatch | None = None
+    kept: int = 0
+    coverage: dict = field(default_factory=dict)
+
+    @property
+    def sheet_key(self) -> str:
+        return self.table.sheet or ""
+
+
+def _import(ws, path, digest_f, *, progress, cancel, profile, sheet, chunk_rows, allow_missing) -> ImportReport:
     prog = progress
     size = path.stat().st_size
     fields = record_fields()
     # Raw terminal frames (hex log, binary stream, 报文 column) decode into the same chunks as an export's rows.
-    table = open_capture(path) or open_table(path, fields, required=("vin", "ts"), profile=profile, sheet=sheet)
-    headers = {f: table.header_of(f) for f in table.mapping.values()}
-    report = ImportReport(file=path.name, status="imported", encoding=table.encoding, sheet=table.sheet,
-                          header_row=table.header_row + 1, unknown_columns=table.unknown,
-                          mapping={table.headers[p]: f for p, f in table.mapping.items()},
-                          missing_key_fields=[f for f in KEY_FIELDS if f not in table.mapping.values()])
-    if isinstance(table, Capture) and table.header_row < 0:
-        report.header_row = None
-    values = ValueReport()
+    capture = open_capture(path)
+    if capture is not None:
+        export = Export([capture], [], [capture.sheet or ""])  # type: ignore[list-item]
+    else:
+        try:
+            export = open_export(path, fields, required=("vin", "ts"), profile=profile, sheet=sheet)
+        except MissingColumns as exc:
+            hint = _registry_hint(exc)
+            if hint is exc:
+                raise
+            raise hint from exc
+    tables = export.tables
+    first = tables[0]
+    workbook = first.kind == "excel"
+    mapping = {h: f for t in tables for h, f in ((t.headers[p], f) for p, f in t.mapping.items())}
+    left_out = {(lo.header, lo.field): lo.as_dict() for t in tables for lo in getattr(t, "left_out", [])}
+    report = ImportReport(file=path.name, status="imported", encoding=first.encoding, sheet=first.sheet,
+                          header_row=first.header_row + 1, mapping=mapping,
+                          unknown_columns=list(dict.fromkeys(u for t in tables for u in t.unknown)),
+                          left_out_columns=list(left_out.values()))
+    if capture is not None and capture.header_row < 0:
+        report.header_row = None  # a log has no header row
+    sheets = {x.name: SheetResult(x.name, "skipped", x.reason) for x in export.skipped}
+    if workbook:  # which sheets are stored already: the rest imports now
+        stored = _stored_sheets(ws, digest_f.result()[0])
+        for t in tables:
+            if t.sheet in stored:
+                b = stored[t.sheet]
+                sheets[t.sheet] = SheetResult(t.sheet, "already_imported", rows=b.rows_read, batch_id=b.id)
+        tables = [t for t in tables if t.sheet not in stored]
+        report.sheets = [sheets[n] for n in export.names if n in sheets]
+        if not tables:
+            raise _SeenBefore(min((stored[t.sheet] for t in export.tables), key=lambda b: b.id), report.sheets)
+        report.sheet = ", ".join(t.sheet for t in tables)
+    unmapped = [f for f in KEY_FIELDS if f not in first.mapping.values()]
+    if unmapped and allow_missing is not None:
+        if not workbook:
+            _check_seen(ws, digest_f, wait=True)  # a file stored before is "already imported", not refused
+        key_fields.check(path.name, unmapped, [], allow_missing)
+    units = [_Unit(t) for t in tables]
     staging = ws.raw.root / ".staging" / uuid.uuid4().hex
     staging.mkdir(parents=True)
     written: list[str] = []
     try:
-        pieces, plates = _stage(table, staging, fields, headers, values, report, cancel, prog, chunk_rows, size,
-                                lambda: _check_seen(ws, digest_f, wait=False))
-        _check_seen(ws, digest_f, wait=True)
-        if isinstance(table, Capture):
-            report.frames = table.frames.as_dict()
+        for k, unit in enumerate(units):
+            seen = (lambda: _check_seen(ws, digest_f, wait=False)) if not workbook else (lambda: None)
+            _stage(unit, staging / str(k), fields, cancel, prog, chunk_rows, size, seen,
+                   sum(u.rows_read for u in units[:k]))
+        if not workbook:
+            _check_seen(ws, digest_f, wait=True)
+        report.rows_read = sum(u.rows_read for u in units)
+        if capture is not None:
+            report.frames = capture.frames.as_dict()
         if report.rows_read == 0:
             raise InputError(Msg("has a header row but no data rows"), file=path.name)
+        empty = [f for f in KEY_FIELDS if f not in unmapped and not sum(u.valid[f] for u in units)]
+        key_fields.check(path.name, unmapped, empty, allow_missing)
+        report.missing_key_fields = unmapped + empty
+        allowed = key_fields.normalise_allowed(allow_missing or [])
+        report.allowed_missing = [f for f in report.missing_key_fields if f in allowed]
         digest = digest_f.result()[0]
         report.file_hash = digest
-        _commit(ws, path, table, digest, size, pieces, plates, values, report, cancel, prog, written)
+        _commit(ws, path, digest, size, units, report, cancel, prog, written)
     except BaseException:
         for rel in written:  # files of a batch that will never commit: remove now rather than at the sweep
             (ws.raw.root / rel).unlink(missing_ok=True)
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    if workbook:
+        for u in units:
+            sheets[u.sheet_key] = SheetResult(u.sheet_key, "imported", rows=u.rows_read, batch_id=u.batch.id)
+        report.sheets = [sheets[n] for n in export.names if n in sheets]
     prog(1.0, "done")
     return report
+
+
+def _registry_hint(exc: MissingColumns) -> InputError:
+    """A vehicle registry given as monitoring records: say what it is rather than only what it lacks."""
+    known = set(match_headers(exc.headers, registry_fields()).mapping.values()) if exc.headers else set()
+    if "vin" in known and len(known - {"vin", "plate"}) >= 2:
+        return InputError(Msg("{error}; it looks like a vehicle registry: import it with “vehicles import”",
+                              error=exc.reason), file=exc.file, row=exc.row)
+    return exc
 
 
 def _read_ahead(chunks, cancel: CancelToken):
@@ -202,19 +298,23 @@ def _read_ahead(chunks, cancel: CancelToken):
             t.join(timeout=0.05)
 
 
-def _stage(table, staging, fields, headers, values, report, cancel, prog, chunk_rows, size, seen_check):
+def _stage(unit: _Unit, staging: Path, fields, cancel, prog, chunk_rows, size, seen_check, rows_before: int):
     """Read, convert and spill each chunk per (vin, month) to uncompressed Arrow files: memory stays bounded by
     the chunk size, whatever the file size."""
-    pieces: dict[tuple[str, str], list[Path]] = {}
-    plates: dict[str, str] = {}
+    table, values, pieces, plates = unit.table, unit.values, unit.pieces, unit.plates
+    staging.mkdir(parents=True)
+    headers = {f: table.header_of(f) for f in table.mapping.values()}
+    keys = [f for f in KEY_FIELDS if f in headers]
     k = 0
     chunks = table.chunks(chunk_rows) if isinstance(table, Capture) else iter_chunks(table, chunk_rows, TEXT_FIELDS)
     for first_row, chunk in _read_ahead(chunks, cancel):
         cancel.check()
         seen_check()
-        report.rows_read += len(chunk)
+        unit.rows_read += len(chunk)
         frame = convert_records(chunk, first_row, fields, headers, values)
         del chunk
+        for f in keys:
+            unit.valid[f] += int(frame[f].notna().sum())
         if "plate" in frame:
             for vin, plate in frame.dropna(subset=["plate"]).drop_duplicates("vin")[["vin", "plate"]].itertuples(index=False):
                 plates.setdefault(vin, plate)
@@ -235,58 +335,27 @@ def _stage(table, staging, fields, headers, values, report, cancel, prog, chunk_
                 pieces.setdefault((vin, mon), []).append(p)
                 k += 1
         # Progress by rows against an estimate from the file size (CSV) or the sheet (Excel): reading is ~half.
-        prog(min(0.5, 0.5 * report.rows_read * 200 / max(size, 1)), f"{report.rows_read:,} rows read")
-    return pieces, plates
+        done = rows_before + unit.rows_read
+        prog(min(0.5, 0.5 * done * 200 / max(size, 1)), f"{done:,} rows read")
+    if table.kind == "excel":  # row numbers are the sheet's: say which sheet
+        for r in values.rejects + values.not_a_number_examples:
+            r.sheet = table.sheet
 
 
-def _commit(ws, path, table, digest, size, pieces, plates, values, report, cancel, prog, written):
+def _commit(ws, path, digest, size, units: list[_Unit], report, cancel, prog, written):
+    """Every unit (sheet) in one transaction: a later sheet sees the partitions an earlier one added, so rows
+    repeated across sheets are stored once and day statistics cover both."""
     with ws.Session.begin() as s:
         rules = active_rules(s)
         report.ruleset_version = rules.version
-        batch = ImportBatch(kind="records", file_name=path.name, file_hash=digest, file_size=size,
-                            encoding=table.encoding, sheet=table.sheet, imported_at=datetime.now(),
-                            imported_by=ws.user, rows_read=report.rows_read, report={})
-        s.add(batch)
-        s.flush()
-        vehicles = ensure_vehicles(s, sorted({vin for vin, _ in pieces}), plates)
-        existing: dict[tuple[int, str], list[str]] = {}
-        for vid, month, p in s.execute(select(RawPartition.vehicle_id, RawPartition.month, RawPartition.path)
-                                       .where(RawPartition.vehicle_id.in_([v.id for v in vehicles.values()]))):
-            existing.setdefault((vid, month), []).append(p)
-        jobs = [(vin, month, files, vehicles[vin].id, vehicles[vin].ref_torque_nm,
-                 existing.get((vehicles[vin].id, month), [])) for (vin, month), files in sorted(pieces.items())]
-
-        def prepare(job):
-            """Files and arithmetic only (no session): runs on a worker thread."""
-            vin, month, files, vid, tref, old_paths = job
-            cancel.check()
-            return _prepare_partition(ws, batch.id, vin, month, files, tref, old_paths, rules, written)
-
-        kept = 0
-        coverage: dict[str, dict] = {}
-        # Two threads: Parquet writing and numpy release the GIL, so the second core does real work.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            try:
-                for i, (job, res) in enumerate(zip(jobs, pool.map(prepare, jobs))):
-                    if res is None:
-                        continue
-                    vin, month, _, vid, _, _ = job
-                    rel, nbytes, n, first, last, stats = res
-                    s.add(RawPartition(batch_id=batch.id, vehicle_id=vid, month=month, path=rel, rows=n,
-                                       bytes=nbytes, first_ts=first, last_ts=last))
-                    s.execute(delete(DayStat).where(DayStat.vehicle_id == vid, DayStat.day.in_(list(stats.index))))
-                    s.execute(DayStat.__table__.insert(), to_rows(stats, vid, rules.version))
-                    kept += n
-                    c = coverage.setdefault(vin, {"vin": vin, "rows": 0, "first": str(first), "last": str(last), "days": 0})
-                    c["rows"] += n
-                    c["days"] += len(stats)
-                    c["first"], c["last"] = min(c["first"], str(first)), max(c["last"], str(last))
-                    prog(0.5 + 0.5 * (i + 1) / len(jobs), f"{vin} {month}")
-            except BaseException:
-                cancel.cancel()  # stop the other worker between partitions
-                raise
-        if isinstance(table, Capture):
-            report.frames["sessions"] = store_sessions(s, batch.id, *table.sessions)
+        total = max(sum(len(u.pieces) for u in units), 1)
+        done = [0]
+        for unit in units:
+            _commit_unit(s, ws, path, digest, size, unit, rules, cancel, prog, written, done, total)
+        values = _merged([u.values for u in units])
+        kept = sum(u.kept for u in units)
+        if isinstance(units[0].table, Capture):
+            report.frames["sessions"] = store_sessions(s, units[0].batch.id, *units[0].table.sessions)
         report.rows_imported = kept
         report.rejected = values.rejected
         report.blank_rows = values.blank_rows
@@ -296,11 +365,88 @@ def _commit(ws, path, table, digest, size, pieces, plates, values, report, cance
         report.invalid_values = _invalid_summary(values)
         report.invalid_examples = [r.as_dict() for r in values.not_a_number_examples]
         report.wrong_check_digit = sorted(values.wrong_check_digit)
+        coverage: dict[str, dict] = {}
+        for u in units:
+            for vin, c in u.coverage.items():
+                t = coverage.setdefault(vin, {"vin": vin, "rows": 0, "first": c["first"], "last": c["last"], "days": 0})
+                t["rows"] += c["rows"]
+                t["days"] += c["days"]
+                t["first"], t["last"] = min(t["first"], c["first"]), max(t["last"], c["last"])
         report.coverage = sorted(coverage.values(), key=lambda c: c["vin"])
-        report.batch_id = batch.id
-        batch.rows_imported, batch.duplicates, batch.rejected = kept, report.duplicates, report.rejected
-        batch.report = report.as_dict()
+        report.batch_id = units[0].batch.id
+        doc = report.as_dict()
+        for u in units:
+            u.batch.report = {**doc, "batch_sheet": u.sheet_key} if len(units) > 1 else doc
         cancel.check()  # the last moment a cancel can still undo everything
+
+
+def _commit_unit(s, ws, path, digest, size, unit: _Unit, rules, cancel, prog, written, done, total):
+    table, pieces = unit.table, unit.pieces
+    batch = ImportBatch(kind="records", file_name=path.name, file_hash=digest, file_size=size,
+                        encoding=table.encoding, sheet=unit.sheet_key, imported_at=datetime.now(),
+                        imported_by=ws.user, rows_read=unit.rows_read, report={})
+    s.add(batch)
+    s.flush()
+    unit.batch = batch
+    vehicles = ensure_vehicles(s, sorted({vin for vin, _ in pieces}), unit.plates)
+    existing: dict[tuple[int, str], list[str]] = {}
+    for vid, month, p in s.execute(select(RawPartition.vehicle_id, RawPartition.month, RawPartition.path)
+                                   .where(RawPartition.vehicle_id.in_([v.id for v in vehicles.values()]))):
+        existing.setdefault((vid, month), []).append(p)
+    jobs = [(vin, month, files, vehicles[vin].id, vehicles[vin].ref_torque_nm,
+             existing.get((vehicles[vin].id, month), [])) for (vin, month), files in sorted(pieces.items())]
+
+    def prepare(job):
+        """Files and arithmetic only (no session): runs on a worker thread."""
+        vin, month, files, vid, tref, old_paths = job
+        cancel.check()
+        return _prepare_partition(ws, batch.id, vin, month, files, tref, old_paths, rules, written)
+
+    kept = 0
+    coverage = unit.coverage
+    # Two threads: Parquet writing and numpy release the GIL, so the second core does real work.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        try:
+            for job, res in zip(jobs, pool.map(prepare, jobs)):
+                done[0] += 1
+                if res is None:
+                    continue
+                vin, month, _, vid, _, _ = job
+                rel, nbytes, n, first, last, stats = res
+                s.add(RawPartition(batch_id=batch.id, vehicle_id=vid, month=month, path=rel, rows=n,
+                                   bytes=nbytes, first_ts=first, last_ts=last))
+                s.execute(delete(DayStat).where(DayStat.vehicle_id == vid, DayStat.day.in_(list(stats.index))))
+                s.execute(DayStat.__table__.insert(), to_rows(stats, vid, rules.version))
+                kept += n
+                c = coverage.setdefault(vin, {"vin": vin, "rows": 0, "first": str(first), "last": str(last), "days": 0})
+                c["rows"] += n
+                c["days"] += len(stats)
+                c["first"], c["last"] = min(c["first"], str(first)), max(c["last"], str(last))
+                prog(0.5 + 0.5 * done[0] / total, f"{vin} {month}")
+        except BaseException:
+            cancel.cancel()  # stop the other worker between partitions
+            raise
+    v = unit.values
+    unit.kept = kept
+    batch.rows_imported, batch.rejected = kept, v.rejected
+    batch.duplicates = unit.rows_read - v.rejected - v.blank_rows - kept
+
+
+def _merged(reports: list[ValueReport]) -> ValueReport:
+    """One file's figures over its sheets; the first rejects and examples in sheet order."""
+    if len(reports) == 1:
+        return reports[0]
+    out = ValueReport()
+    for r in reports:
+        out.rejected += r.rejected
+        out.blank_rows += r.blank_rows
+        out.wrong_check_digit |= r.wrong_check_digit
+        for name in ("reject_reasons", "sentinel", "not_ready", "out_of_range", "not_a_number", "missing"):
+            getattr(out, name).update(getattr(r, name))
+        out.rejects.extend(r.rejects[: max(MAX_REJECT_DETAILS - len(out.rejects), 0)])
+        out.not_a_number_examples.extend(
+            r.not_a_number_examples[: max(MAX_REJECT_DETAILS - len(out.not_a_number_examples), 0)])
+    return out
 
 
 def _prepare_partition(ws, batch_id, vin, month, files, tref, old_paths, rules: RuleSet, written: list):
@@ -328,8 +474,10 @@ def _prepare_partition(ws, batch_id, vin, month, files, tref, old_paths, rules: 
 
 
 def _invalid_summary(values: ValueReport) -> dict:
-    cols = set(values.sentinel) | set(values.out_of_range) | set(values.not_a_number) | set(values.missing)
+    cols = (set(values.sentinel) | set(values.out_of_range) | set(values.not_a_number) | set(values.missing)
+            | set(values.not_ready))
     return {c: {"missing": values.missing.get(c, 0), "sentinel": values.sentinel.get(c, 0),
-                "out_of_range": values.out_of_range.get(c, 0), "not_a_number": values.not_a_number.get(c, 0)}
+                "not_ready": values.not_ready.get(c, 0), "out_of_range": values.out_of_range.get(c, 0),
+                "not_a_number": values.not_a_number.get(c, 0)}
             for c in sorted(cols)}
 

@@ -12,8 +12,8 @@ import pandas as pd
 from sqlalchemy import select
 
 from dieselwatch.errors import InputError
-from dieselwatch.messages import Msg
-from dieselwatch.ingest.columns import registry_fields
+from dieselwatch.messages import Msg, joined
+from dieselwatch.ingest.columns import match_headers, record_fields, registry_fields
 from dieselwatch.ingest.tables import iter_chunks, open_table
 from dieselwatch.ingest.values import MAX_REJECT_DETAILS, Reject
 from dieselwatch.ingest.vin import check_digit, is_wellformed, normalise_series
@@ -62,7 +62,8 @@ def import_registry(ws: Workspace, path: str | Path, *, progress: ProgressFn | N
             return RegistryReport(file=path.name, status="already_imported", batch_id=prior.id,
                                   rows_read=prior.rows_read)
     fields = registry_fields()
-    table = open_table(path, fields, required=("vin",), sheet=sheet)
+    table = open_table(path, fields, required=("vin",), sheet=sheet, kind="registry")
+    _refuse_monitoring_export(table)
     rep = RegistryReport(file=path.name, status="imported", unknown_columns=table.unknown,
                          mapping={table.headers[p]: f for p, f in table.mapping.items()})
     frames = [(first, chunk) for first, chunk in iter_chunks(table, 100_000, set(fields))]
@@ -112,6 +113,19 @@ def import_registry(ws: Workspace, path: str | Path, *, progress: ProgressFn | N
         _rebuild_work_windows(ws, torque_changed)
     prog(1.0, "done")
     return rep
+
+
+def _refuse_monitoring_export(table) -> None:
+    """A monitoring export has a VIN column too: imported as the registry it would be refused row by row
+    ("VIN repeated") or, worse, pass. Its time and measurement columns give it away."""
+    m = match_headers(table.headers, record_fields())
+    fields = set(m.mapping.values())
+    measures = fields - {"vin", "plate", "ts"}
+    if "ts" in fields and len(measures) >= 2:
+        cols = [table.headers[p] for p, f in m.mapping.items() if f in measures][:4]
+        raise InputError(Msg("is a monitoring export (a time column and columns such as {cols}), not a vehicle "
+                             "registry: import it as monitoring records (dieselwatch import)", cols=joined(cols)),
+                         file=table.path.name)
 
 
 def _rebuild_work_windows(ws: Workspace, vehicle_ids: list[int]) -> None:

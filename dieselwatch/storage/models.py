@@ -19,7 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -57,14 +57,16 @@ class Vehicle(Base):
 
 class ImportBatch(Base):
     __tablename__ = "import_batches"
-    __table_args__ = (UniqueConstraint("kind", "file_hash"),)
+    # One batch per sheet: the other sheets of a workbook can be imported later. "" for a CSV, never NULL (NULLs
+    # never collide in a unique key, so a CSV could be imported twice).
+    __table_args__ = (UniqueConstraint("kind", "file_hash", "sheet", name="uq_import_batches_kind_file_hash_sheet"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # records | registry
     file_name: Mapped[str] = mapped_column(String(500))
     file_hash: Mapped[str] = mapped_column(String(64))
     file_size: Mapped[int] = mapped_column(BigInteger)
     encoding: Mapped[str | None] = mapped_column(String(20))
-    sheet: Mapped[str | None] = mapped_column(String(100))
+    sheet: Mapped[str] = mapped_column(String(100), default="", server_default="")
     imported_at: Mapped[datetime] = mapped_column(DateTime)
     imported_by: Mapped[str] = mapped_column(String(100))
     rows_read: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -72,6 +74,10 @@ class ImportBatch(Base):
     duplicates: Mapped[int] = mapped_column(BigInteger, default=0)
     rejected: Mapped[int] = mapped_column(BigInteger, default=0)
     report: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    @validates("sheet")
+    def _sheet_not_null(self, _key, value):
+        return value or ""
 
 
 class RawPartition(Base):

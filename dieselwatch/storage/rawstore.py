@@ -93,7 +93,9 @@ class RawStore:
             filters.append(("ts", ">=", pd.Timestamp(start).to_pydatetime()))
         if end is not None:
             filters.append(("ts", "<", pd.Timestamp(end).to_pydatetime()))
-        tables = [pq.read_table(self.root / p, columns=columns, filters=filters or None) for p in paths]
+        # The current schema: a piece written before columns.csv gained a field reads that field as nulls.
+        sch = schema()
+        tables = [pq.read_table(self.root / p, columns=columns, filters=filters or None, schema=sch) for p in paths]
         table = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
         frame = table.to_pandas()
         if len(tables) > 1:

@@ -3,111 +3,141 @@
 <context>
     <name />
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="78" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="85" />
         <source>is neither UTF-8 nor GBK/GB18030 text, nor an Excel workbook</source>
         <translation>既不是UTF-8或GBK/GB18030文本,也不是Excel工作簿</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="90" />
-        <source>no header row found in the first 30 rows: expected column names such as {names}</source>
-        <translation>前30行中没有找到表头行:应有如下列名:{names}</translation>
+        <location filename="../../dieselwatch/ingest/tables.py" line="135" />
+        <source>is not a monitoring export: no VIN or time column and no other known column in the first {n} rows; expected column names such as {names}</source>
+        <translation>不是监控数据导出文件：前{n}行中没有VIN列或时间列，也没有其他可识别的列；应有如下列名：{names}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="96" />
-        <source>missing required column(s) {missing}; header row {row} has: {found}</source>
-        <translation>缺少必需的列:{missing};第{row}行表头为:{found}</translation>
+        <location filename="../../dieselwatch/ingest/tables.py" line="138" />
+        <source>is not a vehicle registry: no VIN column and no other known column in the first {n} rows; expected column names such as {names}</source>
+        <translation>不是车辆登记表：前{n}行中没有VIN列，也没有其他可识别的列；应有如下列名：{names}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="110" />
-        <location filename="../../dieselwatch/ingest/tables.py" line="157" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="153" />
+        <source>is not a monitoring export: no {missing} column found; header row {row} has: {found}; recognised: {recognised}</source>
+        <translation>不是监控数据导出文件：未找到{missing}列；第{row}行表头为：{found}；已识别：{recognised}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="156" />
+        <source>is not a vehicle registry: no {missing} column found; header row {row} has: {found}; recognised: {recognised}</source>
+        <translation>不是车辆登记表：未找到{missing}列；第{row}行表头为：{found}；已识别：{recognised}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="175" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="247" />
         <source>is not a readable Excel workbook ({error})</source>
         <translation>不是可读取的Excel工作簿({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="112" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="177" />
         <source>is a zip archive but not an Excel workbook</source>
         <translation>是zip压缩包,但不是Excel工作簿</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="114" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="179" />
         <source>unpacks to {unpacked} MB from {packed} MB: refused as a zip bomb</source>
         <translation>由{packed} MB解压为{unpacked} MB:疑似压缩炸弹,已拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="125" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="212" />
         <source>cannot be read ({error})</source>
         <translation>无法读取({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="127" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="214" />
         <source>is empty</source>
         <translation>是空文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="133" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="220" />
         <source>is a binary file, not a CSV export or Excel workbook</source>
         <translation>是二进制文件,不是CSV导出文件或Excel工作簿</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="138" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="227" />
         <source>has no lines</source>
         <translation>没有任何行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="165" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="254" />
         <source>has no sheet “{sheet}”; sheets: {sheets}</source>
         <translation>没有工作表“{sheet}”;现有工作表:{sheets}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="177" />
-        <location filename="../../dieselwatch/ingest/tables.py" line="289" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="265" />
+        <source>the sheet is empty</source>
+        <translation>工作表为空</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="272" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="438" />
         <source>sheet “{sheet}” cannot be read ({error})</source>
         <translation>工作表“{sheet}”无法读取({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="181" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="281" />
+        <source>the sheet has a header row but no data rows</source>
+        <translation>工作表有表头行，但没有数据行</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="289" />
         <source>has no sheets</source>
         <translation>没有工作表</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="221" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="292" />
+        <source>no sheet holds data: {sheets}</source>
+        <translation>没有工作表包含数据：{sheets}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="312" />
+        <source>its columns differ from sheet “{sheet}” (missing: {lacks}; extra: {extra}); import it on its own (--sheet)</source>
+        <translation>其列与工作表“{sheet}”不同（缺少：{lacks}；多出：{extra}）；请单独导入该工作表（--sheet）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="359" />
         <source>is not valid {encoding} text after the first megabyte ({error})</source>
         <translation>第1 MB之后不是有效的{encoding}文本({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="224" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="362" />
         <source>is not a well-formed CSV: {error}</source>
         <translation>不是格式正确的CSV:{error}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="228" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="366" />
         <source>cannot be parsed as CSV: {error}</source>
         <translation>无法按CSV解析:{error}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="252" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="400" />
         <source>is not valid {encoding} text ({error})</source>
         <translation>不是有效的{encoding}文本({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/values.py" line="159" />
-        <location filename="../../dieselwatch/services/registry.py" line="156" />
+        <location filename="../../dieselwatch/ingest/values.py" line="164" />
+        <location filename="../../dieselwatch/services/registry.py" line="170" />
         <source>VIN missing</source>
         <translation>缺少VIN</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/values.py" line="162" />
-        <location filename="../../dieselwatch/services/registry.py" line="159" />
+        <location filename="../../dieselwatch/ingest/values.py" line="167" />
+        <location filename="../../dieselwatch/services/registry.py" line="173" />
         <source>VIN malformed (17 characters, no I, O or Q)</source>
         <translation>VIN格式错误(应为17位,不含I、O、Q)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/values.py" line="170" />
+        <location filename="../../dieselwatch/ingest/values.py" line="175" />
         <source>time not understood</source>
         <translation>无法识别的时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/values.py" line="174" />
+        <location filename="../../dieselwatch/ingest/values.py" line="179" />
         <source>time before 2015 or in the future</source>
         <translation>时间早于2015年或晚于当前</translation>
     </message>
@@ -152,37 +182,42 @@
         <translation>{source}:“{section}”中有未知的项:{keys}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="79" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="86" />
         <source>unreadable time: the row is rejected</source>
         <translation>时间无法识别:该行将被拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="80" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="87" />
         <source>no time: the row is rejected</source>
         <translation>没有时间:该行将被拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="85" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="92" />
         <source>not a 17-character VIN: the row is rejected</source>
         <translation>不是17位VIN:该行将被拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="90" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="97" />
         <source>invalid marker: stored as missing</source>
         <translation>无效标记:按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="95" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="102" />
         <source>not a number: stored as missing</source>
         <translation>非数值:按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="98" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="105" />
         <source>invalid-value code: stored as missing</source>
         <translation>无效值代码:按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="100" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="107" />
+        <source>sensor not ready: stored as missing</source>
+        <translation>传感器未就绪：按缺失值保存</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/import_preview.py" line="109" />
         <source>out of range {min} to {max}: stored as missing</source>
         <translation>超出范围{min}至{max}:按缺失值保存</translation>
     </message>
@@ -192,15 +227,20 @@
         <translation>没有第{batch}批导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="94" />
+        <location filename="../../dieselwatch/services/imports.py" line="112" />
         <location filename="../../dieselwatch/services/registry.py" line="57" />
         <source>does not exist or is not a file</source>
         <translation>不存在或不是文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="149" />
+        <location filename="../../dieselwatch/services/imports.py" line="227" />
         <source>has a header row but no data rows</source>
         <translation>只有表头,没有数据行</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/imports.py" line="254" />
+        <source>{error}; it looks like a vehicle registry: import it with “vehicles import”</source>
+        <translation>{error}；该文件像是车辆登记表：请用“导入车辆登记表”（vehicles import）导入</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="31" />
@@ -385,28 +425,33 @@
         <translation>既不是已保存的对应方案,也不是JSON文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="579" />
+        <location filename="../../dieselwatch/cli.py" line="605" />
         <location filename="../../dieselwatch/services/profiles.py" line="43" />
         <source>is not readable JSON ({error})</source>
         <translation>不是可读取的JSON({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="164" />
+        <location filename="../../dieselwatch/services/registry.py" line="126" />
+        <source>is a monitoring export (a time column and columns such as {cols}), not a vehicle registry: import it as monitoring records (dieselwatch import)</source>
+        <translation>是监控数据导出文件（有时间列及{cols}等列），不是车辆登记表：请作为监控数据导入（dieselwatch import）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/registry.py" line="178" />
         <source>VIN repeated (first at row {row})</source>
         <translation>VIN重复(首次出现在第{row}行)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="177" />
+        <location filename="../../dieselwatch/services/registry.py" line="191" />
         <source>longer than {limit} characters</source>
         <translation>超过{limit}个字符</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="186" />
+        <location filename="../../dieselwatch/services/registry.py" line="200" />
         <source>reference torque must be a number of N m (100-10000)</source>
         <translation>参考扭矩必须是以N·m计的数值(100-10000)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="197" />
+        <location filename="../../dieselwatch/services/registry.py" line="211" />
         <source>{n} row(s) refused, first: {first}</source>
         <translation>有{n}行被拒绝,第一处:{first}</translation>
     </message>
@@ -883,6 +928,76 @@
         <source>data-stream body with an invalid time: skipped</source>
         <translation>数据流信息体的采集时间无效：已跳过</translation>
     </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/columns.py" line="190" />
+        <source>the mapping gives {field} to the earlier column {kept}</source>
+        <translation>映射已将{field}指定给前面的列{kept}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/columns.py" line="192" />
+        <source>the mapping gives {field} to {kept}</source>
+        <translation>映射已将{field}指定给{kept}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/columns.py" line="205" />
+        <source>no valid value in the first {rows} rows, {kept} has {n}</source>
+        <translation>前{rows}行中没有有效值，而{kept}有{n}个</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/columns.py" line="208" />
+        <source>{kept} is the standard (GB 17691) name of {field}</source>
+        <translation>{kept}是{field}的标准（GB 17691）名称</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/columns.py" line="210" />
+        <source>{kept} has more valid values in the first {rows} rows ({n} against {m})</source>
+        <translation>{kept}在前{rows}行中有效值更多（{n}个对{m}个）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/columns.py" line="213" />
+        <source>{kept} is the more usual name of {field}</source>
+        <translation>{kept}是{field}更常用的名称</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/columns.py" line="215" />
+        <source>{kept} also names {field} and comes first</source>
+        <translation>{kept}也对应{field}，且位置在前</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/key_fields.py" line="20" />
+        <source>tailpipe NOx: exceedance, SCR efficiency, NOx mass and the stuck-sensor check</source>
+        <translation>尾气NOx：超标、SCR转化效率、NOx排放质量及传感器卡滞检查</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/key_fields.py" line="22" />
+        <source>SCR conversion efficiency and the downstream-above-upstream check</source>
+        <translation>SCR转化效率及下游高于上游检查</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/key_fields.py" line="24" />
+        <source>valid operation (hot SCR, warm engine, torque above friction): no sample counts, so NOx is not judged at all</source>
+        <translation>有效工况（SCR已热、发动机已热、扭矩高于摩擦扭矩）：没有样本计入，NOx完全无法评判</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/key_fields.py" line="27" />
+        <source>engine running: trips, completeness, gaps and every NOx measure</source>
+        <translation>发动机运转状态：行程、完整率、断点及全部NOx指标</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/key_fields.py" line="29" />
+        <source>exhaust flow: NOx mass and brake-specific NOx</source>
+        <translation>排气流量：NOx排放质量及比排放</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/key_fields.py" line="61" />
+        <source>--allow-missing takes key fields or {all}: {bad} is not one; key fields: {fields}</source>
+        <translation>--allow-missing只接受关键字段或{all}：{bad}不是关键字段；关键字段为：{fields}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/key_fields.py" line="70" />
+        <source>key field(s) missing: not in the file: {unmapped}; no valid value: {empty}. Scoring then cannot judge: {lost}. Map the column (--profile), or import anyway with --allow-missing {names}</source>
+        <translation>缺少关键字段：文件中没有：{unmapped}；没有有效值：{empty}。评分将无法评判：{lost}。请映射该列（--profile），或用--allow-missing {names}仍然导入</translation>
+    </message>
 </context>
 <context>
     <name>App</name>
@@ -1278,34 +1393,79 @@ Details are in the log file:
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="47" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="48" />
         <source>(not imported)</source>
         <translation>(不导入)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="68" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="69" />
         <source>encoding {0}</source>
         <translation>编码 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="68" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="69" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="69" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="70" />
         <source>&lt;b&gt;{0}&lt;/b&gt;: {1}, header on row {2}; {3} of {4} columns mapped.</source>
         <translation>&lt;b&gt;{0}&lt;/b&gt;:{1},表头在第{2}行;{4}列中已对应{3}列。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="87" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="73" />
+        <source>Sheets imported together: {0}.</source>
+        <translation>一并导入的工作表：{0}。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="75" />
+        <source>Sheet “{0}” is not imported: {1}</source>
+        <translation>工作表“{0}”不导入：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="93" />
+        <source>Column {0} is not imported ({1} comes from {2}): {3}</source>
+        <translation>列{0}不导入（{1}取自{2}）：{3}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="96" />
+        <source>Key fields without a valid value in the first rows: {0}.</source>
+        <translation>前几行中没有有效值的关键字段：{0}。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="99" />
+        <source>Key fields not mapped: {0}. Scoring then cannot judge: {1}.</source>
+        <translation>关键字段未映射：{0}。评分将无法评判：{1}。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="102" />
         <source>Required column(s) not mapped: {0}. Choose them in the mapping.</source>
         <translation>必需的列未对应:{0}。请在对应关系中选择。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="89" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="104" />
         <source>No problems in the first rows.</source>
         <translation>前几行没有发现问题。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="118" />
+        <source>These key fields are not mapped: {0}.
+
+Scoring then cannot judge:
+{1}
+
+Map them if the file has them. Import without them?</source>
+        <translation>以下关键字段未映射：{0}。
+
+评分将无法评判：
+{1}
+
+如文件中有这些列，请先映射。是否在缺少这些字段的情况下导入？</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="121" />
+        <source>Key fields missing</source>
+        <translation>缺少关键字段</translation>
     </message>
     <message>
         <location filename="../../ui/import_wizard.ui" line="6" />
@@ -2003,19 +2163,30 @@ Details are in the log file:
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="452" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="440" />
+        <source>Key fields missing</source>
+        <translation>缺少关键字段</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="441" />
+        <source>Import without them?</source>
+        <translation>是否在缺少这些字段的情况下导入？</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="472" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="453" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="473" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/main_window.py" line="404" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="432" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="470" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="447" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="452" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="490" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
@@ -2025,94 +2196,129 @@ Details are in the log file:
         <translation>导出文件和终端报文（*.csv *.txt *.xlsx *.xls *.log *.bin *.hex）;;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="476" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="496" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="477" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="497" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="478" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="498" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="480" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="500" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="483" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="503" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="485" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="505" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="485" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="505" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="486" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="506" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="486" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="506" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="491" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="507" />
+        <source>sensor not ready</source>
+        <translation>传感器未就绪</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="508" />
+        <source>imported</source>
+        <translation>已导入</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="508" />
+        <source>already imported</source>
+        <translation>此前已导入</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="509" />
+        <source>not imported</source>
+        <translation>未导入</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="511" />
+        <source>sheet {0}: {1}</source>
+        <translation>工作表{0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="514" />
+        <source>column {0} not imported: {1}</source>
+        <translation>列{0}未导入：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="517" />
+        <source>imported without key field(s): {0}</source>
+        <translation>导入时缺少关键字段：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="523" />
         <source>frames: {0} read, {1} skipped, {2} encrypted</source>
         <translation>报文帧：读取{0}帧，跳过{1}帧，加密{2}帧</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="494" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="526" />
         <source>line {0}, byte {1}</source>
         <translation>第{0}行第{1}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="495" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="527" />
         <source>row {0}, byte {1}</source>
         <translation>第{0}行第{1}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="496" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="528" />
         <source>byte {0}</source>
         <translation>第{0}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="498" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="530" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="511" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="543" />
         <source>{0} (active)</source>
         <translation>{0}(当前)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="513" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="545" />
         <source>{0}
 saved {1} by {2}</source>
         <translation>{0}
 {2}于{1}保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="524" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="556" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="527" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="559" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
