@@ -28,6 +28,8 @@ from dieselwatch.messages import Msg
 from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.scoring.daystats import compute_day_stats, to_rows
 from dieselwatch.scoring.rules import RuleSet
+from dieselwatch.services.batches import awaits_restore, reopen_for_restore
+from dieselwatch.services.coverage import record_coverage
 from dieselwatch.services.rulesets import active_rules
 from dieselwatch.services.users import require
 from dieselwatch.services.vehicles import ensure_vehicles
@@ -115,6 +117,8 @@ def _check_seen(ws, digest_f, wait: bool) -> None:
     digest, _ = digest_f.result()
     with ws.Session() as s:
         prior = s.scalar(select(ImportBatch).where(ImportBatch.kind == "records", ImportBatch.file_hash == digest))
+        if prior is not None and awaits_restore(s, prior.id):
+            return  # it lost samples when another batch was removed: import again, storing only what is missing
     if prior is not None:
         raise _SeenBefore(prior)
 
@@ -234,9 +238,9 @@ def _commit(ws, path, table, digest, size, pieces, plates, values, report, cance
     with ws.Session.begin() as s:
         rules = active_rules(s)
         report.ruleset_version = rules.version
-        batch = ImportBatch(kind="records", file_name=path.name, file_hash=digest, file_size=size,
-                            encoding=table.encoding, sheet=table.sheet, imported_at=datetime.now(),
-                            imported_by=ws.user, rows_read=report.rows_read, report={})
+        batch = reopen_for_restore(s, "records", digest, table.sheet) or ImportBatch(
+            kind="records", file_name=path.name, file_hash=digest, file_size=size, encoding=table.encoding,
+            sheet=table.sheet, imported_at=datetime.now(), imported_by=ws.user, rows_read=report.rows_read, report={})
         s.add(batch)
         s.flush()
         vehicles = ensure_vehicles(s, sorted({vin for vin, _ in pieces}), plates)
@@ -289,6 +293,7 @@ def _commit(ws, path, table, digest, size, pieces, plates, values, report, cance
         report.batch_id = batch.id
         batch.rows_imported, batch.duplicates, batch.rejected = kept, report.duplicates, report.rejected
         batch.report = report.as_dict()
+        record_coverage(s, batch, table, {vin: v.id for vin, v in vehicles.items()}, pieces, report)
         cancel.check()  # the last moment a cancel can still undo everything
 
 
