@@ -3,7 +3,7 @@ it touched from what remains, and forget the batch, so the corrected file can be
 
 A sample is stored once, by the batch that brought it first; later batches that delivered the same sample
 dropped it as a duplicate. Removing a batch therefore also removes samples other batches delivered. Those
-batches are found by their coverage (same vehicle, overlapping time), named in the result and the audit
+batches are found by their coverage (same vehicle, overlapping time, imported later), named in the result and the audit
 event, and marked: their file may be imported again (not refused as "already imported"), which stores only
 what is missing, and until then they do not count as covering the vehicle.
 
@@ -133,7 +133,7 @@ def remove_batch(ws: Workspace, batch_id: int, reason: str, *, progress: Progres
             except BaseException:
                 cancel.cancel()
                 raise
-        shared = _mark_shared(s, b.id, parts, vehicles)
+        shared = _mark_shared(s, b, parts, vehicles)
         before = {"file": b.file_name, "sha256": b.file_hash, "sheet": b.sheet, "imported_at": b.imported_at,
                   "imported_by": b.imported_by, "rows_read": b.rows_read, "rows_imported": b.rows_imported,
                   "span_start": b.span_start, "span_end": b.span_end}
@@ -176,9 +176,11 @@ def _remaining_day_stats(ws: Workspace, removed: list[str], by_month: dict[str, 
     return [d.item() for d in days], compute_day_stats(data, rules, tref)
 
 
-def _mark_shared(s: Session, batch_id: int, parts, vehicles: dict[int, Vehicle]) -> list[SharedBatch]:
-    """Other batches whose coverage of a vehicle overlaps what the removed batch stored for it: they may have
-    delivered samples only the removed batch held. Mark their coverage incomplete and name them."""
+def _mark_shared(s: Session, removed: ImportBatch, parts, vehicles: dict[int, Vehicle]) -> list[SharedBatch]:
+    """Batches that may have delivered samples only the removed batch held: their coverage of a vehicle overlaps
+    what the removed batch stored for it, and they were imported (or restored) after it; a batch imported
+    before it had its samples stored already, so the removed batch stored none of them. Mark their coverage
+    of those vehicles incomplete and name them."""
     if not parts:
         return []
     stored: dict[int, list[tuple[datetime, datetime]]] = {}
@@ -186,10 +188,14 @@ def _mark_shared(s: Session, batch_id: int, parts, vehicles: dict[int, Vehicle])
         stored.setdefault(p.vehicle_id, []).append((p.first_ts, p.last_ts))
     hits: dict[int, dict] = {}
     rows = s.execute(select(BatchCoverage.batch_id, BatchCoverage.vehicle_id, BatchCoverage.first_ts,
-                            BatchCoverage.last_ts, ImportBatch.file_name)
+                            BatchCoverage.last_ts, ImportBatch.file_name, ImportBatch.report)
                      .join(ImportBatch, ImportBatch.id == BatchCoverage.batch_id)
-                     .where(BatchCoverage.vehicle_id.in_(list(stored)), BatchCoverage.batch_id != batch_id)).all()
-    for other, vid, first, last, name in rows:
+                     .where(BatchCoverage.vehicle_id.in_(list(stored)), BatchCoverage.batch_id != removed.id)).all()
+    since = removed.imported_at.isoformat(timespec="seconds")
+    for other, vid, first, last, name, report in rows:
+        restored = [r.get("at", "") for r in (report or {}).get("restored", [])]
+        if other < removed.id and not any(at >= since for at in restored):
+            continue
         overlaps = [(max(first, a), min(last, b)) for a, b in stored[vid] if first <= b and last >= a]
         if not overlaps:
             continue
