@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.feather as feather
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -25,12 +26,13 @@ def delivered(pieces: dict[tuple[str, str], list[Path]]) -> dict[str, tuple[date
     by_vin: dict[str, list] = {}
     for (vin, _month), files in pieces.items():
         for p in files:
-            by_vin.setdefault(vin, []).append(feather.read_table(p, columns=["ts"], memory_map=True).column("ts"))
+            by_vin.setdefault(vin, []).extend(feather.read_table(p, columns=["ts"], memory_map=True).column("ts").chunks)
     out = {}
-    for vin, cols in by_vin.items():
-        ts = np.concatenate([c.to_numpy() for c in cols]).astype("datetime64[s]")
+    for vin, chunks in by_vin.items():
+        ts = pa.chunked_array(chunks)
         if len(ts):
-            out[vin] = (ts.min().item(), ts.max().item(), int(len(np.unique(ts))))
+            mm = pc.min_max(ts)  # hash-based distinct count and min/max: no sort of the times
+            out[vin] = (mm["min"].as_py(), mm["max"].as_py(), pc.count_distinct(ts).as_py())
     return out
 
 
