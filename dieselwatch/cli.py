@@ -338,7 +338,7 @@ def cmd_import(args) -> int:
             errors.append({"file": str(f), "error": str(exc), "row": exc.row, "column": exc.column})
     rejects = [{"file": r.file, **x} for r in reports for x in r.rejects][:100]
     doc = {
-        "rows_read": sum(r.rows_read for r in reports if r.status == "imported"),
+        "rows_read": sum(r.rows_read for r in reports if r.status != "already_imported"),
         "rows_imported": sum(r.rows_imported for r in reports),
         "duplicates": sum(r.duplicates for r in reports),
         "rejected": sum(r.rejected for r in reports),
