@@ -613,9 +613,10 @@ def cmd_selftest(args) -> int:
     return EXIT_OK if result["ok"] else EXIT_INTERNAL
 
 
-COMMANDS = {"demo": cmd_demo, "vehicles": cmd_vehicles, "import": cmd_import, "imports": cmd_imports, "samples": cmd_samples,
+COMMANDS = {"demo": cmd_demo, "vehicles": cmd_vehicles, "import": cmd_import, "imports": cmd_imports,
             "score": cmd_score, "audit": cmd_audit, "lists": cmd_lists, "notices": cmd_notices, "users": cmd_users, "settings": cmd_settings,
             "selftest": cmd_selftest}
+COMMANDS["samples"] = cmd_samples
 
 
 def main(argv: list[str] | None = None) -> int:
