@@ -231,3 +231,18 @@ def test_cli_remove_json_and_text(three, capsys):
     assert main(["--home", home, "imports", "remove", str(ids["a"]), "--reason", "again"]) == 3
     assert main(["--home", home, "imports", "--json"]) == 0
     assert [b["id"] for b in json.loads(capsys.readouterr().out)["batches"]] == [ids["c"]]
+
+
+def test_batch_restored_after_the_removed_one_is_named(ws, tmp_path):
+    """C was imported before B but restored after it: its restore left to B the samples both delivered, so
+    removing B must name C although C's number is lower."""
+    x = import_records(ws, write(tmp_path / "x.csv", [frame(V1, days("2026-10-01", 2))]))
+    pc = write(tmp_path / "c.csv", [frame(V1, days("2026-10-02", 2))])
+    c = import_records(ws, pc)  # stores Oct 3 only
+    assert [s.batch_id for s in remove_batch(ws, x.batch_id, "x").shared] == [c.batch_id]
+    b = import_records(ws, write(tmp_path / "b.csv", [frame(V1, days("2026-10-02", 1))]))  # stores Oct 2
+    assert b.rows_imported == 3600
+    assert import_records(ws, pc).status == "restored"  # nothing missing any more: Oct 2 is B's now
+    r = remove_batch(ws, b.batch_id, "x")
+    assert c.batch_id < b.batch_id and [s.batch_id for s in r.shared] == [c.batch_id]
+    assert import_records(ws, pc).rows_imported == 3600
