@@ -479,6 +479,7 @@ def test_remove_batch_from_imports_page(window, qtbot, monkeypatch, demo_dir):
     assert not ctl.w.removeBatchButton.isEnabled()  # a registry import is not undone here
     ctl.w.batchesTable.selectRow(rows["records.csv"])
     assert ctl.w.removeBatchButton.isEnabled()
+    assert "Covers 2026-10-01 00:00:00 to 2026-10-05 23:59:59 (stated in the file)." in ctl.w.importReport.toPlainText()
     batch_id = int(ctl.batches.item(rows["records.csv"], 0).text())
     asked, shown = [], []
     monkeypatch.setattr(QInputDialog, "getMultiLineText",

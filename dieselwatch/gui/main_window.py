@@ -506,7 +506,15 @@ class MainController(QObject):
                 f"{d['rows_imported']:,}", f"{d['duplicates']:,}", f"{d['rejected']:,}")))
         else:
             lines.append(e(self.tr(", {0} created, {1} updated").format(d["created"], d["updated"])))
-        lines.append("</p><ul>")
+        lines.append("</p>")
+        if d.get("span"):  # what the export covers: scoring tells "no data" from "not covered" by it
+            sp = d["span"]
+            lines.append("<p>" + e((self.tr("Covers {0} to {1} (stated in the file).") if sp["source"] == "stated" else
+                                    self.tr("Covers {0} to {1} (first to last sample).")).format(sp["start"], sp["end"]))
+                         + "</p>")
+        if d["status"] == "restored" or d.get("restored"):
+            lines.append("<p>" + e(self.tr("Imported again to restore samples that went with a removed batch.")) + "</p>")
+        lines.append("<ul>")
         kinds = {"missing": self.tr("missing"), "sentinel": self.tr("invalid-value code"),
                  "out_of_range": self.tr("out of range"), "not_a_number": self.tr("not a number")}
         for col, c in d.get("invalid_values", {}).items():

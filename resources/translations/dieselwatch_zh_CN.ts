@@ -1911,49 +1911,64 @@ Reason (required):</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="510" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="512" />
+        <source>Covers {0} to {1} (stated in the file).</source>
+        <translation>覆盖时段：{0}至{1}（文件中注明）。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="513" />
+        <source>Covers {0} to {1} (first to last sample).</source>
+        <translation>覆盖时段：{0}至{1}（首条至末条数据）。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="516" />
+        <source>Imported again to restore samples that went with a removed batch.</source>
+        <translation>已重新导入，恢复随被撤销批次删除的数据。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="518" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="510" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="518" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="511" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="519" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="511" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="519" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="514" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="522" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="527" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="535" />
         <source>{0} (active)</source>
         <translation>{0}(当前)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="529" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="537" />
         <source>{0}
 saved {1} by {2}</source>
         <translation>{0}
 {2}于{1}保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="540" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="548" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="543" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="551" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>

@@ -27,4 +27,7 @@ ZH = {
     "Remove batch…": "撤销批次…",
     "Undo this import: its samples are deleted and the days they touched are recomputed; the file can then be "
     "imported again.": "撤销本次导入：删除其数据并重新计算涉及日期的统计；之后可重新导入该文件。",
+    "Covers {0} to {1} (stated in the file).": "覆盖时段：{0}至{1}（文件中注明）。",
+    "Covers {0} to {1} (first to last sample).": "覆盖时段：{0}至{1}（首条至末条数据）。",
+    "Imported again to restore samples that went with a removed batch.": "已重新导入，恢复随被撤销批次删除的数据。",
 }
