@@ -372,6 +372,7 @@ def cmd_import(args) -> int:
 def cmd_imports(args) -> int:
     from sqlalchemy import select
 
+    from dieselwatch.services.batches import awaits_restore
     from dieselwatch.storage.models import ImportBatch
 
     ws = _workspace(args)
@@ -387,11 +388,14 @@ def cmd_imports(args) -> int:
     with ws.Session() as s:
         rows = [{"id": b.id, "kind": b.kind, "file": b.file_name, "sha256": b.file_hash, "at": b.imported_at,
                  "by": b.imported_by, "rows_read": b.rows_read, "rows_imported": b.rows_imported,
-                 "duplicates": b.duplicates, "rejected": b.rejected, "span": [b.span_start, b.span_end]}
+                 "duplicates": b.duplicates, "rejected": b.rejected, "span": [b.span_start, b.span_end],
+                 "awaits_restore": awaits_restore(s, b.id)}
                 for b in s.scalars(select(ImportBatch).order_by(ImportBatch.id))]
     _emit(args, {"batches": rows}, "\n".join(
         f"{r['id']:4d} {r['at']:%Y-%m-%d %H:%M} {r['by']:10s} {r['kind']:8s} {r['file']}  "
-        f"{r['rows_imported']:,}/{r['rows_read']:,} rows" for r in rows) or "no imports yet")
+        f"{r['rows_imported']:,}/{r['rows_read']:,} rows"
+        + ("  (lost samples with a removed batch: import the file again)" if r["awaits_restore"] else "")
+        for r in rows) or "no imports yet")
     return EXIT_OK
 
 

@@ -225,6 +225,10 @@ def test_cli_remove_json_and_text(three, capsys):
     assert main(["--home", home, "imports", "remove", str(ids["b"]), "--reason", "wrong period", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["batch_id"] == ids["b"] and doc["shared"][0]["file_name"] == "c.csv"
+    assert main(["--home", home, "imports"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[0].endswith("a.csv  10,800/10,800 rows")
+    assert listing[1].endswith("c.csv  3,600/10,800 rows  (lost samples with a removed batch: import the file again)")
     assert main(["--home", home, "imports", "remove", str(ids["a"]), "--reason", "wrong"]) == 0
     out = capsys.readouterr().out
     assert f"removed batch {ids['a']} (a.csv" in out and "can be imported again" in out

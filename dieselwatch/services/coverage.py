@@ -48,9 +48,7 @@ def record_coverage(s: Session, batch: ImportBatch, table, vehicle_ids: dict[str
         s.execute(BatchCoverage.__table__.insert(), [
             {"batch_id": batch.id, "vehicle_id": vehicle_ids[vin], "first_ts": first, "last_ts": last, "rows": n,
              "incomplete": False} for vin, (first, last, n) in sorted(cov.items())])
-    span = stated_span(title_rows(table.path, kind=table.kind, encoding=table.encoding,
-                                  delimiter=getattr(table, "delimiter", None), sheet=table.sheet,
-                                  header_row=table.header_row, loaded_sheet=getattr(table, "loaded_sheet", None)))
+    span = _stated(table)
     source = "stated"
     if span is None and cov:
         span, source = (min(c[0] for c in cov.values()), max(c[1] for c in cov.values())), "samples"
@@ -69,6 +67,16 @@ def record_coverage(s: Session, batch: ImportBatch, table, vehicle_ids: dict[str
         batch.duplicates = max(batch.rows_read - batch.rejected - int(stored_report.get("blank_rows") or 0) - stored, 0)
         stored_report["rows_imported"], stored_report["duplicates"] = stored, batch.duplicates
     batch.report = stored_report
+
+
+def _stated(table) -> tuple[datetime, datetime] | None:
+    """The span the file states above its header; None for sources without title rows (e.g. raw captures)."""
+    header_row = getattr(table, "header_row", None)
+    if not header_row or getattr(table, "kind", None) not in ("csv", "excel"):
+        return None
+    return stated_span(title_rows(table.path, kind=table.kind, encoding=getattr(table, "encoding", None),
+                                  delimiter=getattr(table, "delimiter", None), sheet=getattr(table, "sheet", None),
+                                  header_row=header_row, loaded_sheet=getattr(table, "loaded_sheet", None)))
 
 
 def last_covered_day(start: datetime, end: datetime) -> date:
