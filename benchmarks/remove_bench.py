@@ -20,7 +20,7 @@ from pathlib import Path
 
 
 def round_trip(demo: Path, home: Path) -> tuple[float, float, float, dict]:
-    import dieselwatch.services.coverage as coverage
+    from dieselwatch.services import coverage
     from dieselwatch.services.batches import remove_batch
     from dieselwatch.services.imports import import_records
     from dieselwatch.workspace import Workspace

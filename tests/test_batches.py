@@ -16,7 +16,14 @@ from dieselwatch.services.batches import remove_batch
 from dieselwatch.services.coverage import vehicle_coverage
 from dieselwatch.services.imports import import_records
 from dieselwatch.services.samples import vehicle_samples
-from dieselwatch.storage.models import AuditEvent, BatchCoverage, DayStat, ImportBatch, RawPartition, Vehicle
+from dieselwatch.storage.models import (
+    AuditEvent,
+    BatchCoverage,
+    DayStat,
+    ImportBatch,
+    RawPartition,
+    Vehicle,
+)
 from dieselwatch.workspace import Workspace
 
 
@@ -129,7 +136,7 @@ def test_remove_then_import_the_corrected_file(ws, tmp_path):
 def test_failure_mid_removal_changes_nothing(three, monkeypatch, where):
     ws, _, ids = three
     before = state(ws)
-    import dieselwatch.services.batches as batches
+    from dieselwatch.services import batches
 
     calls = {"n": 0}
     if where == "day_stats":
@@ -219,7 +226,7 @@ def test_unknown_and_registry_batches_are_refused(loaded_ws):
 
 
 def test_cli_remove_json_and_text(three, capsys):
-    ws, files, ids = three
+    ws, _, ids = three
     home = str(ws.home.root)
     ws.close()
     assert main(["--home", home, "imports", "remove", str(ids["b"]), "--reason", "wrong period", "--json"]) == 0

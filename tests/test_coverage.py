@@ -1,6 +1,7 @@
 """Coverage: the span an export states, what each batch delivered per vehicle, the per-vehicle covered days
 (merged), and the migration that back-fills coverage for databases imported before it existed."""
 
+import json
 from datetime import date, datetime
 
 import pytest
@@ -65,7 +66,8 @@ def test_span_from_samples_and_gaps_between_batches(ws, tmp_path):
     covered by it, and separate batches leave the days between them uncovered."""
     a = write(tmp_path / "a.csv", [frame(V1, days("2026-10-01", 3)), frame(V2, days("2026-10-02", 1))])
     b = write(tmp_path / "b.csv", [frame(V1, days("2026-10-10", 2))])
-    ra, rb = import_records(ws, a), import_records(ws, b)
+    ra = import_records(ws, a)
+    import_records(ws, b)
     with ws.Session() as s:
         ba = s.get(ImportBatch, ra.batch_id)
         assert (ba.span_start, ba.span_end) == (datetime(2026, 10, 1, 8), datetime(2026, 10, 3, 8, 59, 59))
@@ -123,9 +125,9 @@ def test_migration_backfills_coverage_from_import_reports(tmp_path):
 
     eng = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     upgrade(eng, "0003")  # a database imported into before batch_coverage existed
-    report = '{"coverage": [{"vin": "%s", "rows": 3600, "first": "2026-10-01 08:00:00", "last": "2026-10-02 08:59:59", ' \
-             '"days": 2}, {"vin": "%s", "rows": 10, "first": "2026-10-05 10:00:00", "last": "2026-10-05 10:00:09", ' \
-             '"days": 1}]}' % (V1, V2)
+    report = json.dumps({"coverage": [
+        {"vin": V1, "rows": 3600, "first": "2026-10-01 08:00:00", "last": "2026-10-02 08:59:59", "days": 2},
+        {"vin": V2, "rows": 10, "first": "2026-10-05 10:00:00", "last": "2026-10-05 10:00:09", "days": 1}]})
     with eng.begin() as c:
         for i, vin in enumerate((V1, V2), start=1):
             c.execute(text("INSERT INTO vehicles (id, vin, in_registry, created_at, updated_at, version) "

@@ -30,7 +30,13 @@ from dieselwatch.scoring.daystats import compute_day_stats, to_rows
 from dieselwatch.services.rulesets import active_rules
 from dieselwatch.services.users import require
 from dieselwatch.storage import audit
-from dieselwatch.storage.models import BatchCoverage, DayStat, ImportBatch, RawPartition, Vehicle
+from dieselwatch.storage.models import (
+    BatchCoverage,
+    DayStat,
+    ImportBatch,
+    RawPartition,
+    Vehicle,
+)
 from dieselwatch.workspace import Workspace
 
 log = logging.getLogger(__name__)

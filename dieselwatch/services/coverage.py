@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.feather as feather
+from pyarrow import feather
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
