@@ -257,3 +257,16 @@ def test_batch_restored_after_the_removed_one_is_named(ws, tmp_path):
     r = remove_batch(ws, b.batch_id, "x")
     assert c.batch_id < b.batch_id and [s.batch_id for s in r.shared] == [c.batch_id]
     assert import_records(ws, pc).rows_imported == 3600
+
+
+def test_removing_a_batch_that_stored_nothing_keeps_every_sample(loaded_ws, demo_dir):
+    """An overlapping export whose rows were all stored already: removing it loses no sample and no day."""
+    rep = import_records(loaded_ws, demo_dir / "records_other_platform.xlsx")
+    assert rep.rows_imported == 0
+    before = state(loaded_ws)
+    r = remove_batch(loaded_ws, rep.batch_id, "imported by mistake")
+    assert (r.rows_removed, r.files_removed, r.days_recomputed, r.days_emptied, r.shared) == (0, 0, 0, 0, [])
+    after = state(loaded_ws)
+    assert after["days"] == before["days"] and after["files"] == before["files"]
+    assert after["import_batches"] == before["import_batches"] - 1
+    assert after["batch_coverage"] == before["batch_coverage"] - 2  # the two vehicles it delivered
