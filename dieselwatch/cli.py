@@ -70,6 +70,21 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--export", type=int, metavar="BATCH", help="write this batch's report (rejects...) to --out")
     b.add_argument("--out", type=Path, help="workbook to write with --export")
     b.add_argument("--json", action="store_true")
+    b_s = b.add_subparsers(dest="action", parser_class=_Parser)
+    br = b_s.add_parser("remove", help="undo a batch: remove its samples, rebuild the days it touched, forget it "
+                        "(the corrected file can then be imported)")
+    br.add_argument("batch", type=int)
+    br.add_argument("--reason", required=True)
+    br.add_argument("--json", action="store_true")
+
+    sm = sub.add_parser("samples", help="a vehicle's stored samples: print them, or write .xlsx/.csv with --out")
+    sm.add_argument("vin")
+    sm.add_argument("--from", dest="start", required=True)
+    sm.add_argument("--to", dest="end", required=True)
+    smo = sm.add_mutually_exclusive_group()
+    smo.add_argument("--json", action="store_true")
+    smo.add_argument("--out", type=Path, help="FILE.xlsx or FILE.csv (UTF-8 with BOM)")
+    sm.add_argument("--force", action="store_true", help="overwrite --out if it exists")
 
     s = sub.add_parser("score", help="score every vehicle over a period")
     s.add_argument("--from", dest="start", required=True)
@@ -339,7 +354,7 @@ def cmd_import(args) -> int:
             errors.append({"file": str(f), "error": str(exc), "row": exc.row, "column": exc.column})
     rejects = [{"file": r.file, **x} for r in reports for x in r.rejects][:100]
     doc = {
-        "rows_read": sum(r.rows_read for r in reports if r.status == "imported"),
+        "rows_read": sum(r.rows_read for r in reports if r.status != "already_imported"),
         "rows_imported": sum(r.rows_imported for r in reports),
         "duplicates": sum(r.duplicates for r in reports),
         "rejected": sum(r.rejected for r in reports),
@@ -363,6 +378,8 @@ def cmd_import(args) -> int:
                                                                              r.frames["by_command"].items()))
             lines += [f"  skipped: {', '.join(f'{k} {v}' for k, v in x.items() if k != 'reason')}: {x['reason']}"
                       for x in r.frames["skipped_first"][:5]]
+        if r.status == "restored":
+            lines.append(f"  restored: the file's samples that went with a removed batch are stored again (batch {r.batch_id})")
         for col, c in r.invalid_values.items():
             lines.append(f"  {col}: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in c.items() if v))
         for x in r.rejects[:10]:
@@ -394,9 +411,12 @@ def _sheet_lines(r) -> list[str]:
 def cmd_imports(args) -> int:
     from sqlalchemy import select
 
+    from dieselwatch.services.batches import awaits_restore
     from dieselwatch.storage.models import ImportBatch
 
     ws = _workspace(args)
+    if args.action == "remove":
+        return _remove_batch(ws, args)
     if args.export is not None:
         from dieselwatch.services.import_report import export_batch_report
 
@@ -407,14 +427,59 @@ def cmd_imports(args) -> int:
     with ws.Session() as s:
         rows = [{"id": b.id, "kind": b.kind, "file": b.file_name, "sheet": b.sheet, "sha256": b.file_hash,
                  "at": b.imported_at, "by": b.imported_by, "rows_read": b.rows_read, "rows_imported": b.rows_imported,
-                 "duplicates": b.duplicates, "rejected": b.rejected,
-                 "missing_key_fields": (b.report or {}).get("missing_key_fields", [])}
+                 "duplicates": b.duplicates, "rejected": b.rejected, "span": [b.span_start, b.span_end],
+                 "missing_key_fields": (b.report or {}).get("missing_key_fields", []),
+                 "awaits_restore": awaits_restore(s, b.id)}
                 for b in s.scalars(select(ImportBatch).order_by(ImportBatch.id))]
     _emit(args, {"batches": rows}, "\n".join(
         f"{r['id']:4d} {r['at']:%Y-%m-%d %H:%M} {r['by']:10s} {r['kind']:8s} {r['file']}"
         f"{' [' + r['sheet'] + ']' if r['sheet'] else ''}  {r['rows_imported']:,}/{r['rows_read']:,} rows"
         + (f"; without {', '.join(r['missing_key_fields'])}" if r['missing_key_fields'] else "")
+        + ("  (lost samples with a removed batch: import the file again)" if r["awaits_restore"] else "")
         for r in rows) or "no imports yet")
+    return EXIT_OK
+
+
+def _remove_batch(ws, args) -> int:
+    from dieselwatch.services.batches import remove_batch
+
+    r = remove_batch(ws, args.batch, args.reason, progress=_Bar(not args.json))
+    lines = [f"removed batch {r.batch_id} ({r.file_name}, sha256 {r.file_hash[:12]}…): {r.rows_removed:,} samples of "
+             f"{len(r.vehicles)} vehicle(s); {r.days_recomputed} vehicle-day(s) recomputed, {r.days_emptied} left "
+             "without data. The file can be imported again."]
+    if r.shared:
+        lines.append("these batches also delivered samples the removed batch held; import their files again to "
+                     "restore them (only what is missing is stored):")
+        lines += [f"  batch {x.batch_id} {x.file_name}: {', '.join(x.vins)} from {x.first} to {x.last}" for x in r.shared]
+    if r.files_left:
+        lines.append(f"  {len(r.files_left)} raw file(s) could not be deleted; they are no longer used and are "
+                     "swept later")
+    _emit(args, r.as_dict(), "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_samples(args) -> int:
+    from dieselwatch.services.samples import vehicle_samples, write_samples
+
+    start, end = _day(args.start, "--from"), _day(args.end, "--to")
+    ws = _workspace(args)
+    vs = vehicle_samples(ws, args.vin, start, end)
+    if args.out:
+        path = write_samples(vs, args.out, force=args.force, progress=_Bar(True))
+        print(f"wrote {vs.rows:,} samples of {vs.vin} ({start} to {end}) to {path}")
+    elif args.json:
+        _emit(args, vs.as_dict(), "")
+    else:
+        frame = vs.frame.copy()
+        frame["ts"] = frame["ts"].dt.strftime("%Y-%m-%d %H:%M:%S")
+        try:
+            sys.stdout.write("\t".join(c.header for c in vs.columns) + "\n")
+            frame.to_csv(sys.stdout, sep="\t", header=False, index=False, na_rep="")
+            sys.stdout.flush()
+        except BrokenPipeError:  # `dieselwatch samples … | head`: the reader has seen enough
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
 
 
@@ -624,6 +689,7 @@ def cmd_selftest(args) -> int:
 COMMANDS = {"demo": cmd_demo, "vehicles": cmd_vehicles, "import": cmd_import, "imports": cmd_imports,
             "score": cmd_score, "audit": cmd_audit, "lists": cmd_lists, "notices": cmd_notices, "users": cmd_users, "settings": cmd_settings,
             "selftest": cmd_selftest}
+COMMANDS["samples"] = cmd_samples
 
 
 def main(argv: list[str] | None = None) -> int:

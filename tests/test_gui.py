@@ -544,3 +544,38 @@ def test_legal_texts_dialog_edits_the_versions(qapp, ws, qtbot, monkeypatch, tmp
     again.try_save()
     assert "2018-02-30" in again.d.messageLabel.text()
     assert legal_versions(ws)[0].effective_from == "2018-10-26"
+
+
+def test_remove_batch_from_imports_page(window, qtbot, monkeypatch, demo_dir):
+    """The officer picks a batch, confirms with a reason; the removal runs on the worker and the page refreshes
+    without it."""
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from dieselwatch.services import auditlog
+    from dieselwatch.services.imports import import_records
+
+    ctl = window
+    import_records(ctl.ws, demo_dir / "records_other_platform.xlsx")  # its rows were all stored by records.csv
+    ctl.refresh()
+    settle(qtbot, ctl, lambda: ctl.batches.rowCount() == 3)
+    ctl.w.nav.setCurrentRow(2)
+    rows = {ctl.batches.item(r, 2).text(): r for r in range(ctl.batches.rowCount())}
+    ctl.w.batchesTable.selectRow(rows["registry.xlsx"])
+    assert not ctl.w.removeBatchButton.isEnabled()  # a registry import is not undone here
+    ctl.w.batchesTable.selectRow(rows["records.csv"])
+    assert ctl.w.removeBatchButton.isEnabled()
+    assert "Covers 2026-10-01 00:00:00 to 2026-10-05 23:59:59 (stated in the file)." in ctl.w.importReport.toPlainText()
+    batch_id = int(ctl.batches.item(rows["records.csv"], 0).text())
+    asked, shown = [], []
+    monkeypatch.setattr(QInputDialog, "getMultiLineText",
+                        staticmethod(lambda parent, title, label, *a, **k: (asked.append(label), ("", True))[1]))
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: shown.append(a[2])))
+    ctl.w.removeBatchButton.click()
+    assert "records.csv" in asked[0] and shown == ["Removing a batch needs a reason."]  # nothing removed
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", staticmethod(lambda *a, **k: ("导出时段错误", True)))
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: shown.append(a[2])))
+    ctl.w.removeBatchButton.click()
+    settle(qtbot, ctl, lambda: len(shown) == 2)
+    assert f"Batch {batch_id} (records.csv) removed" in shown[1] and "records_other_platform.xlsx" in shown[1]
+    settle(qtbot, ctl, lambda: "records.csv" not in [ctl.batches.item(r, 2).text() for r in range(ctl.batches.rowCount())])
+    assert auditlog.events(ctl.ws, entity="import_batch")[0]["reason"] == "导出时段错误"

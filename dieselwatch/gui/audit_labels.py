@@ -7,6 +7,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 CONTEXT = "AuditLabels"
 ACTIONS = {
+    "import.remove": QT_TRANSLATE_NOOP("AuditLabels", "import batch removed"),
     "list.propose": QT_TRANSLATE_NOOP("AuditLabels", "proposed for a list"),
     "list.approve": QT_TRANSLATE_NOOP("AuditLabels", "approved"),
     "list.reject": QT_TRANSLATE_NOOP("AuditLabels", "rejected"),
@@ -26,6 +27,7 @@ ACTIONS = {
     "user.password": QT_TRANSLATE_NOOP("AuditLabels", "password changed"),
 }
 ENTITIES = {
+    "import_batch": QT_TRANSLATE_NOOP("AuditLabels", "import batch"),
     "list_entry": QT_TRANSLATE_NOOP("AuditLabels", "list entry"),
     "notice": QT_TRANSLATE_NOOP("AuditLabels", "notice"),
     "vehicle": QT_TRANSLATE_NOOP("AuditLabels", "vehicle"),

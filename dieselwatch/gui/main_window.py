@@ -85,6 +85,7 @@ class MainController(QObject):
         w.importRecordsButton.clicked.connect(self.import_records)
         w.importRegistryButton.clicked.connect(self.import_registry)
         w.exportReportButton.clicked.connect(self.export_report)
+        w.removeBatchButton.clicked.connect(self.remove_batch)
         w.actionImportRecords.triggered.connect(self.import_records)
         w.actionImportRegistry.triggered.connect(self.import_registry)
         w.actionRefresh.triggered.connect(self.refresh)
@@ -361,6 +362,7 @@ class MainController(QObject):
     def _batch_selected(self, current, _previous) -> None:
         rep = getattr(self, "_batch_reports", {}).get(current.row()) if current.isValid() else None
         self.w.exportReportButton.setEnabled(bool(rep))
+        self.w.removeBatchButton.setEnabled(bool(rep) and rep.get("coverage") is not None)  # records, not registry
         if rep:
             self.w.importReport.setHtml(self._report_html(rep))
 
@@ -377,6 +379,41 @@ class MainController(QObject):
         if path:
             self._run(lambda progress=None, cancel=None: export_batch_report(self.ws, batch_id, Path(path)),
                       on_done=lambda p: self.w.statusbar.showMessage(self.tr("Wrote {0}").format(p), 8000))
+
+    def remove_batch(self) -> None:
+        """Undo an import after the officer confirms with a reason; the removal runs on the worker."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from dieselwatch.services.batches import remove_batch
+
+        idx = self.w.batchesTable.currentIndex()
+        if not idx.isValid():
+            return
+        batch_id, name = int(self.batches.item(idx.row(), 0).text()), self.batches.item(idx.row(), 2).text()
+        title = self.tr("Remove import batch")
+        reason, ok = QInputDialog.getMultiLineText(self.w, title, self.tr(
+            "Remove batch {0} ({1})? Its samples are deleted from the raw store and the days they touched are "
+            "recomputed from what remains; the file can then be imported again.\n\nReason (required):")
+            .format(batch_id, name))
+        if not ok:
+            return
+        if not reason.strip():
+            QMessageBox.warning(self.w, title, self.tr("Removing a batch needs a reason."))
+            return
+        self._run(remove_batch, self.ws, batch_id, reason, on_done=self._batch_removed,
+                  title=self.tr("Removing batch {0}").format(batch_id))
+
+    def _batch_removed(self, r) -> None:
+        text = self.tr("Batch {0} ({1}) removed: {2} samples of {3} vehicles; {4} vehicle-days recomputed, {5} left "
+                       "without data. The file can be imported again.").format(
+            r.batch_id, r.file_name, f"{r.rows_removed:,}", len(r.vehicles), r.days_recomputed, r.days_emptied)
+        self.w.statusbar.showMessage(text, 15000)
+        if r.shared:  # the officer must know which files to import again, so this one is not a passing message
+            text += "\n\n" + self.tr("These batches also delivered samples the removed batch held. Import their files "
+                                      "again to restore them (only what is missing is stored):") + "\n" + "\n".join(
+                f"{x.batch_id}  {x.file_name}: {', '.join(x.vins)} ({x.first} — {x.last})" for x in r.shared)
+        QMessageBox.information(self.w, self.tr("Remove import batch"), text)
+        self.refresh()
 
     def import_records(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
@@ -501,7 +538,15 @@ class MainController(QObject):
                 f"{d['rows_imported']:,}", f"{d['duplicates']:,}", f"{d['rejected']:,}")))
         else:
             lines.append(e(self.tr(", {0} created, {1} updated").format(d["created"], d["updated"])))
-        lines.append("</p><ul>")
+        lines.append("</p>")
+        if d.get("span"):  # what the export covers: scoring tells "no data" from "not covered" by it
+            sp = d["span"]
+            lines.append("<p>" + e((self.tr("Covers {0} to {1} (stated in the file).") if sp["source"] == "stated" else
+                                    self.tr("Covers {0} to {1} (first to last sample).")).format(sp["start"], sp["end"]))
+                         + "</p>")
+        if d["status"] == "restored" or d.get("restored"):
+            lines.append("<p>" + e(self.tr("Imported again to restore samples that went with a removed batch.")) + "</p>")
+        lines.append("<ul>")
         kinds = {"missing": self.tr("missing"), "sentinel": self.tr("invalid-value code"),
                  "out_of_range": self.tr("out of range"), "not_a_number": self.tr("not a number"),
                  "not_ready": self.tr("sensor not ready")}

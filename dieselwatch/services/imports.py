@@ -34,6 +34,8 @@ from dieselwatch.scoring.daystats import compute_day_stats, to_rows
 from dieselwatch.scoring.rules import RuleSet
 from dieselwatch.services import key_fields
 from dieselwatch.services.key_fields import KEY_FIELDS
+from dieselwatch.services.batches import awaits_restore, reopen_for_restore
+from dieselwatch.services.coverage import record_coverage
 from dieselwatch.services.rulesets import active_rules
 from dieselwatch.services.sessions import store_sessions
 from dieselwatch.services.users import require
@@ -141,7 +143,12 @@ def _check_seen(ws, digest_f, wait: bool) -> None:
     """A CSV stored before stops its import as soon as the digest is known."""
     if not wait and not digest_f.done():
         return
-    prior = _stored_sheets(ws, digest_f.result()[0]).get("")
+    digest = digest_f.result()[0]
+    prior = _stored_sheets(ws, digest).get("")
+    if prior is not None:
+        with ws.Session() as s:
+            if awaits_restore(s, prior.id):
+                return  # it lost samples when another batch was removed: import again, storing only what is missing
     if prior is not None:
         raise _SeenBefore(prior)
 
@@ -159,6 +166,7 @@ class _Unit:
     batch: ImportBatch | None = None
     kept: int = 0
     coverage: dict = field(default_factory=dict)
+    vehicle_ids: dict = field(default_factory=dict)  # VIN -> vehicle id, once committed
 
     @property
     def sheet_key(self) -> str:
@@ -195,6 +203,8 @@ def _import(ws, path, digest_f, *, progress, cancel, profile, sheet, chunk_rows,
     sheets = {x.name: SheetResult(x.name, "skipped", x.reason) for x in export.skipped}
     if workbook:  # which sheets are stored already: the rest imports now
         stored = _stored_sheets(ws, digest_f.result()[0])
+        with ws.Session() as s:  # a sheet whose samples went with a removed batch imports again (what is missing)
+            stored = {name: b for name, b in stored.items() if not awaits_restore(s, b.id)}
         for t in tables:
             if t.sheet in stored:
                 b = stored[t.sheet]
@@ -377,18 +387,21 @@ def _commit(ws, path, digest, size, units: list[_Unit], report, cancel, prog, wr
         doc = report.as_dict()
         for u in units:
             u.batch.report = {**doc, "batch_sheet": u.sheet_key} if len(units) > 1 else doc
+            record_coverage(s, u.batch, u.table, u.vehicle_ids, u.pieces, report)
         cancel.check()  # the last moment a cancel can still undo everything
 
 
 def _commit_unit(s, ws, path, digest, size, unit: _Unit, rules, cancel, prog, written, done, total):
     table, pieces = unit.table, unit.pieces
-    batch = ImportBatch(kind="records", file_name=path.name, file_hash=digest, file_size=size,
-                        encoding=table.encoding, sheet=unit.sheet_key, imported_at=datetime.now(),
-                        imported_by=ws.user, rows_read=unit.rows_read, report={})
+    # A batch that lost samples when another was removed takes the restored ones; otherwise a new batch.
+    batch = reopen_for_restore(s, "records", digest, unit.sheet_key) or ImportBatch(
+        kind="records", file_name=path.name, file_hash=digest, file_size=size, encoding=table.encoding,
+        sheet=unit.sheet_key, imported_at=datetime.now(), imported_by=ws.user, rows_read=unit.rows_read, report={})
     s.add(batch)
     s.flush()
     unit.batch = batch
     vehicles = ensure_vehicles(s, sorted({vin for vin, _ in pieces}), unit.plates)
+    unit.vehicle_ids = {vin: v.id for vin, v in vehicles.items()}
     existing: dict[tuple[int, str], list[str]] = {}
     for vid, month, p in s.execute(select(RawPartition.vehicle_id, RawPartition.month, RawPartition.path)
                                    .where(RawPartition.vehicle_id.in_([v.id for v in vehicles.values()]))):

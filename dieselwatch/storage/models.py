@@ -74,6 +74,24 @@ class ImportBatch(Base):
     duplicates: Mapped[int] = mapped_column(BigInteger, default=0)
     rejected: Mapped[int] = mapped_column(BigInteger, default=0)
     report: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The export's own time span where the file states it, else its first and last sample (added in 0006).
+    span_start: Mapped[datetime | None] = mapped_column(DateTime)
+    span_end: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class BatchCoverage(Base):
+    """Which vehicles a batch delivered, and from when to when (whether or not its samples were new). Tells
+    "no data" from "not covered", and which batches shared samples with one being removed. Added in 0006."""
+
+    __tablename__ = "batch_coverage"
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), primary_key=True)
+    vehicle_id: Mapped[int] = mapped_column(ForeignKey("vehicles.id"), primary_key=True, index=True)
+    first_ts: Mapped[datetime] = mapped_column(DateTime)
+    last_ts: Mapped[datetime] = mapped_column(DateTime)
+    rows: Mapped[int] = mapped_column(BigInteger)  # distinct sample times delivered for the vehicle
+    # Set when removing another batch took samples this one also delivered: its file may be imported again
+    # to restore them, and until then it does not count as covering the vehicle.
+    incomplete: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     @validates("sheet")
     def _sheet_not_null(self, _key, value):

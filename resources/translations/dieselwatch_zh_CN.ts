@@ -222,23 +222,34 @@
         <translation>超出范围{min}至{max}:按缺失值保存</translation>
     </message>
     <message>
+        <location filename="../../dieselwatch/services/batches.py" line="98" />
+        <source>removing an import batch needs a reason</source>
+        <translation>撤销导入批次须填写原因</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/batches.py" line="104" />
         <location filename="../../dieselwatch/services/import_report.py" line="24" />
         <source>there is no import batch {batch}</source>
         <translation>没有第{batch}批导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="112" />
+        <location filename="../../dieselwatch/services/batches.py" line="106" />
+        <source>batch {batch} is a vehicle registry import; only monitoring record imports can be removed</source>
+        <translation>批次{batch}是车辆登记表导入；只能撤销监控数据导入</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/imports.py" line="114" />
         <location filename="../../dieselwatch/services/registry.py" line="57" />
         <source>does not exist or is not a file</source>
         <translation>不存在或不是文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="227" />
+        <location filename="../../dieselwatch/services/imports.py" line="237" />
         <source>has a header row but no data rows</source>
         <translation>只有表头,没有数据行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="254" />
+        <location filename="../../dieselwatch/services/imports.py" line="264" />
         <source>{error}; it looks like a vehicle registry: import it with “vehicles import”</source>
         <translation>{error}；该文件像是车辆登记表：请用“导入车辆登记表”（vehicles import）导入</translation>
     </message>
@@ -425,7 +436,7 @@
         <translation>既不是已保存的对应方案,也不是JSON文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="605" />
+        <location filename="../../dieselwatch/cli.py" line="670" />
         <location filename="../../dieselwatch/services/profiles.py" line="43" />
         <source>is not readable JSON ({error})</source>
         <translation>不是可读取的JSON({error})</translation>
@@ -476,9 +487,35 @@
         <translation>{what}必须是YYYY-MM-DD格式的日期,实际为“{text}”</translation>
     </message>
     <message>
+        <location filename="../../dieselwatch/services/samples.py" line="90" />
         <location filename="../../dieselwatch/services/scoring.py" line="149" />
         <source>the period ends ({end}) before it starts ({start})</source>
         <translation>时段的结束日期({end})早于开始日期({start})</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/samples.py" line="95" />
+        <source>no vehicle with VIN {vin} in this database</source>
+        <translation>数据库中没有VIN为{vin}的车辆</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/samples.py" line="107" />
+        <source>no samples of {vin} from {start} to {end}; its stored samples run from {first} to {last}</source>
+        <translation>{vin}在{start}至{end}期间没有数据；已存数据的时间范围为{first}至{last}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/samples.py" line="109" />
+        <source>no samples of {vin} are stored</source>
+        <translation>没有{vin}的已存数据</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/samples.py" line="128" />
+        <source>write samples to a .xlsx or .csv file</source>
+        <translation>数据只能写入.xlsx或.csv文件</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/samples.py" line="130" />
+        <source>already exists; choose another name or overwrite it with --force</source>
+        <translation>文件已存在；请换一个文件名，或用--force覆盖</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/settings.py" line="60" />
@@ -1029,121 +1066,131 @@ Details are in the log file:
     <name>AuditLabels</name>
     <message>
         <location filename="../../dieselwatch/gui/audit_labels.py" line="10" />
+        <source>import batch removed</source>
+        <translation>撤销导入批次</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="11" />
         <source>proposed for a list</source>
         <translation>提议列入名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="11" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="12" />
         <source>approved</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="12" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="13" />
         <source>rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="13" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="14" />
         <source>removal refused, entry kept</source>
         <translation>不予移出,保留在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="14" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="15" />
         <source>removal proposed</source>
         <translation>待审批移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="15" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="16" />
         <source>removed from the list</source>
         <translation>移出名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="16" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="17" />
         <source>expired</source>
         <translation>已失效</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="17" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="18" />
         <source>superseded by a later entry</source>
         <translation>被新条目取代</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="18" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="19" />
         <source>notice issued</source>
         <translation>签发通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="19" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="20" />
         <source>mapping profile saved</source>
         <translation>保存表头对应方案</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="20" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="21" />
         <source>vehicle registered</source>
         <translation>登记车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="21" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="22" />
         <source>registry data changed</source>
         <translation>修改登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="22" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="23" />
         <source>rule set saved</source>
         <translation>保存规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="23" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="24" />
         <source>settings changed</source>
         <translation>修改设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="24" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="25" />
         <source>account created</source>
         <translation>创建账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="25" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="26" />
         <source>account changed</source>
         <translation>修改账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="26" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="27" />
         <source>password changed</source>
         <translation>修改密码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="29" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="30" />
+        <source>import batch</source>
+        <translation>导入批次</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="31" />
         <source>list entry</source>
         <translation>名单条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="30" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="32" />
         <source>notice</source>
         <translation>通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="31" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="33" />
         <source>vehicle</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="32" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="34" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="33" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="35" />
         <source>settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="34" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="36" />
         <source>account</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="35" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="37" />
         <source>mapping profile</source>
         <translation>表头对应方案</translation>
     </message>
@@ -1872,52 +1919,52 @@ Map them if the file has them. Import without them?</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="111" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="112" />
         <source>Lists</source>
         <translation>黑白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="111" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="112" />
         <source>Notices</source>
         <translation>整改通知</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="112" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="113" />
         <source>Audit</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="112" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="113" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="127" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="128" />
         <source>Database: {0}   User: {1}</source>
         <translation>数据库:{0}   用户:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="137" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="138" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="166" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="167" />
         <source>Cancelled: nothing was stored.</source>
         <translation>已取消:未保存任何数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="169" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="170" />
         <source>DieselWatch</source>
         <translation>柴油车监管</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="172" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="173" />
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="173" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="174" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -1928,397 +1975,447 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="190" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="191" />
         <source>records</source>
         <translation>监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="190" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="191" />
         <source>registry</source>
         <translation>登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="228" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
         <source>Database: {0}   User: {1}   Audit: {2}</source>
         <translation>数据库:{0}   用户:{1}   审计链:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="230" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="230" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="240" />
         <source>Latest scoring: {0} to {1}, rule set {2}.</source>
         <translation>最近评分:{0}至{1},规则版本{2}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="249" />
         <source>Main reasons</source>
         <translation>主要原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
         <source>Proposals go to the Lists page with "Propose from latest scoring".</source>
         <translation>在“黑白名单”页点击“按最近评分生成建议”,生成名单建议。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="255" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="256" />
         <source>in registry</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="255" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="321" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="256" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="322" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="257" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="258" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="258" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="259" />
         <source>Records stored</source>
         <translation>已存储记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="259" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="260" />
         <source>Data from</source>
         <translation>数据区间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="260" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="261" />
         <source>Last import</source>
         <translation>最近导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="265" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="271" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="266" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
         <source>Latest scoring</source>
         <translation>最近评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="266" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="267" />
         <source>Proposed black</source>
         <translation>建议列入黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="267" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="268" />
         <source>Proposed watch</source>
         <translation>建议重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="268" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="269" />
         <source>Proposed white</source>
         <translation>建议列入白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="269" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="270" />
         <source>No proposal</source>
         <translation>无建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="271" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
         <source>not yet scored: open Scoring and choose a period</source>
         <translation>尚未评分:请打开“评分”并选择时段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="320" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="321" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="320" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="321" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="320" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="321" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="321" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="322" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="328" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="329" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="331" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="332" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="331" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="332" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="273" />
         <source>On the lists</source>
         <translation>名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="273" />
         <source>black {0}, watch {1}, white {2}</source>
         <translation>黑名单{0},重点关注{1},白名单{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="274" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="275" />
         <source>Awaiting a decision</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="313" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="314" />
         <source>(exceedance {0} min)</source>
         <translation>(超标{0}分钟)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="338" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="339" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="338" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="339" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="339" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="340" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="340" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="341" />
         <source>Exceedance share</source>
         <translation>超标时间占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="341" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="342" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="342" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="343" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="343" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="344" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="344" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="345" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="349" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="350" />
         <source>List history</source>
         <translation>名单记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="375" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="377" />
         <source>Export import report</source>
         <translation>导出导入报告</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="376" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="378" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="379" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="381" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="383" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="420" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="440" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="477" />
         <source>Key fields missing</source>
         <translation>缺少关键字段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="441" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="478" />
         <source>Import without them?</source>
         <translation>是否在缺少这些字段的情况下导入？</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="472" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="509" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="473" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="510" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="404" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="447" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="452" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="490" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="441" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="484" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="489" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="527" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="384" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="393" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="415" />
+        <source>Remove import batch</source>
+        <translation>撤销导入批次</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="395" />
+        <source>Remove batch {0} ({1})? Its samples are deleted from the raw store and the days they touched are recomputed from what remains; the file can then be imported again.
+
+Reason (required):</source>
+        <translation>撤销批次{0}（{1}）？其数据将从原始数据库中删除，涉及日期的统计按剩余数据重新计算；之后可重新导入该文件。
+
+原因（必填）：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="401" />
+        <source>Removing a batch needs a reason.</source>
+        <translation>撤销批次须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="404" />
+        <source>Removing batch {0}</source>
+        <translation>正在撤销批次{0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="407" />
+        <source>Batch {0} ({1}) removed: {2} samples of {3} vehicles; {4} vehicle-days recomputed, {5} left without data. The file can be imported again.</source>
+        <translation>已撤销批次{0}（{1}）：删除{3}辆车的{2}条数据；重新计算{4}个车辆日，{5}个车辆日已无数据。可重新导入该文件。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="412" />
+        <source>These batches also delivered samples the removed batch held. Import their files again to restore them (only what is missing is stored):</source>
+        <translation>以下批次也包含被撤销批次中的部分数据。请重新导入这些文件以恢复数据（只保存缺少的部分）：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="421" />
         <source>Exports and terminal captures (*.csv *.txt *.xlsx *.xls *.log *.bin *.hex);;All files (*)</source>
         <translation>导出文件和终端报文（*.csv *.txt *.xlsx *.xls *.log *.bin *.hex）;;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="496" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="533" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="497" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="534" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="498" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="535" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="500" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="537" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="503" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="540" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="505" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="544" />
+        <source>Covers {0} to {1} (stated in the file).</source>
+        <translation>覆盖时段：{0}至{1}（文件中注明）。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="545" />
+        <source>Covers {0} to {1} (first to last sample).</source>
+        <translation>覆盖时段：{0}至{1}（首条至末条数据）。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="548" />
+        <source>Imported again to restore samples that went with a removed batch.</source>
+        <translation>已重新导入，恢复随被撤销批次删除的数据。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="550" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="505" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="550" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="506" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="551" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="506" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="551" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="507" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="552" />
         <source>sensor not ready</source>
         <translation>传感器未就绪</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="508" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="553" />
         <source>imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="508" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="553" />
         <source>already imported</source>
         <translation>此前已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="509" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="554" />
         <source>not imported</source>
         <translation>未导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="511" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="556" />
         <source>sheet {0}: {1}</source>
         <translation>工作表{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="514" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="559" />
         <source>column {0} not imported: {1}</source>
         <translation>列{0}未导入：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="517" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="562" />
         <source>imported without key field(s): {0}</source>
         <translation>导入时缺少关键字段：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="523" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="568" />
         <source>frames: {0} read, {1} skipped, {2} encrypted</source>
         <translation>报文帧：读取{0}帧，跳过{1}帧，加密{2}帧</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="526" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="571" />
         <source>line {0}, byte {1}</source>
         <translation>第{0}行第{1}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="527" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="572" />
         <source>row {0}, byte {1}</source>
         <translation>第{0}行第{1}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="528" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="573" />
         <source>byte {0}</source>
         <translation>第{0}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="530" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="575" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="543" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="588" />
         <source>{0} (active)</source>
         <translation>{0}(当前)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="545" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="590" />
         <source>{0}
 saved {1} by {2}</source>
         <translation>{0}
 {2}于{1}保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="556" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="601" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="559" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="604" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
@@ -2387,13 +2484,13 @@ saved {1} by {2}</source>
     </message>
     <message>
         <location filename="../../ui/main_window.ui" line="78" />
-        <location filename="../../ui/main_window.ui" line="127" />
+        <location filename="../../ui/main_window.ui" line="128" />
         <source>Import monitoring records…</source>
         <translation>导入监控数据…</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.ui" line="79" />
-        <location filename="../../ui/main_window.ui" line="128" />
+        <location filename="../../ui/main_window.ui" line="129" />
         <source>Import vehicle registry…</source>
         <translation>导入车辆登记信息…</translation>
     </message>
@@ -2403,52 +2500,62 @@ saved {1} by {2}</source>
         <translation>导出报告到Excel…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="93" />
+        <location filename="../../ui/main_window.ui" line="81" />
+        <source>Remove batch…</source>
+        <translation>撤销批次…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.ui" line="81" />
+        <source>Undo this import: its samples are deleted and the days they touched are recomputed; the file can then be imported again.</source>
+        <translation>撤销本次导入：删除其数据并重新计算涉及日期的统计；之后可重新导入该文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.ui" line="94" />
         <source>From:</source>
         <translation>从:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="95" />
+        <location filename="../../ui/main_window.ui" line="96" />
         <source>To:</source>
         <translation>至:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="97" />
+        <location filename="../../ui/main_window.ui" line="98" />
         <source>Rule set:</source>
         <translation>规则版本:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="98" />
+        <location filename="../../ui/main_window.ui" line="99" />
         <source>The active rule set is the newest one saved; an older version re-scores the period as it was judged then.</source>
         <translation>当前规则版本是最近保存的版本;选择较早的版本可按当时的标准重新评分。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="99" />
+        <location filename="../../ui/main_window.ui" line="100" />
         <source>Recompute from raw data</source>
         <translation>从原始数据重新计算</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="100" />
+        <location filename="../../ui/main_window.ui" line="101" />
         <source>Score all vehicles</source>
         <translation>对全部车辆评分</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="114" />
+        <location filename="../../ui/main_window.ui" line="115" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="121" />
+        <location filename="../../ui/main_window.ui" line="122" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="129" />
+        <location filename="../../ui/main_window.ui" line="130" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="130" />
+        <location filename="../../ui/main_window.ui" line="131" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
