@@ -7,8 +7,6 @@ from __future__ import annotations
 import hashlib
 import queue
 import threading
-import shutil
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -18,7 +16,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.feather as feather
-from sqlalchemy import delete, select
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from dieselwatch.errors import InputError
 from dieselwatch.ingest.columns import record_fields
@@ -33,6 +32,7 @@ from dieselwatch.services.users import require
 from dieselwatch.services.vehicles import ensure_vehicles
 from dieselwatch.storage.models import DayStat, ImportBatch, RawPartition
 from dieselwatch.storage.rawstore import to_table
+from dieselwatch.storage.upsert import upsert
 from dieselwatch.workspace import Workspace
 
 CHUNK_ROWS = 500_000
@@ -130,8 +130,7 @@ def _import(ws, path, digest_f, *, progress, cancel, profile, sheet, chunk_rows)
                           mapping={table.headers[p]: f for p, f in table.mapping.items()},
                           missing_key_fields=[f for f in KEY_FIELDS if f not in table.mapping.values()])
     values = ValueReport()
-    staging = ws.raw.root / ".staging" / uuid.uuid4().hex
-    staging.mkdir(parents=True)
+    staging = ws.raw.open_staging()  # refuses a raw store of another database before anything is read
     written: list[str] = []
     try:
         pieces, plates = _stage(table, staging, fields, headers, values, report, cancel, prog, chunk_rows, size,
@@ -141,13 +140,17 @@ def _import(ws, path, digest_f, *, progress, cancel, profile, sheet, chunk_rows)
             raise InputError(Msg("has a header row but no data rows"), file=path.name)
         digest = digest_f.result()[0]
         report.file_hash = digest
-        _commit(ws, path, table, digest, size, pieces, plates, values, report, cancel, prog, written)
+        try:
+            _commit(ws, path, table, digest, size, pieces, plates, values, report, cancel, prog, written)
+        except IntegrityError:
+            _check_seen(ws, digest_f, wait=True)  # the same file committed by another workstation meanwhile
+            raise
     except BaseException:
         for rel in written:  # files of a batch that will never commit: remove now rather than at the sweep
             (ws.raw.root / rel).unlink(missing_ok=True)
         raise
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        ws.raw.close_staging(staging)
     prog(1.0, "done")
     return report
 
@@ -265,8 +268,7 @@ def _commit(ws, path, table, digest, size, pieces, plates, values, report, cance
                     rel, nbytes, n, first, last, stats = res
                     s.add(RawPartition(batch_id=batch.id, vehicle_id=vid, month=month, path=rel, rows=n,
                                        bytes=nbytes, first_ts=first, last_ts=last))
-                    s.execute(delete(DayStat).where(DayStat.vehicle_id == vid, DayStat.day.in_(list(stats.index))))
-                    s.execute(DayStat.__table__.insert(), to_rows(stats, vid, rules.version))
+                    upsert(s, DayStat.__table__, to_rows(stats, vid, rules.version), ["vehicle_id", "day"])
                     kept += n
                     c = coverage.setdefault(vin, {"vin": vin, "rows": 0, "first": str(first), "last": str(last), "days": 0})
                     c["rows"] += n
