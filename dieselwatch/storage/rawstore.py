@@ -150,11 +150,12 @@ class RawStore:
         self.check_owned()
         d = self.root / STAGING / uuid.uuid4().hex
         d.mkdir(parents=True)
-        (d / "owner.json").write_text(json.dumps({"host": socket.gethostname(), "pid": os.getpid()}),
-                                      encoding="utf-8")
         lock = FileLock(d / "lock")
         lock.acquire()
         self._staging_locks[d] = lock
+        # Written after the lock is held: a sweep judges the lock only of folders that have this file.
+        (d / "owner.json").write_text(json.dumps({"host": socket.gethostname(), "pid": os.getpid()}),
+                                      encoding="utf-8")
         return d
 
     def close_staging(self, d: Path) -> None:
@@ -180,7 +181,7 @@ class RawStore:
             except (OSError, ValueError):
                 owner = {}  # not written yet (an import starting right now) or damaged: only age decides
             gone = age >= min_age_s
-            if not gone and owner.get("host") == host and (d / "lock").exists():
+            if not gone and owner.get("host") == host:
                 lock = FileLock(d / "lock")
                 if lock.acquire(blocking=False):
                     lock.release()
