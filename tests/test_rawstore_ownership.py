@@ -182,3 +182,19 @@ def test_a_running_import_keeps_its_staging(tmp_path, demo_dir):
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
     assert json.loads(out) > 0 and _staging_dirs(home / "raw") == []
+
+
+def test_settings_page_keeps_this_workstations_raw_folder(qtbot, ws, tmp_path):
+    from dieselwatch.gui.app import settings_for
+    from dieselwatch.gui.main_window import MainController
+
+    ctl = MainController(ws, "en", settings_for(ws.home))
+    qtbot.addWidget(ctl.w)
+    page = ctl.settings_page
+    assert str(ws.raw.root) in page.rawStatus.text()
+    share = str(tmp_path / "office-share" / "raw")
+    page.rawEdit.setText(share)
+    page.p.saveLocalButton.click()
+    assert settings_for(ws.home).value("raw/folder") == share  # what the app opens the next time it starts
+    page.refresh()
+    assert page.rawEdit.text() == share
