@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import getpass
 import logging
+import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 
 from sqlalchemy import Engine, select
@@ -16,6 +18,7 @@ from dieselwatch.config import Home, resolve_db_url, resolve_home, resolve_raw_d
 from dieselwatch.storage.db import make_engine, migrate, session_factory
 from dieselwatch.storage.models import DatabaseIdentity, RawPartition
 from dieselwatch.storage.rawstore import RawStore
+from dieselwatch.storage.upsert import insert_missing
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +55,13 @@ class Workspace:
     @cached_property
     def database_id(self) -> str:
         """The id generated once for this database (revision 0007); copies of the database keep it."""
-        with self.Session() as s:
-            return s.scalar(select(DatabaseIdentity.uuid).where(DatabaseIdentity.id == 1))
+        with self.Session.begin() as s:
+            found = s.scalar(select(DatabaseIdentity.uuid).where(DatabaseIdentity.id == 1))
+            if found is None:  # the row was deleted by hand: a new id (a store marked with the old one refuses it)
+                insert_missing(s, DatabaseIdentity.__table__, [{"id": 1, "uuid": uuid.uuid4().hex,
+                                                                 "created_at": datetime.now()}], ["id"])
+                found = s.scalar(select(DatabaseIdentity.uuid).where(DatabaseIdentity.id == 1))
+            return found
 
     def _committed_sample(self, n: int = 50) -> list[str]:
         with self.Session() as s:

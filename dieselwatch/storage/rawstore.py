@@ -140,7 +140,7 @@ class RawStore:
 
     def check_owned(self) -> None:
         if self.refusal is not None:
-            raise InputError(self.refusal, file=str(self.root))
+            raise InputError(self.refusal)  # the message names the store and both databases
 
     # --- staging of running imports ---------------------------------------------------------------------------
     def open_staging(self) -> Path:
