@@ -22,6 +22,7 @@ from dieselwatch.errors import Conflict, InputError
 from dieselwatch.services import auditlog, lists
 from dieselwatch.services.imports import import_records
 from dieselwatch.services.registry import import_registry
+from dieselwatch.services.scoring import score_period
 from dieselwatch.storage.models import DatabaseIdentity, DayStat, ListEntry, RuleSet, Vehicle
 from dieselwatch.workspace import Workspace
 from test_crash_safety import check_integrity
@@ -287,7 +288,8 @@ def test_a_second_workstation_rescoring_from_the_first_ones_samples(pg_ws, small
     with pg_ws.Session() as s:
         assert doc["recomputed_days"] == s.scalar(select(func.count()).select_from(DayStat)) >= 10
     assert len(doc["vehicles"]) == 6
-    # A third workstation that forgot the shared folder is told so, not given a FileNotFoundError.
-    r = _cli("--home", str(tmp_path / "ws3"), "--db", db, "score", "--from", "2026-10-01", "--to", "2026-10-02",
-             "--from-raw")
-    assert r.returncode == 3 and "same raw folder" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    # A third workstation that forgot the shared folder is told so (exit 3), not given a FileNotFoundError.
+    ws3 = Workspace.open(home=str(tmp_path / "ws3"), db=db)
+    with pytest.raises(InputError, match="every workstation of an office must use the same raw folder"):
+        score_period(ws3, date(2026, 10, 1), date(2026, 10, 2), from_raw=True)
+    ws3.close()

@@ -55,7 +55,8 @@ class SettingsPage(QObject):
         self.rawEdit.setPlaceholderText(self.tr("empty: raw/ in the data folder; an office sharing one database: the "
                                                 "same network folder on every workstation"))
         self.p.workstationForm.insertRow(2, self.tr("Raw sample folder:"), self.rawEdit)
-        self.rawStatus = QLabel(self.tr("In use: {0}").format(self.ws.raw.root))
+        self.rawStatus = QLabel(core_text(self.ws.raw.refusal) if self.ws.raw.refusal is not None
+                                else self.tr("In use: {0}").format(self.ws.raw.root))
         self.rawStatus.setWordWrap(True)
         self.p.workstationForm.insertRow(3, "", self.rawStatus)
         self.p.languageCombo.addItem("简体中文", "zh_CN")
