@@ -80,12 +80,12 @@ class Workspace:
             return set(s.scalars(select(RawPartition.path)))
 
     def sweep(self) -> None:
-        """Remove what imports killed before committing left behind: their staging folders (as soon as the
-        import is gone) and raw files no row of this database names (after a day). Never in a store that
+        """Remove what imports killed before committing left behind: their staging folders and the raw files they
+        noted (as soon as the import is gone), and any raw file no row of this database names (after a day). Never in a store that
         belongs to another database."""
         if self.raw.refusal is not None:
             return
-        staged = self.raw.sweep_staging()
+        staged = self.raw.sweep_staging(self.committed_paths)
         removed = self.raw.sweep_orphans(self.committed_paths())
         if removed or staged:
             log.info("removed %d orphaned raw files and %d staging folders of interrupted imports", len(removed),

@@ -164,6 +164,35 @@ def test_kill_9_leaves_staging_that_the_next_start_sweeps(tmp_path, demo_dir):
     ws.close()
 
 
+def test_kill_9_while_committing_leaves_nothing_after_the_next_start(tmp_path, demo_dir):
+    """Killed after raw files were written but before the commit: the next start removes the staging folder
+    and exactly those raw files at once, not a day later."""
+    home, writing = tmp_path / "H", tmp_path / "writing"
+    Workspace.open(home=str(home)).close()
+    # The import stops for good at its first progress report of the commit phase (raw files written by then).
+    code = ("import sys, time; from pathlib import Path; from dieselwatch.workspace import Workspace; "
+            "from dieselwatch.services.imports import import_records; ws = Workspace.open(home=sys.argv[1]); "
+            "hold = lambda f, m: f > 0.5 and (Path(sys.argv[3]).touch(), time.sleep(600)); "
+            "import_records(ws, sys.argv[2], progress=hold)")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(home), str(demo_dir / "records.csv"), str(writing)],
+                            stderr=subprocess.PIPE)
+    t0 = time.monotonic()
+    while not writing.exists():
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.monotonic() - t0 < 120
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    raw = home / "raw"
+    assert list(raw.glob("*/*/*.parquet")) and _staging_dirs(raw)  # what kill -9 leaves behind
+    ws = Workspace.open(home=str(home))
+    assert list(raw.glob("*/*/*.parquet*")) == [] and _staging_dirs(raw) == []
+    assert ws.committed_paths() == set()
+    rep = import_records(ws, demo_dir / "records.csv")  # and the file imports completely afterwards
+    assert rep.status == "imported" and ws.raw.file_paths() == ws.committed_paths()
+    ws.close()
+
+
 def test_a_running_import_keeps_its_staging(tmp_path, demo_dir):
     home, go = tmp_path / "H", tmp_path / "go"
     Workspace.open(home=str(home)).close()

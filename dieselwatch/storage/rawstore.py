@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 import socket
+import threading
 import time
 import uuid
 from datetime import datetime
@@ -84,6 +85,7 @@ class RawStore:
         self.root.mkdir(parents=True, exist_ok=True)
         self.refusal: Msg | None = None  # why this database may not use the store (None: it may)
         self._staging_locks: dict[Path, FileLock] = {}
+        self._journal_lock = threading.Lock()
 
     # --- ownership ------------------------------------------------------------------------------------------
     @property
@@ -152,21 +154,38 @@ class RawStore:
         d.mkdir(parents=True)
         lock = FileLock(d / "lock")
         lock.acquire()
-        self._staging_locks[d] = lock
+        with self._journal_lock:
+            self._staging_locks[d] = lock
         # Written after the lock is held: a sweep judges the lock only of folders that have this file.
         (d / "owner.json").write_text(json.dumps({"host": socket.gethostname(), "pid": os.getpid()}),
                                       encoding="utf-8")
         return d
 
+    def _journal(self, rel: str) -> None:
+        """Note a raw file in the staging folders of this process's running imports before it is created: if the
+        process dies before its commit, the sweep removes exactly these files at once (those no row names)
+        instead of after a day. Staging folders of one process die together, so noting it in each is safe."""
+        with self._journal_lock:
+            for d in self._staging_locks:
+                with open(d / "written.txt", "a", encoding="utf-8") as fh:
+                    fh.write(rel + "\n")
+
     def close_staging(self, d: Path) -> None:
-        lock = self._staging_locks.pop(d, None)
+        with self._journal_lock:
+            lock = self._staging_locks.pop(d, None)
+        # The note of written files goes before the lock: a sweep that finds the lock free must not find a note
+        # of files this import has just committed.
+        (d / "written.txt").unlink(missing_ok=True)
         if lock is not None:
             lock.release()
         shutil.rmtree(d, ignore_errors=True)
 
-    def sweep_staging(self, min_age_s: float = ORPHAN_AGE_S) -> list[str]:
+    def sweep_staging(self, committed_paths, min_age_s: float = ORPHAN_AGE_S) -> list[str]:
         """Remove staging folders of imports that are gone: on this machine, those whose lock is free; from
-        another machine (whose locks may not reach here over a network share), those older than min_age_s."""
+        another machine (whose locks may not reach here over a network share), those older than min_age_s.
+        The raw files such an import noted and no committed row names go with them. committed_paths() is asked
+        only after an import is known to be gone, so it includes anything that import committed."""
+        committed: set[str] | None = None
         removed, now, host = [], time.time(), socket.gethostname()
         base = self.root / STAGING
         if self.refusal is not None or not base.is_dir():
@@ -187,6 +206,16 @@ class RawStore:
                     lock.release()
                     gone = True
             if gone:
+                try:
+                    noted = (d / "written.txt").read_text(encoding="utf-8").split()
+                except OSError:
+                    noted = []
+                if noted and committed is None:
+                    committed = committed_paths()
+                for rel in noted:
+                    if rel not in committed:
+                        for p in (self.root / rel, self.root / (rel + ".tmp")):
+                            p.unlink(missing_ok=True)
                 shutil.rmtree(d, ignore_errors=True)
                 removed.append(d.name)
         return removed
@@ -195,6 +224,7 @@ class RawStore:
         """Write one vehicle-month piece; returns (path relative to root, bytes). Durable when it returns."""
         self.check_owned()
         rel = Path(vin) / month / f"b{batch_id}-{uuid.uuid4().hex[:12]}.parquet"
+        self._journal(rel.as_posix())
         final = self.root / rel
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = final.with_name(final.name + ".tmp")
