@@ -143,12 +143,14 @@ def open_and_import(*, barrier, home, db, raw, file):
     return rep.rows_imported
 
 
-def import_at_once(*, barrier, home, db, file):
+def import_at_once(*, barrier, home, db, file, then):
     ws = Workspace.open(home=home, db=db, user=Path(home).name)
     barrier.wait(TIMEOUT)
     rep = import_records(ws, file, chunk_rows=2000)
+    barrier.wait(TIMEOUT)
+    again = import_records(ws, then)  # both workstations import the same file at the same moment
     ws.close()
-    return rep.rows_imported
+    return rep.rows_imported, again.status
 
 
 # --- the tests -------------------------------------------------------------------------------------------------
@@ -230,18 +232,20 @@ def test_two_workstations_proposing_at_once_make_no_duplicates(pg_ws, small_flee
 
 def test_two_imports_sharing_one_home_and_database(pg_ws, small_fleet, tmp_path):
     """Two files covering the same vehicles and days, imported at once into one home: both commit, and the
-    day statistics equal those of one import of the whole file."""
+    day statistics equal those of one import of the whole file. Then the same file at once on both: one batch."""
     ref = Workspace.open(home=str(tmp_path / "ref"), user="ref")
     import_records(ref, small_fleet / "records.csv")
     expected = check_integrity(ref)
     ref_days = _day_figures(ref)
     ref.close()
     home, db = str(pg_ws.home.root), _db(pg_ws)
-    procs, q = _run_workstations([("import_at_once", {"home": home, "db": db, "file": str(small_fleet / f)})
+    procs, q = _run_workstations([("import_at_once", {"home": home, "db": db, "file": str(small_fleet / f),
+                                                      "then": str(small_fleet / "records.csv")})
                                   for f in ("part_a.csv", "part_b.csv")])
-    a, b = _collect(procs, q)
+    (a, again_a), (b, again_b) = _collect(procs, q)
     assert a + b == expected == check_integrity(pg_ws)
     assert _day_figures(pg_ws) == ref_days
+    assert sorted((again_a, again_b)) == ["already_imported", "imported"]  # one batch, the other told so
 
 
 def _day_figures(ws) -> dict:
