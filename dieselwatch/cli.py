@@ -30,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"dieselwatch {__version__}")
     p.add_argument("--home", help="data folder (database, raw store, logs, exports); env DIESELWATCH_HOME")
     p.add_argument("--db", help="database URL, e.g. postgresql://user:pw@host/dieselwatch; env DIESELWATCH_DB")
+    p.add_argument("--raw", help="raw sample folder (default: raw/ in the home); an office sharing one database points "
+                   "every workstation at one shared folder; env DIESELWATCH_RAW")
     p.add_argument("--user", help="acting user name recorded in the history (default: the login name)")
     p.add_argument("--lang", choices=["zh_CN", "en"], help="desktop app language (default: from the system)")
     p.add_argument("--demo", action="store_true", help="open the app on a demo home, creating the demo fleet "
@@ -232,7 +234,7 @@ def _workspace(args, signin: bool = True):
     from dieselwatch.workspace import Workspace
 
     user = args.user or os.environ.get("DIESELWATCH_USER")
-    ws = Workspace.open(home=args.home, db=args.db, user=user)
+    ws = Workspace.open(home=args.home, db=args.db, user=user, raw=args.raw)
     if signin:
         from dieselwatch.services.users import login, user_count
 

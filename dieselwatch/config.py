@@ -1,4 +1,6 @@
-"""Where DieselWatch keeps its data: the home folder (database, raw store, logs, exports) and the database URL."""
+"""Where DieselWatch keeps its data: the home folder (database, raw store, logs, exports), the database URL and
+the raw sample store (by default inside the home; an office sharing one database points every workstation at
+one shared folder)."""
 
 from __future__ import annotations
 
@@ -49,3 +51,9 @@ def resolve_home(cli_value: str | None = None) -> Home:
 def resolve_db_url(home: Home, cli_value: str | None = None) -> str:
     """--db beats DIESELWATCH_DB beats the embedded SQLite file in the home folder."""
     return cli_value or os.environ.get("DIESELWATCH_DB") or home.default_db_url
+
+
+def resolve_raw_dir(home: Home, cli_value: str | None = None) -> Path:
+    """--raw beats DIESELWATCH_RAW beats the raw folder inside the home."""
+    value = cli_value or os.environ.get("DIESELWATCH_RAW")
+    return Path(value).expanduser().resolve() if value else home.raw_dir

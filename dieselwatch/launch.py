@@ -21,7 +21,7 @@ def launch(args) -> int:
 
         if args.home is None and not os.environ.get("DIESELWATCH_HOME"):
             args.home = str(resolve_home(None).root / "demo")  # never mix demo trucks into real data
-        ws = Workspace.open(home=args.home, db=args.db, user=args.user)
+        ws = Workspace.open(home=args.home, db=args.db, user=args.user, raw=args.raw)
         print(f"DieselWatch demo home: {ws.home.root}", file=sys.stderr)
         info = ensure_demo(ws, progress=None)
         if info["loaded"]:
@@ -38,12 +38,13 @@ def launch(args) -> int:
         from dieselwatch.services.overview import latest_run
         from dieselwatch.workspace import Workspace
 
-        ws = Workspace.open(home=args.home, db=args.db, user=args.user)
+        ws = Workspace.open(home=args.home, db=args.db, user=args.user, raw=args.raw)
         run = latest_run(ws)
         if run is None:
             print("Nothing scored yet: import data with `dieselwatch import FILE` and run `dieselwatch score`.")
             return 0
-        base = (["--home", args.home] if args.home else []) + (["--db", args.db] if args.db else [])
+        base = (["--home", args.home] if args.home else []) + (["--db", args.db] if args.db else []) + \
+            (["--raw", args.raw] if args.raw else [])
         return main(base + ["score", "--from", str(run.period_from), "--to", str(run.period_to)])
     from dieselwatch.gui.app import run as run_gui
 

@@ -1,20 +1,24 @@
-"""A workspace: one home folder, one database (migrated on open), one raw store, one acting user.
+"""A workspace: one home folder, one database (migrated on open), one raw store that belongs to that database,
+one acting user.
 Every service takes a Workspace; the CLI and the GUI each open one."""
 
 from __future__ import annotations
 
 import getpass
 import logging
+import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from dieselwatch.config import Home, resolve_db_url, resolve_home
+from dieselwatch.config import Home, resolve_db_url, resolve_home, resolve_raw_dir
 from dieselwatch.storage.db import make_engine, migrate, session_factory
-from dieselwatch.storage.models import RawPartition
+from dieselwatch.storage.models import DatabaseIdentity, RawPartition
 from dieselwatch.storage.rawstore import RawStore
+from dieselwatch.storage.upsert import insert_missing
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +41,31 @@ class Workspace:
     role: str | None = None  # set by services.users.login(); None until someone signs in
 
     @classmethod
-    def open(cls, home: str | None = None, db: str | None = None, user: str | None = None) -> "Workspace":
+    def open(cls, home: str | None = None, db: str | None = None, user: str | None = None,
+             raw: str | None = None) -> "Workspace":
         h = resolve_home(home).ensure()
         engine = make_engine(resolve_db_url(h, db))
         backup = migrate(engine, h.backups_dir)
-        ws = cls(h, engine, session_factory(engine), RawStore(h.raw_dir), user or _default_user(), backup)
+        ws = cls(h, engine, session_factory(engine), RawStore(resolve_raw_dir(h, raw)), user or _default_user(),
+                 backup)
+        ws.raw.claim(ws.database_id, ws.db_url, ws._committed_sample())
         ws.sweep()
         return ws
+
+    @cached_property
+    def database_id(self) -> str:
+        """The id generated once for this database (revision 0007); copies of the database keep it."""
+        with self.Session.begin() as s:
+            found = s.scalar(select(DatabaseIdentity.uuid).where(DatabaseIdentity.id == 1))
+            if found is None:  # the row was deleted by hand: a new id (a store marked with the old one refuses it)
+                insert_missing(s, DatabaseIdentity.__table__, [{"id": 1, "uuid": uuid.uuid4().hex,
+                                                                 "created_at": datetime.now()}], ["id"])
+                found = s.scalar(select(DatabaseIdentity.uuid).where(DatabaseIdentity.id == 1))
+            return found
+
+    def _committed_sample(self, n: int = 50) -> list[str]:
+        with self.Session() as s:
+            return list(s.scalars(select(RawPartition.path).order_by(RawPartition.id.desc()).limit(n)))
 
     @property
     def db_url(self) -> str:
@@ -58,10 +80,16 @@ class Workspace:
             return set(s.scalars(select(RawPartition.path)))
 
     def sweep(self) -> None:
-        """Remove raw files left by imports that were killed before committing (older than a day)."""
+        """Remove what imports killed before committing left behind: their staging folders and the raw files they
+        noted (as soon as the import is gone), and any raw file no row of this database names (after a day). Never in a store that
+        belongs to another database."""
+        if self.raw.refusal is not None:
+            return
+        staged = self.raw.sweep_staging(self.committed_paths)
         removed = self.raw.sweep_orphans(self.committed_paths())
-        if removed:
-            log.info("removed %d orphaned raw files of interrupted imports", len(removed))
+        if removed or staged:
+            log.info("removed %d orphaned raw files and %d staging folders of interrupted imports", len(removed),
+                     len(staged))
 
     def close(self) -> None:
         self.engine.dispose()

@@ -80,7 +80,8 @@ def run(args) -> int:
     lang = pick_language(getattr(args, "lang", None) or local.value("ui/language") or None)
     app._translators = install_translators(app, lang)  # keep references alive
     db = args.db or os.environ.get("DIESELWATCH_DB") or local.value("database/url") or None
-    ws = Workspace.open(home=args.home, db=db, user=args.user)
+    raw = getattr(args, "raw", None) or os.environ.get("DIESELWATCH_RAW") or local.value("raw/folder") or None
+    ws = Workspace.open(home=args.home, db=db, user=args.user, raw=raw)
     setup_logging(ws.home.logs_dir)
 
     def excepthook(kind, value, tb):

@@ -1,10 +1,10 @@
 """The settings page: office settings (admin), the rule-set editor that saves a new version (supervisor), and
-this workstation's database and language (QSettings, applied at the next start)."""
+this workstation's database, raw sample folder and language (QSettings, applied at the next start)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QCheckBox, QInputDialog, QLineEdit, QSpinBox, QTableWidgetItem
+from PySide6.QtWidgets import QCheckBox, QInputDialog, QLabel, QLineEdit, QSpinBox, QTableWidgetItem
 
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.main_window import load_form
@@ -50,6 +50,17 @@ class SettingsPage(QObject):
         self.p.rulesTable.setHorizontalHeaderLabels([self.tr("Section"), self.tr("Key"), self.tr("Value")])
         self.p.rulesTable.horizontalHeader().setStretchLastSection(True)
         self.p.rulesTable.verticalHeader().hide()
+        # The raw sample folder sits next to the database URL: an office sharing one database points every
+        # workstation at one shared folder, or re-scoring on one cannot read what another imported.
+        self.rawEdit = QLineEdit()
+        self.rawEdit.setObjectName("rawEdit")
+        self.rawEdit.setPlaceholderText(self.tr("empty: raw/ in the data folder; an office sharing one database: the "
+                                                "same network folder on every workstation"))
+        self.p.workstationForm.insertRow(2, self.tr("Raw sample folder:"), self.rawEdit)
+        self.rawStatus = QLabel(core_text(self.ws.raw.refusal) if self.ws.raw.refusal is not None
+                                else self.tr("In use: {0}").format(self.ws.raw.root))
+        self.rawStatus.setWordWrap(True)
+        self.p.workstationForm.insertRow(3, "", self.rawStatus)
         self.p.languageCombo.addItem("简体中文", "zh_CN")
         self.p.languageCombo.addItem("English", "en")
         self.p.saveOfficeButton.clicked.connect(self.save_office)
@@ -78,6 +89,7 @@ class SettingsPage(QObject):
         qs = self.ctl.settings
         if qs is not None:
             self.p.dbEdit.setText(qs.value("database/url", "") or "")
+            self.rawEdit.setText(qs.value("raw/folder", "") or "")
             i = self.p.languageCombo.findData(qs.value("ui/language", self.ctl.lang))
             self.p.languageCombo.setCurrentIndex(max(i, 0))
 
@@ -169,6 +181,7 @@ class SettingsPage(QObject):
         if qs is None:
             return
         qs.setValue("database/url", self.p.dbEdit.text().strip())
+        qs.setValue("raw/folder", self.rawEdit.text().strip())
         qs.setValue("ui/language", self.p.languageCombo.currentData())
         qs.sync()
         self.ctl.w.statusbar.showMessage(self.tr("Saved for this workstation; applies at the next start."), 8000)

@@ -8,8 +8,6 @@ from __future__ import annotations
 import hashlib
 import queue
 import threading
-import shutil
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -20,7 +18,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.feather as feather
-from sqlalchemy import delete, select
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from dieselwatch.errors import InputError
 from dieselwatch.ingest.captures import Capture, open_capture
@@ -42,6 +41,7 @@ from dieselwatch.services.users import require
 from dieselwatch.services.vehicles import ensure_vehicles
 from dieselwatch.storage.models import DayStat, ImportBatch, RawPartition
 from dieselwatch.storage.rawstore import to_table
+from dieselwatch.storage.upsert import upsert
 from dieselwatch.workspace import Workspace
 
 CHUNK_ROWS = 500_000
@@ -220,8 +220,7 @@ def _import(ws, path, digest_f, *, progress, cancel, profile, sheet, chunk_rows,
             _check_seen(ws, digest_f, wait=True)  # a file stored before is "already imported", not refused
         key_fields.check(path.name, unmapped, [], allow_missing)
     units = [_Unit(t) for t in tables]
-    staging = ws.raw.root / ".staging" / uuid.uuid4().hex
-    staging.mkdir(parents=True)
+    staging = ws.raw.open_staging()  # refuses a raw store of another database before anything is read
     written: list[str] = []
     try:
         for k, unit in enumerate(units):
@@ -242,13 +241,17 @@ def _import(ws, path, digest_f, *, progress, cancel, profile, sheet, chunk_rows,
         report.allowed_missing = [f for f in report.missing_key_fields if f in allowed]
         digest = digest_f.result()[0]
         report.file_hash = digest
-        _commit(ws, path, digest, size, units, report, cancel, prog, written)
+        try:
+            _commit(ws, path, digest, size, units, report, cancel, prog, written)
+        except IntegrityError:
+            _check_seen(ws, digest_f, wait=True)  # the same file committed by another workstation meanwhile
+            raise
     except BaseException:
         for rel in written:  # files of a batch that will never commit: remove now rather than at the sweep
             (ws.raw.root / rel).unlink(missing_ok=True)
         raise
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        ws.raw.close_staging(staging)
     if workbook:
         for u in units:
             sheets[u.sheet_key] = SheetResult(u.sheet_key, "imported", rows=u.rows_read, batch_id=u.batch.id)
@@ -428,8 +431,7 @@ def _commit_unit(s, ws, path, digest, size, unit: _Unit, rules, cancel, prog, wr
                 rel, nbytes, n, first, last, stats = res
                 s.add(RawPartition(batch_id=batch.id, vehicle_id=vid, month=month, path=rel, rows=n,
                                    bytes=nbytes, first_ts=first, last_ts=last))
-                s.execute(delete(DayStat).where(DayStat.vehicle_id == vid, DayStat.day.in_(list(stats.index))))
-                s.execute(DayStat.__table__.insert(), to_rows(stats, vid, rules.version))
+                upsert(s, DayStat.__table__, to_rows(stats, vid, rules.version), ["vehicle_id", "day"])
                 kept += n
                 c = coverage.setdefault(vin, {"vin": vin, "rows": 0, "first": str(first), "last": str(last), "days": 0})
                 c["rows"] += n

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -78,7 +79,22 @@ def propose_from_run(ws: Workspace, run_id: int | None = None) -> ProposalResult
     is black, white or watch and that is not already on that list; a white entry the run disqualifies gets a
     removal proposal. Entries past their review date expire first."""
     require(ws, "officer")
-    expired = expire_due(ws)
+    expired = 0
+    # Two workstations proposing at once: the database keeps one open proposal per vehicle and list (index
+    # added in 0007), the workstation that loses the race starts over and finds the other's proposals there.
+    for attempt in range(3):
+        try:
+            expired += expire_due(ws)
+            return _propose(ws, run_id, expired)
+        except (IntegrityError, StaleDataError, OperationalError) as exc:
+            if isinstance(exc, OperationalError) and getattr(exc.orig, "sqlstate", None) != "40P01":
+                raise  # only a deadlock the database broke up is worth another try
+            if attempt == 2:
+                raise Conflict(Msg("another workstation kept proposing the same entries: try again")) from exc
+    raise AssertionError("unreachable")
+
+
+def _propose(ws: Workspace, run_id: int | None, expired: int) -> ProposalResult:
     with ws.Session.begin() as s:
         run = s.get(ScoreRun, run_id) if run_id else s.scalar(select(ScoreRun).order_by(ScoreRun.id.desc()).limit(1))
         if run is None:
@@ -149,9 +165,10 @@ def decide(ws: Workspace, entry_id: int, approve: bool, reason: str, *, expected
             today, now = _today(), datetime.now()
             if e.status == "proposed":
                 action = "list.approve" if approve else "list.reject"
+                ended = _end_milder(s, e, today) if approve else []  # before this entry changes: one UPDATE of it
                 e.decided_by, e.decided_at, e.decision_reason = ws.user, now, reason
                 if approve:
-                    _activate(s, ws, e, today, rules)
+                    _activate(s, ws, e, today, rules, ended)
                 else:
                     e.status = "rejected"
             else:
@@ -168,6 +185,10 @@ def decide(ws: Workspace, entry_id: int, approve: bool, reason: str, *, expected
     except StaleDataError as exc:
         raise Conflict(Msg("entry {entry} was changed on another workstation while you decided: reload it and "
                            "decide again", entry=entry_id)) from exc
+    except IntegrityError as exc:  # the database's rule: one current entry per vehicle (index added in 0007)
+        raise Conflict(Msg("another entry of the vehicle of entry {entry} became active at the same moment (another "
+                           "workstation decided it): reload the vehicle's entries and decide again",
+                           entry=entry_id)) from exc
 
 
 def _entry(s: Session, entry_id: int, expected_version: int | None) -> ListEntry:
@@ -181,26 +202,35 @@ def _entry(s: Session, entry_id: int, expected_version: int | None) -> ListEntry
     return e
 
 
-def _activate(s: Session, ws: Workspace, e: ListEntry, today: date, rules: dict) -> None:
-    with s.no_autoflush:  # one UPDATE (one version step) per decision
-        others = list(s.scalars(select(ListEntry).where(ListEntry.vehicle_id == e.vehicle_id, ListEntry.id != e.id,
-                                                        ListEntry.status.in_(("active", "removal_pending")))))
-    # A stricter list replaces a milder one (black ends white and watch, watch ends white), never the reverse.
+def _end_milder(s: Session, e: ListEntry, today: date) -> list[tuple[ListEntry, dict]]:
+    """A stricter list replaces a milder one (black ends white and watch, watch ends white), never the reverse.
+    The milder entries end (and are written) before this one becomes active: the database allows one current
+    entry per vehicle. Returns them with their state before, for the audit events."""
+    others = list(s.scalars(select(ListEntry).where(ListEntry.vehicle_id == e.vehicle_id, ListEntry.id != e.id,
+                                                    ListEntry.status.in_(("active", "removal_pending")))))
     order = {"white": 0, "watch": 1, "black": 2}
     stricter = [o for o in others if order[o.list_kind] >= order[e.list_kind]]
     if stricter:
         raise InputError(Msg("the vehicle of entry {entry} is already on the {kind} list (entry {other}): end that "
                              "entry first", entry=e.id, kind=kind_name(stricter[0].list_kind), other=stricter[0].id))
+    ended = []
+    for o in others:
+        ended.append((o, snapshot(o)))
+        o.status, o.ended_on = "expired", today
+    s.flush()
+    return ended
+
+
+def _activate(s: Session, ws: Workspace, e: ListEntry, today: date, rules: dict,
+              ended: list[tuple[ListEntry, dict]]) -> None:
     e.status, e.effective_from = "active", today
     days = rules["white_valid_days"] if e.list_kind == "white" else rules["black_review_days"]
     e.review_date = today + timedelta(days=days)
-    for o in others:
-        if order[o.list_kind] < order[e.list_kind]:
-            before = snapshot(o)
-            o.status, o.ended_on = "expired", today
-            s.flush()
-            audit.append(s, ws.user, "list.supersede", "list_entry", o.id, before=before, after=snapshot(o),
-                         reason=f"replaced by {e.list_kind} entry {e.id}")
+    s.flush()
+    # Audit events after the rows: no workstation holds the audit lock while it waits for a row.
+    for o, before in ended:
+        audit.append(s, ws.user, "list.supersede", "list_entry", o.id, before=before, after=snapshot(o),
+                     reason=f"replaced by {e.list_kind} entry {e.id}")
 
 
 def clean_days_since(ws: Workspace, vehicle_id: int, since: date, rules: RuleSet | None = None) -> dict:

@@ -13,6 +13,7 @@ from dieselwatch.messages import Msg, joined
 from dieselwatch.scoring.rules import RuleSet, default_rules, validate
 from dieselwatch.storage import audit
 from dieselwatch.storage.models import RuleSet as RuleSetRow
+from dieselwatch.storage.upsert import insert_missing
 
 
 def active_rules(s: Session) -> RuleSet:
@@ -21,10 +22,10 @@ def active_rules(s: Session) -> RuleSet:
     row = s.scalar(select(RuleSetRow).order_by(RuleSetRow.id.desc()).limit(1))
     shipped = default_rules()
     if row is None or (row.created_by == "system" and row.version != shipped.version):
-        if s.scalar(select(RuleSetRow).where(RuleSetRow.version == shipped.version)) is None:
-            s.add(RuleSetRow(version=shipped.version, name=shipped["name"], content=dict(shipped),
-                             created_at=datetime.now(), created_by="system"))
-            s.flush()
+        # Two workstations starting on a new database at once both get here: the database keeps one row.
+        insert_missing(s, RuleSetRow.__table__, [{"version": shipped.version, "name": shipped["name"],
+                                                  "content": dict(shipped), "created_at": datetime.now(),
+                                                  "created_by": "system"}], ["version"])
         return shipped
     return _completed(row.content, shipped)
 

@@ -21,6 +21,7 @@ from dieselwatch.scoring.rules import RuleSet
 from dieselwatch.services.rulesets import active_rules, rules_by_version, save_rules
 from dieselwatch.services.users import require
 from dieselwatch.storage.models import DayStat, RawPartition, Score, ScoreRun, Vehicle
+from dieselwatch.storage.upsert import upsert
 from dieselwatch.workspace import Workspace
 
 
@@ -227,11 +228,10 @@ def recompute_from_raw(ws: Workspace, start: date, end: date, rules: RuleSet, *,
     with ThreadPoolExecutor(max_workers=2) as pool:
         try:
             for i, ((vid, _), rows) in enumerate(zip(groups, pool.map(rebuild, groups))):
-                with ws.Session.begin() as s:
+                with ws.Session.begin() as s:  # upsert: an import on another workstation may write these days too
+                    upsert(s, DayStat.__table__, rows, ["vehicle_id", "day"])
                     s.execute(delete(DayStat).where(DayStat.vehicle_id == int(vid), DayStat.day >= start,
-                                                    DayStat.day <= end))
-                    if rows:
-                        s.execute(DayStat.__table__.insert(), rows)
+                                                    DayStat.day <= end, DayStat.day.not_in([r["day"] for r in rows])))
                 n_days += len(rows)
                 prog((i + 1) / len(groups), f"vehicle {vid}")
         except BaseException:

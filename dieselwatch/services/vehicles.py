@@ -8,22 +8,33 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dieselwatch.storage.models import Vehicle
+from dieselwatch.storage.upsert import insert_missing
 
 
 def ensure_vehicles(s: Session, vins: list[str], plates: dict[str, str] | None = None) -> dict[str, Vehicle]:
-    """VIN -> Vehicle, creating rows for VINs the registry has not told us about yet."""
+    """VIN -> Vehicle, creating rows for VINs the registry has not told us about yet. The rows are locked for the
+    rest of the transaction (PostgreSQL; SQLite serialises writers itself), in id order so two imports never
+    wait on each other in a circle: a second import of the same vehicles waits, then sees the first one's data."""
     plates = plates or {}
-    found: dict[str, Vehicle] = {}
-    for i in range(0, len(vins), 500):
-        part = vins[i: i + 500]
-        found.update({v.vin: v for v in s.scalars(select(Vehicle).where(Vehicle.vin.in_(part)))})
     now = datetime.now()
+    known: set[str] = set()
+    for i in range(0, len(vins), 500):
+        known.update(s.scalars(select(Vehicle.vin).where(Vehicle.vin.in_(vins[i: i + 500]))))
+    # Another workstation may create the same VIN at the same moment: the database settles it.
+    insert_missing(s, Vehicle.__table__, [
+        {"vin": vin, "plate": plates.get(vin), "in_registry": False, "created_at": now, "updated_at": now,
+         "version": 1} for vin in vins if vin not in known], ["vin"])
+    ids: list[int] = []
+    for i in range(0, len(vins), 500):
+        ids += s.scalars(select(Vehicle.id).where(Vehicle.vin.in_(vins[i: i + 500])))
+    ids.sort()
+    found: dict[str, Vehicle] = {}
+    for i in range(0, len(ids), 500):
+        q = (select(Vehicle).where(Vehicle.id.in_(ids[i: i + 500])).order_by(Vehicle.id).with_for_update()
+             .execution_options(populate_existing=True))
+        found.update({v.vin: v for v in s.scalars(q)})
     for vin in vins:
-        if vin not in found:
-            v = Vehicle(vin=vin, plate=plates.get(vin), in_registry=False, created_at=now, updated_at=now)
-            s.add(v)
-            found[vin] = v
-        elif found[vin].plate is None and plates.get(vin):
+        if found[vin].plate is None and plates.get(vin):
             found[vin].plate = plates[vin]
             found[vin].updated_at = now
     s.flush()

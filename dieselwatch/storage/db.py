@@ -78,6 +78,10 @@ def migrate(engine: Engine, backups_dir: Path | None = None) -> str | None:
 def upgrade(engine: Engine, target: str) -> None:
     cfg = alembic_config(engine)
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Workstations starting together on a new shared database: one migrates, the others wait and then
+            # find the schema at head (alembic reads the version after the lock is granted).
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7410007)")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, target)
 

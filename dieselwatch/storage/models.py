@@ -13,11 +13,13 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
@@ -230,6 +232,15 @@ class ListEntry(Base):
     date passes (white) or a newer entry replaces it. Columns after created_at were added in revision 0003."""
 
     __tablename__ = "list_entries"
+    # Enforced by the database, so two workstations deciding at once cannot break them (added in 0007): a vehicle
+    # is on at most one list at a time, and has at most one open proposal per list.
+    __table_args__ = (
+        Index("uq_list_entries_one_current", "vehicle_id", unique=True,
+              postgresql_where=text("status IN ('active', 'removal_pending')"),
+              sqlite_where=text("status IN ('active', 'removal_pending')")),
+        Index("uq_list_entries_one_proposal", "vehicle_id", "list_kind", unique=True,
+              postgresql_where=text("status = 'proposed'"), sqlite_where=text("status = 'proposed'")),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     vehicle_id: Mapped[int] = mapped_column(ForeignKey("vehicles.id"), index=True)
     list_kind: Mapped[str] = mapped_column(String(10))  # black | white | watch
@@ -317,3 +328,13 @@ class Setting(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[dict] = mapped_column(JSON)
+
+
+class DatabaseIdentity(Base):
+    """One row: an id generated once per database (revision 0007). The raw store's marker file names it, so a
+    store is only written, read and swept by the database it belongs to."""
+
+    __tablename__ = "database_identity"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -244,159 +244,169 @@
         <translation>不存在或不是文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="237" />
+        <location filename="../../dieselwatch/services/imports.py" line="236" />
         <source>has a header row but no data rows</source>
         <translation>只有表头,没有数据行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="264" />
+        <location filename="../../dieselwatch/services/imports.py" line="267" />
         <source>{error}; it looks like a vehicle registry: import it with “vehicles import”</source>
         <translation>{error}；该文件像是车辆登记表：请用“导入车辆登记表”（vehicles import）导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="31" />
+        <location filename="../../dieselwatch/services/lists.py" line="32" />
         <source>black</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="31" />
+        <location filename="../../dieselwatch/services/lists.py" line="32" />
         <source>white</source>
         <translation>白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="31" />
+        <location filename="../../dieselwatch/services/lists.py" line="32" />
         <source>watch</source>
         <translation>重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="32" />
+        <location filename="../../dieselwatch/services/lists.py" line="33" />
         <source>proposed</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="32" />
+        <location filename="../../dieselwatch/services/lists.py" line="33" />
         <source>active</source>
         <translation>生效</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="32" />
+        <location filename="../../dieselwatch/services/lists.py" line="33" />
         <source>removal proposed</source>
         <translation>待审批移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="33" />
+        <location filename="../../dieselwatch/services/lists.py" line="34" />
         <source>rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="33" />
+        <location filename="../../dieselwatch/services/lists.py" line="34" />
         <source>removed</source>
         <translation>已移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="33" />
+        <location filename="../../dieselwatch/services/lists.py" line="34" />
         <source>expired</source>
         <translation>已失效</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="85" />
+        <location filename="../../dieselwatch/services/lists.py" line="93" />
+        <source>another workstation kept proposing the same entries: try again</source>
+        <translation>另一工作站正在提出相同的条目：请重试</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="101" />
         <location filename="../../dieselwatch/services/publication.py" line="66" />
         <source>no scoring run {run}</source>
         <translation>没有第{run}次评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="86" />
+        <location filename="../../dieselwatch/services/lists.py" line="102" />
         <location filename="../../dieselwatch/services/publication.py" line="67" />
         <source>no scoring run yet: score a period first</source>
         <translation>还没有评分:请先对一个时段评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="134" />
+        <location filename="../../dieselwatch/services/lists.py" line="150" />
         <source>a decision needs a reason</source>
         <translation>审批需要填写理由</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="141" />
+        <location filename="../../dieselwatch/services/lists.py" line="157" />
         <source>entry {entry} is {status}: there is nothing to decide</source>
         <translation>条目{entry}状态为{status},无需审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="147" />
+        <location filename="../../dieselwatch/services/lists.py" line="163" />
         <source>{user} proposed this and cannot also decide it (two-person rule)</source>
         <translation>{user}是提议人,不能再审批此条目(双人原则)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="169" />
+        <location filename="../../dieselwatch/services/lists.py" line="186" />
         <source>entry {entry} was changed on another workstation while you decided: reload it and decide again</source>
         <translation>您审批期间条目{entry}已在另一工作站被修改:请重新载入后再审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="176" />
+        <location filename="../../dieselwatch/services/lists.py" line="189" />
+        <source>another entry of the vehicle of entry {entry} became active at the same moment (another workstation decided it): reload the vehicle's entries and decide again</source>
+        <translation>条目{entry}所属车辆的另一条名单条目在同一时刻生效（另一工作站作出了决定）：请重新加载该车辆的条目后再作决定</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="197" />
         <source>no list entry {entry}</source>
         <translation>没有名单条目{entry}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="178" />
+        <location filename="../../dieselwatch/services/lists.py" line="199" />
         <source>entry {entry} was changed by {user} after you opened it (version {opened}, now {now}): reload it</source>
         <translation>条目{entry}在您打开后被{user}修改(打开时版本{opened},现为{now}):请重新载入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="192" />
+        <location filename="../../dieselwatch/services/lists.py" line="214" />
         <source>the vehicle of entry {entry} is already on the {kind} list (entry {other}): end that entry first</source>
         <translation>条目{entry}的车辆已在{kind}中(条目{other}):请先结束该条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="227" />
+        <location filename="../../dieselwatch/services/lists.py" line="257" />
         <source>a removal needs a reason</source>
         <translation>移出需要填写理由</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="234" />
+        <location filename="../../dieselwatch/services/lists.py" line="264" />
         <source>entry {entry} is {status}; only an active entry can be removed</source>
         <translation>条目{entry}状态为{status};只有生效的条目可以移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="239" />
+        <location filename="../../dieselwatch/services/lists.py" line="269" />
         <source>removal from the black list needs the repair record and the re-inspection date</source>
         <translation>移出黑名单需要维修记录和复检日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="241" />
+        <location filename="../../dieselwatch/services/lists.py" line="271" />
         <source>the re-inspection date {date} is in the future</source>
         <translation>复检日期{date}晚于今天</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="243" />
+        <location filename="../../dieselwatch/services/lists.py" line="273" />
         <source>the re-inspection ({date}) predates the black entry ({since})</source>
         <translation>复检日期({date})早于列入黑名单的日期({since})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="247" />
+        <location filename="../../dieselwatch/services/lists.py" line="277" />
         <source>the vehicle was not clean after the re-inspection on {days}</source>
         <translation>车辆复检后仍有超标或异常:{days}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="250" />
+        <location filename="../../dieselwatch/services/lists.py" line="280" />
         <source>{n} clean days with data since the re-inspection on {date}; {need} are required</source>
         <translation>自{date}复检以来有数据且达标的天数为{n}天;需要{need}天</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="261" />
+        <location filename="../../dieselwatch/services/lists.py" line="291" />
         <source>entry {entry} was changed on another workstation: reload it</source>
         <translation>条目{entry}已在另一工作站被修改:请重新载入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="295" />
+        <location filename="../../dieselwatch/services/lists.py" line="325" />
         <source>list must be one of {kinds}, got “{kind}”</source>
         <translation>名单类型必须是{kinds}之一,实际为“{kind}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="297" />
+        <location filename="../../dieselwatch/services/lists.py" line="327" />
         <source>status must be one of {statuses}, got “{status}”</source>
         <translation>状态必须是{statuses}之一,实际为“{status}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="317" />
+        <location filename="../../dieselwatch/services/lists.py" line="347" />
         <source>no vehicle with VIN “{vin}”</source>
         <translation>没有VIN为“{vin}”的车辆</translation>
     </message>
@@ -436,7 +446,7 @@
         <translation>既不是已保存的对应方案,也不是JSON文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="670" />
+        <location filename="../../dieselwatch/cli.py" line="672" />
         <location filename="../../dieselwatch/services/profiles.py" line="43" />
         <source>is not readable JSON ({error})</source>
         <translation>不是可读取的JSON({error})</translation>
@@ -467,28 +477,28 @@
         <translation>有{n}行被拒绝,第一处:{first}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/rulesets.py" line="49" />
+        <location filename="../../dieselwatch/services/rulesets.py" line="50" />
         <source>no rule set version “{version}”; stored: {known}</source>
         <translation>没有规则版本“{version}”;已保存的版本:{known}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/rulesets.py" line="69" />
+        <location filename="../../dieselwatch/services/rulesets.py" line="70" />
         <source>rule set version “{version}” already exists with other values: give the edited copy a new version</source>
         <translation>规则版本“{version}”已存在且内容不同:请为修改后的规则指定新版本号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/rulesets.py" line="93" />
+        <location filename="../../dieselwatch/services/rulesets.py" line="94" />
         <source>give the edited rule set a new version</source>
         <translation>请为修改后的规则指定新版本号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="51" />
+        <location filename="../../dieselwatch/services/scoring.py" line="52" />
         <source>{what} must be a date as YYYY-MM-DD, got “{text}”</source>
         <translation>{what}必须是YYYY-MM-DD格式的日期,实际为“{text}”</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/samples.py" line="90" />
-        <location filename="../../dieselwatch/services/scoring.py" line="149" />
+        <location filename="../../dieselwatch/services/scoring.py" line="150" />
         <source>the period ends ({end}) before it starts ({start})</source>
         <translation>时段的结束日期({end})早于开始日期({start})</translation>
     </message>
@@ -701,22 +711,22 @@
         <translation>不是数据库地址:“{url}”({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="115" />
+        <location filename="../../dieselwatch/storage/db.py" line="119" />
         <source>cannot connect: {error}</source>
         <translation>无法连接:{error}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="118" />
+        <location filename="../../dieselwatch/storage/db.py" line="122" />
         <source>schema revision {rev}</source>
         <translation>数据库结构版本{rev}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="118" />
+        <location filename="../../dieselwatch/storage/db.py" line="122" />
         <source>empty database (it is set up at the first start)</source>
         <translation>空数据库(首次启动时建立)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="119" />
+        <location filename="../../dieselwatch/storage/db.py" line="123" />
         <source>{version}; {state}</source>
         <translation>{version};{state}</translation>
     </message>
@@ -1035,11 +1045,31 @@
         <source>key field(s) missing: not in the file: {unmapped}; no valid value: {empty}. Scoring then cannot judge: {lost}. Map the column (--profile), or import anyway with --allow-missing {names}</source>
         <translation>缺少关键字段：文件中没有：{unmapped}；没有有效值：{empty}。评分将无法评判：{lost}。请映射该列（--profile），或用--allow-missing {names}仍然导入</translation>
     </message>
+    <message>
+        <location filename="../../dieselwatch/storage/rawstore.py" line="107" />
+        <source>unreadable marker {file}</source>
+        <translation>无法读取的归属标记文件{file}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/rawstore.py" line="119" />
+        <source>the raw sample store {store} holds samples of another database (it has no owner mark, and this database {this} names none of its files): open it with the database it belongs to, or give this database its own raw folder with --raw</source>
+        <translation>原始数据存储{store}中保存的是另一个数据库的数据（没有归属标记，当前数据库{this}也未登记其中任何文件）：请用它所属的数据库打开，或用 --raw 为当前数据库指定单独的原始数据文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/rawstore.py" line="136" />
+        <source>the raw sample store {store} belongs to the database {owner} (id {owner_id}), not to this database {this} (id {this_id}): nothing is written to, read from or removed from it. Open it with its own database, or give this database its own raw folder with --raw</source>
+        <translation>原始数据存储{store}属于数据库{owner}（标识{owner_id}），不属于当前数据库{this}（标识{this_id}）：不会向其写入、从中读取或删除任何内容。请用它所属的数据库打开，或用 --raw 为当前数据库指定单独的原始数据文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/rawstore.py" line="249" />
+        <source>the raw sample file {path} that the database names is not in this raw store: every workstation of an office must use the same raw folder (--raw, or Settings → This workstation)</source>
+        <translation>数据库登记的原始数据文件{path}不在本机的原始数据存储中：同一单位的所有工作站必须使用同一个原始数据文件夹（--raw，或“设置 → 本机”）</translation>
+    </message>
 </context>
 <context>
     <name>App</name>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="88" />
+        <location filename="../../dieselwatch/gui/app.py" line="89" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -1050,12 +1080,12 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="119" />
+        <location filename="../../dieselwatch/gui/app.py" line="120" />
         <source>Loading the demo fleet</source>
         <translation>正在载入演示车队</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="121" />
+        <location filename="../../dieselwatch/gui/app.py" line="122" />
         <source>The database was upgraded to this version. A copy of it as it was is kept at:
 {0}</source>
         <translation>数据库已升级到当前版本。升级前的副本保存在:
@@ -2774,157 +2804,172 @@ saved {1} by {2}</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="63" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="57" />
+        <source>empty: raw/ in the data folder; an office sharing one database: the same network folder on every workstation</source>
+        <translation>留空：使用数据文件夹中的 raw/；多个工作站共用一个数据库时：每台工作站填写同一个网络文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="59" />
+        <source>Raw sample folder:</source>
+        <translation>原始数据文件夹：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="61" />
+        <source>In use: {0}</source>
+        <translation>当前使用：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="74" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="63" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="74" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="63" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="74" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="63" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="74" />
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="90" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="102" />
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="90" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="102" />
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="123" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="135" />
         <source>Active rule set {0}. An edited copy is saved under a new version; the next scoring re-applies it to the raw samples.</source>
         <translation>当前规则版本{0}。修改后另存为新版本;下次评分时按新规则重新计算原始数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="141" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="153" />
         <source>Save rule set</source>
         <translation>保存评分规则</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="141" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="153" />
         <source>Why is the rule set changed?</source>
         <translation>修改规则的原因:</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="147" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="159" />
         <source>Rule set {0} saved and active.</source>
         <translation>规则版本{0}已保存并启用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="155" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="167" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="159" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="171" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="162" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="174" />
         <source>Connected: {0}</source>
         <translation>连接成功:{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="174" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="187" />
         <source>Saved for this workstation; applies at the next start.</source>
         <translation>已保存到本机,下次启动生效。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="182" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="195" />
         <source>Password (at least 8 characters):</source>
         <translation>密码(至少8个字符):</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="191" />
-        <location filename="../../dieselwatch/gui/settings_page.py" line="194" />
-        <location filename="../../dieselwatch/gui/settings_page.py" line="198" />
-        <location filename="../../dieselwatch/gui/settings_page.py" line="202" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="204" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="207" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="211" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="215" />
         <source>Add account</source>
         <translation>添加账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="191" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="204" />
         <source>User name:</source>
         <translation>用户名:</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="194" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="207" />
         <source>Role:</source>
         <translation>角色:</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="199" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="212" />
         <source>The person's name (signs notices):</source>
         <translation>姓名（用于通知书署名）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="207" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="220" />
         <source>Account {0} created.</source>
         <translation>已创建账号{0}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="213" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="226" />
         <source>Change role</source>
         <translation>修改角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="213" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="226" />
         <source>Role of {0}:</source>
         <translation>{0}的角色:</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="217" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="230" />
         <source>Role changed.</source>
         <translation>角色已修改。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="224" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="237" />
         <source>Set name</source>
         <translation>设置姓名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="225" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="238" />
         <source>Name of {0} (signs notices):</source>
         <translation>{0}的姓名（用于通知书署名）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="227" />
-        <location filename="../../dieselwatch/gui/settings_page.py" line="239" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="240" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="252" />
         <source>Account updated.</source>
         <translation>账号已更新。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="233" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="246" />
         <source>Legal texts saved.</source>
         <translation>法律文本已保存。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="247" />
-        <location filename="../../dieselwatch/gui/settings_page.py" line="251" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="260" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="264" />
         <source>Set password</source>
         <translation>设置密码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="247" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="260" />
         <source>Current password:</source>
         <translation>当前密码:</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="254" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="267" />
         <source>Password of {0} changed.</source>
         <translation>{0}的密码已修改。</translation>
     </message>
