@@ -25,6 +25,9 @@ def active_rules(s: Session) -> RuleSet:
             s.add(RuleSetRow(version=shipped.version, name=shipped["name"], content=dict(shipped),
                              created_at=datetime.now(), created_by="system"))
             s.flush()
+            # Audited like an edited set, so the active version is derivable from the history.
+            audit.append(s, "system", "ruleset.install", "rule_set", shipped.version, after=dict(shipped),
+                         reason="shipped default rule set stored on first use")
         return shipped
     return _completed(row.content, shipped)
 
