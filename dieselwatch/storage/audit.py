@@ -157,4 +157,4 @@ def verify_all(session: Session, anchors: list[Anchor] = ()) -> Verification:
         more = Msg(" (and {n} more differences)", n=len(diffs) - 1) if len(diffs) > 1 else ""
         return Verification(False, None, Msg("the tables differ from the history: {first}{more}", first=diffs[0],
                                              more=more), diffs)
-    return Verification(True, None, Msg("{n} events, chain intact, tables match the history", n=n))
+    return Verification(True, None, Msg("{n} events, chain intact", n=n))

@@ -112,10 +112,10 @@ class Replay:
             for name, was in before.items():
                 if name in known and not _same(known[name], was):
                     path, found, audited = _first_difference(name, was, known[name])
-                    self.problems.append(Msg(
-                        "event {seq} found {entity} {id} with {field} = {found}, but the history had {audited}: it "
-                        "was changed outside DieselWatch before that event", seq=seq, entity=ENTITY_NAMES[entity],
-                        id=entity_id, field=path, found=_shown(found), audited=_shown(audited)))
+                    self.problems.append(Msg("event {seq} found {entity} {id} with {field} = {found}, but the "
+                                             "history had {audited}: it was changed outside DieselWatch before "
+                                             "that event", seq=seq, entity=ENTITY_NAMES[entity], id=entity_id,
+                                             field=path, found=_shown(found), audited=_shown(audited)))
                     break
         if isinstance(after, dict):
             self.state[key] = {**(known or {}), **after}
