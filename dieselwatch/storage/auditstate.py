@@ -27,6 +27,8 @@ from dieselwatch.storage.models import ListEntry, Notice, RuleSet, Setting, User
 ENTITY_NAMES = {"list_entry": Msg("list entry"), "user": Msg("user"), "settings": Msg("settings section"),
                 "rule_set": Msg("rule set"), "notice": Msg("notice")}
 
+FIRST = ("status", "role", "active", "list")  # named first when several fields of a row differ
+
 
 def digest(value) -> str:
     """A short fingerprint of a JSON value (64 bits: plenty to see a change, short enough to read)."""
@@ -142,12 +144,12 @@ def differences(s: Session, replay: Replay) -> list[str]:
         if table is None:
             out.append(Msg("{entity} {id} is in the history but not in the table", entity=name, id=eid))
             continue
-        for field_name, value in table.items():
+        for field_name in sorted(table, key=lambda f: (f not in FIRST, f)):
+            value = table[field_name]
             if not _same(value, audited.get(field_name, _ABSENT)):
                 path, t, a = _first_difference(field_name, value, audited.get(field_name, _ABSENT))
                 out.append(Msg("{entity} {id}: {field} is {table} in the table but {audited} in the history",
                                entity=name, id=eid, field=path, table=_shown(t), audited=_shown(a)))
-                break
     table_active = active_rule_set(s)
     if table_active is not None and replay.active_rule_set is not None and table_active != replay.active_rule_set:
         out.append(Msg("the active rule set is {table} in the table but {audited} in the history", table=table_active,
