@@ -43,16 +43,15 @@ def hash_password(password: str) -> str:
     return f"scrypt${_N}${_R}${_P}${base64.b64encode(salt).decode()}${base64.b64encode(key).decode()}"
 
 
-_DUMMY_HASH: str | None = None
-
-
 def _dummy_hash() -> str:
-    """A hash of a random password that matches nothing: an unknown or disabled user's sign-in checks against
-    it, so it takes as long as a wrong password and the timing does not tell which user names exist."""
-    global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+    """A stored-hash string with the real cost parameters and random salt and key, matching no password: an
+    unknown or disabled user's sign-in is checked against it, so it takes as long as a wrong password and the
+    timing does not tell which user names exist. Random bytes, not a hash of anything: nothing to compute."""
     return _DUMMY_HASH
+
+
+_DUMMY_HASH = (f"scrypt${_N}${_R}${_P}${base64.b64encode(secrets.token_bytes(16)).decode()}$"
+               f"{base64.b64encode(secrets.token_bytes(32)).decode()}")
 
 
 def check_password(password: str, stored: str) -> bool:
@@ -112,7 +111,7 @@ def require(ws: Workspace, role: str, *, setup_ok: bool = False) -> None:
 def _check_password_rules(username: str, password: str) -> None:
     if not (password or "").strip():
         raise InputError(Msg("the password must not be blank or only spaces"))
-    if len(password) < MIN_PASSWORD:
+    if len(password.strip()) < MIN_PASSWORD:  # spaces padding a short password add nothing to guess
         raise InputError(Msg("the password must have at least {n} characters", n=MIN_PASSWORD))
     if password.lower() == username.lower():
         raise InputError(Msg("the password must differ from the user name"))
