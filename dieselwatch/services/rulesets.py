@@ -21,6 +21,7 @@ def active_rules(s: Session) -> RuleSet:
     row = s.scalar(select(RuleSetRow).order_by(RuleSetRow.id.desc()).limit(1))
     shipped = default_rules()
     if row is None or (row.created_by == "system" and row.version != shipped.version):
+        audit.serialise(s)  # the writer lock before the check: the row and its event are stored once, in order
         if s.scalar(select(RuleSetRow).where(RuleSetRow.version == shipped.version)) is None:
             s.add(RuleSetRow(version=shipped.version, name=shipped["name"], content=dict(shipped),
                              created_at=datetime.now(), created_by="system"))
