@@ -43,13 +43,9 @@ def hash_password(password: str) -> str:
     return f"scrypt${_N}${_R}${_P}${base64.b64encode(salt).decode()}${base64.b64encode(key).decode()}"
 
 
-def _dummy_hash() -> str:
-    """A stored-hash string with the real cost parameters and random salt and key, matching no password: an
-    unknown or disabled user's sign-in is checked against it, so it takes as long as a wrong password and the
-    timing does not tell which user names exist. Random bytes, not a hash of anything: nothing to compute."""
-    return _DUMMY_HASH
-
-
+# A stored-hash string with the real cost parameters and a random salt and key, matching no password. An
+# unknown or disabled user's sign-in is checked against it, so it takes as long as a wrong password and the
+# timing does not tell which user names exist. Random bytes, not a hash of anything: nothing to compute.
 _DUMMY_HASH = (f"scrypt${_N}${_R}${_P}${base64.b64encode(secrets.token_bytes(16)).decode()}$"
                f"{base64.b64encode(secrets.token_bytes(32)).decode()}")
 
@@ -80,7 +76,7 @@ def login(ws: Workspace, username: str, password: str) -> dict:
     """Sign in: the workspace acts as this user from now on."""
     with ws.Session() as s:
         u = s.scalar(select(User).where(User.username == username))
-        matches = check_password(password or "", u.password_hash if u is not None else _dummy_hash())
+        matches = check_password(password or "", u.password_hash if u is not None else _DUMMY_HASH)
         if not (matches and u is not None and u.active):
             log.warning("failed sign-in for %r", username)
             raise PermissionDenied(Msg("wrong user name or password, or the account is disabled"))
