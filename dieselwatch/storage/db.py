@@ -78,6 +78,11 @@ def migrate(engine: Engine, backups_dir: Path | None = None) -> str | None:
 def upgrade(engine: Engine, target: str) -> None:
     cfg = alembic_config(engine)
     with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            # pysqlite opens a transaction only before DML, so the first revision's CREATE TABLEs committed one
+            # by one: a start-up killed or failing mid-migration left tables without a version, and the
+            # database never opened again ("table already exists"). An explicit BEGIN makes it all or nothing.
+            conn.exec_driver_sql("BEGIN")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, target)
 
