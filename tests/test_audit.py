@@ -583,7 +583,7 @@ def test_a_database_from_before_the_state_check_gets_a_baseline(tmp_path):
 
     from dieselwatch.storage.db import make_engine, upgrade
     from dieselwatch.storage.models import RuleSet as RuleSetRow
-    from dieselwatch.storage.models import User
+    from dieselwatch.storage.models import Setting, User
 
     home = tmp_path / "old"
     home.mkdir()
@@ -599,13 +599,19 @@ def test_a_database_from_before_the_state_check_gets_a_baseline(tmp_path):
             "created_at": "2026-11-01T09:00:00"})
         s.add(RuleSetRow(version="2026.1", name="old default", content={"version": "2026.1"},
                          created_at=datetime(2026, 11, 1), created_by="system"))
+        # Two admins saving at once under the old code: the second event's `before` missed the first change.
+        s.add(Setting(key="notices", value={"deadline_days": 12}))
+        audit.append(s, "chief", "settings.update", "settings", "notices", before={"deadline_days": 15},
+                     after={"deadline_days": 10})
+        audit.append(s, "chief", "settings.update", "settings", "notices", before={"deadline_days": 15},
+                     after={"deadline_days": 12})
     eng.dispose()
     w = Workspace.open(home=str(home), user="tester")
     try:
         st = auditlog.verify(w)
         assert st.ok, st.differences
         baselined = {(e["entity"], e["entity_id"]) for e in auditlog.events(w) if e["action"] == "audit.baseline"}
-        assert baselined == {("user", "chief"), ("rule_set", "2026.1")}
+        assert baselined == {("user", "chief"), ("rule_set", "2026.1"), ("settings", "notices")}
         raw_sql(w, "UPDATE users SET role = 'officer' WHERE username = 'chief'")
         assert "user chief: role is “officer” in the table but “admin” in the history" in auditlog.verify(w).message
     finally:

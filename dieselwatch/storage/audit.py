@@ -132,7 +132,7 @@ def verify_all(session: Session, anchors: list[Anchor] = ()) -> Verification:
                        ev.prev_hash)
         if h != ev.hash:
             return Verification(False, ev.seq, Msg("event {seq} was altered after it was written", seq=ev.seq))
-        replay.feed(ev.seq, ev.entity, ev.entity_id, ev.before, ev.after, ev.hash)
+        replay.feed(ev.seq, ev.entity, ev.entity_id, ev.before, ev.after, ev.hash, ev.action)
         expected_prev, expected_seq, n = ev.hash, expected_seq + 1, n + 1
     total = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
     if total != n:

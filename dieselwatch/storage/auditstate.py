@@ -27,6 +27,7 @@ from dieselwatch.storage.models import ListEntry, Notice, RuleSet, Setting, User
 ENTITY_NAMES = {"list_entry": Msg("list entry"), "user": Msg("user"), "settings": Msg("settings section"),
                 "rule_set": Msg("rule set"), "notice": Msg("notice")}
 
+BASELINE = "audit.baseline"
 FIRST = ("status", "role", "active", "list")  # named first when several fields of a row differ
 
 
@@ -101,23 +102,32 @@ class Replay:
     state: dict[tuple[str, str], dict] = field(default_factory=dict)
     active_rule_set: str | None = None
     heads: dict[int, str] = field(default_factory=dict)  # seq -> hash, to check heads printed on notices
-    problems: list[str] = field(default_factory=list)
+    # Events whose `before` contradicts the history, per row. An audit.baseline event of the row acknowledges
+    # them in the history itself (it records both states), so they are not reported again after one.
+    contradictions: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
-    def feed(self, seq: int, entity: str, entity_id: str | None, before, after, hash_: str) -> None:
+    @property
+    def problems(self) -> list[str]:
+        return [m for ms in self.contradictions.values() for m in ms]
+
+    def feed(self, seq: int, entity: str, entity_id: str | None, before, after, hash_: str,
+             action: str = "") -> None:
         self.heads[seq] = hash_
         if entity not in ENTITY_NAMES or entity_id is None:
             return
         key = (entity, entity_id)
         known = self.state.get(key)
+        if action == BASELINE:
+            self.contradictions.pop(key, None)
         # rule_set events carry the previously active version as `before`, not an earlier state of this row.
         if isinstance(before, dict) and known is not None and entity != "rule_set":
             for name, was in before.items():
                 if name in known and not _same(known[name], was):
                     path, found, audited = _first_difference(name, was, known[name])
-                    self.problems.append(Msg("event {seq} found {entity} {id} with {field} = {found}, but the "
-                                             "history had {audited}: it was changed outside DieselWatch before "
-                                             "that event", seq=seq, entity=ENTITY_NAMES[entity], id=entity_id,
-                                             field=path, found=_shown(found), audited=_shown(audited)))
+                    self.contradictions.setdefault(key, []).append(Msg("event {seq} found {entity} {id} with {field} = {found}, but the "
+                        "history had {audited}: it was changed outside DieselWatch before that event", seq=seq,
+                        entity=ENTITY_NAMES[entity], id=entity_id, field=path, found=_shown(found),
+                        audited=_shown(audited)))
                     break
         if isinstance(after, dict):
             self.state[key] = {**(known or {}), **after}
@@ -160,7 +170,7 @@ def differences(s: Session, replay: Replay) -> list[str]:
         seq, h = (content or {}).get("audit_seq"), (content or {}).get("audit_hash")
         if seq is None or h is None:
             continue
-        if int(seq) and replay.heads.get(int(seq)) != h:
+        if str(seq) != "0" and replay.heads.get(int(seq) if str(seq).isdigit() else -1) != h:
             out.append(Msg("notice {number} was issued at history event {seq} ({hash}), which the history does not "
                            "hold", number=number, seq=seq, hash=str(h)[:12]))
     return out
@@ -174,23 +184,24 @@ def baseline(s: Session, actor: str = "system") -> int:
     from dieselwatch.storage.models import AuditEvent
 
     replay = Replay()
-    for ev in s.execute(select(AuditEvent.seq, AuditEvent.entity, AuditEvent.entity_id, AuditEvent.before,
-                               AuditEvent.after, AuditEvent.hash).order_by(AuditEvent.seq)):
-        replay.feed(ev.seq, ev.entity, ev.entity_id, ev.before, ev.after, ev.hash)
+    for ev in s.execute(select(AuditEvent.seq, AuditEvent.action, AuditEvent.entity, AuditEvent.entity_id,
+                               AuditEvent.before, AuditEvent.after, AuditEvent.hash).order_by(AuditEvent.seq)):
+        replay.feed(ev.seq, ev.entity, ev.entity_id, ev.before, ev.after, ev.hash, ev.action)
     tables = _tables(s)
     n = 0
     order = {"user": 0, "settings": 1, "rule_set": 2, "list_entry": 3, "notice": 4}
     for key in sorted(tables, key=lambda k: (order[k[0]], k[1].zfill(12) if k[0] == "list_entry" else k[1])):
         table, audited = tables[key], replay.state.get(key)
-        if audited is not None and all(_same(v, audited.get(f, _ABSENT)) for f, v in table.items()):
+        if audited is not None and key not in replay.contradictions and \
+                all(_same(v, audited.get(f, _ABSENT)) for f, v in table.items()):
             continue
-        append(s, actor, "audit.baseline", key[0], key[1], before=audited, after=table,
+        append(s, actor, BASELINE, key[0], key[1], before=audited, after=table,
                reason="state when the history began to cover it (revision 0008)")
-        replay.feed(-1, key[0], key[1], None, table, "")
+        replay.feed(-1, key[0], key[1], None, table, "", BASELINE)
         n += 1
     active = active_rule_set(s)
     if active is not None and replay.active_rule_set != active:
-        append(s, actor, "audit.baseline", "rule_set", active, after=tables[("rule_set", active)],
+        append(s, actor, BASELINE, "rule_set", active, after=tables[("rule_set", active)],
                reason="the active rule set when the history began to cover it (revision 0008)")
         n += 1
     return n
