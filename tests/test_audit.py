@@ -532,6 +532,27 @@ def test_heads_on_notices_and_publications_and_in_the_workstation_file(ws, tmp_p
         auditlog.verify(ws, heads=["not a head"])
 
 
+def test_a_new_database_in_the_same_place_needs_the_head_forgotten_explicitly(tmp_path):
+    """A database deleted and created again at the same path looks exactly like a history cut to nothing:
+    verify says so until someone at the workstation deliberately forgets the recorded head."""
+    home = tmp_path / "home"
+    w = Workspace.open(home=str(home), user="tester")
+    make_office(w)
+    w.close()
+    for f in home.glob("dieselwatch.sqlite3*"):
+        f.unlink()
+    w = Workspace.open(home=str(home), user="tester")
+    try:
+        st = auditlog.verify(w)
+        assert not st.ok and "this workstation recorded the head at event 5" in st.message
+        r = subprocess.run([sys.executable, "-m", "dieselwatch", "--home", str(home), "audit", "verify",
+                            "--forget-head"], capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0 and r.stdout.startswith("OK"), r.stdout + r.stderr
+        assert auditlog.verify(w).ok
+    finally:
+        w.close()
+
+
 def test_a_rolled_back_change_does_not_move_the_recorded_head(ws):
     from dieselwatch.storage import headfile
 

@@ -55,6 +55,17 @@ def parse_head(text: str) -> audit.Anchor:
     return audit.Anchor(int(seq), h, Msg("the head {head} given to check", head=f"{seq}:{h[:12]}"))
 
 
+def forget_workstation_head(ws: Workspace) -> bool:
+    """After a deliberate restore from a backup, or a new database where an old one was: this workstation
+    stops comparing against the head it recorded (and the one earlier releases kept beside the database)."""
+    legacy = ws.home.root / "audit_anchor.json"
+    if _legacy_anchor(ws):
+        data = json.loads(legacy.read_text(encoding="utf-8"))
+        data.pop(ws.db_url, None)
+        legacy.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    return headfile.forget(ws.db_url)
+
+
 def verify(ws: Workspace, heads: list[str] | None = None) -> AuditStatus:
     """Check guards, chain, head row, the state of the tables, this workstation's recorded head and any heads
     given (read off notices or publications); on success this workstation records the head it saw."""

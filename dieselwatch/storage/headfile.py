@@ -65,3 +65,17 @@ def record(db_key: str, seq: int, hash_: str) -> None:
         tmp.replace(target)
     except (OSError, ValueError, TypeError) as exc:
         log.warning("could not record the audit head in %s: %s", path(), exc)
+
+
+def forget(db_key: str) -> bool:
+    """Drop the head recorded for this database (a deliberate restore from a backup, or a new database created
+    where an old one was: both look exactly like a history cut short). Returns whether there was one."""
+    data = _load()
+    if data.pop(db_key, None) is None:
+        return False
+    target = path()
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(target)
+    log.warning("forgot the audit head recorded for %s", db_key)
+    return True
