@@ -401,17 +401,17 @@
         <translation>有{n}行被拒绝,第一处:{first}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/rulesets.py" line="52" />
+        <location filename="../../dieselwatch/services/rulesets.py" line="53" />
         <source>no rule set version “{version}”; stored: {known}</source>
         <translation>没有规则版本“{version}”;已保存的版本:{known}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/rulesets.py" line="72" />
+        <location filename="../../dieselwatch/services/rulesets.py" line="73" />
         <source>rule set version “{version}” already exists with other values: give the edited copy a new version</source>
         <translation>规则版本“{version}”已存在且内容不同:请为修改后的规则指定新版本号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/rulesets.py" line="96" />
+        <location filename="../../dieselwatch/services/rulesets.py" line="97" />
         <source>give the edited rule set a new version</source>
         <translation>请为修改后的规则指定新版本号</translation>
     </message>
@@ -476,80 +476,80 @@
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="87" />
+        <location filename="../../dieselwatch/services/users.py" line="82" />
         <source>wrong user name or password, or the account is disabled</source>
         <translation>用户名或密码错误,或账号已停用</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="100" />
-        <location filename="../../dieselwatch/services/users.py" line="177" />
+        <location filename="../../dieselwatch/services/users.py" line="95" />
+        <location filename="../../dieselwatch/services/users.py" line="172" />
         <source>sign in first (user name and password)</source>
         <translation>请先登录(用户名和密码)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="102" />
+        <location filename="../../dieselwatch/services/users.py" line="97" />
         <source>no users yet: create the first admin account (dieselwatch users add NAME --role admin)</source>
         <translation>还没有账号:请先创建管理员账号(dieselwatch users add 用户名 --role admin)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="105" />
+        <location filename="../../dieselwatch/services/users.py" line="100" />
         <source>the account “{user}” no longer exists or was disabled</source>
         <translation>账号“{user}”已不存在或已停用</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="107" />
+        <location filename="../../dieselwatch/services/users.py" line="102" />
         <source>{user} is {role}; this needs the {need} role</source>
         <translation>{user}的角色是{role};此操作需要{need}角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="114" />
+        <location filename="../../dieselwatch/services/users.py" line="109" />
         <source>the password must not be blank or only spaces</source>
         <translation>密码不能为空，也不能只有空格</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="116" />
+        <location filename="../../dieselwatch/services/users.py" line="111" />
         <source>the password must have at least {n} characters</source>
         <translation>密码至少需要{n}个字符</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="118" />
+        <location filename="../../dieselwatch/services/users.py" line="113" />
         <source>the password must differ from the user name</source>
         <translation>密码不能与用户名相同</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="124" />
+        <location filename="../../dieselwatch/services/users.py" line="119" />
         <source>a user name is 1 to 100 characters without spaces</source>
         <translation>用户名为1至100个字符,不含空格</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="126" />
-        <location filename="../../dieselwatch/services/users.py" line="155" />
+        <location filename="../../dieselwatch/services/users.py" line="121" />
+        <location filename="../../dieselwatch/services/users.py" line="150" />
         <source>role must be one of {roles}, got “{role}”</source>
         <translation>角色必须是{roles}之一,实际为“{role}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="131" />
+        <location filename="../../dieselwatch/services/users.py" line="126" />
         <source>the first account must be an admin</source>
         <translation>第一个账号必须是管理员</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="138" />
+        <location filename="../../dieselwatch/services/users.py" line="133" />
         <source>the user “{user}” already exists</source>
         <translation>用户“{user}”已存在</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="159" />
-        <location filename="../../dieselwatch/services/users.py" line="185" />
+        <location filename="../../dieselwatch/services/users.py" line="154" />
+        <location filename="../../dieselwatch/services/users.py" line="180" />
         <source>no user “{user}”</source>
         <translation>没有用户“{user}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="168" />
+        <location filename="../../dieselwatch/services/users.py" line="163" />
         <source>this would leave no active admin</source>
         <translation>这样将没有启用的管理员</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="187" />
+        <location filename="../../dieselwatch/services/users.py" line="182" />
         <source>the current password is wrong</source>
         <translation>当前密码错误</translation>
     </message>
@@ -624,22 +624,22 @@
         <translation>不是数据库地址:“{url}”({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="115" />
+        <location filename="../../dieselwatch/storage/db.py" line="120" />
         <source>cannot connect: {error}</source>
         <translation>无法连接:{error}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="118" />
+        <location filename="../../dieselwatch/storage/db.py" line="123" />
         <source>schema revision {rev}</source>
         <translation>数据库结构版本{rev}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="118" />
+        <location filename="../../dieselwatch/storage/db.py" line="123" />
         <source>empty database (it is set up at the first start)</source>
         <translation>空数据库(首次启动时建立)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="119" />
+        <location filename="../../dieselwatch/storage/db.py" line="124" />
         <source>{version}; {state}</source>
         <translation>{version};{state}</translation>
     </message>
@@ -774,7 +774,7 @@
         <translation>所给的链头{head}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/auditlog.py" line="64" />
+        <location filename="../../dieselwatch/services/auditlog.py" line="75" />
         <location filename="../../dieselwatch/storage/audit.py" line="103" />
         <source>this workstation</source>
         <translation>本机</translation>
@@ -800,37 +800,37 @@
         <translation>通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="115" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="127" />
         <source>event {seq} found {entity} {id} with {field} = {found}, but the history had {audited}: it was changed outside DieselWatch before that event</source>
         <translation>第{seq}条记录发现{entity}{id}的{field}为{found}，而审计记录中为{audited}：此前有人绕过本程序修改了它</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="133" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="145" />
         <source>the history is empty but the database holds {entries} list entries, {users} users and {notices} notices</source>
         <translation>审计记录为空，但数据库中有{entries}条名单条目、{users}个账号和{notices}份通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="140" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="152" />
         <source>{entity} {id} is in the table but not in the history</source>
         <translation>{entity}{id}在数据表中存在，但审计记录中没有</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="143" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="155" />
         <source>{entity} {id} is in the history but not in the table</source>
         <translation>{entity}{id}在审计记录中存在，但数据表中没有</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="148" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="161" />
         <source>{entity} {id}: {field} is {table} in the table but {audited} in the history</source>
         <translation>{entity}{id}：{field}在数据表中为{table}，在审计记录中为{audited}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="153" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="165" />
         <source>the active rule set is {table} in the table but {audited} in the history</source>
         <translation>数据表中当前规则版本为{table}，审计记录中为{audited}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="162" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="174" />
         <source>notice {number} was issued at history event {seq} ({hash}), which the history does not hold</source>
         <translation>通知书{number}签发时的审计链头为第{seq}条（{hash}），但审计记录中已没有该记录</translation>
     </message>
