@@ -99,7 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("audit", help="the tamper-evident history")
     a_s = a.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    av = a_s.add_parser("verify", help="check the guards, the hash chain and the sequence")
+    av = a_s.add_parser("verify", help="check the guards, the hash chain, the heads recorded outside the database "
+                                       "and that the tables match the history")
+    av.add_argument("--head", action="append", metavar="SEQ:HASH",
+                    help="a head printed on a notice or publication footer; repeatable")
+    av.add_argument("--forget-head", action="store_true",
+                    help="after a deliberate restore or a new database in the same place: stop comparing with the "
+                         "head this workstation recorded, then verify")
     av.add_argument("--json", action="store_true")
     ax = a_s.add_parser("export", help="write the whole history to a workbook")
     ax.add_argument("--out", type=Path, help="workbook path (default: exports folder)")
@@ -525,8 +531,11 @@ def cmd_audit(args) -> int:
             f"{e['seq']:6d} {e['at']} {e['actor']:12s} {e['action']:22s} {e['entity']} {e['entity_id'] or ''}"
             + (f"  ({e['reason']})" if e["reason"] else "") for e in evs) or "no events")
         return EXIT_OK
-    st = auditlog.verify(ws)
-    _emit(args, st.as_dict(), f"{'OK' if st.ok else 'BROKEN'}: {st.message}; head {st.head_seq} {st.head_hash[:16]}")
+    if args.forget_head:
+        auditlog.forget_workstation_head(ws)
+    st = auditlog.verify(ws, heads=args.head)
+    _emit(args, st.as_dict(), "\n".join([f"{'OK' if st.ok else 'BROKEN'}: {st.message}; head {st.head_seq}:"
+                                         f"{st.head_hash[:12]}"] + [f"  {d}" for d in st.differences[1:]]))
     return EXIT_OK if st.ok else EXIT_INPUT
 
 

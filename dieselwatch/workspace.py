@@ -11,10 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import Engine, select
+from pathlib import Path
+
+from sqlalchemy import Engine, event, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from dieselwatch.config import Home, resolve_db_url, resolve_home, resolve_raw_dir
+from dieselwatch.config import Home, private_sqlite_file, resolve_db_url, resolve_home, resolve_raw_dir
+from dieselwatch.storage import headfile
 from dieselwatch.storage.db import make_engine, migrate, session_factory
 from dieselwatch.storage.models import DatabaseIdentity, RawPartition
 from dieselwatch.storage.rawstore import RawStore
@@ -44,13 +48,27 @@ class Workspace:
     def open(cls, home: str | None = None, db: str | None = None, user: str | None = None,
              raw: str | None = None) -> "Workspace":
         h = resolve_home(home).ensure()
-        engine = make_engine(resolve_db_url(h, db))
+        url = resolve_db_url(h, db)
+        sqlite_file = _sqlite_file(url)
+        if sqlite_file:
+            private_sqlite_file(sqlite_file)
+        engine = make_engine(url)
         backup = migrate(engine, h.backups_dir)
+        if sqlite_file:
+            private_sqlite_file(sqlite_file)  # the -wal and -shm files the first connection made
         ws = cls(h, engine, session_factory(engine), RawStore(resolve_raw_dir(h, raw)), user or _default_user(),
                  backup)
+        event.listen(ws.Session, "after_commit", ws._record_head)
+        event.listen(ws.Session, "after_rollback", lambda s: s.info.pop("audit_head", None))
         ws.raw.claim(ws.database_id, ws.db_url, ws._committed_sample())
         ws.sweep()
         return ws
+
+    def _record_head(self, session: Session) -> None:
+        """After a commit that appended audit events, remember the new head outside the database."""
+        head = session.info.pop("audit_head", None)
+        if head:
+            headfile.record(self.db_url, *head)
 
     @cached_property
     def database_id(self) -> str:
@@ -93,3 +111,11 @@ class Workspace:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _sqlite_file(url: str) -> Path | None:
+    try:
+        u = make_url(url)
+    except Exception:  # noqa: BLE001 - make_engine reports a bad URL with a proper message
+        return None
+    return Path(u.database) if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:" else None

@@ -4,6 +4,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("DIESELWATCH_HOME", None)
 os.environ.pop("DIESELWATCH_DB", None)
+# The workstation's audit heads go to a throw-away folder, never to the user's real settings.
+os.environ["DIESELWATCH_CONFIG_DIR"] = __import__("tempfile").mkdtemp(prefix="dw-config-")
 
 import json  # noqa: E402
 import shutil  # noqa: E402
@@ -26,6 +28,12 @@ def demo_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def manifest(demo_dir) -> dict:
     return json.loads((demo_dir / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def _own_config_dir(tmp_path, monkeypatch):
+    """Each test has its own workstation settings folder (recorded audit heads)."""
+    monkeypatch.setenv("DIESELWATCH_CONFIG_DIR", str(tmp_path / "config"))
 
 
 @pytest.fixture()

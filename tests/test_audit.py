@@ -16,13 +16,14 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from dieselwatch.errors import InputError
 from dieselwatch.services import auditlog, lists, users
 from dieselwatch.services.settings import update_settings
 from dieselwatch.storage import audit
 from dieselwatch.storage.audit import event_hash
 from dieselwatch.workspace import Workspace
 
-from test_lists import PASSWORDS, as_user, fake_run, make_office
+from test_lists import PASSWORDS, as_user, fake_run, make_office, office  # noqa: F401 - office is a fixture
 
 
 def busy_office(ws: Workspace) -> None:
@@ -266,4 +267,379 @@ def test_truncation_after_a_verified_start_is_caught_by_the_anchor(ws, tmp_path)
     con.close()
     _restore_triggers(tmp_path / "home" / "dieselwatch.sqlite3")
     st = auditlog.verify(ws)
-    assert not st.ok and "verified up to event" in st.message and st.first_broken == 21
+    assert not st.ok and "this workstation recorded the head" in st.message and st.first_broken == 21
+
+
+# --- The audit covers the state (issue 14): every attack below must fail verification, saying what differs ---
+
+VINS = ["LZZ1CLVB0AB000001", "LZZ1CLVB0AB000002", "LZZ1CLVB0AB000003"]
+
+
+# A notice is issued only with the office's contact details.
+CONTACT = {"bureau.contact": "张科长", "bureau.phone": "0531-87881234", "bureau.address": "青龙路1号"}
+
+
+def listed_office(w: Workspace) -> dict[str, int]:
+    """Accounts, three vehicles with an active black, an active white and a proposed watch entry, a settings
+    change: list kind -> entry id."""
+    from datetime import date
+
+    from dieselwatch.services.vehicles import ensure_vehicles
+
+    make_office(w)
+    as_user(w, "wang")
+    with w.Session.begin() as s:
+        vids = [v.id for v in ensure_vehicles(s, VINS).values()]
+    run = fake_run(w, dict(zip(vids, ("black", "white", "watch"))), date(2026, 10, 1), date(2026, 10, 5))
+    lists.propose_from_run(w, run)
+    ids = {e["list"]: e["id"] for e in lists.entries(w)}
+    as_user(w, "li")
+    lists.decide(w, ids["black"], True, "confirmed by the supervisor")
+    as_user(w, "zhou")
+    lists.decide(w, ids["white"], True, "clean and complete")
+    as_user(w, "chief")
+    update_settings(w, {"notices.deadline_days": 20, **CONTACT}, reason="office decision")
+    st = auditlog.verify(w)
+    assert st.ok, st.message
+    return ids
+
+
+def raw_sql(w: Workspace, *stmts: str, bypass_guards: bool = False, params: dict | None = None) -> None:
+    """What someone with full database rights does behind DieselWatch's back. With bypass_guards the
+    append-only triggers are switched off for the edit and are intact again afterwards."""
+    if w.backend == "postgresql":
+        with w.engine.begin() as c:
+            if bypass_guards:
+                c.execute(text("SET LOCAL session_replication_role = replica"))
+            for st in stmts:
+                c.execute(text(st), params or {})
+        return
+    con = sqlite3.connect(w.engine.url.database)
+    saved = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall() if bypass_guards else []
+    for name, _ in saved:
+        con.execute(f"DROP TRIGGER {name}")
+    for st in stmts:
+        con.execute(st.replace(":", "$") if params else st, {f"{k}": v for k, v in (params or {}).items()})
+    for _, sql in saved:
+        con.execute(sql)
+    con.commit()
+    con.close()
+
+
+def forget_heads(w: Workspace) -> None:
+    """This workstation loses every outside record of the head (a new PC, a wiped profile, no anchor file)."""
+    from dieselwatch.storage import headfile
+
+    headfile.path().unlink(missing_ok=True)
+    (w.home.root / "audit_anchor.json").unlink(missing_ok=True)
+
+
+def pick(backend, ws, request) -> Workspace:
+    return request.getfixturevalue("pg_ws") if backend == "postgresql" else ws
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_direct_edit_of_a_list_entry_status_fails(backend, ws, request):
+    w = pick(backend, ws, request)
+    ids = listed_office(w)
+    raw_sql(w, f"UPDATE list_entries SET status = 'removed' WHERE id = {ids['black']}")
+    st = auditlog.verify(w)
+    assert not st.ok
+    assert f"list entry {ids['black']}: status is “removed” in the table but “active” in the history" in st.message
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_direct_edit_of_a_user_role_fails(backend, ws, request):
+    w = pick(backend, ws, request)
+    listed_office(w)
+    raw_sql(w, "UPDATE users SET role = 'admin' WHERE username = 'wang'")
+    st = auditlog.verify(w)
+    assert not st.ok and "user wang: role is “admin” in the table but “officer” in the history" in st.message
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_deleting_all_events_fails_even_without_an_outside_head(backend, ws, request):
+    w = pick(backend, ws, request)
+    listed_office(w)
+    assert auditlog.verify(w).ok
+    raw_sql(w, "DELETE FROM audit_events", "DELETE FROM audit_head", bypass_guards=True)
+    st = auditlog.verify(w)  # this workstation recorded the head: the history was cut to nothing
+    assert not st.ok and "events after 0 are gone: this workstation recorded the head" in st.message
+    forget_heads(w)
+    st = auditlog.verify(w)  # no outside record at all: the tables still hold what the history no longer vouches for
+    assert not st.ok
+    assert "the history is empty but the database holds 3 list entries, 5 users and 0 notices" in st.message
+    assert any("user chief is in the table but not in the history" in d for d in st.differences)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_tail_truncation_is_caught_by_the_head_file_and_by_the_state(backend, ws, request):
+    w = pick(backend, ws, request)
+    ids = listed_office(w)
+    seq, _ = auditlog.current_head(w)
+    # Cut the last three events (white approval, settings change, ...) and make chain and head row agree.
+    keep = seq - 2
+    raw_sql(w, f"DELETE FROM audit_events WHERE seq > {keep - 1}",
+            f"UPDATE audit_head SET seq = {keep - 1}, hash = (SELECT hash FROM audit_events WHERE seq = {keep - 1})",
+            bypass_guards=True)
+    (w.home.root / "audit_anchor.json").unlink(missing_ok=True)  # the anchor beside the database is gone too
+    st = auditlog.verify(w)
+    assert not st.ok and f"events after {keep - 1} are gone: this workstation recorded the head at event {seq}" \
+        in st.message
+    forget_heads(w)
+    st = auditlog.verify(w)
+    assert not st.ok
+    joined_diffs = " | ".join(st.differences)
+    assert "settings section notices is in the table but not in the history" in joined_diffs
+    assert f"list entry {ids['white']}: status is “active” in the table but “proposed” in the history" in joined_diffs
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_no_op_triggers_with_the_right_names_fail(backend, ws, request):
+    w = pick(backend, ws, request)
+    listed_office(w)
+    if backend == "postgresql":
+        # The function every refusing trigger runs, emptied: names and triggers unchanged.
+        raw_sql(w, "CREATE OR REPLACE FUNCTION dieselwatch_audit_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                   "$$ BEGIN RETURN OLD; END $$")
+        st = auditlog.verify(w)
+        assert not st.ok and "replaced by triggers" in st.message and "audit_events_no_delete" in st.message
+        from dieselwatch.storage.guard import install_guards
+
+        with w.engine.begin() as c:
+            install_guards(c)
+        assert auditlog.verify(w).ok
+        raw_sql(w, "DROP TRIGGER audit_head_forward_only ON audit_head",
+                "CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+                "CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON audit_head FOR EACH ROW EXECUTE FUNCTION noop()")
+    else:
+        raw_sql(w, "DROP TRIGGER audit_events_no_update",
+                "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT 1; END",
+                "DROP TRIGGER audit_head_forward_only",  # the right body on the wrong table
+                "CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON settings WHEN NEW.key <> OLD.key "
+                "BEGIN SELECT RAISE(ABORT, 'audit history is append-only'); END")
+    st = auditlog.verify(w)
+    assert not st.ok and "replaced by triggers" in st.message and "audit_head_forward_only" in st.message
+
+
+@pytest.mark.parametrize("edit, expected", [
+    # A password hash planted to sign in as the chief: the fingerprint in the history no longer matches.
+    ("UPDATE users SET password_hash = :h WHERE username = 'chief'", "user chief: password_fp is"),
+    ("UPDATE users SET active = 0 WHERE username = 'li'", "user li: active is false in the table but true"),
+    ("UPDATE list_entries SET list_kind = 'white' WHERE list_kind = 'black'", ": list is “white” in the table"),
+    ("UPDATE list_entries SET evidence = '{}' WHERE list_kind = 'black'", ": evidence_sha is"),
+    ("INSERT INTO list_entries (vehicle_id, list_kind, status, reason_codes, evidence, proposed_by, created_at, "
+     "version) SELECT vehicle_id, 'white', 'active', reason_codes, evidence, 'wang', created_at, 1 FROM list_entries "
+     "WHERE list_kind = 'watch'", "is in the table but not in the history"),
+    ("DELETE FROM list_entries WHERE list_kind = 'watch'", "is in the history but not in the table"),
+    ("INSERT INTO settings (key, value) VALUES ('lists', '{\"two_person_rule\": false}')",
+     "settings section lists is in the table but not in the history"),
+    ("UPDATE rule_sets SET content = json_set(content, '$.exceedance.threshold_ppm', 900)",
+     ": exceedance.threshold_ppm is 900 in the table but"),
+])
+def test_other_direct_edits_name_what_differs(ws, edit, expected):
+    from dieselwatch.services.rulesets import current_rules
+
+    listed_office(ws)
+    current_rules(ws)  # the shipped rule set is stored (and audited) on first use
+    assert auditlog.verify(ws).ok
+    raw_sql(ws, edit, params={"h": users.hash_password("mallory-knows-1")} if ":h" in edit else None)
+    st = auditlog.verify(ws)
+    assert not st.ok and expected in st.message, st.message
+
+
+def test_an_edit_laundered_by_a_later_legitimate_change_still_shows(ws):
+    listed_office(ws)
+    raw_sql(ws, "UPDATE users SET role = 'admin' WHERE username = 'wang'")
+    users.update_user(ws, "wang", active=False, reason="left the office")  # the row now matches its last event
+    st = auditlog.verify(ws)
+    assert not st.ok
+    assert "found user wang with role = “admin”, but the history had “officer”: it was changed outside" in st.message
+
+
+def test_a_wholesale_rewrite_shows_against_the_head_printed_on_a_notice(ws, tmp_path):
+    """A forger with full rights rewrites an old event, re-hashes the whole chain, fixes the head row and the
+    head stored in the notice, and this workstation's record is gone: the database alone cannot tell. The head
+    printed on the notice that went out to the owner can."""
+    import re
+
+    from dieselwatch.services.notices import export_notices
+
+    listed_office(ws)
+    as_user(ws, "wang")
+    files = export_notices(ws, tmp_path / "notices").files
+    footer = load_workbook(files[0]).active.oddFooter.left.text
+    printed = re.search(r"审计链头 (\d+):([0-9a-f]{12})", footer)
+    assert printed, footer
+    seq, short_hash = int(printed.group(1)), printed.group(2)
+    assert auditlog.verify(ws, heads=[f"{seq}:{short_hash}"]).ok
+    ws.close()
+    db = tmp_path / "home" / "dieselwatch.sqlite3"
+    con = sqlite3.connect(db)
+    _drop_triggers(con)
+    con.execute("UPDATE audit_events SET reason = 'approved by the director' WHERE seq = 3")
+    _rehash_from(con, 3)
+    new_hash = con.execute("SELECT hash FROM audit_events WHERE seq = ?", (seq,)).fetchone()[0]
+    con.execute("UPDATE notices SET content = json_set(content, '$.audit_hash', ?)", (new_hash,))
+    con.commit()
+    con.close()
+    _restore_triggers(db)
+    w = Workspace.open(home=str(tmp_path / "home"), user="tester")
+    try:
+        forget_heads(w)
+        assert auditlog.verify(w).ok  # honest: a consistent rewrite passes every check inside the database
+        st = auditlog.verify(w, heads=[f"{seq}:{short_hash}"])
+        assert not st.ok and f"event {seq} differs from the one the head {seq}:{short_hash} given to check" in st.message
+    finally:
+        w.close()
+    r = subprocess.run([sys.executable, "-m", "dieselwatch", "--home", str(tmp_path / "home"), "audit", "verify",
+                        "--head", f"{seq}:{short_hash}", "--json"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 3 and json.loads(r.stdout)["first_broken"] == seq, r.stderr
+
+
+def test_a_forgotten_notice_shows_after_its_events_are_cut(ws, tmp_path):
+    """Only notice events cut from the end and no outside head: the notice table still names them."""
+    from dieselwatch.services.notices import issue_notices
+
+    listed_office(ws)
+    as_user(ws, "wang")
+    (ref,) = issue_notices(ws)
+    seq, _ = auditlog.current_head(ws)
+    raw_sql(ws, f"DELETE FROM audit_events WHERE seq = {seq}",
+            f"UPDATE audit_head SET seq = {seq - 1}, hash = (SELECT hash FROM audit_events WHERE seq = {seq - 1})",
+            bypass_guards=True)
+    forget_heads(ws)
+    st = auditlog.verify(ws)
+    assert not st.ok and f"notice {ref.number} is in the table but not in the history" in st.message
+
+
+def test_heads_on_notices_and_publications_and_in_the_workstation_file(ws, tmp_path):
+    from dieselwatch.services.notices import export_notices
+    from dieselwatch.services.publication import export_publication
+    from dieselwatch.storage import headfile
+
+    listed_office(ws)
+    seq, head = auditlog.current_head(ws)
+    assert headfile.recorded(ws.db_url) == (seq, head)  # recorded after each committed change, not only on verify
+    assert headfile.path().parent == tmp_path / "config" and ws.home.root not in headfile.path().parents
+    as_user(ws, "wang")
+    export_notices(ws, tmp_path / "n")
+    assert headfile.recorded(ws.db_url)[0] == seq + 1  # the notice.issue event moved it
+    pub = load_workbook(export_publication(ws, tmp_path / "pub.xlsx"))
+    seq, head = auditlog.current_head(ws)
+    assert all(f"审计链头 {seq}:{head[:12]}" in sh.oddFooter.left.text for sh in pub.worksheets)
+    assert auditlog.verify(ws, heads=[f"{seq}:{head[:12]}"]).ok
+    with pytest.raises(InputError, match="SEQ:HASH"):
+        auditlog.verify(ws, heads=["not a head"])
+
+
+def test_a_new_database_in_the_same_place_needs_the_head_forgotten_explicitly(tmp_path):
+    """A database deleted and created again at the same path looks exactly like a history cut to nothing:
+    verify says so until someone at the workstation deliberately forgets the recorded head."""
+    home = tmp_path / "home"
+    w = Workspace.open(home=str(home), user="tester")
+    make_office(w)
+    w.close()
+    for f in home.glob("dieselwatch.sqlite3*"):
+        f.unlink()
+    w = Workspace.open(home=str(home), user="tester")
+    try:
+        st = auditlog.verify(w)
+        assert not st.ok and "this workstation recorded the head at event 5" in st.message
+        r = subprocess.run([sys.executable, "-m", "dieselwatch", "--home", str(home), "audit", "verify",
+                            "--forget-head"], capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0 and r.stdout.startswith("OK"), r.stdout + r.stderr
+        assert auditlog.verify(w).ok
+    finally:
+        w.close()
+
+
+def test_a_rolled_back_change_does_not_move_the_recorded_head(ws):
+    from dieselwatch.storage import headfile
+
+    listed_office(ws)
+    before = headfile.recorded(ws.db_url)
+    with pytest.raises(RuntimeError):
+        with ws.Session.begin() as s:
+            audit.append(s, "chief", "settings.update", "settings", "bureau", after={"name": "x"})
+            raise RuntimeError("the change fails after its event was written")
+    assert headfile.recorded(ws.db_url) == before and auditlog.verify(ws).ok
+
+
+def test_the_whole_workflow_verifies(office, tmp_path):
+    """Every service that changes lists, users, settings, rule sets and notices leaves tables and history in
+    agreement: no false alarm from a real day's work."""
+    from datetime import date, timedelta
+
+    from dieselwatch.services.notices import export_notices
+    from dieselwatch.services.rulesets import current_rules, save_edited_rules
+    from test_lists import entry_of
+
+    lists.propose_from_run(office)
+    black, white = entry_of(office, "high_emitter", "black"), entry_of(office, "clean", "white")
+    as_user(office, "li")
+    lists.decide(office, black["id"], True, "confirmed")
+    as_user(office, "zhou")
+    lists.decide(office, white["id"], True, "clean")
+    lists.propose_removal(office, white["id"], "owner asked")
+    as_user(office, "chief")
+    update_settings(office, CONTACT, reason="contact details for notices")
+    as_user(office, "wang")
+    lists.decide(office, white["id"], False, "no reason to remove")
+    export_notices(office, tmp_path / "n")
+    lists.expire_due(office, today=date.today() + timedelta(days=400))
+    as_user(office, "chief")
+    update_settings(office, {"bureau.name": "某县生态环境局", "lists.two_person_rule": "false"}, reason="set-up")
+    users.update_user(office, "zhou", role="supervisor", reason="promoted")
+    users.set_password(office, "wang", "wang-new-pass-1")
+    as_user(office, "li")
+    rules = dict(current_rules(office))
+    rules["version"] = "2026.9-office"
+    save_edited_rules(office, rules, reason="office threshold")
+    st = auditlog.verify(office)
+    assert st.ok and not st.differences, st.differences
+
+
+def test_a_database_from_before_the_state_check_gets_a_baseline(tmp_path):
+    """An office upgrading from 0003: accounts without password fingerprints and a shipped rule set stored
+    without an event verify after the upgrade, and from then on an edit shows."""
+    from datetime import datetime
+
+    from dieselwatch.storage.db import make_engine, upgrade
+    from dieselwatch.storage.models import RuleSet as RuleSetRow
+    from dieselwatch.storage.models import Setting, User
+
+    home = tmp_path / "old"
+    home.mkdir()
+    eng = make_engine(f"sqlite:///{home / 'dieselwatch.sqlite3'}")
+    upgrade(eng, "0003")
+    with Session(eng) as s, s.begin():
+        u = User(username="chief", display_name=None, password_hash=users.hash_password("chief-pass-1"),
+                 role="admin", active=True, created_at=datetime(2026, 11, 1, 9, 0))
+        s.add(u)
+        s.flush()
+        audit.append(s, "chief", "user.create", "user", "chief", after={
+            "username": "chief", "display_name": None, "role": "admin", "active": True,
+            "created_at": "2026-11-01T09:00:00"})
+        s.add(RuleSetRow(version="2026.1", name="old default", content={"version": "2026.1"},
+                         created_at=datetime(2026, 11, 1), created_by="system"))
+        # Two admins saving at once under the old code: the second event's `before` missed the first change.
+        s.add(Setting(key="notices", value={"deadline_days": 12}))
+        audit.append(s, "chief", "settings.update", "settings", "notices", before={"deadline_days": 15},
+                     after={"deadline_days": 10})
+        audit.append(s, "chief", "settings.update", "settings", "notices", before={"deadline_days": 15},
+                     after={"deadline_days": 12})
+    eng.dispose()
+    w = Workspace.open(home=str(home), user="tester")
+    try:
+        st = auditlog.verify(w)
+        assert st.ok, st.differences
+        baselined = {(e["entity"], e["entity_id"]) for e in auditlog.events(w) if e["action"] == "audit.baseline"}
+        assert baselined == {("user", "chief"), ("rule_set", "2026.1"), ("settings", "notices")}
+        raw_sql(w, "UPDATE users SET role = 'officer' WHERE username = 'chief'")
+        assert "user chief: role is “officer” in the table but “admin” in the history" in auditlog.verify(w).message
+    finally:
+        w.close()

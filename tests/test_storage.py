@@ -91,3 +91,24 @@ def test_raw_store_round_trip_keeps_values(ws, tmp_path):
     assert back["ts"].tolist() == df["ts"].tolist()
     np.testing.assert_allclose(back["nox_down"], df["nox_down"], rtol=1e-6)
     assert np.isnan(back["nox_down"][5]) and back["lon"][0] == 117.123456 and back["calid"][0] == "CAL1"
+
+
+def test_a_first_start_that_fails_mid_migration_leaves_a_database_that_opens(tmp_path, monkeypatch):
+    """SQLite DDL is transactional only inside an explicit BEGIN: without it a start-up killed during the
+    migrations left tables without a schema version, and every later start failed with 'table already
+    exists'."""
+    import dieselwatch.storage.auditstate as auditstate
+    from dieselwatch.workspace import Workspace
+
+    def killed(_session):
+        raise RuntimeError("killed during the last migration")
+
+    monkeypatch.setattr(auditstate, "baseline", killed)
+    home = tmp_path / "home"
+    with pytest.raises(RuntimeError, match="killed"):
+        Workspace.open(home=str(home))
+    con = sqlite3.connect(home / "dieselwatch.sqlite3")
+    assert con.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] == 0
+    con.close()
+    monkeypatch.undo()
+    Workspace.open(home=str(home)).close()

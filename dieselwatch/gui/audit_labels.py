@@ -21,6 +21,8 @@ ACTIONS = {
     "registry.create": QT_TRANSLATE_NOOP("AuditLabels", "vehicle registered"),
     "registry.update": QT_TRANSLATE_NOOP("AuditLabels", "registry data changed"),
     "ruleset.save": QT_TRANSLATE_NOOP("AuditLabels", "rule set saved"),
+    "ruleset.install": QT_TRANSLATE_NOOP("AuditLabels", "shipped rule set stored"),
+    "audit.baseline": QT_TRANSLATE_NOOP("AuditLabels", "state recorded when the history began to cover it"),
     "settings.update": QT_TRANSLATE_NOOP("AuditLabels", "settings changed"),
     "user.create": QT_TRANSLATE_NOOP("AuditLabels", "account created"),
     "user.update": QT_TRANSLATE_NOOP("AuditLabels", "account changed"),

@@ -1,20 +1,22 @@
-"""The audit history for people: verify it (remembering on this workstation how far it was verified, so
-events deleted from the end are noticed even when the database was edited consistently), browse it, and
-export it to a workbook."""
+"""The audit history for people: verify it (against the tables, against the head this workstation recorded
+in its user settings and against heads read off notices, so events deleted from the end are noticed even
+when the database was edited consistently), browse it, and export it to a workbook."""
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from dieselwatch.errors import InputError
+from dieselwatch.messages import Msg
 from dieselwatch.services.excel import save, write_sheet
-from dieselwatch.storage import audit
+from dieselwatch.storage import audit, headfile
 from dieselwatch.storage.models import AuditEvent
 from dieselwatch.workspace import Workspace
 
@@ -28,47 +30,63 @@ class AuditStatus:
     message: str
     head_seq: int
     head_hash: str
+    differences: list[str] = field(default_factory=list)  # every table/history disagreement, not just the first
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def _anchor_file(ws: Workspace) -> Path:
-    return ws.home.root / "audit_anchor.json"
-
-
-def _read_anchor(ws: Workspace) -> tuple[int, str] | None:
+def _legacy_anchor(ws: Workspace) -> tuple[int, str] | None:
+    """The head earlier releases kept beside the database (still read; no longer written)."""
     try:
-        data = json.loads(_anchor_file(ws).read_text(encoding="utf-8"))
-        a = data.get(ws.db_url)
+        a = json.loads((ws.home.root / "audit_anchor.json").read_text(encoding="utf-8")).get(ws.db_url)
         return (int(a["seq"]), str(a["hash"])) if a else None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def _write_anchor(ws: Workspace, seq: int, hash_: str) -> None:
-    path = _anchor_file(ws)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    except (OSError, ValueError):
-        data = {}
-    data[ws.db_url] = {"seq": seq, "hash": hash_, "at": datetime.now().isoformat(timespec="seconds")}
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    tmp.replace(path)
+def parse_head(text: str) -> audit.Anchor:
+    """A head as printed on a notice or publication footer: "SEQ:HASH" (HASH at least 8 hex digits)."""
+    seq, _, h = text.strip().lstrip("#").replace(" ", ":").partition(":")
+    h = h.strip().lower()
+    if not seq.isdigit() or len(h) < 8 or any(c not in "0123456789abcdef" for c in h):
+        raise InputError(Msg("a head is written SEQ:HASH, as printed on notices (e.g. 42:1a2b3c4d5e6f), got “{text}”",
+                             text=text))
+    return audit.Anchor(int(seq), h, Msg("the head {head} given to check", head=f"{seq}:{h[:12]}"))
 
 
-def verify(ws: Workspace) -> AuditStatus:
-    """Check guards, chain, head row and this workstation's anchor; on success move the anchor to the head."""
-    anchor = _read_anchor(ws)
+def forget_workstation_head(ws: Workspace) -> bool:
+    """After a deliberate restore from a backup, or a new database where an old one was: this workstation
+    stops comparing against the head it recorded (and the one earlier releases kept beside the database)."""
+    legacy = ws.home.root / "audit_anchor.json"
+    if _legacy_anchor(ws):
+        data = json.loads(legacy.read_text(encoding="utf-8"))
+        data.pop(ws.db_url, None)
+        legacy.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    return headfile.forget(ws.db_url)
+
+
+def verify(ws: Workspace, heads: list[str] | None = None) -> AuditStatus:
+    """Check guards, chain, head row, the state of the tables, this workstation's recorded head and any heads
+    given (read off notices or publications); on success this workstation records the head it saw."""
+    anchors = [parse_head(h) for h in heads or []]
+    for recorded in (headfile.recorded(ws.db_url), _legacy_anchor(ws)):
+        if recorded:
+            anchors.append(audit.Anchor(recorded[0], recorded[1], Msg("this workstation")))
     with ws.Session() as s:
-        ok, broken, msg = audit.verify(s, anchor)
+        v = audit.verify_all(s, anchors)
         seq, head = audit.head(s)
-    if ok:
-        _write_anchor(ws, seq, head)
+    if v.ok:
+        headfile.record(ws.db_url, seq, head)
     else:
-        log.error("audit verification failed: %s", msg)
-    return AuditStatus(ok, broken, msg, seq, head)
+        log.error("audit verification failed: %s", v.message)
+    return AuditStatus(v.ok, v.first_broken, v.message, seq, head, v.differences)
+
+
+def current_head(ws: Workspace) -> tuple[int, str]:
+    """The head to print on an export: (seq, hash)."""
+    with ws.Session() as s:
+        return audit.head(s)
 
 
 def events(ws: Workspace, *, entity: str | None = None, entity_id: str | None = None, actor: str | None = None,

@@ -22,6 +22,7 @@ from dieselwatch.services.rulesets import active_rules
 from dieselwatch.services.settings import get_settings
 from dieselwatch.services.users import require
 from dieselwatch.storage import audit
+from dieselwatch.storage.auditstate import list_entry_state
 from dieselwatch.storage.models import DayStat, ListEntry, Score, ScoreRun, Vehicle
 from dieselwatch.workspace import Workspace
 
@@ -56,12 +57,8 @@ class ProposalResult:
 
 
 def snapshot(e: ListEntry) -> dict:
-    """What the audit event records of an entry (before/after)."""
-    return {"id": e.id, "vehicle_id": e.vehicle_id, "list": e.list_kind, "status": e.status,
-            "reason_codes": e.reason_codes, "effective_from": e.effective_from, "review_date": e.review_date,
-            "ended_on": e.ended_on, "proposed_by": e.proposed_by, "decided_by": e.decided_by,
-            "decision_reason": e.decision_reason, "removal_proposed_by": e.removal_proposed_by,
-            "removal_reason": e.removal_reason, "rectification": e.rectification, "version": e.version}
+    """What the audit event records of an entry (before/after): audit verify compares it with the table."""
+    return list_entry_state(e)
 
 
 def _today() -> date:

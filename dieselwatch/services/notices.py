@@ -248,7 +248,8 @@ def fill(sheet: Worksheet, content: dict) -> list[tuple]:
             dim = sheet.row_dimensions[row[0].row]
             changed.append((dim, dim.hidden))
             dim.hidden = True
-    print_setup(sheet, footer_left=f"{content['number']}  链头 {content['audit_hash'][:16]}")
+    # The history's head when the notice was issued (audit verify --head SEQ:HASH checks it against the database).
+    print_setup(sheet, footer_left=f"{content['number']}  审计链头 {content['audit_seq']}:{audit.short(content['audit_hash'])}")
     return changed
 
 

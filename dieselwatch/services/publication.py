@@ -15,6 +15,7 @@ from dieselwatch.messages import Msg
 from dieselwatch.services.excel import fit_row_heights, print_setup, save, write_sheet
 from dieselwatch.services.privacy import published_owner
 from dieselwatch.services.settings import get_settings
+from dieselwatch.storage import audit
 from dieselwatch.storage.models import ListEntry, Score, ScoreRun, Vehicle
 from dieselwatch.workspace import Workspace
 
@@ -35,6 +36,7 @@ def export_publication(ws: Workspace, out: Path) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     with ws.Session() as s:
+        seq, head = audit.head(s)  # printed on every page: audit verify --head SEQ:HASH checks it later
         for kind, title in (("black", "黑名单"), ("white", "白名单")):
             q = (select(ListEntry, Vehicle).join(Vehicle, Vehicle.id == ListEntry.vehicle_id)
                  .where(ListEntry.list_kind == kind, ListEntry.status.in_(("active", "removal_pending")))
@@ -54,7 +56,7 @@ def export_publication(ws: Workspace, out: Path) -> Path:
                     c.number_format = "yyyy-mm-dd"
             _wrap(sheet, [8, 10])
             print_setup(sheet, landscape=True, header=f"{bureau} 机动车排放{title} {date.today():%Y-%m-%d}",
-                        title_rows="1:1")
+                        footer_left=f"审计链头 {seq}:{audit.short(head)}", title_rows="1:1")
     return save(wb, out)
 
 

@@ -13,7 +13,6 @@ from dieselwatch.messages import Msg, joined
 from dieselwatch.scoring.rules import RuleSet, default_rules, validate
 from dieselwatch.storage import audit
 from dieselwatch.storage.models import RuleSet as RuleSetRow
-from dieselwatch.storage.upsert import insert_missing
 
 
 def active_rules(s: Session) -> RuleSet:
@@ -22,10 +21,14 @@ def active_rules(s: Session) -> RuleSet:
     row = s.scalar(select(RuleSetRow).order_by(RuleSetRow.id.desc()).limit(1))
     shipped = default_rules()
     if row is None or (row.created_by == "system" and row.version != shipped.version):
-        # Two workstations starting on a new database at once both get here: the database keeps one row.
-        insert_missing(s, RuleSetRow.__table__, [{"version": shipped.version, "name": shipped["name"],
-                                                  "content": dict(shipped), "created_at": datetime.now(),
-                                                  "created_by": "system"}], ["version"])
+        audit.serialise(s)  # the writer lock before the check: the row and its event are stored once, in order
+        if s.scalar(select(RuleSetRow).where(RuleSetRow.version == shipped.version)) is None:
+            s.add(RuleSetRow(version=shipped.version, name=shipped["name"], content=dict(shipped),
+                             created_at=datetime.now(), created_by="system"))
+            s.flush()
+            # Audited like an edited set, so the active version is derivable from the history.
+            audit.append(s, "system", "ruleset.install", "rule_set", shipped.version, after=dict(shipped),
+                         reason="shipped default rule set stored on first use")
         return shipped
     return _completed(row.content, shipped)
 

@@ -39,11 +39,15 @@ DEFAULTS: dict[str, dict] = {
 
 
 def get_settings(ws: Workspace) -> dict:
-    out = copy.deepcopy(DEFAULTS)
     with ws.Session() as s:
-        for row in s.query(Setting).all():
-            if row.key in out and isinstance(row.value, dict):
-                out[row.key].update({k: v for k, v in row.value.items() if k in out[row.key]})
+        return _merged(s)
+
+
+def _merged(s) -> dict:
+    out = copy.deepcopy(DEFAULTS)
+    for row in s.query(Setting).all():
+        if row.key in out and isinstance(row.value, dict):
+            out[row.key].update({k: v for k, v in row.value.items() if k in out[row.key]})
     return out
 
 
@@ -86,15 +90,21 @@ def update_settings(ws: Workspace, changes: dict[str, object], reason: str | Non
     from dieselwatch.services.users import require
 
     require(ws, "admin")
-    current = get_settings(ws)
-    new = copy.deepcopy(current)
+    coerced = {}
     for dotted, value in changes.items():
         section, _, key = dotted.partition(".")
         if section not in DEFAULTS or key not in DEFAULTS[section]:
             known = joined(f"{s}.{k}" for s in DEFAULTS for k in DEFAULTS[s])
             raise InputError(Msg("unknown setting “{key}”; known: {known}", key=dotted, known=known))
-        new[section][key] = _coerce(section, key, value)
+        coerced[(section, key)] = _coerce(section, key, value)
     with ws.Session.begin() as s:
+        # Read under the writer lock: `before` in the event is what this change replaces, even when two
+        # admins save at once (audit verify checks each event's before against the history).
+        audit.serialise(s)
+        current = _merged(s)
+        new = copy.deepcopy(current)
+        for (section, key), value in coerced.items():
+            new[section][key] = value
         for section in DEFAULTS:
             if new[section] == current[section]:
                 continue

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from dieselwatch.errors import InputError, PermissionDenied
 from dieselwatch.messages import Msg, joined
 from dieselwatch.storage import audit
+from dieselwatch.storage.auditstate import password_fingerprint, user_state
 from dieselwatch.storage.models import User
 from dieselwatch.workspace import Workspace
 
@@ -40,6 +41,13 @@ def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
     key = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
     return f"scrypt${_N}${_R}${_P}${base64.b64encode(salt).decode()}${base64.b64encode(key).decode()}"
+
+
+# A stored-hash string with the real cost parameters and a random salt and key, matching no password. An
+# unknown or disabled user's sign-in is checked against it, so it takes as long as a wrong password and the
+# timing does not tell which user names exist. Random bytes, not a hash of anything: nothing to compute.
+_DUMMY_HASH = (f"scrypt${_N}${_R}${_P}${base64.b64encode(secrets.token_bytes(16)).decode()}$"
+               f"{base64.b64encode(secrets.token_bytes(32)).decode()}")
 
 
 def check_password(password: str, stored: str) -> bool:
@@ -68,8 +76,8 @@ def login(ws: Workspace, username: str, password: str) -> dict:
     """Sign in: the workspace acts as this user from now on."""
     with ws.Session() as s:
         u = s.scalar(select(User).where(User.username == username))
-        ok = u is not None and u.active and check_password(password, u.password_hash)
-        if not ok:
+        matches = check_password(password or "", u.password_hash if u is not None else _DUMMY_HASH)
+        if not (matches and u is not None and u.active):
             log.warning("failed sign-in for %r", username)
             raise PermissionDenied(Msg("wrong user name or password, or the account is disabled"))
         ws.user, ws.role = u.username, u.role
@@ -97,7 +105,9 @@ def require(ws: Workspace, role: str, *, setup_ok: bool = False) -> None:
 
 
 def _check_password_rules(username: str, password: str) -> None:
-    if len(password) < MIN_PASSWORD:
+    if not (password or "").strip():
+        raise InputError(Msg("the password must not be blank or only spaces"))
+    if len(password.strip()) < MIN_PASSWORD:  # spaces padding a short password add nothing to guess
         raise InputError(Msg("the password must have at least {n} characters", n=MIN_PASSWORD))
     if password.lower() == username.lower():
         raise InputError(Msg("the password must differ from the user name"))
@@ -125,7 +135,7 @@ def create_user(ws: Workspace, username: str, password: str, role: str, display_
                  active=True, created_at=datetime.now())
         s.add(u)
         s.flush()
-        audit.append(s, actor, "user.create", "user", username, after=_public(u),
+        audit.append(s, actor, "user.create", "user", username, after=user_state(u),
                      reason="first-run admin set-up" if first else None)
         out = _public(u)
     if first:
@@ -144,7 +154,7 @@ def update_user(ws: Workspace, username: str, *, role: str | None = None, active
         u = s.scalar(select(User).where(User.username == username))
         if u is None:
             raise InputError(Msg("no user “{user}”", user=username))
-        before = _public(u)
+        before = user_state(u)
         if role is not None:
             u.role = role
         if active is not None:
@@ -156,7 +166,7 @@ def update_user(ws: Workspace, username: str, *, role: str | None = None, active
         if not admins and not (u.role == "admin" and u.active):
             raise PermissionDenied(Msg("this would leave no active admin"))
         s.flush()
-        audit.append(s, ws.user, "user.update", "user", username, before=before, after=_public(u), reason=reason)
+        audit.append(s, ws.user, "user.update", "user", username, before=before, after=user_state(u), reason=reason)
         return _public(u)
 
 
@@ -174,10 +184,13 @@ def set_password(ws: Workspace, username: str, new_password: str, *, old_passwor
             raise InputError(Msg("no user “{user}”", user=username))
         if own and ws.role != "admin" and not check_password(old_password or "", u.password_hash):
             raise PermissionDenied(Msg("the current password is wrong"))
+        before = {"password_fp": password_fingerprint(u.password_hash)}
         u.password_hash = hash_password(new_password)
         s.flush()
-        # The hash itself stays out of the history: the event only says that it changed.
-        audit.append(s, ws.user, "user.password", "user", username, after={"password": "changed"})
+        # The hash itself stays out of the history: the event says that it changed, with a fingerprint that
+        # cannot test a guess (auditstate.password_fingerprint) but shows a hash planted in the table.
+        audit.append(s, ws.user, "user.password", "user", username, before=before,
+                     after={"password": "changed", "password_fp": password_fingerprint(u.password_hash)})
 
 
 def list_users(ws: Workspace) -> list[dict]:

@@ -82,6 +82,11 @@ def upgrade(engine: Engine, target: str) -> None:
             # Workstations starting together on a new shared database: one migrates, the others wait and then
             # find the schema at head (alembic reads the version after the lock is granted).
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7410007)")
+        if conn.dialect.name == "sqlite":
+            # pysqlite opens a transaction only before DML, so the first revision's CREATE TABLEs committed one
+            # by one: a start-up killed or failing mid-migration left tables without a version, and the
+            # database never opened again ("table already exists"). An explicit BEGIN makes it all or nothing.
+            conn.exec_driver_sql("BEGIN")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, target)
 

@@ -7,6 +7,8 @@ audit_events or audit_head must call install_guards() again."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import Connection, text
 
 MESSAGE = "audit history is append-only"
@@ -65,11 +67,57 @@ def drop_guards(conn: Connection) -> None:
         conn.execute(text("DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events"))
 
 
-def missing_guards(conn: Connection) -> list[str]:
-    """Names of the triggers that should be there and are not."""
+def _normalised(sql: str) -> str:
+    """SQL text compared for meaning, not layout: case, whitespace, IF NOT EXISTS (SQLite drops it when it
+    stores a trigger) and the schema PostgreSQL prints before table names do not count."""
+    sql = re.sub(r"\bif\s+not\s+exists\b", " ", sql.lower())
+    sql = re.sub(r"\bpublic\.", "", sql)
+    sql = re.sub(r"\s+", " ", sql)
+    return re.sub(r"\s*([(),;=<>+])\s*", r"\1", sql).strip(" ;")
+
+
+def _expected() -> dict[str, dict[str, str]]:
+    """What each guard must say, by dialect: trigger name -> normalised definition (PostgreSQL: the trigger
+    line and the body of the function it runs)."""
+    sqlite = {}
+    for stmt in _SQLITE:
+        name = re.search(r"EXISTS\s+(\w+)", stmt).group(1)
+        sqlite[name] = _normalised(stmt)
+    functions = {re.search(r"FUNCTION\s+(\w+)\(", s).group(1): _normalised(s.split("$$")[1])
+                 for s in _POSTGRES if s.startswith("CREATE OR REPLACE FUNCTION")}
+    postgres = {}
+    for stmt in _POSTGRES:
+        if stmt.startswith("CREATE TRIGGER"):
+            name = stmt.split()[2]
+            fn = re.search(r"EXECUTE FUNCTION\s+(\w+)\(", stmt).group(1)
+            postgres[name] = _normalised(stmt) + " | " + functions[fn]
+    return {"sqlite": sqlite, "postgresql": postgres}
+
+
+def altered_guards(conn: Connection) -> list[str]:
+    """Names of triggers that are there under the right name but do something else (a no-op with the right
+    name passes a check of names alone). Missing ones are missing_guards()' business."""
+    expected = _expected()["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
     if conn.dialect.name == "postgresql":
-        rows = conn.execute(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'"))
+        rows = conn.execute(text(
+            "SELECT t.tgname, pg_get_triggerdef(t.oid), p.prosrc FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND t.tgrelid IN ('audit_events'::regclass, "
+            "'audit_head'::regclass)"))
+        found = {name: _normalised(definition) + " | " + _normalised(src) for name, definition, src in rows}
+    else:
+        found = {name: _normalised(sql or "") for name, sql in
+                 conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))}
+    return [name for name, want in expected.items() if name in found and found[name] != want]
+
+
+def missing_guards(conn: Connection) -> list[str]:
+    """Names of the triggers that should be there (on the audit tables, enabled) and are not."""
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D' AND "
+                                 "tgrelid IN ('audit_events'::regclass, 'audit_head'::regclass)"))
+        expected = _expected()["postgresql"]
     else:
         rows = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+        expected = _expected()["sqlite"]
     present = {r[0] for r in rows}
-    return [t for t in TRIGGERS if t not in present]
+    return [t for t in expected if t not in present]

@@ -153,6 +153,7 @@
     </message>
     <message>
         <location filename="../../dieselwatch/scoring/rules.py" line="39" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="28" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
@@ -254,159 +255,159 @@
         <translation>{error}；该文件像是车辆登记表：请用“导入车辆登记表”（vehicles import）导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="32" />
+        <location filename="../../dieselwatch/services/lists.py" line="33" />
         <source>black</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="32" />
+        <location filename="../../dieselwatch/services/lists.py" line="33" />
         <source>white</source>
         <translation>白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="32" />
+        <location filename="../../dieselwatch/services/lists.py" line="33" />
         <source>watch</source>
         <translation>重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="33" />
+        <location filename="../../dieselwatch/services/lists.py" line="34" />
         <source>proposed</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="33" />
+        <location filename="../../dieselwatch/services/lists.py" line="34" />
         <source>active</source>
         <translation>生效</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="33" />
+        <location filename="../../dieselwatch/services/lists.py" line="34" />
         <source>removal proposed</source>
         <translation>待审批移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="34" />
+        <location filename="../../dieselwatch/services/lists.py" line="35" />
         <source>rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="34" />
+        <location filename="../../dieselwatch/services/lists.py" line="35" />
         <source>removed</source>
         <translation>已移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="34" />
+        <location filename="../../dieselwatch/services/lists.py" line="35" />
         <source>expired</source>
         <translation>已失效</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="93" />
+        <location filename="../../dieselwatch/services/lists.py" line="90" />
         <source>another workstation kept proposing the same entries: try again</source>
         <translation>另一工作站正在提出相同的条目：请重试</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="101" />
-        <location filename="../../dieselwatch/services/publication.py" line="66" />
+        <location filename="../../dieselwatch/services/lists.py" line="98" />
+        <location filename="../../dieselwatch/services/publication.py" line="68" />
         <source>no scoring run {run}</source>
         <translation>没有第{run}次评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="102" />
-        <location filename="../../dieselwatch/services/publication.py" line="67" />
+        <location filename="../../dieselwatch/services/lists.py" line="99" />
+        <location filename="../../dieselwatch/services/publication.py" line="69" />
         <source>no scoring run yet: score a period first</source>
         <translation>还没有评分:请先对一个时段评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="150" />
+        <location filename="../../dieselwatch/services/lists.py" line="147" />
         <source>a decision needs a reason</source>
         <translation>审批需要填写理由</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="157" />
+        <location filename="../../dieselwatch/services/lists.py" line="154" />
         <source>entry {entry} is {status}: there is nothing to decide</source>
         <translation>条目{entry}状态为{status},无需审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="163" />
+        <location filename="../../dieselwatch/services/lists.py" line="160" />
         <source>{user} proposed this and cannot also decide it (two-person rule)</source>
         <translation>{user}是提议人,不能再审批此条目(双人原则)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="186" />
+        <location filename="../../dieselwatch/services/lists.py" line="183" />
         <source>entry {entry} was changed on another workstation while you decided: reload it and decide again</source>
         <translation>您审批期间条目{entry}已在另一工作站被修改:请重新载入后再审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="189" />
+        <location filename="../../dieselwatch/services/lists.py" line="186" />
         <source>another entry of the vehicle of entry {entry} became active at the same moment (another workstation decided it): reload the vehicle's entries and decide again</source>
         <translation>条目{entry}所属车辆的另一条名单条目在同一时刻生效（另一工作站作出了决定）：请重新加载该车辆的条目后再作决定</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="197" />
+        <location filename="../../dieselwatch/services/lists.py" line="194" />
         <source>no list entry {entry}</source>
         <translation>没有名单条目{entry}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="199" />
+        <location filename="../../dieselwatch/services/lists.py" line="196" />
         <source>entry {entry} was changed by {user} after you opened it (version {opened}, now {now}): reload it</source>
         <translation>条目{entry}在您打开后被{user}修改(打开时版本{opened},现为{now}):请重新载入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="214" />
+        <location filename="../../dieselwatch/services/lists.py" line="211" />
         <source>the vehicle of entry {entry} is already on the {kind} list (entry {other}): end that entry first</source>
         <translation>条目{entry}的车辆已在{kind}中(条目{other}):请先结束该条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="257" />
+        <location filename="../../dieselwatch/services/lists.py" line="254" />
         <source>a removal needs a reason</source>
         <translation>移出需要填写理由</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="264" />
+        <location filename="../../dieselwatch/services/lists.py" line="261" />
         <source>entry {entry} is {status}; only an active entry can be removed</source>
         <translation>条目{entry}状态为{status};只有生效的条目可以移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="269" />
+        <location filename="../../dieselwatch/services/lists.py" line="266" />
         <source>removal from the black list needs the repair record and the re-inspection date</source>
         <translation>移出黑名单需要维修记录和复检日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="271" />
+        <location filename="../../dieselwatch/services/lists.py" line="268" />
         <source>the re-inspection date {date} is in the future</source>
         <translation>复检日期{date}晚于今天</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="273" />
+        <location filename="../../dieselwatch/services/lists.py" line="270" />
         <source>the re-inspection ({date}) predates the black entry ({since})</source>
         <translation>复检日期({date})早于列入黑名单的日期({since})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="277" />
+        <location filename="../../dieselwatch/services/lists.py" line="274" />
         <source>the vehicle was not clean after the re-inspection on {days}</source>
         <translation>车辆复检后仍有超标或异常:{days}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="280" />
+        <location filename="../../dieselwatch/services/lists.py" line="277" />
         <source>{n} clean days with data since the re-inspection on {date}; {need} are required</source>
         <translation>自{date}复检以来有数据且达标的天数为{n}天;需要{need}天</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="291" />
+        <location filename="../../dieselwatch/services/lists.py" line="288" />
         <source>entry {entry} was changed on another workstation: reload it</source>
         <translation>条目{entry}已在另一工作站被修改:请重新载入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="325" />
+        <location filename="../../dieselwatch/services/lists.py" line="322" />
         <source>list must be one of {kinds}, got “{kind}”</source>
         <translation>名单类型必须是{kinds}之一,实际为“{kind}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="327" />
+        <location filename="../../dieselwatch/services/lists.py" line="324" />
         <source>status must be one of {statuses}, got “{status}”</source>
         <translation>状态必须是{statuses}之一,实际为“{status}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="347" />
+        <location filename="../../dieselwatch/services/lists.py" line="344" />
         <source>no vehicle with VIN “{vin}”</source>
         <translation>没有VIN为“{vin}”的车辆</translation>
     </message>
@@ -426,7 +427,7 @@
         <translation>条目{ids}不是生效的黑名单条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="297" />
+        <location filename="../../dieselwatch/services/notices.py" line="298" />
         <source>no notice {ids}</source>
         <translation>没有通知书{ids}</translation>
     </message>
@@ -446,7 +447,7 @@
         <translation>既不是已保存的对应方案,也不是JSON文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="672" />
+        <location filename="../../dieselwatch/cli.py" line="681" />
         <location filename="../../dieselwatch/services/profiles.py" line="43" />
         <source>is not readable JSON ({error})</source>
         <translation>不是可读取的JSON({error})</translation>
@@ -477,17 +478,17 @@
         <translation>有{n}行被拒绝,第一处:{first}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/rulesets.py" line="50" />
+        <location filename="../../dieselwatch/services/rulesets.py" line="53" />
         <source>no rule set version “{version}”; stored: {known}</source>
         <translation>没有规则版本“{version}”;已保存的版本:{known}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/rulesets.py" line="70" />
+        <location filename="../../dieselwatch/services/rulesets.py" line="73" />
         <source>rule set version “{version}” already exists with other values: give the edited copy a new version</source>
         <translation>规则版本“{version}”已存在且内容不同:请为修改后的规则指定新版本号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/rulesets.py" line="94" />
+        <location filename="../../dieselwatch/services/rulesets.py" line="97" />
         <source>give the edited rule set a new version</source>
         <translation>请为修改后的规则指定新版本号</translation>
     </message>
@@ -528,180 +529,200 @@
         <translation>文件已存在；请换一个文件名，或用--force覆盖</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="60" />
+        <location filename="../../dieselwatch/services/settings.py" line="64" />
         <source>{key} must be true or false, got “{value}”</source>
         <translation>{key}必须是true或false,实际为“{value}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="65" />
+        <location filename="../../dieselwatch/services/settings.py" line="69" />
         <source>{key} must be a whole number, got “{value}”</source>
         <translation>{key}必须是整数,实际为“{value}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="68" />
+        <location filename="../../dieselwatch/services/settings.py" line="72" />
         <source>{key} must be between 0 and 3650, got {value}</source>
         <translation>{key}必须在0到3650之间,实际为{value}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="72" />
+        <location filename="../../dieselwatch/services/settings.py" line="76" />
         <source>{key} is longer than 500 characters</source>
         <translation>{key}超过500个字符</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="77" />
+        <location filename="../../dieselwatch/services/settings.py" line="81" />
         <source>notices.number_pattern may use only {{code}}, {{year}} and {{seq}}: {error}</source>
         <translation>notices.number_pattern只能使用{{code}}、{{year}}和{{seq}}:{error}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="80" />
+        <location filename="../../dieselwatch/services/settings.py" line="84" />
         <source>notices.number_pattern must contain {seq}, or numbers would repeat</source>
         <translation>notices.number_pattern必须包含{seq},否则编号会重复</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="95" />
+        <location filename="../../dieselwatch/services/settings.py" line="98" />
         <source>unknown setting “{key}”; known: {known}</source>
         <translation>未知设置项“{key}”;可用设置项:{known}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="29" />
+        <location filename="../../dieselwatch/services/users.py" line="30" />
         <source>officer</source>
         <translation>工作人员</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="29" />
+        <location filename="../../dieselwatch/services/users.py" line="30" />
         <source>supervisor</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="29" />
+        <location filename="../../dieselwatch/services/users.py" line="30" />
         <source>admin</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="74" />
+        <location filename="../../dieselwatch/services/users.py" line="82" />
         <source>wrong user name or password, or the account is disabled</source>
         <translation>用户名或密码错误,或账号已停用</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="87" />
-        <location filename="../../dieselwatch/services/users.py" line="166" />
+        <location filename="../../dieselwatch/services/users.py" line="95" />
+        <location filename="../../dieselwatch/services/users.py" line="176" />
         <source>sign in first (user name and password)</source>
         <translation>请先登录(用户名和密码)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="89" />
+        <location filename="../../dieselwatch/services/users.py" line="97" />
         <source>no users yet: create the first admin account (dieselwatch users add NAME --role admin)</source>
         <translation>还没有账号:请先创建管理员账号(dieselwatch users add 用户名 --role admin)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="92" />
+        <location filename="../../dieselwatch/services/users.py" line="100" />
         <source>the account “{user}” no longer exists or was disabled</source>
         <translation>账号“{user}”已不存在或已停用</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="94" />
+        <location filename="../../dieselwatch/services/users.py" line="102" />
         <source>{user} is {role}; this needs the {need} role</source>
         <translation>{user}的角色是{role};此操作需要{need}角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="101" />
+        <location filename="../../dieselwatch/services/users.py" line="109" />
+        <source>the password must not be blank or only spaces</source>
+        <translation>密码不能为空，也不能只有空格</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/users.py" line="111" />
         <source>the password must have at least {n} characters</source>
         <translation>密码至少需要{n}个字符</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="103" />
+        <location filename="../../dieselwatch/services/users.py" line="113" />
         <source>the password must differ from the user name</source>
         <translation>密码不能与用户名相同</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="109" />
+        <location filename="../../dieselwatch/services/users.py" line="119" />
         <source>a user name is 1 to 100 characters without spaces</source>
         <translation>用户名为1至100个字符,不含空格</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="111" />
-        <location filename="../../dieselwatch/services/users.py" line="142" />
+        <location filename="../../dieselwatch/services/users.py" line="121" />
+        <location filename="../../dieselwatch/services/users.py" line="152" />
         <source>role must be one of {roles}, got “{role}”</source>
         <translation>角色必须是{roles}之一,实际为“{role}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="116" />
+        <location filename="../../dieselwatch/services/users.py" line="126" />
         <source>the first account must be an admin</source>
         <translation>第一个账号必须是管理员</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="123" />
+        <location filename="../../dieselwatch/services/users.py" line="133" />
         <source>the user “{user}” already exists</source>
         <translation>用户“{user}”已存在</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="140" />
+        <location filename="../../dieselwatch/services/users.py" line="150" />
         <source>a display name cannot be blank</source>
         <translation>姓名不能为空</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="146" />
-        <location filename="../../dieselwatch/services/users.py" line="174" />
+        <location filename="../../dieselwatch/services/users.py" line="156" />
+        <location filename="../../dieselwatch/services/users.py" line="184" />
         <source>no user “{user}”</source>
         <translation>没有用户“{user}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="157" />
+        <location filename="../../dieselwatch/services/users.py" line="167" />
         <source>this would leave no active admin</source>
         <translation>这样将没有启用的管理员</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="176" />
+        <location filename="../../dieselwatch/services/users.py" line="186" />
         <source>the current password is wrong</source>
         <translation>当前密码错误</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="79" />
+        <location filename="../../dieselwatch/storage/audit.py" line="116" />
         <source>the append-only guard(s) {guards} were removed from the database</source>
         <translation>数据库中的只追加保护{guards}已被删除</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="84" />
+        <location filename="../../dieselwatch/storage/audit.py" line="120" />
+        <source>the append-only guard(s) {guards} were replaced by triggers that do something else</source>
+        <translation>只允许追加的保护触发器{guards}已被替换为其他内容</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/audit.py" line="126" />
         <source>event {seq} is missing (next stored is {next})</source>
         <translation>第{seq}条记录缺失(下一条保存的是第{next}条)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="86" />
+        <location filename="../../dieselwatch/storage/audit.py" line="129" />
         <source>event {seq} does not link to event {prev}</source>
         <translation>第{seq}条记录与第{prev}条记录衔接不上</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="90" />
+        <location filename="../../dieselwatch/storage/audit.py" line="134" />
         <source>event {seq} was altered after it was written</source>
         <translation>第{seq}条记录写入后被修改过</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="93" />
-        <source>event {seq} differs from the one this workstation verified earlier</source>
-        <translation>第{seq}条记录与本工作站此前核验的不一致</translation>
+        <location filename="../../dieselwatch/storage/audit.py" line="142" />
+        <source>events after {n} are gone: {source} recorded the head at event {anchor}</source>
+        <translation>第{n}条之后的记录已丢失：{source}记下的链头为第{anchor}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="98" />
+        <location filename="../../dieselwatch/storage/audit.py" line="145" />
+        <source>event {seq} differs from the one {source} recorded ({hash})</source>
+        <translation>第{seq}条记录与{source}记下的不同（{hash}）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/audit.py" line="139" />
         <source>the event count does not match the chain</source>
         <translation>记录条数与链不一致</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="100" />
-        <source>events after {n} are gone: this workstation verified up to event {anchor} earlier</source>
-        <translation>第{n}条之后的记录已丢失:本工作站此前核验到第{anchor}条</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="105" />
+        <location filename="../../dieselwatch/storage/audit.py" line="151" />
         <source>events {first} to {last} were deleted (the chain ends at {n})</source>
         <translation>第{first}至{last}条记录已被删除(链止于第{n}条)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="106" />
+        <location filename="../../dieselwatch/storage/audit.py" line="153" />
         <source>the recorded head (event {head}) does not match the chain's last event {n}</source>
         <translation>记录的链头(第{head}条)与链的最后一条(第{n}条)不一致</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="107" />
+        <location filename="../../dieselwatch/storage/audit.py" line="157" />
+        <source> (and {n} more differences)</source>
+        <translation>（另有{n}处不一致）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/audit.py" line="158" />
+        <source>the tables differ from the history: {first}{more}</source>
+        <translation>数据表与审计记录不一致：{first}{more}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/audit.py" line="160" />
         <source>{n} events, chain intact</source>
         <translation>共{n}条记录,链完整</translation>
     </message>
@@ -711,22 +732,22 @@
         <translation>不是数据库地址:“{url}”({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="119" />
+        <location filename="../../dieselwatch/storage/db.py" line="124" />
         <source>cannot connect: {error}</source>
         <translation>无法连接:{error}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="122" />
+        <location filename="../../dieselwatch/storage/db.py" line="127" />
         <source>schema revision {rev}</source>
         <translation>数据库结构版本{rev}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="122" />
+        <location filename="../../dieselwatch/storage/db.py" line="127" />
         <source>empty database (it is set up at the first start)</source>
         <translation>空数据库(首次启动时建立)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="123" />
+        <location filename="../../dieselwatch/storage/db.py" line="128" />
         <source>{version}; {state}</source>
         <translation>{version};{state}</translation>
     </message>
@@ -1065,6 +1086,77 @@
         <source>the raw sample file {path} that the database names is not in this raw store: every workstation of an office must use the same raw folder (--raw, or Settings → This workstation)</source>
         <translation>数据库登记的原始数据文件{path}不在本机的原始数据存储中：同一单位的所有工作站必须使用同一个原始数据文件夹（--raw，或“设置 → 本机”）</translation>
     </message>
+    <message>
+        <location filename="../../dieselwatch/services/auditlog.py" line="53" />
+        <source>a head is written SEQ:HASH, as printed on notices (e.g. 42:1a2b3c4d5e6f), got “{text}”</source>
+        <translation>链头应写作“序号:哈希”，与通知书上印的一致（例如42:1a2b3c4d5e6f），收到的是“{text}”</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/auditlog.py" line="55" />
+        <source>the head {head} given to check</source>
+        <translation>所给的链头{head}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/auditlog.py" line="75" />
+        <location filename="../../dieselwatch/storage/audit.py" line="103" />
+        <source>this workstation</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/auditstate.py" line="27" />
+        <source>list entry</source>
+        <translation>名单条目</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/auditstate.py" line="27" />
+        <source>user</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/auditstate.py" line="27" />
+        <source>settings section</source>
+        <translation>设置类别</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/auditstate.py" line="28" />
+        <source>notice</source>
+        <translation>通知书</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/auditstate.py" line="127" />
+        <source>event {seq} found {entity} {id} with {field} = {found}, but the history had {audited}: it was changed outside DieselWatch before that event</source>
+        <translation>第{seq}条记录发现{entity}{id}的{field}为{found}，而审计记录中为{audited}：此前有人绕过本程序修改了它</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/auditstate.py" line="145" />
+        <source>the history is empty but the database holds {entries} list entries, {users} users and {notices} notices</source>
+        <translation>审计记录为空，但数据库中有{entries}条名单条目、{users}个账号和{notices}份通知书</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/auditstate.py" line="152" />
+        <source>{entity} {id} is in the table but not in the history</source>
+        <translation>{entity}{id}在数据表中存在，但审计记录中没有</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/auditstate.py" line="155" />
+        <source>{entity} {id} is in the history but not in the table</source>
+        <translation>{entity}{id}在审计记录中存在，但数据表中没有</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/auditstate.py" line="161" />
+        <source>{entity} {id}: {field} is {table} in the table but {audited} in the history</source>
+        <translation>{entity}{id}：{field}在数据表中为{table}，在审计记录中为{audited}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/auditstate.py" line="165" />
+        <source>the active rule set is {table} in the table but {audited} in the history</source>
+        <translation>数据表中当前规则版本为{table}，审计记录中为{audited}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/storage/auditstate.py" line="174" />
+        <source>notice {number} was issued at history event {seq} ({hash}), which the history does not hold</source>
+        <translation>通知书{number}签发时的审计链头为第{seq}条（{hash}），但审计记录中已没有该记录</translation>
+    </message>
 </context>
 <context>
     <name>App</name>
@@ -1166,61 +1258,71 @@ Details are in the log file:
     </message>
     <message>
         <location filename="../../dieselwatch/gui/audit_labels.py" line="24" />
+        <source>shipped rule set stored</source>
+        <translation>保存内置规则</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="25" />
+        <source>state recorded when the history began to cover it</source>
+        <translation>审计开始覆盖时记录的现状</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="26" />
         <source>settings changed</source>
         <translation>修改设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="25" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="27" />
         <source>account created</source>
         <translation>创建账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="26" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="28" />
         <source>account changed</source>
         <translation>修改账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="27" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="29" />
         <source>password changed</source>
         <translation>修改密码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="30" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="32" />
         <source>import batch</source>
         <translation>导入批次</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="31" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="33" />
         <source>list entry</source>
         <translation>名单条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="32" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="34" />
         <source>notice</source>
         <translation>通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="33" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="35" />
         <source>vehicle</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="34" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="36" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="35" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="37" />
         <source>settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="36" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="38" />
         <source>account</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="37" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="39" />
         <source>mapping profile</source>
         <translation>表头对应方案</translation>
     </message>
