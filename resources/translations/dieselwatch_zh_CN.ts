@@ -3,89 +3,181 @@
 <context>
     <name />
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="78" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="77" />
         <source>is neither UTF-8 nor GBK/GB18030 text, nor an Excel workbook</source>
         <translation>既不是UTF-8或GBK/GB18030文本,也不是Excel工作簿</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="90" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="89" />
         <source>no header row found in the first 30 rows: expected column names such as {names}</source>
         <translation>前30行中没有找到表头行:应有如下列名:{names}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="96" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="95" />
         <source>missing required column(s) {missing}; header row {row} has: {found}</source>
         <translation>缺少必需的列:{missing};第{row}行表头为:{found}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="110" />
-        <location filename="../../dieselwatch/ingest/tables.py" line="157" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="69" />
+        <source>DIESELWATCH_{name} must be a number, not “{value}”</source>
+        <translation>DIESELWATCH_{name}必须是数字，而不是“{value}”</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="182" />
+        <source>is a damaged workbook: part {part} is missing</source>
+        <translation>是损坏的工作簿：缺少部件{part}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="186" />
+        <source>is an encrypted workbook: save it without a password and import it again</source>
+        <translation>是加密的工作簿：请去掉密码另存后再导入</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="188" />
+        <source>uses a compression method ({method}) that Excel does not write</source>
+        <translation>使用了Excel不会写出的压缩方式（{method}）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="201" />
+        <source>is a damaged or hostile workbook: part {part} declares {declared} bytes but unpacks to more</source>
+        <translation>是损坏或恶意构造的工作簿：部件{part}声明为{declared}字节，解压后却更大</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="203" />
+        <source>unpacks to more than {limit} MB: refused (limit DIESELWATCH_MAX_UNPACKED_MB)</source>
+        <translation>解压后超过{limit} MB：已拒绝（上限见DIESELWATCH_MAX_UNPACKED_MB）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="218" />
+        <source>is truncated: part {part} ends early</source>
+        <translation>文件不完整：部件{part}提前结束</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="233" />
+        <source>is truncated or damaged: part {part} does not unpack completely</source>
+        <translation>文件不完整或已损坏：部件{part}无法完整解压</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="235" />
+        <source>is a damaged or hostile workbook: part {part} declares {declared} bytes but unpacks to {actual}</source>
+        <translation>是损坏或恶意构造的工作簿：部件{part}声明为{declared}字节，解压后为{actual}字节</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="280" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="301" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="150" />
         <source>is not a readable Excel workbook ({error})</source>
         <translation>不是可读取的Excel工作簿({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="112" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="284" />
+        <source>has {n} parts: refused as a damaged or hostile workbook</source>
+        <translation>含有{n}个部件：作为损坏或恶意构造的工作簿拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="287" />
         <source>is a zip archive but not an Excel workbook</source>
         <translation>是zip压缩包,但不是Excel工作簿</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="114" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="289" />
+        <source>has a part twice: refused as a damaged or hostile workbook</source>
+        <translation>含有重复的部件：作为损坏或恶意构造的工作簿拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="296" />
         <source>unpacks to {unpacked} MB from {packed} MB: refused as a zip bomb</source>
         <translation>由{packed} MB解压为{unpacked} MB:疑似压缩炸弹,已拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="125" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="312" />
+        <source>is truncated or damaged: part {part} cannot be unpacked ({error})</source>
+        <translation>文件不完整或已损坏：部件{part}无法解压（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="335" />
+        <source>declares</source>
+        <translation>声明</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="335" />
+        <source>uses</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="339" />
+        <source>sheet “{sheet}” {what} cells up to {cell} ({rows} rows × {cols} columns); the limits are {max_rows} rows, {max_cols} columns and {max_cells} cells (and no more cells than bytes of sheet data): refused before reading</source>
+        <translation>工作表“{sheet}”{what}的单元格直到{cell}（{rows}行×{cols}列）；上限为{max_rows}行、{max_cols}列、{max_cells}个单元格（且单元格数不超过工作表数据的字节数）：读取前已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="354" />
+        <source>is a {size} MB Excel 97-2003 workbook; the limit is {limit} MB (DIESELWATCH_MAX_XLS_MB)</source>
+        <translation>是{size} MB的Excel 97-2003工作簿；上限为{limit} MB（DIESELWATCH_MAX_XLS_MB）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="375" />
+        <source>ends in the middle of a character: the file is truncated (copy it again)</source>
+        <translation>在一个字符中间结束：文件不完整（请重新复制）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="391" />
+        <source>has {saw} fields in this row where the header has {expected} (doubled separators or an unquoted separator inside a value)</source>
+        <translation>此行有{saw}个字段，而表头只有{expected}个（分隔符重复，或值中含有未加引号的分隔符）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="112" />
         <source>cannot be read ({error})</source>
         <translation>无法读取({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="127" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="114" />
         <source>is empty</source>
         <translation>是空文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="133" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="122" />
         <source>is a binary file, not a CSV export or Excel workbook</source>
         <translation>是二进制文件,不是CSV导出文件或Excel工作簿</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="138" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="127" />
         <source>has no lines</source>
         <translation>没有任何行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="165" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="158" />
         <source>has no sheet “{sheet}”; sheets: {sheets}</source>
         <translation>没有工作表“{sheet}”;现有工作表:{sheets}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="177" />
-        <location filename="../../dieselwatch/ingest/tables.py" line="289" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="170" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="282" />
         <source>sheet “{sheet}” cannot be read ({error})</source>
         <translation>工作表“{sheet}”无法读取({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="181" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="174" />
         <source>has no sheets</source>
         <translation>没有工作表</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="221" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="214" />
         <source>is not valid {encoding} text after the first megabyte ({error})</source>
         <translation>第1 MB之后不是有效的{encoding}文本({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="224" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="396" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="402" />
         <source>is not a well-formed CSV: {error}</source>
         <translation>不是格式正确的CSV:{error}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="228" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="221" />
         <source>cannot be parsed as CSV: {error}</source>
         <translation>无法按CSV解析:{error}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="252" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="245" />
         <source>is not valid {encoding} text ({error})</source>
         <translation>不是有效的{encoding}文本({error})</translation>
     </message>
@@ -742,11 +834,31 @@
         <source>insufficient data</source>
         <translation>数据不足</translation>
     </message>
+    <message>
+        <location filename="../../dieselwatch/cli.py" line="213" />
+        <source>already exists: add --force to overwrite it, or choose another --out</source>
+        <translation>已存在：加--force覆盖，或另选--out</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/cli.py" line="215" />
+        <source>cannot be written: folder {folder} does not exist</source>
+        <translation>无法写入：文件夹{folder}不存在</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/cli.py" line="222" />
+        <source>is a file, not a folder: give a folder for --out</source>
+        <translation>是文件而不是文件夹：--out请给出文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/cli.py" line="638" />
+        <source>cannot be written or read: {error}</source>
+        <translation>无法写入或读取：{error}</translation>
+    </message>
 </context>
 <context>
     <name>App</name>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="88" />
+        <location filename="../../dieselwatch/gui/app.py" line="91" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -757,12 +869,12 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="119" />
+        <location filename="../../dieselwatch/gui/app.py" line="122" />
         <source>Loading the demo fleet</source>
         <translation>正在载入演示车队</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="121" />
+        <location filename="../../dieselwatch/gui/app.py" line="124" />
         <source>The database was upgraded to this version. A copy of it as it was is kept at:
 {0}</source>
         <translation>数据库已升级到当前版本。升级前的副本保存在:
@@ -1271,67 +1383,67 @@ Details are in the log file:
         <translation>复核日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="76" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="78" />
         <source>Signed in as {0} ({1})</source>
         <translation>当前用户:{0}({1})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="78" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="80" />
         <source>No user accounts yet: decisions need signed-in officers.</source>
         <translation>尚未建立用户账号:审批需要登录的工作人员。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="113" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="115" />
         <source>Evidence: score {0}, period {1} to {2}, rule set {3}</source>
         <translation>证据:评分{0},核查期间{1}至{2},规则版本{3}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="120" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="122" />
         <source>Removal proposed by {0}: {1}</source>
         <translation>{0}提出移出:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="124" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="126" />
         <source>Rectification: {0}; re-inspected {1}; {2} clean days since</source>
         <translation>整改:{0};复检日期{1};此后{2}天数据正常</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="126" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="128" />
         <source>List history</source>
         <translation>名单记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="139" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="141" />
         <source>Scoring run {0}: proposed {1} black, {2} white, {3} watch; {4} white removals proposed</source>
         <translation>评分批次{0}:建议黑名单{1}辆、白名单{2}辆、重点关注{3}辆;建议移出白名单{4}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="149" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="151" />
         <source>Approve</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="149" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="151" />
         <source>Reject</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="150" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="152" />
         <source>Reason (required):</source>
         <translation>原因(必填):</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="154" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="156" />
         <source>A decision needs a reason.</source>
         <translation>审批必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="164" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="166" />
         <source>Leaving the black list needs the repair record, the re-inspection date and enough clean days with data since then.</source>
         <translation>移出黑名单需要维修记录、复检日期,以及复检后足够天数的正常数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="166" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="168" />
         <source>Propose ending this entry. Another officer decides.</source>
         <translation>提出结束该名单条目,由另一名工作人员审批。</translation>
     </message>
@@ -1402,142 +1514,142 @@ Details are in the log file:
 <context>
     <name>MainController</name>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="52" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="78" />
         <source>DieselWatch - remote OBD monitoring review</source>
         <translation>DieselWatch 重型柴油车远程监控数据审查</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="62" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="88" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="89" />
         <source>black</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="89" />
         <source>watch</source>
         <translation>重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="89" />
         <source>white</source>
         <translation>白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="64" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="90" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="66" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="92" />
         <source>on the black list</source>
         <translation>黑名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="66" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="92" />
         <source>on the watch list</source>
         <translation>重点关注在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="67" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="93" />
         <source>on the white list</source>
         <translation>白名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="70" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="96" />
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="70" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="96" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="70" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="96" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="70" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="96" />
         <source>Imported at</source>
         <translation>导入时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="71" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="97" />
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="71" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="97" />
         <source>Rows read</source>
         <translation>读取行数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="71" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="97" />
         <source>Imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="72" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="98" />
         <source>Duplicates</source>
         <translation>重复</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="72" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="98" />
         <source>Rejected</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="111" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="137" />
         <source>Lists</source>
         <translation>黑白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="111" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="137" />
         <source>Notices</source>
         <translation>整改通知</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="112" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="138" />
         <source>Audit</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="112" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="138" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="127" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="153" />
         <source>Database: {0}   User: {1}</source>
         <translation>数据库:{0}   用户:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="137" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="163" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="166" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="192" />
         <source>Cancelled: nothing was stored.</source>
         <translation>已取消:未保存任何数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="169" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="195" />
         <source>DieselWatch</source>
         <translation>柴油车监管</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="172" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="198" />
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="173" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="199" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -1548,330 +1660,330 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="190" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="204" />
         <source>records</source>
         <translation>监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="190" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="204" />
         <source>registry</source>
         <translation>登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="228" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="240" />
         <source>Database: {0}   User: {1}   Audit: {2}</source>
         <translation>数据库:{0}   用户:{1}   审计链:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="241" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="241" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
         <source>Latest scoring: {0} to {1}, rule set {2}.</source>
         <translation>最近评分:{0}至{1},规则版本{2}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="258" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="259" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="260" />
         <source>Main reasons</source>
         <translation>主要原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="262" />
         <source>Proposals go to the Lists page with "Propose from latest scoring".</source>
         <translation>在“黑白名单”页点击“按最近评分生成建议”,生成名单建议。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="255" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="267" />
         <source>in registry</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="255" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="321" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="267" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="325" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="257" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="269" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="258" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="270" />
         <source>Records stored</source>
         <translation>已存储记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="259" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="271" />
         <source>Data from</source>
         <translation>数据区间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="260" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
         <source>Last import</source>
         <translation>最近导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="265" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="271" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="277" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="283" />
         <source>Latest scoring</source>
         <translation>最近评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="266" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="278" />
         <source>Proposed black</source>
         <translation>建议列入黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="267" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="279" />
         <source>Proposed watch</source>
         <translation>建议重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="268" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="280" />
         <source>Proposed white</source>
         <translation>建议列入白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="269" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="281" />
         <source>No proposal</source>
         <translation>无建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="271" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="283" />
         <source>not yet scored: open Scoring and choose a period</source>
         <translation>尚未评分:请打开“评分”并选择时段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="320" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="259" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="324" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="320" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="324" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="320" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="324" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="321" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="325" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="328" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="332" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="331" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="258" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="335" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="331" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="258" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="335" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="284" />
         <source>On the lists</source>
         <translation>名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="284" />
         <source>black {0}, watch {1}, white {2}</source>
         <translation>黑名单{0},重点关注{1},白名单{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="274" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="286" />
         <source>Awaiting a decision</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="313" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="317" />
         <source>(exceedance {0} min)</source>
         <translation>(超标{0}分钟)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="338" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="342" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="338" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="342" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="339" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="343" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="340" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="344" />
         <source>Exceedance share</source>
         <translation>超标时间占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="341" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="345" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="342" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="346" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="343" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="347" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="344" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="348" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="349" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="353" />
         <source>List history</source>
         <translation>名单记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="375" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="379" />
         <source>Export import report</source>
         <translation>导出导入报告</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="376" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="380" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="379" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="383" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="382" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="386" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="383" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="387" />
         <source>Exports (*.csv *.txt *.xlsx *.xls);;All files (*)</source>
         <translation>导出文件 (*.csv *.txt *.xlsx *.xls);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="440" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="446" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="441" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="447" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="420" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="458" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="426" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="464" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="464" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="470" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="465" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="471" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="466" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="472" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="468" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="474" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="471" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="477" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="473" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="479" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="473" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="479" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="474" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="480" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="474" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="480" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="477" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="483" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="490" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="496" />
         <source>{0} (active)</source>
         <translation>{0}(当前)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="492" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="498" />
         <source>{0}
 saved {1} by {2}</source>
         <translation>{0}
 {2}于{1}保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="503" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="509" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="506" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="512" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
