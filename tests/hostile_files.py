@@ -83,34 +83,27 @@ def far_dimension(d: Path) -> Path:
     return write_xlsx(d / "far-dimension.xlsx", sheet_xml(dimension="A1:XFD1048576"))
 
 
-def zip_bomb(d: Path, mb: int = 300) -> Path:
-    """One sheet part of zeros behind valid XML: 1000:1."""
-    p = d / "bomb.xlsx"
+def zip_bomb(d: Path, mb: int = 300, padding_mb: float = 0, name: str = "bomb.xlsx") -> Path:
+    """A sheet part of blanks behind valid XML (about 1000:1), optionally followed by a stored part of random
+    bytes so that the whole file's ratio stays under 250:1 (the padded bomb)."""
+    p = d / name
     with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for name, data in _static_parts().items():
-            z.writestr(name, data)
+        for part, data in _static_parts().items():
+            z.writestr(part, data)
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
             f.write(sheet_xml()[:-len(b"</sheetData></worksheet>")])
             block = b" " * (1 << 20)
             for _ in range(mb):
                 f.write(block)
             f.write(b"</sheetData></worksheet>")
+        if padding_mb:
+            z.writestr("xl/media/image1.bin", os.urandom(int(padding_mb * (1 << 20))),
+                       compress_type=zipfile.ZIP_STORED)
     return p
 
 
 def padded_bomb(d: Path, mb: int = 1000) -> Path:
-    """A bomb part plus incompressible padding, so that the whole file's ratio stays under 250:1."""
-    p = zip_bomb(d, mb)
-    padding = os.urandom(max(1, (mb << 20) // 200 - p.stat().st_size))
-    out = d / "padded-bomb.xlsx"
-    with zipfile.ZipFile(p) as src, zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            with src.open(info) as f, z.open(info.filename, "w", force_zip64=True) as g:
-                while chunk := f.read(1 << 22):
-                    g.write(chunk)
-        z.writestr("xl/media/image1.bin", padding, compress_type=zipfile.ZIP_STORED)
-    p.unlink()
-    return out
+    return zip_bomb(d, mb, padding_mb=mb / 200, name="padded-bomb.xlsx")
 
 
 def lying_header(d: Path) -> Path:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
 
+from dieselwatch.gui.emit_fix import emit
 from dieselwatch.progress import CancelToken
 
 _POOL: QThreadPool | None = None
@@ -81,13 +82,16 @@ class Job(QRunnable):
         self.returned = False
         self.setAutoDelete(False)  # Python keeps the Job (and its signals) alive, and frees it on the GUI thread
 
+    def _progress(self, fraction: float, message: str = "") -> None:
+        emit(self.signals.progress, fraction, message)
+
     def run(self) -> None:
         try:
-            result = self.fn(*self.args, progress=self.signals.progress.emit, cancel=self.cancel, **self.kwargs)
+            result = self.fn(*self.args, progress=self._progress, cancel=self.cancel, **self.kwargs)
         except BaseException as exc:  # noqa: BLE001 - reported to the GUI, which decides what to show
-            self.signals.failed.emit(exc, traceback.format_exc())
+            emit(self.signals.failed, exc, traceback.format_exc())
         else:
-            self.signals.finished.emit(result)
+            emit(self.signals.finished, result)
         finally:
             self.returned = True
 

@@ -16,6 +16,7 @@ import os
 import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,9 @@ except ImportError:  # pragma: no cover - optional speed-up
     import zlib as _zlib
 
 MB = 1 << 20
+# What a damaged zip raises from the standard library's reader and from the inflaters.
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError,
+              RuntimeError, struct.error, zlib.error, _zlib.error)
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 IN_CHUNK = 256 << 10
 OUT_CHUNK = 1 << 20
@@ -276,7 +280,7 @@ def check_workbook(path: Path, limits: Limits | None = None) -> None:
     limits = limits or Limits.from_env()
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         raise _refuse(path, Msg("is not a readable Excel workbook ({error})", error=exc)) from exc
     with zf, open(path, "rb") as fh:
         infos = zf.infolist()
@@ -297,7 +301,7 @@ def check_workbook(path: Path, limits: Limits | None = None) -> None:
                                     unpacked=f"{total / 1e6:.0f}", packed=f"{packed / 1e6:.1f}"))
         try:
             sheets = _sheet_names(zf)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+        except ZIP_ERRORS as exc:
             raise _refuse(path, Msg("is not a readable Excel workbook ({error})", error=exc)) from exc
         budget = limits.max_unpacked_bytes
         for info in infos:
@@ -308,7 +312,7 @@ def check_workbook(path: Path, limits: Limits | None = None) -> None:
                                                and info.filename.lower().endswith(".xml"))
             try:
                 part = _inflate(fh, info, path, limits, budget, scan)
-            except _zlib.error as exc:
+            except ZIP_ERRORS as exc:
                 raise _refuse(path, Msg("is truncated or damaged: part {part} cannot be unpacked ({error})",
                                         part=info.filename, error=exc)) from exc
             budget -= part.actual

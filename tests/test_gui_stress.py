@@ -1,0 +1,55 @@
+"""The GUI workflow tests, again and again in one process, under a watchdog: a deadlock between a worker and the GUI
+thread (Python's garbage collector once destroyed a QMenu inside a worker's audit.append) shows as a dump of every
+thread's stack and a failure, not as a suite that never ends.
+
+CI runs the workflow tests that go through the job runner 20 times (ROUNDS); DIESELWATCH_GUI_STRESS=all runs the
+whole of tests/test_gui.py 20 times (about 12 minutes on the 2-core machine, too long for every CI run)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ROUNDS = int(os.environ.get("DIESELWATCH_GUI_STRESS_ROUNDS", "20"))
+# Each of these hands work to the runner and shows its result: refresh, vehicle detail and day plot, decisions
+# (propose, approve, refuse by role), notices, audit verify and export, the import wizard's preview and import.
+# The whole file 20 times takes about 12 minutes here; these five, about 3.
+WORKFLOW = ("test_vehicle_table_shows_scores_and_filters or test_lists_page_propose_and_decide_by_role or "
+            "test_notices_and_audit_pages or test_vehicle_days_and_one_day_plot or "
+            "test_import_wizard_preview_mapping_profile_and_import")
+
+
+@pytest.mark.slow
+def test_gui_workflow_twenty_times_without_a_hang():
+    select = [] if os.environ.get("DIESELWATCH_GUI_STRESS") == "all" else ["-k", WORKFLOW]
+    env = dict(os.environ, DIESELWATCH_GUI_REPEAT=str(ROUNDS), DIESELWATCH_GUI_WATCHDOG_S="120",
+               PYTHONFAULTHANDLER="1")
+    r = subprocess.run([sys.executable, "-m", "pytest", "tests/test_gui.py", *select, "-q", "-x",
+                        "-p", "no:cacheprovider"], cwd=ROOT, env=env, capture_output=True, text=True,
+                       timeout=60 * 60)
+    tail = (r.stdout[-3000:] + "\n" + r.stderr[-12000:])
+    assert "Timeout (0:" not in r.stderr, "a GUI test hung; every thread's stack:\n" + tail
+    assert r.returncode == 0, tail
+    assert f"round{ROUNDS}" in r.stdout or " passed" in r.stdout, tail
+
+
+def test_signal_emits_keep_true_alive(qapp):
+    """PySide6 6.12.0's emit() takes a reference from True on every call; a few thousand progress updates then
+    abort the process (bool_dealloc). The GUI's emits go through emit_fix.emit, which gives it back."""
+    from PySide6.QtCore import QObject, Signal
+
+    from dieselwatch.gui.emit_fix import emit
+
+    class Source(QObject):
+        changed = Signal(object)
+
+    src, seen = Source(), []
+    src.changed.connect(seen.append)
+    before = sys.getrefcount(True)
+    for i in range(20_000):
+        emit(src.changed, i)
+    assert len(seen) == 20_000
+    assert sys.getrefcount(True) >= before
