@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from dieselwatch.gui.emit_fix import emit
 from dieselwatch.services.overview import VehicleRow
 
 PROPOSAL_COLOURS = {"black": "#f4c7c3", "white": "#d9ead3", "watch": "#fff2cc"}
@@ -36,7 +35,7 @@ class VehicleTableModel(QAbstractTableModel):
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         """One list.sort with a key: a proxy comparing through data() made 20,000 rows take 3 s."""
         col = self.COLUMNS[column]
-        emit(self.layoutAboutToBeChanged)
+        self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         held = [(self._rows[i.row()], i.column()) for i in persistent]
         numeric = col == "score"
@@ -46,7 +45,7 @@ class VehicleTableModel(QAbstractTableModel):
                         reverse=order == Qt.SortOrder.DescendingOrder)
         where = {id(r): n for n, r in enumerate(self._rows)}
         self.changePersistentIndexList(persistent, [self.index(where[id(r)], c) for r, c in held])
-        emit(self.layoutChanged)
+        self.layoutChanged.emit()
 
     def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self._rows)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from dieselwatch.gui.emit_fix import emit
+from dieselwatch.gui.refcount_guard import top_up
 from dieselwatch.progress import CancelToken
 
 _POOL: QThreadPool | None = None
@@ -45,6 +45,7 @@ class GuiThreadCollector(QObject):
         self.timer.start(interval_ms)
 
     def check(self) -> None:
+        top_up()  # PySide6 6.12 on Python 3.11 loses references to None and True (refcount_guard.py)
         if _POOL is not None and _POOL.activeThreadCount() == 0:
             _LIVE.difference_update([j for j in _LIVE if j.returned])
         l0, l1, l2 = gc.get_count()
@@ -82,16 +83,13 @@ class Job(QRunnable):
         self.returned = False
         self.setAutoDelete(False)  # Python keeps the Job (and its signals) alive, and frees it on the GUI thread
 
-    def _progress(self, fraction: float, message: str = "") -> None:
-        emit(self.signals.progress, fraction, message)
-
     def run(self) -> None:
         try:
-            result = self.fn(*self.args, progress=self._progress, cancel=self.cancel, **self.kwargs)
+            result = self.fn(*self.args, progress=self.signals.progress.emit, cancel=self.cancel, **self.kwargs)
         except BaseException as exc:  # noqa: BLE001 - reported to the GUI, which decides what to show
-            emit(self.signals.failed, exc, traceback.format_exc())
+            self.signals.failed.emit(exc, traceback.format_exc())
         else:
-            emit(self.signals.finished, result)
+            self.signals.finished.emit(result)
         finally:
             self.returned = True
 
