@@ -34,7 +34,7 @@ ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, Value
               RuntimeError, struct.error, zlib.error, _zlib.error)
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 IN_CHUNK = 256 << 10
-OUT_CHUNK = 1 << 20
+OUT_CHUNK = 4 << 20
 OVERLAP = 256  # carried into the next chunk when a chunk has no tag at all
 SMALL_PART = 1 << 20  # below this a part's compression ratio says nothing
 MAX_PARTS = 10_000
@@ -148,15 +148,25 @@ class _Extent:
         if self.exact or self._shape != (len(str(rows)), cols):
             self._compile()
 
-    def feed(self, chunk: bytes, final: bool = False) -> bytes:
-        """Scan chunk up to its last tag (all of it when final); return the rest, for the next chunk to begin with."""
-        end = len(chunk) if final else chunk.rfind(b"<")
-        if end <= 0:
-            end = max(0, len(chunk) - OVERLAP)
-        self._take(REF.findall(chunk, max(0, end - 4096), end))
-        if self._beyond.search(chunk, 0, end):
-            self._take(REF.findall(chunk, 0, end))
-        return chunk[end:]
+    def _scan(self, buf: bytes, start: int, end: int) -> None:
+        self._take(REF.findall(buf, max(start, end - 4096), end))
+        if self._beyond.search(buf, start, end):
+            self._take(REF.findall(buf, start, end))
+
+    def feed(self, carry: bytes, out: bytes, final: bool = False) -> bytes:
+        """Scan carry + out up to out's last tag (all of it when final) and return the rest, which the next chunk
+        continues. Only the element cut by the previous boundary is copied, not the chunk."""
+        first_tag = out.find(b"<")
+        if first_tag < 0:  # no tag in this output at all: one element runs on
+            buf = carry + out
+            end = len(buf) if final else max(0, len(buf) - OVERLAP)
+            self._scan(buf, 0, end)
+            return buf[end:]
+        head = carry + out[:first_tag]  # the cut element, now whole
+        self._scan(head, 0, len(head))
+        end = len(out) if final else out.rfind(b"<")
+        self._scan(out, first_tag, end)
+        return out[end:]
 
 
 @dataclass
@@ -207,14 +217,14 @@ def _inflate(fh, info: zipfile.ZipInfo, path: Path, limits: Limits, budget: int,
             raise _refuse(path, Msg("unpacks to more than {limit} MB: refused (limit DIESELWATCH_MAX_UNPACKED_MB)",
                                     limit=limits.max_unpacked_bytes // MB))
         if extent is not None:
-            chunk = carry + out
-            if first:
-                m = DIMENSION.search(chunk)
+            if first:  # <dimension> comes before the cells: look until it or <sheetData appears
+                window = carry[-OVERLAP:] + out
+                m = DIMENSION.search(window)
                 if m:
                     a, b = (m.group(3), m.group(4)) if m.group(3) is not None else (m.group(1), m.group(2))
                     part.dim_cols, part.dim_rows = column_number(a or b""), int(b or 0)
-                first = False
-            carry = extent.feed(chunk)
+                first = m is None and b"sheetData" not in window
+            carry = extent.feed(carry, out)
 
     while left > 0:
         data = fh.read(min(IN_CHUNK, left))
@@ -239,7 +249,7 @@ def _inflate(fh, info: zipfile.ZipInfo, path: Path, limits: Limits, budget: int,
         raise _refuse(path, Msg("is a damaged or hostile workbook: part {part} declares {declared} bytes but "
                                 "unpacks to {actual}", part=info.filename, declared=info.file_size, actual=part.actual))
     if extent is not None:
-        extent.feed(carry, final=True)
+        extent.feed(b"", carry, final=True)
         part.rows, part.cols, part.exact = extent.row_bound, extent.cols, extent.exact
     return part
 
