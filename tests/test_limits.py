@@ -92,3 +92,17 @@ def test_parts_over_the_ratio_refused_even_when_the_file_is_not(tmp_path):
     assert sum(i.file_size for i in infos) / sum(i.compress_size for i in infos) < 250  # passes a whole-file check
     with pytest.raises(InputError, match="zip bomb"):
         check_workbook(p)
+
+
+def test_sheet_kept_outside_worksheets_is_still_checked(tmp_path):
+    """Relationships may put a sheet anywhere in the zip: it is found by its <sheetData>, named by the workbook."""
+    parts = h._static_parts()
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"worksheets/sheet1.xml",
+                                                                                      b"other/data.xml")
+    p = tmp_path / "elsewhere.xlsx"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+        z.writestr("xl/other/data.xml", h.sheet_xml('<row r="900000"><c r="Z900000"><v>1</v></c></row>'))
+    with pytest.raises(InputError, match="sheet “数据” uses cells up to Z900000"):
+        check_workbook(p)
