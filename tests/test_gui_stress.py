@@ -57,3 +57,44 @@ def test_none_and_true_outlive_pyside_calls(qapp):
         assert min(sys.getrefcount(None), sys.getrefcount(True)) > refcount_guard.RESERVE // 2
     else:  # a fixed PySide6, or immortal singletons (Python 3.12+): nothing to guard
         assert sys.version_info >= (3, 12) or max(refcount_guard._losses()) < 8
+
+
+def test_jobs_and_garbage_die_on_the_gui_thread(qapp, qtbot):
+    """Automatic collection is off once jobs run; a GUI-thread timer collects cycles; what a job's function holds
+    is released on the GUI thread, never by the worker's last reference."""
+    import gc
+    import threading
+
+    from dieselwatch.gui.worker import Job, pool, submit
+
+    died_on = []
+
+    class Held:
+        def __del__(self):
+            died_on.append(threading.current_thread() is threading.main_thread())
+
+    def make_job():
+        held = Held()
+        job = Job(lambda progress=None, cancel=None: id(held))
+        results = []
+        job.signals.finished.connect(results.append)
+        submit(job)
+        return results
+
+    results = make_job()  # nothing but the job keeps `held`
+    qtbot.waitUntil(lambda: bool(results) and pool().activeThreadCount() == 0, timeout=10000)
+    assert not gc.isenabled()
+
+    class Cycle:
+        pass
+
+    c = Cycle()
+    c.me = c
+    c.held = Held()
+    del c
+    for _ in range(800):  # enough garbage to pass generation 0's threshold
+        x = Cycle()
+        x.me = x
+    del x
+    qtbot.waitUntil(lambda: len(died_on) == 2, timeout=10000)
+    assert died_on == [True, True]

@@ -4,9 +4,9 @@ results delivered back to the GUI thread by signal. Widgets are never touched fr
 No Qt object may die on the worker either. Python's cyclic garbage collector runs in whichever thread happens to
 allocate, so a cycle holding a Qt wrapper (a menu, a dialog) could be destroyed inside a worker's audit.append
 while the GUI thread held Shiboken's lock: the suite deadlocked that way. As pyqtgraph's GarbageCollector does,
-automatic collection is switched off once jobs run, and a timer on the GUI thread collects instead. A Job is
-likewise released on the GUI thread only, once the pool is idle, so its signals object and whatever its
-function holds are never freed by the worker's last reference."""
+automatic collection is switched off once jobs run, and a timer on the GUI thread collects instead. What a Job's
+function and arguments hold is likewise released on the GUI thread, once the pool is idle, never by the
+worker's last reference. (The Job itself is kept by Shiboken: QThreadPool.start takes it over.)"""
 
 from __future__ import annotations
 
@@ -47,7 +47,10 @@ class GuiThreadCollector(QObject):
     def check(self) -> None:
         top_up()  # PySide6 6.12 on Python 3.11 loses references to None and True (refcount_guard.py)
         if _POOL is not None and _POOL.activeThreadCount() == 0:
-            _LIVE.difference_update([j for j in _LIVE if j.returned])
+            done = [j for j in _LIVE if j.returned]
+            for job in done:
+                job.fn = job.args = job.kwargs = None
+            _LIVE.difference_update(done)
         l0, l1, l2 = gc.get_count()
         if l0 > self.threshold[0]:
             gc.collect(0)
