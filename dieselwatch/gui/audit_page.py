@@ -35,7 +35,8 @@ class AuditPage(QObject):
         self.p.splitter.setSizes([450, 170])
 
     def refresh(self) -> None:
-        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: auditlog.events(ws, limit=SHOWN), on_done=self._show)
+        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: auditlog.events(ws, limit=SHOWN),
+                      on_done=self._show)
 
     def _show(self, evs: list[dict]) -> None:
         self.events = {e["seq"]: e for e in evs}

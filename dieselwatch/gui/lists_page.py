@@ -98,7 +98,8 @@ class ListsPage(QObject):
         if e is None:
             self.p.detail.clear()
             return
-        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws, vin=e["vin"]: lists.history(ws, vin), on_done=self._show_history)
+        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws, vin=e["vin"]: lists.history(ws, vin),
+                      on_done=self._show_history)
 
     @staticmethod
     def _reason_names(codes: list[str]) -> Labelled:

@@ -49,8 +49,8 @@ def _load_all(ws, lang: str, kinds: dict[str, str], progress=None, cancel=None) 
     from dieselwatch.storage.models import ImportBatch
 
     with ws.Session() as s:
-        batches = [(b.id, kinds["records" if b.kind == "records" else "registry"], b.file_name, b.imported_at, b.imported_by, b.rows_read,
-                    b.rows_imported, b.duplicates, b.rejected, b.report)
+        batches = [(b.id, kinds["records" if b.kind == "records" else "registry"], b.file_name, b.imported_at,
+                    b.imported_by, b.rows_read, b.rows_imported, b.duplicates, b.rejected, b.report)
                    for b in s.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()))]
     return {"summary": overview.fleet_summary(ws), "rows": overview.vehicle_rows(ws, lang),
             "charts": overview.dashboard_series(ws),
