@@ -1,5 +1,6 @@
 """Command line: `dieselwatch` alone opens the desktop app; subcommands run the same core services headless.
-Exit codes: 0 ok, 2 usage, 3 bad input, 1 internal error. --json prints exactly one JSON document on stdout."""
+Exit codes: 0 ok, 2 usage, 3 bad input, 1 internal error, 141 output pipe closed early (`| head`).
+--json prints exactly one JSON document on stdout."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from dieselwatch.errors import Cancelled, ConfigError, Conflict, DieselWatchErro
 from dieselwatch.messages import Msg
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 128 + 13  # as a shell reports a process ended by SIGPIPE
 log = logging.getLogger("dieselwatch")
 
 
@@ -71,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("imports", help="list import batches, or export one batch's report as a workbook")
     b.add_argument("--export", type=int, metavar="BATCH", help="write this batch's report (rejects...) to --out")
     b.add_argument("--out", type=Path, help="workbook to write with --export")
+    b.add_argument("--force", action="store_true", help="overwrite an existing file")
     b.add_argument("--json", action="store_true")
     b_s = b.add_subparsers(dest="action", parser_class=_Parser)
     br = b_s.add_parser("remove", help="undo a batch: remove its samples, rebuild the days it touched, forget it "
@@ -109,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     av.add_argument("--json", action="store_true")
     ax = a_s.add_parser("export", help="write the whole history to a workbook")
     ax.add_argument("--out", type=Path, help="workbook path (default: exports folder)")
+    ax.add_argument("--force", action="store_true", help="overwrite an existing file")
     ax.add_argument("--json", action="store_true")
     ash = a_s.add_parser("show", help="the newest events")
     ash.add_argument("--entity")
@@ -148,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     le.add_argument("--json", action="store_true")
     lx = l_s.add_parser("export", help="the list publication workbook (active black and white lists)")
     lx.add_argument("--out", type=Path)
+    lx.add_argument("--force", action="store_true", help="overwrite an existing file")
     lx.add_argument("--json", action="store_true")
 
     n = sub.add_parser("notices", help="rectification notices (整改通知书) for black-listed vehicles")
@@ -166,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     nr = n_s.add_parser("report", help="the scoring report workbook of a run (default: the latest)")
     nr.add_argument("--run", type=int)
     nr.add_argument("--out", type=Path)
+    nr.add_argument("--force", action="store_true", help="overwrite an existing file")
     nr.add_argument("--json", action="store_true")
 
     u = sub.add_parser("users", help="user accounts and roles (officer, supervisor, admin)")
@@ -232,6 +238,25 @@ def _emit(args, doc: dict, text: str) -> None:
         print(text)
 
 
+def _out_file(args, default: Path) -> Path:
+    """--out as given (a folder: the default file name inside it); an existing file only with --force."""
+    out = args.out or default
+    if out.is_dir():
+        out = out / default.name
+    if args.out is not None and out.exists() and not args.force:
+        raise InputError(Msg("already exists: add --force to overwrite it, or choose another --out"), file=str(out))
+    if not out.parent.is_dir():
+        raise InputError(Msg("cannot be written: folder {folder} does not exist", folder=str(out.parent)),
+                         file=str(out))
+    return out
+
+
+def _out_folder(out: Path) -> Path:
+    if out.exists() and not out.is_dir():
+        raise InputError(Msg("is a file, not a folder: give a folder for --out"), file=str(out))
+    return out
+
+
 def _workspace(args, signin: bool = True):
     """Open the workspace; once the database has users, sign in as --user (env DIESELWATCH_USER) with the
     password from DIESELWATCH_PASSWORD or, at a terminal, a prompt."""
@@ -278,6 +303,7 @@ def cmd_demo(args) -> int:
     from dieselwatch.demo.fleet import generate
 
     start = _day(args.start, "--start")
+    _out_folder(args.out)
     if args.vehicles < 1 or args.days < 1 or args.minutes_per_day < 5:
         raise InputError("--vehicles and --days must be at least 1, --minutes-per-day at least 5")
     m = generate(args.out, vehicles=args.vehicles, days=args.days, seed=args.seed, start=start,
@@ -428,7 +454,7 @@ def cmd_imports(args) -> int:
     if args.export is not None:
         from dieselwatch.services.import_report import export_batch_report
 
-        out = args.out or ws.home.exports_dir / f"import-report-{args.export}.xlsx"
+        out = _out_file(args, ws.home.exports_dir / f"import-report-{args.export}.xlsx")
         path = export_batch_report(ws, args.export, out)
         _emit(args, {"batch": args.export, "out": str(path)}, f"wrote {path}")
         return EXIT_OK
@@ -521,7 +547,7 @@ def cmd_audit(args) -> int:
     # Anyone at the workstation may check the history: verify needs no sign-in.
     ws = _workspace(args, signin=args.action != "verify")
     if args.action == "export":
-        out = args.out or ws.home.exports_dir / f"audit-{date.today():%Y%m%d}.xlsx"
+        out = _out_file(args, ws.home.exports_dir / f"audit-{date.today():%Y%m%d}.xlsx")
         path = auditlog.export_workbook(ws, out)
         _emit(args, {"out": str(path)}, f"wrote {path}")
         return EXIT_OK
@@ -588,7 +614,7 @@ def cmd_lists(args) -> int:
         return EXIT_OK
     from dieselwatch.services.publication import export_publication
 
-    out = args.out or ws.home.exports_dir / f"lists-{date.today():%Y%m%d}.xlsx"
+    out = _out_file(args, ws.home.exports_dir / f"lists-{date.today():%Y%m%d}.xlsx")
     path = export_publication(ws, out)
     _emit(args, {"out": str(path)}, f"wrote {path}")
     return EXIT_OK
@@ -609,7 +635,7 @@ def cmd_notices(args) -> int:
         _emit(args, {"issued": [r.__dict__ for r in refs]},
               "\n".join(f"{r.number}  {r.vin} {r.plate or ''}" for r in refs) or "no active black entry without a notice")
     elif args.action == "export":
-        out = args.out or ws.home.exports_dir / "notices"
+        out = _out_folder(args.out or ws.home.exports_dir / "notices")
         res = notices.export_notices(ws, out, notice_ids=args.ids, one_workbook=args.one_workbook,
                                      issue_missing=not args.no_issue, progress=_Bar(not args.json))
         _emit(args, res.as_dict(), f"{res.notices} notice(s) ({res.issued} newly issued) written to {out}"
@@ -622,7 +648,7 @@ def cmd_notices(args) -> int:
     else:
         from dieselwatch.services.publication import export_score_report
 
-        out = args.out or ws.home.exports_dir / f"score-report-{date.today():%Y%m%d}.xlsx"
+        out = _out_file(args, ws.home.exports_dir / f"score-report-{date.today():%Y%m%d}.xlsx")
         path = export_score_report(ws, out, args.run)
         _emit(args, {"out": str(path)}, f"wrote {path}")
     return EXIT_OK
@@ -704,6 +730,28 @@ COMMANDS["samples"] = cmd_samples
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a pipe closed early shows here, not in Python's exit-time flush
+        return code
+    except BrokenPipeError:
+        # `dieselwatch score ... | head -1`: the reader has gone. Quiet, as other command-line tools are: no
+        # traceback, and stdout pointed at devnull so Python's exit-time flush does not fail again.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.command is None:
@@ -725,6 +773,17 @@ def main(argv: list[str] | None = None) -> int:
     except DieselWatchError as exc:
         _fail(args, exc, EXIT_INTERNAL)
         return EXIT_INTERNAL
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        if exc.filename is None:  # not about a file the user named: an internal error after all
+            log.exception("internal error")
+            _fail(args, exc, EXIT_INTERNAL)
+            return EXIT_INTERNAL
+        # A file the user named cannot be written or read (full disk, no permission, a folder in the way).
+        err = InputError(Msg("cannot be written or read: {error}", error=exc.strerror or str(exc)), file=str(exc.filename))
+        _fail(args, err, EXIT_INPUT)
+        return EXIT_INPUT
     except Exception as exc:  # noqa: BLE001 - the contract: internal errors exit 1 with a message, not a traceback
         log.exception("internal error")
         _fail(args, exc, EXIT_INTERNAL)

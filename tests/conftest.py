@@ -109,3 +109,25 @@ def _drain_worker_pool():
 
         pool().clear()
         pool().waitForDone(60000)
+
+
+# --- GUI stress (tests/test_gui_stress.py): DIESELWATCH_GUI_REPEAT=N runs each test of test_gui.py N times, each
+# under a watchdog that dumps every thread's stack and ends the process when a test hangs (a GC deadlock on a
+# worker looked exactly like that).
+GUI_REPEAT = int(os.environ.get("DIESELWATCH_GUI_REPEAT", "0") or 0)
+GUI_WATCHDOG_S = float(os.environ.get("DIESELWATCH_GUI_WATCHDOG_S", "120"))
+
+
+def pytest_generate_tests(metafunc):
+    if GUI_REPEAT > 1 and metafunc.module.__name__.endswith("test_gui"):
+        metafunc.fixturenames.append("_gui_round")
+        metafunc.parametrize("_gui_round", range(GUI_REPEAT), indirect=True, ids=lambda i: f"round{i + 1}")
+
+
+@pytest.fixture()
+def _gui_round(request):
+    import faulthandler
+
+    faulthandler.dump_traceback_later(GUI_WATCHDOG_S, exit=True)
+    yield request.param
+    faulthandler.cancel_dump_traceback_later()

@@ -75,6 +75,9 @@ def run(args) -> int:
     from dieselwatch.config import resolve_home
 
     app = make_app()
+    from dieselwatch.gui.worker import collect_on_gui_thread
+
+    collect_on_gui_thread()  # before any worker runs: no Qt object may be collected on a worker (worker.py)
     # This workstation's choices from the settings page; the command line and environment still win.
     local = settings_for(resolve_home(args.home).ensure())
     lang = pick_language(getattr(args, "lang", None) or local.value("ui/language") or None)

@@ -35,7 +35,8 @@ class AuditPage(QObject):
         self.p.splitter.setSizes([450, 170])
 
     def refresh(self) -> None:
-        self.ctl._run(lambda progress=None, cancel=None: auditlog.events(self.ws, limit=SHOWN), on_done=self._show)
+        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: auditlog.events(ws, limit=SHOWN),
+                      on_done=self._show)
 
     def _show(self, evs: list[dict]) -> None:
         self.events = {e["seq"]: e for e in evs}
@@ -66,12 +67,12 @@ class AuditPage(QObject):
             self.p.status.setText(text)
             self.p.status.setStyleSheet("" if st.ok else "color: #b00020; font-weight: bold;")
 
-        self.ctl._run(lambda progress=None, cancel=None: auditlog.verify(self.ws), on_done=done)
+        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: auditlog.verify(ws), on_done=done)
 
     def export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self.p, self.tr("Export the audit history"),
                                               str(self.ws.home.exports_dir / "审计记录.xlsx"),
                                               self.tr("Excel workbook (*.xlsx)"))
         if path:
-            self.ctl._run(lambda progress=None, cancel=None: auditlog.export_workbook(self.ws, Path(path)),
+            self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: auditlog.export_workbook(ws, Path(path)),
                           on_done=lambda p: self.p.status.setText(self.tr("Wrote {0}").format(p)))

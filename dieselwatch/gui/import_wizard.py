@@ -61,7 +61,8 @@ class ImportWizard(QObject):
 
     def _remap(self) -> None:
         profile = self.mapping()
-        self.ctl._run(lambda progress=None, cancel=None: preview_records(self.path, profile), on_done=self._show)
+        self.ctl._run(lambda progress=None, cancel=None, path=self.path: preview_records(path, profile),
+                      on_done=self._show)
 
     def _show(self, p: Preview) -> None:
         self.preview = p

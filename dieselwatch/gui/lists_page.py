@@ -57,11 +57,13 @@ class ListsPage(QObject):
     def refresh(self) -> None:
         kind, status = self.p.kindFilter.currentData(), self.p.statusFilter.currentData()
 
+        ws = self.ws  # the worker gets plain data, never this QObject
+
         def load(progress=None, cancel=None):
-            rows = lists.entries(self.ws, kind=kind or None, status=None if status in ("", "pending") else status)
+            rows = lists.entries(ws, kind=kind or None, status=None if status in ("", "pending") else status)
             if status == "pending":
                 rows = [r for r in rows if r["status"] in ("proposed", "removal_pending")]
-            return rows, get_settings(self.ws)["lists"]["two_person_rule"]
+            return rows, get_settings(ws)["lists"]["two_person_rule"]
 
         self.ctl._run(load, on_done=self._show)
 
@@ -96,7 +98,8 @@ class ListsPage(QObject):
         if e is None:
             self.p.detail.clear()
             return
-        self.ctl._run(lambda progress=None, cancel=None: lists.history(self.ws, e["vin"]), on_done=self._show_history)
+        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws, vin=e["vin"]: lists.history(ws, vin),
+                      on_done=self._show_history)
 
     @staticmethod
     def _reason_names(codes: list[str]) -> Labelled:
@@ -140,7 +143,7 @@ class ListsPage(QObject):
                 r.run_id, p["black"], p["white"], p["watch"], r.white_removals), 10000)
             self.refresh()
 
-        self.ctl._run(lambda progress=None, cancel=None: lists.propose_from_run(self.ws), on_done=done)
+        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: lists.propose_from_run(ws), on_done=done)
 
     def decide(self, approve: bool) -> None:
         e = self.entries.get(self.table.current())
@@ -153,7 +156,7 @@ class ListsPage(QObject):
         if not reason.strip():
             QMessageBox.warning(self.p, title, self.tr("A decision needs a reason."))
             return
-        self._act(lambda: lists.decide(self.ws, e["id"], approve, reason, expected_version=e["version"]))
+        self._act(lambda ws=self.ws: lists.decide(ws, e["id"], approve, reason, expected_version=e["version"]))
 
     def remove(self) -> None:
         e = self.entries.get(self.table.current())
@@ -173,7 +176,7 @@ class ListsPage(QObject):
             return
         reason, repair = d.reasonEdit.toPlainText(), d.repairEdit.text()
         when: date | None = d.reinspectedDate.date().toPython() if black else None
-        self._act(lambda: lists.propose_removal(self.ws, e["id"], reason, repair_record=repair or None,
+        self._act(lambda ws=self.ws: lists.propose_removal(ws, e["id"], reason, repair_record=repair or None,
                                                 reinspected_on=when, expected_version=e["version"]))
 
     def _act(self, fn) -> None:

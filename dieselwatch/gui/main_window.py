@@ -41,6 +41,32 @@ def load_form(name: str, parent=None):
     return w
 
 
+def _load_all(ws, lang: str, kinds: dict[str, str], progress=None, cancel=None) -> dict:
+    """Runs on the worker: everything the main window shows, from the services."""
+    st = auditlog.verify(ws)
+    from sqlalchemy import select
+
+    from dieselwatch.storage.models import ImportBatch
+
+    with ws.Session() as s:
+        batches = [(b.id, kinds["records" if b.kind == "records" else "registry"], b.file_name, b.imported_at,
+                    b.imported_by, b.rows_read, b.rows_imported, b.duplicates, b.rejected, b.report)
+                   for b in s.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()))]
+    return {"summary": overview.fleet_summary(ws), "rows": overview.vehicle_rows(ws, lang),
+            "charts": overview.dashboard_series(ws),
+            "batches": batches, "audit": (st.ok, st.message), "rulesets": list_rule_sets(ws)}
+
+
+def _detail(ws, vehicle_id, progress=None, cancel=None) -> dict:
+    """Runs on the worker: one vehicle's detail, days and list history."""
+    from dieselwatch.services.lists import history
+
+    d = overview.vehicle_detail(ws, vehicle_id)
+    d["id"], d["days"] = vehicle_id, overview.vehicle_days(ws, vehicle_id)
+    d["lists"] = history(ws, d["vin"])
+    return d
+
+
 class MainController(QObject):
     def __init__(self, ws: Workspace, lang: str = "zh_CN", settings: QSettings | None = None):
         super().__init__()
@@ -176,24 +202,10 @@ class MainController(QObject):
 
     # --- refresh ----------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self._run(self._load_all, on_done=self._show_all)
+        kinds = {"records": self.tr("records"), "registry": self.tr("registry")}
+        self._run(_load_all, self.ws, self.lang, kinds, on_done=self._show_all)
         for page in (self.lists_page, self.notices_page, self.audit_page, self.settings_page):
             page.refresh()
-
-    def _load_all(self, progress=None, cancel=None):
-        st = auditlog.verify(self.ws)
-        ok, msg = st.ok, st.message
-        from sqlalchemy import select
-
-        from dieselwatch.storage.models import ImportBatch
-
-        with self.ws.Session() as s:
-            batches = [(b.id, self.tr("records") if b.kind == "records" else self.tr("registry"), b.file_name,
-                        b.imported_at, b.imported_by, b.rows_read, b.rows_imported, b.duplicates, b.rejected, b.report)
-                       for b in s.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()))]
-        return {"summary": overview.fleet_summary(self.ws), "rows": overview.vehicle_rows(self.ws, self.lang),
-                "charts": overview.dashboard_series(self.ws),
-                "batches": batches, "audit": (ok, msg), "rulesets": list_rule_sets(self.ws)}
 
     def _show_all(self, data) -> None:
         self.model.set_rows(data["rows"])
@@ -285,15 +297,7 @@ class MainController(QObject):
         if not current.isValid():
             return
         row = self.model.row_at(self.proxy.mapToSource(current).row())
-        self._run(self._detail, row.id, on_done=self._show_detail)
-
-    def _detail(self, vehicle_id, progress=None, cancel=None):
-        from dieselwatch.services.lists import history
-
-        d = overview.vehicle_detail(self.ws, vehicle_id)
-        d["id"], d["days"] = vehicle_id, overview.vehicle_days(self.ws, vehicle_id)
-        d["lists"] = history(self.ws, d["vin"])
-        return d
+        self._run(_detail, self.ws, row.id, on_done=self._show_detail)
 
     def _load_day(self) -> None:
         day = self.w.dayPick.currentData()
@@ -301,7 +305,7 @@ class MainController(QObject):
             self.day_plot.set_series(None)
             return
         vid = self._vehicle_id
-        self._run(lambda progress=None, cancel=None: overview.vehicle_day_series(self.ws, vid, day),
+        self._run(lambda progress=None, cancel=None, ws=self.ws: overview.vehicle_day_series(ws, vid, day),
                   on_done=lambda df: self.day_plot.set_series(df) if vid == self._vehicle_id else None)
 
     def _show_detail(self, d: dict) -> None:
@@ -377,7 +381,7 @@ class MainController(QObject):
         path, _ = QFileDialog.getSaveFileName(self.w, self.tr("Export import report"), default,
                                               self.tr("Excel workbook (*.xlsx)"))
         if path:
-            self._run(lambda progress=None, cancel=None: export_batch_report(self.ws, batch_id, Path(path)),
+            self._run(lambda progress=None, cancel=None, ws=self.ws: export_batch_report(ws, batch_id, Path(path)),
                       on_done=lambda p: self.w.statusbar.showMessage(self.tr("Wrote {0}").format(p), 8000))
 
     def remove_batch(self) -> None:
@@ -436,8 +440,8 @@ class MainController(QObject):
                 done.append(self._report_html(rep))
                 self.import_with_wizard(files[1:], done)
 
-            job = self._run(lambda progress=None, cancel=None: import_records(self.ws, path, progress=progress,
-                                                                              cancel=cancel),
+            job = self._run(lambda progress=None, cancel=None, ws=self.ws: import_records(ws, path, progress=progress,
+                                                                                      cancel=cancel),
                             on_done=ok, title=self.tr("Importing {0}").format(path.name))
             job.signals.failed.connect(lambda *_: self.import_with_wizard(files[1:], done))
             return
@@ -458,14 +462,15 @@ class MainController(QObject):
             return
 
         allowed = list(choice.get("allow_missing", []))
+        ws = self.ws  # the worker gets plain data, never this QObject
 
         def run(progress=None, cancel=None):
             from dieselwatch.services.key_fields import KeyFieldsMissing
 
             if choice["save_as"]:
-                save_profile(self.ws, choice["save_as"], choice["profile"])
+                save_profile(ws, choice["save_as"], choice["profile"])
             try:
-                return import_records(self.ws, path, profile=choice["profile"], progress=progress, cancel=cancel,
+                return import_records(ws, path, profile=choice["profile"], progress=progress, cancel=cancel,
                                       allow_missing=allowed)
             except KeyFieldsMissing as exc:  # mapped, but empty in the whole file: the officer decides
                 return exc

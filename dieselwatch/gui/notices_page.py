@@ -30,7 +30,7 @@ class NoticesPage(QObject):
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ws.home.exports_dir))))
 
     def refresh(self) -> None:
-        self.ctl._run(lambda progress=None, cancel=None: notices.list_notices(self.ws), on_done=self._show)
+        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: notices.list_notices(ws), on_done=self._show)
 
     def _show(self, rows: list[dict]) -> None:
         self.table.set_rows([(r["number"], r["plate"], r["vin"], r["owner"], r["issued_at"].replace("T", " "),
@@ -55,7 +55,7 @@ class NoticesPage(QObject):
         path, _ = QFileDialog.getSaveFileName(self.p, title, str(self.ws.home.exports_dir / default),
                                               self.tr("Excel workbook (*.xlsx)"))
         if path:
-            self.ctl._run(lambda progress=None, cancel=None: fn(self.ws, Path(path)),
+            self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: fn(ws, Path(path)),
                           on_done=lambda p: self.p.result.setText(self.tr("Wrote {0}").format(p)))
 
     def export_publication(self) -> None:

@@ -84,8 +84,8 @@ class SettingsPage(QObject):
         self.users: list[dict] = []
 
     def refresh(self) -> None:
-        self.ctl._run(lambda progress=None, cancel=None: (get_settings(self.ws), current_rules(self.ws),
-                                                           list_users(self.ws)), on_done=self._show)
+        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: (get_settings(ws), current_rules(ws), list_users(ws)),
+                      on_done=self._show)
         qs = self.ctl.settings
         if qs is not None:
             self.p.dbEdit.setText(qs.value("database/url", "") or "")
@@ -154,7 +154,7 @@ class SettingsPage(QObject):
         if not ok:
             return
         data = self.edited_rules()
-        self.ctl._run(lambda progress=None, cancel=None: save_edited_rules(self.ws, data, reason or None),
+        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: save_edited_rules(ws, data, reason or None),
                       on_done=lambda r: (self.ctl.w.statusbar.showMessage(
                           self.tr("Rule set {0} saved and active.").format(r.version), 10000), self.refresh()))
 
@@ -163,7 +163,7 @@ class SettingsPage(QObject):
         for name, w in self.fields.items():
             changes[name] = w.isChecked() if isinstance(w, QCheckBox) else \
                 w.value() if isinstance(w, QSpinBox) else w.text()
-        self.ctl._run(lambda progress=None, cancel=None: update_settings(self.ws, changes),
+        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: update_settings(ws, changes),
                       on_done=lambda _: self.ctl.w.statusbar.showMessage(self.tr("Settings saved."), 8000))
 
     def test_db(self) -> None:
@@ -216,7 +216,7 @@ class SettingsPage(QObject):
         if pw is None:
             return
         key = next(k for k, v in self.roles.items() if v == role)
-        self._users_job(lambda: create_user(self.ws, name.strip(), pw, key, display.strip() or None),
+        self._users_job(lambda ws=self.ws: create_user(ws, name.strip(), pw, key, display.strip() or None),
                         self.tr("Account {0} created.").format(name.strip()))
 
     def change_role(self) -> None:
@@ -227,7 +227,7 @@ class SettingsPage(QObject):
                                         list(self.roles.values()), 0, False)
         if ok:
             key = next(k for k, v in self.roles.items() if v == role)
-            self._users_job(lambda: update_user(self.ws, name, role=key), self.tr("Role changed."))
+            self._users_job(lambda ws=self.ws: update_user(ws, name, role=key), self.tr("Role changed."))
 
     def set_name(self) -> None:
         name = self._selected_user()
@@ -237,7 +237,7 @@ class SettingsPage(QObject):
         display, ok = QInputDialog.getText(self.p, self.tr("Set name"),
                                            self.tr("Name of {0} (signs notices):").format(name), text=current)
         if ok:
-            self._users_job(lambda: update_user(self.ws, name, display_name=display), self.tr("Account updated."))
+            self._users_job(lambda ws=self.ws: update_user(ws, name, display_name=display), self.tr("Account updated."))
 
     def edit_legal(self) -> None:
         from dieselwatch.gui.legal_dialog import LegalDialog
@@ -249,7 +249,7 @@ class SettingsPage(QObject):
         name = self._selected_user()
         if name is not None:
             active = next(u["active"] for u in self.users if u["username"] == name)
-            self._users_job(lambda: update_user(self.ws, name, active=not active), self.tr("Account updated."))
+            self._users_job(lambda ws=self.ws: update_user(ws, name, active=not active), self.tr("Account updated."))
 
     def set_password(self) -> None:
         name = self._selected_user() or self.ws.user
@@ -263,5 +263,5 @@ class SettingsPage(QObject):
                 return
         pw = self._password(self.tr("Set password"))
         if pw is not None:
-            self._users_job(lambda: set_user_password(self.ws, name, pw, old_password=old),
+            self._users_job(lambda ws=self.ws: set_user_password(ws, name, pw, old_password=old),
                             self.tr("Password of {0} changed.").format(name))

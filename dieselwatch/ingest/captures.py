@@ -20,6 +20,7 @@ import pandas as pd
 from dieselwatch.errors import InputError
 from dieselwatch.ingest import frames as fr
 from dieselwatch.ingest.columns import map_headers, normalise_header, record_fields
+from dieselwatch.ingest.limits import ZIP_ERRORS, check_workbook
 from dieselwatch.messages import Msg
 
 CAPTURE_EXTENSIONS = {".log", ".txt", ".bin", ".hex"}
@@ -342,11 +343,12 @@ def _excel_capture(path: Path) -> Capture | None:
                 if n in names:
                     with zf.open(n) as fh:
                         hint += fh.read(1 << 18)
-    except (zipfile.BadZipFile, OSError):
+    except ZIP_ERRORS:  # damaged: the table reader says so with its own message
         return None
     text = html.unescape(hint.decode("utf-8", errors="ignore"))  # openpyxl writes 报文 as &#25253;&#25991;
     if not any(k in text for k in keys if k != "hex") and ">hex<" not in text.lower():
         return None
+    check_workbook(path)  # sizes, ratios and sheet extents before calamine parses anything (limits.py)
     from python_calamine import CalamineWorkbook
 
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -17,6 +16,7 @@ import pandas as pd
 from dieselwatch.errors import InputError
 from dieselwatch.ingest.columns import Field, HeaderMatch, LeftOut, match_headers
 from dieselwatch.ingest.vin import is_wellformed
+from dieselwatch.ingest.limits import check_workbook, check_xls, csv_header_error, csv_parser_error, truncated_text
 from dieselwatch.messages import Msg, joined
 
 SNIFF_BYTES = 1 << 20
@@ -29,8 +29,6 @@ KEEP_LOADED_CELLS = 6_000_000
 NA_TEXT = ["", "FF", "FE", "FFFF", "FFFE", "FFFFFFFF", "ff", "ffff", "无效", "异常", "无", "NA", "N/A", "n/a", "-",
            "--", "null", "NULL", "None", "nan", "NaN", "#N/A"]
 _NA = frozenset(NA_TEXT)
-XLSX_MAX_UNCOMPRESSED = 2 << 30  # an honest 1 M-row sheet is ~0.5 GB of XML; more is a zip bomb
-XLSX_MAX_RATIO = 250
 
 
 @dataclass
@@ -82,7 +80,8 @@ def detect_encoding(path: Path, sample: bytes) -> str:
             return enc
         except UnicodeDecodeError:
             continue
-    raise InputError(Msg("is neither UTF-8 nor GBK/GB18030 text, nor an Excel workbook"), file=path.name)
+    raise truncated_text(path, sample, whole) or InputError(
+        Msg("is neither UTF-8 nor GBK/GB18030 text, nor an Excel workbook"), file=path.name)
 
 
 class MissingColumns(InputError):
@@ -165,19 +164,7 @@ def _cell(c: object) -> str:
 
 
 def _check_zip(path: Path) -> None:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            total = sum(z.file_size for z in infos)
-            packed = sum(z.compress_size for z in infos) or 1
-            names = {z.filename for z in infos}
-    except zipfile.BadZipFile as exc:
-        raise InputError(Msg("is not a readable Excel workbook ({error})", error=exc), file=path.name) from exc
-    if "[Content_Types].xml" not in names:
-        raise InputError(Msg("is a zip archive but not an Excel workbook"), file=path.name)
-    if total > XLSX_MAX_UNCOMPRESSED or total / packed > XLSX_MAX_RATIO:
-        raise InputError(Msg("unpacks to {unpacked} MB from {packed} MB: refused as a zip bomb",
-                             unpacked=f"{total / 1e6:.0f}", packed=f"{packed / 1e6:.1f}"), file=path.name)
+    check_workbook(path)  # sizes, ratios, sheet extents: before calamine sees the file (limits.py)
 
 
 @dataclass
@@ -215,6 +202,8 @@ def open_export(path: Path, fields: dict[str, Field], required: tuple[str, ...],
     if _is_zip(sample) or _is_ole(sample):
         if _is_zip(sample):
             _check_zip(path)
+        else:
+            check_xls(path)
         return _open_excel(path, fields, required, profile, sheet, kind, first_only)
     if b"\x00" in sample[:4096] and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError(Msg("is a binary file, not a CSV export or Excel workbook"), file=path.name)
@@ -226,7 +215,11 @@ def open_export(path: Path, fields: dict[str, Field], required: tuple[str, ...],
     if not lines:
         raise InputError(Msg("has no lines"), file=path.name)
     delim = _sniff_delimiter(lines[:HEADER_SCAN_ROWS])
-    rows = list(csv.reader(lines, delimiter=delim))
+    reader = csv.reader(lines, delimiter=delim)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise csv_header_error(exc, path, reader.line_num) from exc
     i, m = _find_header(rows, fields, profile, required, path, kind)
     return Export([Table(path, "csv", enc, delim, None, i, [str(c).strip() for c in rows[i]], m.mapping, m.unknown,
                          m.left_out)])
@@ -358,8 +351,8 @@ def _csv_chunks(t, positions, names, chunk_rows, text_fields):
     except UnicodeDecodeError as exc:
         raise InputError(Msg("is not valid {encoding} text after the first megabyte ({error})", encoding=t.encoding,
                              error=exc.reason), file=t.path.name) from exc
-    except pd.errors.ParserError as exc:
-        raise InputError(Msg("is not a well-formed CSV: {error}", error=exc), file=t.path.name) from exc
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise csv_parser_error(exc, t.path, first_line=t.first_data_row) from exc
     except pd.errors.EmptyDataError:
         return
     except ValueError as exc:  # e.g. usecols beyond the columns of a truncated file

@@ -203,6 +203,13 @@ def convert_records(chunk: pd.DataFrame, first_row: int, fields: dict[str, Field
     return frame
 
 
+def _float_or_nan(v) -> float:
+    try:
+        return float(v)
+    except (TypeError, ValueError, OverflowError):
+        return np.nan
+
+
 def _numeric(col: pd.Series, f: Field, rows: np.ndarray, header: str, report: ValueReport) -> np.ndarray:
     blank = int(col.isna().sum())  # empty cells and text markers such as FF or 无效 (read as missing)
     if blank:
@@ -210,7 +217,10 @@ def _numeric(col: pd.Series, f: Field, rows: np.ndarray, header: str, report: Va
     if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
         x = col.to_numpy(dtype="float64", na_value=np.nan, copy=True)
     else:
-        x = np.array(pd.to_numeric(col, errors="coerce"), dtype="float64")
+        try:
+            x = np.array(pd.to_numeric(col, errors="coerce"), dtype="float64")
+        except OverflowError:  # a 400-digit integer: pandas raises even with coerce; float() gives inf (out of range)
+            x = np.array([_float_or_nan(v) for v in col], dtype="float64")
         junk = np.isnan(x) & col.notna().to_numpy()
         if junk.any():
             # "FFFF " with spaces, hex, units typed into cells: the value is missing, and the officer is told.

@@ -3,119 +3,211 @@
 <context>
     <name />
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="85" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="84" />
         <source>is neither UTF-8 nor GBK/GB18030 text, nor an Excel workbook</source>
         <translation>既不是UTF-8或GBK/GB18030文本,也不是Excel工作簿</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="135" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="134" />
         <source>is not a monitoring export: no VIN or time column and no other known column in the first {n} rows; expected column names such as {names}</source>
         <translation>不是监控数据导出文件：前{n}行中没有VIN列或时间列，也没有其他可识别的列；应有如下列名：{names}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="138" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="137" />
         <source>is not a vehicle registry: no VIN column and no other known column in the first {n} rows; expected column names such as {names}</source>
         <translation>不是车辆登记表：前{n}行中没有VIN列，也没有其他可识别的列；应有如下列名：{names}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="153" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="152" />
         <source>is not a monitoring export: no {missing} column found; header row {row} has: {found}; recognised: {recognised}</source>
         <translation>不是监控数据导出文件：未找到{missing}列；第{row}行表头为：{found}；已识别：{recognised}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="156" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="155" />
         <source>is not a vehicle registry: no {missing} column found; header row {row} has: {found}; recognised: {recognised}</source>
         <translation>不是车辆登记表：未找到{missing}列；第{row}行表头为：{found}；已识别：{recognised}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="175" />
-        <location filename="../../dieselwatch/ingest/tables.py" line="247" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="73" />
+        <source>DIESELWATCH_{name} must be a number, not “{value}”</source>
+        <translation>DIESELWATCH_{name}必须是数字，而不是“{value}”</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="197" />
+        <source>is a damaged workbook: part {part} is missing</source>
+        <translation>是损坏的工作簿：缺少部件{part}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="201" />
+        <source>is an encrypted workbook: save it without a password and import it again</source>
+        <translation>是加密的工作簿：请去掉密码另存后再导入</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="203" />
+        <source>uses a compression method ({method}) that Excel does not write</source>
+        <translation>使用了Excel不会写出的压缩方式（{method}）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="216" />
+        <source>is a damaged or hostile workbook: part {part} declares {declared} bytes but unpacks to more</source>
+        <translation>是损坏或恶意构造的工作簿：部件{part}声明为{declared}字节，解压后却更大</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="218" />
+        <source>unpacks to more than {limit} MB: refused (limit DIESELWATCH_MAX_UNPACKED_MB)</source>
+        <translation>解压后超过{limit} MB：已拒绝（上限见DIESELWATCH_MAX_UNPACKED_MB）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="234" />
+        <source>is truncated: part {part} ends early</source>
+        <translation>文件不完整：部件{part}提前结束</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="249" />
+        <source>is truncated or damaged: part {part} does not unpack completely</source>
+        <translation>文件不完整或已损坏：部件{part}无法完整解压</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="251" />
+        <source>is a damaged or hostile workbook: part {part} declares {declared} bytes but unpacks to {actual}</source>
+        <translation>是损坏或恶意构造的工作簿：部件{part}声明为{declared}字节，解压后为{actual}字节</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="296" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="317" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="240" />
         <source>is not a readable Excel workbook ({error})</source>
         <translation>不是可读取的Excel工作簿({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="177" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="300" />
+        <source>has {n} parts: refused as a damaged or hostile workbook</source>
+        <translation>含有{n}个部件：作为损坏或恶意构造的工作簿拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="303" />
         <source>is a zip archive but not an Excel workbook</source>
         <translation>是zip压缩包,但不是Excel工作簿</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="179" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="305" />
+        <source>has a part twice: refused as a damaged or hostile workbook</source>
+        <translation>含有重复的部件：作为损坏或恶意构造的工作簿拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="312" />
         <source>unpacks to {unpacked} MB from {packed} MB: refused as a zip bomb</source>
         <translation>由{packed} MB解压为{unpacked} MB:疑似压缩炸弹,已拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="212" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="328" />
+        <source>is truncated or damaged: part {part} cannot be unpacked ({error})</source>
+        <translation>文件不完整或已损坏：部件{part}无法解压（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="351" />
+        <source>declares</source>
+        <translation>声明</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="351" />
+        <source>uses</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="355" />
+        <source>sheet “{sheet}” {what} cells up to {cell} ({rows} rows × {cols} columns); the limits are {max_rows} rows, {max_cols} columns and {max_cells} cells (and no more cells than bytes of sheet data): refused before reading</source>
+        <translation>工作表“{sheet}”{what}的单元格直到{cell}（{rows}行×{cols}列）；上限为{max_rows}行、{max_cols}列、{max_cells}个单元格（且单元格数不超过工作表数据的字节数）：读取前已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="370" />
+        <source>is a {size} MB Excel 97-2003 workbook; the limit is {limit} MB (DIESELWATCH_MAX_XLS_MB)</source>
+        <translation>是{size} MB的Excel 97-2003工作簿；上限为{limit} MB（DIESELWATCH_MAX_XLS_MB）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="391" />
+        <source>ends in the middle of a character: the file is truncated (copy it again)</source>
+        <translation>在一个字符中间结束：文件不完整（请重新复制）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/limits.py" line="407" />
+        <source>has {saw} fields in this row where the header has {expected} (doubled separators or an unquoted separator inside a value)</source>
+        <translation>此行有{saw}个字段，而表头只有{expected}个（分隔符重复，或值中含有未加引号的分隔符）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/ingest/tables.py" line="199" />
         <source>cannot be read ({error})</source>
         <translation>无法读取({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="214" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="201" />
         <source>is empty</source>
         <translation>是空文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="220" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="209" />
         <source>is a binary file, not a CSV export or Excel workbook</source>
         <translation>是二进制文件,不是CSV导出文件或Excel工作簿</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="227" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="216" />
         <source>has no lines</source>
         <translation>没有任何行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="254" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="247" />
         <source>has no sheet “{sheet}”; sheets: {sheets}</source>
         <translation>没有工作表“{sheet}”;现有工作表:{sheets}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="265" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="258" />
         <source>the sheet is empty</source>
         <translation>工作表为空</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="272" />
-        <location filename="../../dieselwatch/ingest/tables.py" line="438" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="265" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="431" />
         <source>sheet “{sheet}” cannot be read ({error})</source>
         <translation>工作表“{sheet}”无法读取({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="281" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="274" />
         <source>the sheet has a header row but no data rows</source>
         <translation>工作表有表头行，但没有数据行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="289" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="282" />
         <source>has no sheets</source>
         <translation>没有工作表</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="292" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="285" />
         <source>no sheet holds data: {sheets}</source>
         <translation>没有工作表包含数据：{sheets}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="312" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="305" />
         <source>its columns differ from sheet “{sheet}” (missing: {lacks}; extra: {extra}); import it on its own (--sheet)</source>
         <translation>其列与工作表“{sheet}”不同（缺少：{lacks}；多出：{extra}）；请单独导入该工作表（--sheet）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="359" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="352" />
         <source>is not valid {encoding} text after the first megabyte ({error})</source>
         <translation>第1 MB之后不是有效的{encoding}文本({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="362" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="412" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="418" />
         <source>is not a well-formed CSV: {error}</source>
         <translation>不是格式正确的CSV:{error}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="366" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="359" />
         <source>cannot be parsed as CSV: {error}</source>
         <translation>无法按CSV解析:{error}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/tables.py" line="400" />
+        <location filename="../../dieselwatch/ingest/tables.py" line="393" />
         <source>is not valid {encoding} text ({error})</source>
         <translation>不是有效的{encoding}文本({error})</translation>
     </message>
@@ -447,10 +539,30 @@
         <translation>既不是已保存的对应方案,也不是JSON文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="681" />
+        <location filename="../../dieselwatch/cli.py" line="247" />
+        <source>already exists: add --force to overwrite it, or choose another --out</source>
+        <translation>已存在：加--force覆盖，或另选--out</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/cli.py" line="249" />
+        <source>cannot be written: folder {folder} does not exist</source>
+        <translation>无法写入：文件夹{folder}不存在</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/cli.py" line="256" />
+        <source>is a file, not a folder: give a folder for --out</source>
+        <translation>是文件而不是文件夹：--out请给出文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/cli.py" line="707" />
         <location filename="../../dieselwatch/services/profiles.py" line="43" />
         <source>is not readable JSON ({error})</source>
         <translation>不是可读取的JSON({error})</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/cli.py" line="784" />
+        <source>cannot be written or read: {error}</source>
+        <translation>无法写入或读取：{error}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/registry.py" line="126" />
@@ -1161,7 +1273,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="89" />
+        <location filename="../../dieselwatch/gui/app.py" line="92" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -1172,12 +1284,12 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="120" />
+        <location filename="../../dieselwatch/gui/app.py" line="123" />
         <source>Loading the demo fleet</source>
         <translation>正在载入演示车队</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="122" />
+        <location filename="../../dieselwatch/gui/app.py" line="125" />
         <source>The database was upgraded to this version. A copy of it as it was is kept at:
 {0}</source>
         <translation>数据库已升级到当前版本。升级前的副本保存在:
@@ -1365,37 +1477,37 @@ Details are in the log file:
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="59" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="60" />
         <source>Before</source>
         <translation>变更前</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="60" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="61" />
         <source>After</source>
         <translation>变更后</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="64" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="65" />
         <source>Intact: {0}. Head event {1}, {2}</source>
         <translation>完好:{0}。链头事件{1},{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="65" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="66" />
         <source>BROKEN: {0}. Head event {1}, {2}</source>
         <translation>已损坏:{0}。链头事件{1},{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="72" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="73" />
         <source>Export the audit history</source>
         <translation>导出审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="74" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="75" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="77" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="78" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
@@ -1577,57 +1689,57 @@ Details are in the log file:
         <translation>(不导入)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="69" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="70" />
         <source>encoding {0}</source>
         <translation>编码 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="69" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="70" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="70" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="71" />
         <source>&lt;b&gt;{0}&lt;/b&gt;: {1}, header on row {2}; {3} of {4} columns mapped.</source>
         <translation>&lt;b&gt;{0}&lt;/b&gt;:{1},表头在第{2}行;{4}列中已对应{3}列。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="73" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="74" />
         <source>Sheets imported together: {0}.</source>
         <translation>一并导入的工作表：{0}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="75" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="76" />
         <source>Sheet “{0}” is not imported: {1}</source>
         <translation>工作表“{0}”不导入：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="93" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="94" />
         <source>Column {0} is not imported ({1} comes from {2}): {3}</source>
         <translation>列{0}不导入（{1}取自{2}）：{3}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="96" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="97" />
         <source>Key fields without a valid value in the first rows: {0}.</source>
         <translation>前几行中没有有效值的关键字段：{0}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="99" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="100" />
         <source>Key fields not mapped: {0}. Scoring then cannot judge: {1}.</source>
         <translation>关键字段未映射：{0}。评分将无法评判：{1}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="102" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="103" />
         <source>Required column(s) not mapped: {0}. Choose them in the mapping.</source>
         <translation>必需的列未对应:{0}。请在对应关系中选择。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="104" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="105" />
         <source>No problems in the first rows.</source>
         <translation>前几行没有发现问题。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="118" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="119" />
         <source>These key fields are not mapped: {0}.
 
 Scoring then cannot judge:
@@ -1642,7 +1754,7 @@ Map them if the file has them. Import without them?</source>
 如文件中有这些列，请先映射。是否在缺少这些字段的情况下导入？</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="121" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="122" />
         <source>Key fields missing</source>
         <translation>缺少关键字段</translation>
     </message>
@@ -1830,67 +1942,67 @@ Map them if the file has them. Import without them?</source>
         <translation>复核日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="76" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="78" />
         <source>Signed in as {0} ({1})</source>
         <translation>当前用户:{0}({1})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="78" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="80" />
         <source>No user accounts yet: decisions need signed-in officers.</source>
         <translation>尚未建立用户账号:审批需要登录的工作人员。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="113" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="116" />
         <source>Evidence: score {0}, period {1} to {2}, rule set {3}</source>
         <translation>证据:评分{0},核查期间{1}至{2},规则版本{3}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="120" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="123" />
         <source>Removal proposed by {0}: {1}</source>
         <translation>{0}提出移出:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="124" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="127" />
         <source>Rectification: {0}; re-inspected {1}; {2} clean days since</source>
         <translation>整改:{0};复检日期{1};此后{2}天数据正常</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="126" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="129" />
         <source>List history</source>
         <translation>名单记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="139" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="142" />
         <source>Scoring run {0}: proposed {1} black, {2} white, {3} watch; {4} white removals proposed</source>
         <translation>评分批次{0}:建议黑名单{1}辆、白名单{2}辆、重点关注{3}辆;建议移出白名单{4}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="149" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="152" />
         <source>Approve</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="149" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="152" />
         <source>Reject</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="150" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="153" />
         <source>Reason (required):</source>
         <translation>原因(必填):</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="154" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="157" />
         <source>A decision needs a reason.</source>
         <translation>审批必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="164" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="167" />
         <source>Leaving the black list needs the repair record, the re-inspection date and enough clean days with data since then.</source>
         <translation>移出黑名单需要维修记录、复检日期,以及复检后足够天数的正常数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="166" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="169" />
         <source>Propose ending this entry. Another officer decides.</source>
         <translation>提出结束该名单条目,由另一名工作人员审批。</translation>
     </message>
@@ -1961,142 +2073,142 @@ Map them if the file has them. Import without them?</source>
 <context>
     <name>MainController</name>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="52" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="78" />
         <source>DieselWatch - remote OBD monitoring review</source>
         <translation>DieselWatch 重型柴油车远程监控数据审查</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="62" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="88" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="89" />
         <source>black</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="89" />
         <source>watch</source>
         <translation>重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="89" />
         <source>white</source>
         <translation>白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="64" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="90" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="66" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="92" />
         <source>on the black list</source>
         <translation>黑名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="66" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="92" />
         <source>on the watch list</source>
         <translation>重点关注在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="67" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="93" />
         <source>on the white list</source>
         <translation>白名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="70" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="96" />
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="70" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="96" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="70" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="96" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="70" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="96" />
         <source>Imported at</source>
         <translation>导入时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="71" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="97" />
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="71" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="97" />
         <source>Rows read</source>
         <translation>读取行数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="71" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="97" />
         <source>Imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="72" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="98" />
         <source>Duplicates</source>
         <translation>重复</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="72" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="98" />
         <source>Rejected</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="112" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="138" />
         <source>Lists</source>
         <translation>黑白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="112" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="138" />
         <source>Notices</source>
         <translation>整改通知</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="113" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="139" />
         <source>Audit</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="113" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="139" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="128" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="154" />
         <source>Database: {0}   User: {1}</source>
         <translation>数据库:{0}   用户:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="138" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="164" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="167" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="193" />
         <source>Cancelled: nothing was stored.</source>
         <translation>已取消:未保存任何数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="170" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="196" />
         <source>DieselWatch</source>
         <translation>柴油车监管</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="173" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="199" />
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="174" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="200" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -2107,276 +2219,276 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="191" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="205" />
         <source>records</source>
         <translation>监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="191" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="205" />
         <source>registry</source>
         <translation>登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="241" />
         <source>Database: {0}   User: {1}   Audit: {2}</source>
         <translation>数据库:{0}   用户:{1}   审计链:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="230" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="242" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="230" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="242" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="240" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="252" />
         <source>Latest scoring: {0} to {1}, rule set {2}.</source>
         <translation>最近评分:{0}至{1},规则版本{2}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="259" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="260" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="249" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="261" />
         <source>Main reasons</source>
         <translation>主要原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="263" />
         <source>Proposals go to the Lists page with "Propose from latest scoring".</source>
         <translation>在“黑白名单”页点击“按最近评分生成建议”,生成名单建议。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="256" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="268" />
         <source>in registry</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="256" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="322" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="268" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="326" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="258" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="270" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="259" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="271" />
         <source>Records stored</source>
         <translation>已存储记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="260" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
         <source>Data from</source>
         <translation>数据区间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="261" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="273" />
         <source>Last import</source>
         <translation>最近导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="266" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="278" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="284" />
         <source>Latest scoring</source>
         <translation>最近评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="267" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="279" />
         <source>Proposed black</source>
         <translation>建议列入黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="268" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="280" />
         <source>Proposed watch</source>
         <translation>建议重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="269" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="281" />
         <source>Proposed white</source>
         <translation>建议列入白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="270" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="282" />
         <source>No proposal</source>
         <translation>无建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="284" />
         <source>not yet scored: open Scoring and choose a period</source>
         <translation>尚未评分:请打开“评分”并选择时段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="321" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="260" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="325" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="321" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="325" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="321" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="325" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="322" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="326" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="329" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="333" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="332" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="259" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="336" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="332" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="259" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="336" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="273" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="285" />
         <source>On the lists</source>
         <translation>名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="273" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="285" />
         <source>black {0}, watch {1}, white {2}</source>
         <translation>黑名单{0},重点关注{1},白名单{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="275" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="287" />
         <source>Awaiting a decision</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="314" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="318" />
         <source>(exceedance {0} min)</source>
         <translation>(超标{0}分钟)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="339" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="343" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="339" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="343" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="340" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="344" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="341" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="345" />
         <source>Exceedance share</source>
         <translation>超标时间占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="342" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="346" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="343" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="347" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="344" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="348" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="345" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="349" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="350" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="354" />
         <source>List history</source>
         <translation>名单记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="377" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="381" />
         <source>Export import report</source>
         <translation>导出导入报告</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="378" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="382" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="381" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="385" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="420" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="424" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="477" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="482" />
         <source>Key fields missing</source>
         <translation>缺少关键字段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="478" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="483" />
         <source>Import without them?</source>
         <translation>是否在缺少这些字段的情况下导入？</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="509" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="514" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="510" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="515" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="441" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="484" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="445" />
         <location filename="../../dieselwatch/gui/main_window.py" line="489" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="527" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="494" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="532" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="393" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="415" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="397" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="419" />
         <source>Remove import batch</source>
         <translation>撤销导入批次</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="395" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="399" />
         <source>Remove batch {0} ({1})? Its samples are deleted from the raw store and the days they touched are recomputed from what remains; the file can then be imported again.
 
 Reason (required):</source>
@@ -2385,169 +2497,169 @@ Reason (required):</source>
 原因（必填）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="401" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="405" />
         <source>Removing a batch needs a reason.</source>
         <translation>撤销批次须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="404" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="408" />
         <source>Removing batch {0}</source>
         <translation>正在撤销批次{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="407" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="411" />
         <source>Batch {0} ({1}) removed: {2} samples of {3} vehicles; {4} vehicle-days recomputed, {5} left without data. The file can be imported again.</source>
         <translation>已撤销批次{0}（{1}）：删除{3}辆车的{2}条数据；重新计算{4}个车辆日，{5}个车辆日已无数据。可重新导入该文件。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="412" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="416" />
         <source>These batches also delivered samples the removed batch held. Import their files again to restore them (only what is missing is stored):</source>
         <translation>以下批次也包含被撤销批次中的部分数据。请重新导入这些文件以恢复数据（只保存缺少的部分）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="421" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="425" />
         <source>Exports and terminal captures (*.csv *.txt *.xlsx *.xls *.log *.bin *.hex);;All files (*)</source>
         <translation>导出文件和终端报文（*.csv *.txt *.xlsx *.xls *.log *.bin *.hex）;;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="533" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="538" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="534" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="539" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="535" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="540" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="537" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="542" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="540" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="545" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="544" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="549" />
         <source>Covers {0} to {1} (stated in the file).</source>
         <translation>覆盖时段：{0}至{1}（文件中注明）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="545" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="550" />
         <source>Covers {0} to {1} (first to last sample).</source>
         <translation>覆盖时段：{0}至{1}（首条至末条数据）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="548" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="553" />
         <source>Imported again to restore samples that went with a removed batch.</source>
         <translation>已重新导入，恢复随被撤销批次删除的数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="550" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="555" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="550" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="555" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="551" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="556" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="551" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="556" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="552" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="557" />
         <source>sensor not ready</source>
         <translation>传感器未就绪</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="553" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="558" />
         <source>imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="553" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="558" />
         <source>already imported</source>
         <translation>此前已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="554" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="559" />
         <source>not imported</source>
         <translation>未导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="556" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="561" />
         <source>sheet {0}: {1}</source>
         <translation>工作表{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="559" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="564" />
         <source>column {0} not imported: {1}</source>
         <translation>列{0}未导入：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="562" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="567" />
         <source>imported without key field(s): {0}</source>
         <translation>导入时缺少关键字段：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="568" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="573" />
         <source>frames: {0} read, {1} skipped, {2} encrypted</source>
         <translation>报文帧：读取{0}帧，跳过{1}帧，加密{2}帧</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="571" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="576" />
         <source>line {0}, byte {1}</source>
         <translation>第{0}行第{1}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="572" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="577" />
         <source>row {0}, byte {1}</source>
         <translation>第{0}行第{1}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="573" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="578" />
         <source>byte {0}</source>
         <translation>第{0}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="575" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="580" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="588" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="593" />
         <source>{0} (active)</source>
         <translation>{0}(当前)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="590" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="595" />
         <source>{0}
 saved {1} by {2}</source>
         <translation>{0}
 {2}于{1}保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="601" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="606" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="604" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="609" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
