@@ -28,6 +28,7 @@ from dieselwatch.messages import Msg
 from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.scoring.daystats import compute_day_stats, to_rows
 from dieselwatch.scoring.rules import RuleSet
+from dieselwatch.services.engines import engine_specs
 from dieselwatch.services.rulesets import active_rules
 from dieselwatch.services.users import require
 from dieselwatch.services.vehicles import ensure_vehicles
@@ -244,7 +245,8 @@ def _commit(ws, path, table, digest, size, pieces, plates, values, report, cance
         for vid, month, p in s.execute(select(RawPartition.vehicle_id, RawPartition.month, RawPartition.path)
                                        .where(RawPartition.vehicle_id.in_([v.id for v in vehicles.values()]))):
             existing.setdefault((vid, month), []).append(p)
-        jobs = [(vin, month, files, vehicles[vin].id, vehicles[vin].ref_torque_nm,
+        engines = engine_specs(s, [v.id for v in vehicles.values()])
+        jobs = [(vin, month, files, vehicles[vin].id, engines[vehicles[vin].id],
                  existing.get((vehicles[vin].id, month), [])) for (vin, month), files in sorted(pieces.items())]
 
         def prepare(job):
