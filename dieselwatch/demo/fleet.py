@@ -343,7 +343,7 @@ def write_xlsx_records(path: Path, df: pd.DataFrame) -> None:
     wb.save(path)
 
 
-def generate(out: Path, vehicles: int = 12, days: int = 5, seed: int = 7, start: date = date(2026, 10, 1),
+def generate(out: Path, vehicles: int = 14, days: int = 5, seed: int = 7, start: date = date(2026, 10, 1),
              minutes_per_day: int = 70, progress: Callable[[float, str], None] | None = None) -> dict:
     """Write registry.xlsx, records.csv (GBK), records_other_platform.xlsx and manifest.json into out."""
     out = Path(out)

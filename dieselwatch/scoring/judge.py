@@ -364,6 +364,7 @@ def _windows(m: Figures, rules: RuleSet, engine: Engine) -> tuple[dict, list[dic
     ww = rules["work_window"]
     out: list[dict] = []
     allow = 1 - ww["cf_percentile"]
+    tol = 1e-9  # 60 of 600 windows is exactly the 10 % allowed, whatever 1 - 0.9 rounds to
     over_mg = ww["whtc_limit_mg_kwh"] * ww["cf_limit"]
     mets = {"bs_method": None, "bs_valid_windows": 0, "bs_power_threshold": None, "bs_valid_window_share": None,
             "bs_windows_over_share": None}
@@ -384,7 +385,7 @@ def _windows(m: Figures, rules: RuleSet, engine: Engine) -> tuple[dict, list[dic
         if nv / m.kw_n < ww["min_valid_window_share"]:
             out.append(reason("KWIN_FEW_VALID", "info", thr=thr, share=nv / m.kw_n, need=ww["min_valid_window_share"]))
             mets["bs_valid_windows"] = 0
-        elif nv >= ww["min_valid_windows"] and no / nv > allow:
+        elif nv >= ww["min_valid_windows"] and no / nv > allow + tol:
             out.append(reason("BSNOX", "black", work=engine.whtc_work_kwh, rated=engine.rated_power_kw, thr=thr,
                               n=int(nv), share=no / nv, over=over_mg, cf=ww["cf_limit"], lim=ww["whtc_limit_mg_kwh"],
                               pct=ww["cf_percentile"], allow=allow))
@@ -400,7 +401,7 @@ def _windows(m: Figures, rules: RuleSet, engine: Engine) -> tuple[dict, list[dic
         mets.update(bs_method=f"time_{int(ww['fallback_window_s'])}s", bs_valid_windows=int(m.bs_windows),
                     bs_windows_over_share=m.bs_windows_over / m.bs_windows)
         share = m.bs_windows_over / m.bs_windows
-        if m.bs_windows >= ww["fallback_min_windows"] and share > allow:
+        if m.bs_windows >= ww["fallback_min_windows"] and share > allow + tol:
             out.append(reason("BSNOX_TIME", "watch", win=int(ww["fallback_window_s"]), n=int(m.bs_windows),
                               kw=ww["fallback_min_avg_power_kw"], share=share, over=over_mg))
     return mets, out
@@ -434,7 +435,7 @@ def judge(m: Figures, rules: RuleSet, engine: Engine | float | None, exceed_days
         "gaps_in_trips": int(m.n_gaps),
         "gap_seconds": int(m.gap_s), "max_gap_s": int(m.max_gap_s), "position_jumps": int(m.n_position_jumps),
         "valid_share": valid / run if run else None, "valid_samples": int(valid),
-        "valid_hours": round(valid / 3600, 2),
+        "valid_hours": valid / 3600,
         "exceed_share": m.n_exceed / valid if valid else None,
         "scr_efficiency": 1 - m.sum_down_hot / m.sum_up_hot if hot >= scr["min_hot_samples"] and m.sum_up_hot > 0 else None,
         "nox_mass_g": round(float(m.nox_mass_g), 3), "distance_km": round(float(m.distance_km), 2),

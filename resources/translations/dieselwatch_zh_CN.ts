@@ -91,13 +91,13 @@
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/values.py" line="159" />
-        <location filename="../../dieselwatch/services/registry.py" line="156" />
+        <location filename="../../dieselwatch/services/registry.py" line="168" />
         <source>VIN missing</source>
         <translation>缺少VIN</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/values.py" line="162" />
-        <location filename="../../dieselwatch/services/registry.py" line="159" />
+        <location filename="../../dieselwatch/services/registry.py" line="171" />
         <source>VIN malformed (17 characters, no I, O or Q)</source>
         <translation>VIN格式错误(应为17位,不含I、O、Q)</translation>
     </message>
@@ -117,39 +117,49 @@
         <translation>已由用户取消</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="35" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="38" />
         <source>{source}: not a readable rule set ({error})</source>
         <translation>{source}:不是可读取的规则文件({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="39" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="42" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="44" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="47" />
         <source>{source}: needs a non-empty “version”</source>
         <translation>{source}:必须填写“version”(版本号)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="50" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="53" />
         <source>{source}: section “{section}” missing</source>
         <translation>{source}:缺少“{section}”部分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="55" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="58" />
         <source>{source}: “{key}” missing</source>
         <translation>{source}:缺少“{key}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="57" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="60" />
         <source>{source}: “{key}” must be a number &gt;= 0, got “{value}”</source>
         <translation>{source}:“{key}”必须是≥0的数值,实际为“{value}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="61" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="64" />
         <source>{source}: unknown key(s) in “{section}”: {keys}</source>
         <translation>{source}:“{section}”中有未知的项:{keys}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/rules.py" line="70" />
+        <source>{source}: the work-window power threshold must fall from power_share_start to power_share_min in at most {n} steps</source>
+        <translation>{source}：功基窗口功率阈值须从power_share_start降至power_share_min，且不超过{n}步</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/rules.py" line="73" />
+        <source>{source}: “{key}” must lie between 0 and 1</source>
+        <translation>{source}：“{key}”须在0与1之间</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/import_preview.py" line="79" />
@@ -192,13 +202,13 @@
         <translation>没有第{batch}批导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="91" />
-        <location filename="../../dieselwatch/services/registry.py" line="57" />
+        <location filename="../../dieselwatch/services/imports.py" line="92" />
+        <location filename="../../dieselwatch/services/registry.py" line="65" />
         <source>does not exist or is not a file</source>
         <translation>不存在或不是文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="141" />
+        <location filename="../../dieselwatch/services/imports.py" line="142" />
         <source>has a header row but no data rows</source>
         <translation>只有表头,没有数据行</translation>
     </message>
@@ -380,22 +390,32 @@
         <translation>不是可读取的JSON({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="164" />
+        <location filename="../../dieselwatch/services/registry.py" line="176" />
         <source>VIN repeated (first at row {row})</source>
         <translation>VIN重复(首次出现在第{row}行)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="177" />
+        <location filename="../../dieselwatch/services/registry.py" line="189" />
         <source>longer than {limit} characters</source>
         <translation>超过{limit}个字符</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="186" />
+        <location filename="../../dieselwatch/services/registry.py" line="32" />
         <source>reference torque must be a number of N m (100-10000)</source>
         <translation>参考扭矩必须是以N·m计的数值(100-10000)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="197" />
+        <location filename="../../dieselwatch/services/registry.py" line="33" />
+        <source>rated power must be a number of kW (20-1500)</source>
+        <translation>额定功率须为以kW计的数值（20-1500）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/registry.py" line="34" />
+        <source>WHTC work must be a number of kWh (1-200)</source>
+        <translation>WHTC循环功须为以kWh计的数值（1-200）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/registry.py" line="211" />
         <source>{n} row(s) refused, first: {first}</source>
         <translation>有{n}行被拒绝,第一处:{first}</translation>
     </message>
@@ -415,14 +435,34 @@
         <translation>请为修改后的规则指定新版本号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="51" />
+        <location filename="../../dieselwatch/services/scoring.py" line="57" />
         <source>{what} must be a date as YYYY-MM-DD, got “{text}”</source>
         <translation>{what}必须是YYYY-MM-DD格式的日期,实际为“{text}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="149" />
+        <location filename="../../dieselwatch/services/scoring.py" line="187" />
         <source>the period ends ({end}) before it starts ({start})</source>
         <translation>时段的结束日期({end})早于开始日期({start})</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/scoring.py" line="237" />
+        <source>Data source {source}: all {n} vehicles read at least {min} ppm downstream NOx when hot and loaded; the platform seems to omit the -200 ppm offset. Their NOx figures are not judged.</source>
+        <translation>数据来源{source}：全部{n}辆车热态负载下下游NOx均不低于{min}ppm，疑为平台未减去-200ppm偏移，这些车辆的NOx指标不作判定。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/scoring.py" line="277" />
+        <source>The period {start} to {end} reaches outside what the imported exports cover ({spans}): {n} of its {days} days are not judged for any vehicle.</source>
+        <translation>评价期{start}至{end}超出已导入数据的覆盖范围（{spans}）：其{days}天中有{n}天对任何车辆都不作判定。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/scoring.py" line="279" />
+        <source>nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/scoring.py" line="282" />
+        <source>{n} vehicle(s) appear in no export covering the period: not judged ({vins}).</source>
+        <translation>{n}辆车不在覆盖该期间的任何导出数据中，不作判定（{vins}）。</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/settings.py" line="58" />
@@ -623,124 +663,164 @@
         <translation>{version};{state}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="67" />
-        <source>NOx exceedance share</source>
-        <translation>NOx超标占比</translation>
+        <location filename="../../dieselwatch/scoring/judge.py" line="129" />
+        <source>NOx above screening threshold</source>
+        <translation>NOx超筛查阈值占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="67" />
-        <source>NOx exceedance days</source>
-        <translation>NOx超标天数</translation>
+        <location filename="../../dieselwatch/scoring/judge.py" line="129" />
+        <source>days above screening threshold</source>
+        <translation>超筛查阈值天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="68" />
-        <source>brake-specific NOx</source>
-        <translation>NOx比排放超标</translation>
+        <location filename="../../dieselwatch/scoring/judge.py" line="130" />
+        <source>brake-specific NOx (Annex K windows)</source>
+        <translation>比排放NOx（附录K功基窗口）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="68" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="130" />
+        <source>brake-specific NOx (fixed time windows)</source>
+        <translation>比排放NOx（固定时间窗口）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="131" />
+        <source>too few valid work windows</source>
+        <translation>有效功基窗口不足</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="131" />
+        <source>engine data missing</source>
+        <translation>缺少发动机参数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="132" />
         <source>SCR efficiency low</source>
         <translation>SCR转化效率过低</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="69" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="133" />
         <source>SCR efficiency weak</source>
         <translation>SCR转化效率偏低</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="69" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="133" />
         <source>too little valid operation</source>
         <translation>有效工况不足</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="70" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="134" />
         <source>downstream NOx above upstream</source>
         <translation>下游NOx高于上游</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="70" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="134" />
         <source>downstream NOx at zero</source>
         <translation>下游NOx恒为零</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="71" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="135" />
         <source>downstream NOx stuck</source>
         <translation>下游NOx卡滞</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="71" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="135" />
+        <source>downstream NOx emulated</source>
+        <translation>下游NOx疑被模拟</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="136" />
         <source>reagent empty</source>
         <translation>反应剂为空</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="72" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="137" />
         <source>reagent level not falling</source>
         <translation>反应剂余量不降</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="72" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="137" />
+        <source>reagent use far below peers</source>
+        <translation>尿素消耗远低于同类车</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="138" />
         <source>SCR temperature implausible</source>
         <translation>SCR温度不可信</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="73" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="139" />
         <source>calibration changed</source>
         <translation>标定被修改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="73" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="139" />
         <source>odometer backwards</source>
         <translation>里程倒退</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="74" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="140" />
         <source>MIL on</source>
         <translation>故障灯点亮</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="74" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="140" />
         <source>MIL on at times</source>
         <translation>故障灯曾点亮</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="74" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="140" />
         <source>long offline</source>
         <translation>长期离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="75" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="141" />
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="75" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="141" />
         <source>online rate low</source>
         <translation>上线率低</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="76" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="142" />
         <source>data incomplete</source>
         <translation>数据不完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="76" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="142" />
         <source>key fields missing</source>
         <translation>关键字段缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="77" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="143" />
         <source>no valid position</source>
         <translation>定位无效</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="77" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="143" />
         <source>position jumps</source>
         <translation>位置跳变</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="78" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="144" />
         <source>insufficient data</source>
         <translation>数据不足</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="144" />
+        <source>days not covered</source>
+        <translation>数据未覆盖的天数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="145" />
+        <source>data source offset</source>
+        <translation>数据来源偏移</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="145" />
+        <source>not enough evidence for white</source>
+        <translation>白名单证据不足</translation>
     </message>
 </context>
 <context>
@@ -1492,52 +1572,52 @@ Details are in the log file:
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="111" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="113" />
         <source>Lists</source>
         <translation>黑白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="111" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="113" />
         <source>Notices</source>
         <translation>整改通知</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="112" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="114" />
         <source>Audit</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="112" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="114" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="127" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="129" />
         <source>Database: {0}   User: {1}</source>
         <translation>数据库:{0}   用户:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="137" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="139" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="166" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="168" />
         <source>Cancelled: nothing was stored.</source>
         <translation>已取消:未保存任何数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="169" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="171" />
         <source>DieselWatch</source>
         <translation>柴油车监管</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="172" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="174" />
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="173" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="175" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -1548,330 +1628,330 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="190" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="192" />
         <source>records</source>
         <translation>监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="190" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="192" />
         <source>registry</source>
         <translation>登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="228" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="230" />
         <source>Database: {0}   User: {1}   Audit: {2}</source>
         <translation>数据库:{0}   用户:{1}   审计链:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="231" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="231" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="241" />
         <source>Latest scoring: {0} to {1}, rule set {2}.</source>
         <translation>最近评分:{0}至{1},规则版本{2}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="249" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
         <source>Main reasons</source>
         <translation>主要原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="252" />
         <source>Proposals go to the Lists page with "Propose from latest scoring".</source>
         <translation>在“黑白名单”页点击“按最近评分生成建议”,生成名单建议。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="255" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="257" />
         <source>in registry</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="255" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="321" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="257" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="323" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="257" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="259" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="258" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="260" />
         <source>Records stored</source>
         <translation>已存储记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="259" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="261" />
         <source>Data from</source>
         <translation>数据区间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="260" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="262" />
         <source>Last import</source>
         <translation>最近导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="265" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="271" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="267" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="273" />
         <source>Latest scoring</source>
         <translation>最近评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="266" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="268" />
         <source>Proposed black</source>
         <translation>建议列入黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="267" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="269" />
         <source>Proposed watch</source>
         <translation>建议重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="268" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="270" />
         <source>Proposed white</source>
         <translation>建议列入白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="269" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="271" />
         <source>No proposal</source>
         <translation>无建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="271" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="273" />
         <source>not yet scored: open Scoring and choose a period</source>
         <translation>尚未评分:请打开“评分”并选择时段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="320" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="249" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="322" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="320" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="322" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="320" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="322" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="321" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="323" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="328" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="330" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="331" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="333" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="331" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="333" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="274" />
         <source>On the lists</source>
         <translation>名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="274" />
         <source>black {0}, watch {1}, white {2}</source>
         <translation>黑名单{0},重点关注{1},白名单{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="274" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="276" />
         <source>Awaiting a decision</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="313" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="315" />
         <source>(exceedance {0} min)</source>
         <translation>(超标{0}分钟)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="338" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="340" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="338" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="340" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="339" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="341" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="340" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="342" />
         <source>Exceedance share</source>
         <translation>超标时间占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="341" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="343" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="342" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="344" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="343" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="345" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="344" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="346" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="349" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="351" />
         <source>List history</source>
         <translation>名单记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="375" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="377" />
         <source>Export import report</source>
         <translation>导出导入报告</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="376" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="378" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="379" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="381" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="382" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="384" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="383" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="385" />
         <source>Exports (*.csv *.txt *.xlsx *.xls);;All files (*)</source>
         <translation>导出文件 (*.csv *.txt *.xlsx *.xls);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="440" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="442" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="441" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="443" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="420" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="458" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="422" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="460" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="464" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="466" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="465" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="467" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="466" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="468" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="468" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="470" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="471" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="473" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="473" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="475" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="473" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="475" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="474" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="476" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="474" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="476" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="477" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="479" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="490" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="492" />
         <source>{0} (active)</source>
         <translation>{0}(当前)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="492" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="494" />
         <source>{0}
 saved {1} by {2}</source>
         <translation>{0}
 {2}于{1}保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="503" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="505" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="506" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="520" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
@@ -1940,13 +2020,13 @@ saved {1} by {2}</source>
     </message>
     <message>
         <location filename="../../ui/main_window.ui" line="78" />
-        <location filename="../../ui/main_window.ui" line="127" />
+        <location filename="../../ui/main_window.ui" line="128" />
         <source>Import monitoring records…</source>
         <translation>导入监控数据…</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.ui" line="79" />
-        <location filename="../../ui/main_window.ui" line="128" />
+        <location filename="../../ui/main_window.ui" line="129" />
         <source>Import vehicle registry…</source>
         <translation>导入车辆登记信息…</translation>
     </message>
@@ -1986,22 +2066,22 @@ saved {1} by {2}</source>
         <translation>对全部车辆评分</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="114" />
+        <location filename="../../ui/main_window.ui" line="115" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="121" />
+        <location filename="../../ui/main_window.ui" line="122" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="129" />
+        <location filename="../../ui/main_window.ui" line="130" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="130" />
+        <location filename="../../ui/main_window.ui" line="131" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
