@@ -339,11 +339,12 @@ class MainController(QObject):
             m = sc["metrics"]
             facts = [(self.tr("Online rate"), _pct(m.get("online_rate"))), (self.tr("Completeness"), _pct(m.get("completeness"))),
                      (self.tr("Valid operation share"), _pct(m.get("valid_share"))),
-                     (self.tr("Exceedance share"), _pct(m.get("exceed_share"))),
+                     (self.tr("Share above screening threshold"), _pct(m.get("exceed_share"))),
                      (self.tr("SCR efficiency (hot)"), _pct(m.get("scr_efficiency"))),
                      (self.tr("Brake-specific NOx"), _num(m.get("bsnox_mg_kwh"), "mg/kWh")),
                      (self.tr("Distance"), _num(m.get("distance_km"), "km")),
-                     (self.tr("Longest offline"), f"{m.get('longest_offline_days')} d")]
+                     (self.tr("Longest offline"), f"{m.get('longest_offline_days')} d"),
+                     (self.tr("Parked / not covered"), f"{m.get('parked_days', 0)} d / {m.get('not_covered_days', 0)} d")]
             parts.append("<table>" + "".join(f"<tr><td style='padding-right:14px'>{e(k)}</td><td>{e(v)}</td></tr>"
                                              for k, v in facts) + "</table>")
         entries = d.get("lists", {}).get("entries", [])

@@ -430,6 +430,8 @@ def judge(m: Figures, rules: RuleSet, engine: Engine | float | None, exceed_days
     win_mets, win_reasons = _windows(m, rules, engine)
     metrics = {
         **use,
+        # Offline now means driven without records (a parked or uncovered silence is not offline).
+        "longest_offline_days": int(use["longest_unreported_days"]),
         "records": int(m.n_records), "running_hours": round(run / 3600, 2),
         "completeness": min(1.0, run / m.n_expected) if m.n_expected else None,
         "gaps_in_trips": int(m.n_gaps),

@@ -1813,11 +1813,6 @@ Details are in the log file:
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="342" />
-        <source>Exceedance share</source>
-        <translation>超标时间占比</translation>
-    </message>
-    <message>
         <location filename="../../dieselwatch/gui/main_window.py" line="343" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
@@ -1838,120 +1833,130 @@ Details are in the log file:
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="351" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="352" />
         <source>List history</source>
         <translation>名单记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="377" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="378" />
         <source>Export import report</source>
         <translation>导出导入报告</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="378" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="379" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="381" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="382" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="384" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="385" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="385" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="386" />
         <source>Exports (*.csv *.txt *.xlsx *.xls);;All files (*)</source>
         <translation>导出文件 (*.csv *.txt *.xlsx *.xls);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="442" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="443" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="443" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="444" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="422" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="460" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="423" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="461" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="466" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="342" />
+        <source>Share above screening threshold</source>
+        <translation>超筛查阈值占比</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="347" />
+        <source>Parked / not covered</source>
+        <translation>停驶／未覆盖</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="467" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="467" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="468" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="468" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="469" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="470" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="471" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="473" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="474" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="475" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="476" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="475" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="476" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="476" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="477" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="476" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="477" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="479" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="480" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="492" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="493" />
         <source>{0} (active)</source>
         <translation>{0}(当前)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="494" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="495" />
         <source>{0}
 saved {1} by {2}</source>
         <translation>{0}
 {2}于{1}保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="505" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="506" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="520" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="521" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>

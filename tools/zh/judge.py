@@ -13,6 +13,9 @@ ZH = {
     "days not covered": "数据未覆盖的天数",
     "data source offset": "数据来源偏移",
     "not enough evidence for white": "白名单证据不足",
+    # vehicle detail
+    "Share above screening threshold": "超筛查阈值占比",
+    "Parked / not covered": "停驶／未覆盖",
     # rule sets, registry
     "{source}: the work-window power threshold must fall from power_share_start to power_share_min in at most {n} steps":
         "{source}：功基窗口功率阈值须从power_share_start降至power_share_min，且不超过{n}步",
