@@ -286,14 +286,14 @@ def write_registry(path: Path, vehicles: list[DemoVehicle], rng: np.random.Gener
     ws.append(["重型柴油车登记信息(演示数据)"])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(["车辆识别代号", "车牌号", "车辆所有人", "联系电话", "联系地址", "所属区县", "排放阶段", "车辆类型",
-               "发动机型号", "参考扭矩(N·m)", "额定功率(kW)", "WHTC循环功(kWh)", "终端编号"])
+               "发动机型号", "参考扭矩(N·m)", "终端编号", "额定功率(kW)", "WHTC循环功(kWh)"])
     for c in ws[2]:
         c.font = Font(bold=True)
     for v in vehicles:
         ws.append([v.vin, v.plate, v.owner, f"13{int(rng.integers(100000000, 999999999))}",
                    f"山东省济南市{v.county}{rng.choice(['工业北路', '经十路', '旅游路', '二环东路'])}{int(rng.integers(1, 999))}号",
-                   v.county, "国六", "重型半挂牵引车", v.engine_model, v.ref_torque_nm, v.rated_power_kw, v.whtc_work_kwh,
-                   f"T{int(rng.integers(10**9, 10**10))}"])
+                   v.county, "国六", "重型半挂牵引车", v.engine_model, v.ref_torque_nm,
+                   f"T{int(rng.integers(10**9, 10**10))}", v.rated_power_kw, v.whtc_work_kwh])
     for col, w in zip("ABCDEFGHIJKLM", (22, 12, 28, 14, 40, 10, 10, 16, 16, 14, 14, 16, 14)):
         ws.column_dimensions[col].width = w
     wb.save(path)

@@ -66,11 +66,13 @@ REASONS = {
                           "constant for up to {secs} s (stuck or substituted sensor)."),
     "TAMPER_DOWN_EMULATED": ("tamper", "下游NOx读数保持在看似合理的水平（平均{mean:.0f}ppm），却不随上游NOx和负荷变化："
                                        "与上游NOx的相关系数{r_up:.2f}、与负荷的相关系数{r_load:.2f}；{group_zh}"
-                                       "（{n}辆车）与上游的相关系数为{lo:.2f}至{hi:.2f}。信号疑被模拟器替换。",
+                                       "（{n}辆车）与上游的相关系数为{lo:.2f}至{hi:.2f}；其波动（标准差）{sd:.1f}ppm，"
+                                       "同类车辆为{sd_lo:.1f}至{sd_hi:.1f}ppm。信号疑被模拟器替换。",
                              "Downstream NOx stays at a plausible level (mean {mean:.0f} ppm) but does not follow "
                              "upstream NOx or load: correlation {r_up:.2f} with upstream and {r_load:.2f} with "
-                             "load; {group_en} ({n} vehicles) correlate {lo:.2f} to {hi:.2f} with upstream. The "
-                             "signal looks emulated."),
+                             "load; {group_en} ({n} vehicles) correlate {lo:.2f} to {hi:.2f} with upstream. It "
+                             "varies by {sd:.1f} ppm (standard deviation), its peers by {sd_lo:.1f} to {sd_hi:.1f} "
+                             "ppm. The signal looks emulated."),
     "TAMPER_REAGENT_EMPTY": ("tamper", "发动机运行时反应剂余量为零的时间占{share:.0%}。",
                              "The reagent level read zero for {share:.0%} of the engine running time."),
     "TAMPER_REAGENT_STATIC": ("tamper", "消耗燃油{fuel:.0f}升期间反应剂余量几乎不下降（共下降{drop:.1f}个百分点）。",
@@ -153,10 +155,13 @@ def reason(code: str, severity: str, **figures) -> dict:
 
 
 def _plain(v):
+    t = type(v)
+    if t is float:
+        return None if v != v else round(v, 6)  # v != v: NaN
+    if t is int or t is str or v is None:
+        return v
     if isinstance(v, np.generic):
-        return v.item()
-    if isinstance(v, float):
-        return None if math.isnan(v) else round(v, 6)
+        return _plain(v.item())
     return v
 
 
@@ -292,30 +297,36 @@ def signals(m: Figures, rules: RuleSet) -> dict:
 def peer_groups(sig: dict[int, dict], model_of: dict[int, str | None], key: str, typical, rules: RuleSet
                 ) -> dict[int, dict]:
     """For each vehicle with a value of `key`: its comparison group's figures (engine model, or the whole fleet
-    when the model has fewer than min_group vehicles with a value), the vehicle itself left out. The median is over
-    the whole group; the range (percentile_low to percentile_high) over its typical members (typical(value, median)
-    holds), so a few cheats in a group do not widen the range they are compared with."""
+    when the model has fewer than min_group other vehicles with a value). The median is over the whole group; the
+    range (percentile_low to percentile_high) over its typical members (typical(value, median) holds), so the few
+    cheats in a group neither widen the range they are compared with nor move the median much. Each group's
+    figures are computed once: a fleet of thousands compares in milliseconds."""
     pr = rules["peer"]
     vals = {vid: s[key] for vid, s in sig.items() if s.get(key) is not None}
     by_model: dict[str, list[int]] = {}
     for vid in vals:
         by_model.setdefault((model_of.get(vid) or "").strip().upper(), []).append(vid)
+
+    def figures(members: list[int]) -> dict:
+        xs = np.array([vals[o] for o in members])
+        med = float(np.median(xs))
+        keep = np.array([bool(typical(x, med)) for x in xs])
+        core = xs[keep] if keep.any() else xs
+        return {"lo": float(np.quantile(core, pr["percentile_low"])),
+                "hi": float(np.quantile(core, pr["percentile_high"])), "median": med}
+
+    fleet = figures(list(vals)) if len(vals) > pr["min_group"] else None
+    groups = {model: figures(members) for model, members in by_model.items()
+              if model and len(members) > pr["min_group"]}
     out = {}
     for vid in vals:
         model = (model_of.get(vid) or "").strip().upper()
-        members = [o for o in by_model.get(model, []) if o != vid] if model else []
-        fleet = len(members) < pr["min_group"]
-        if fleet:
-            members = [o for o in vals if o != vid]
-        if len(members) < pr["min_group"]:
-            continue
-        xs = np.array([vals[o] for o in members])
-        med = float(np.median(xs))
-        core = np.array([x for x in xs if typical(x, med)]) if any(typical(x, med) for x in xs) else xs
-        out[vid] = {"n": len(members), "lo": float(np.quantile(core, pr["percentile_low"])),
-                    "hi": float(np.quantile(core, pr["percentile_high"])), "median": med,
-                    "group_zh": "全车队车辆" if fleet else f"同型号发动机（{model_of.get(vid)}）车辆",
-                    "group_en": "the fleet" if fleet else f"engines of this model ({model_of.get(vid)})"}
+        if model in groups:
+            out[vid] = {**groups[model], "n": len(by_model[model]) - 1,
+                        "group_zh": f"同型号发动机（{model_of.get(vid)}）车辆",
+                        "group_en": f"engines of this model ({model_of.get(vid)})"}
+        elif fleet is not None:
+            out[vid] = {**fleet, "n": len(vals) - 1, "group_zh": "全车队车辆", "group_en": "the fleet"}
     return out
 
 
@@ -332,15 +343,18 @@ def peer_reasons(sig: dict[int, dict], model_of: dict[int, str | None], rules: R
                 "TAMPER_REAGENT_LOW_USE", "black", rate=rate, lo=g["lo"], hi=g["hi"], med=g["median"], n=g["n"],
                 group_zh=g["group_zh"], group_en=g["group_en"]))
     corr = peer_groups(sig, model_of, "down_corr_up", lambda x, med: x >= cmax, rules)
+    spread = peer_groups(sig, model_of, "down_sd_ppm", lambda x, med: True, rules)
     for vid, g in corr.items():
         s = sig[vid]
         r_up, r_load, mean = s["down_corr_up"], s["down_corr_load"], s["down_mean_ppm"]
         # Only where the group's sensors do follow upstream NOx: a model whose sensors never do is not a cheat.
         if (r_load is not None and max(r_up, r_load) < cmax and g["median"] >= 2 * cmax and r_up < g["lo"]
                 and 0 < mean <= pr["emulator_max_mean_ppm"]):
+            sd = spread.get(vid, {"lo": float("nan"), "hi": float("nan")})
             out.setdefault(vid, []).append(reason(
                 "TAMPER_DOWN_EMULATED", "black", mean=mean, r_up=r_up, r_load=r_load, lo=g["lo"], hi=g["hi"],
-                n=g["n"], group_zh=g["group_zh"], group_en=g["group_en"]))
+                n=g["n"], group_zh=g["group_zh"], group_en=g["group_en"], sd=s["down_sd_ppm"] or float("nan"),
+                sd_lo=sd["lo"], sd_hi=sd["hi"]))
     return out
 
 
@@ -409,11 +423,11 @@ def _windows(m: Figures, rules: RuleSet, engine: Engine) -> tuple[dict, list[dic
 
 def judge(m: Figures, rules: RuleSet, engine: Engine | float | None, exceed_days: list | None = None,
           calid_pairs: set[str] | None = None, use: dict | None = None, extra: list[dict] | None = None,
-          offset_source: dict | None = None) -> tuple[int, str, list[dict], dict]:
+          offset_source: dict | None = None, sig: dict | None = None) -> tuple[int, str, list[dict], dict]:
     """One vehicle's (score, proposal, reasons, metrics) from its period figures, the days on which it exceeded
     for day_min_minutes or more, the CALID|CVN pairs it reported, its usage (see usage(); without it every day
     counts as covered), reasons from the peer comparison, and the data source whose platform offset makes its
-    NOx figures meaningless (if any)."""
+    NOx figures meaningless (if any); `sig` is signals(m, rules) when the caller computed it already."""
     if not isinstance(engine, Engine):
         engine = Engine(ref_torque_nm=engine)
     ex, scr, tp, dr, ob, v = (rules["exceedance"], rules["scr"], rules["tamper"], rules["data"], rules["obd"],
@@ -446,7 +460,7 @@ def judge(m: Figures, rules: RuleSet, engine: Engine | float | None, exceed_days
         "bsnox_mg_kwh": (m.nox_mass_g / m.work_kwh * 1000) if m.work_kwh is not None and m.work_kwh > 1 else None,
         **win_mets,
         "fuel_l": round(float(m.fuel_l), 2), "reagent_drop_pct": round(float(m.reagent_drop), 2),
-        **signals(m, rules),
+        **(sig if sig is not None else signals(m, rules)),
         "field_missing": {k: (getattr(m, f"n_miss_{k}") / run if run else None) for k in ("down", "scr_temp", "reagent", "air")},
         "mil_share": m.n_mil_on / rec, "dtc_max": int(m.dtc_max),
         "gnss_invalid_share": m.n_gnss_invalid / run if run else None,

@@ -79,21 +79,19 @@ def period_figures(ws: Workspace, start: date, end: date, rules: RuleSet) -> tup
         day_no = func.cast(func.julianday(t.c.day) - 2440587.5, Integer)  # days since 1970-01-01
     else:
         day_no = func.cast(t.c.day - literal(date(1970, 1, 1)), Integer)
-    # One pass: the window function gives each day's distance to the vehicle's previous day with data, so the
-    # longest silence comes out of the same GROUP BY as the sums (day_stats rows exist only for days with data).
+    # One plain GROUP BY (day_stats rows exist only for days with data): a vehicle has a silence inside its data
+    # exactly when it has fewer days than its first-to-last span; only those get the window query below.
     def aggregate_query(lo: int, hi: int):
-        inner = select(t, day_no.label("day_no"),
-                       (day_no - func.lag(day_no).over(partition_by=t.c.vehicle_id, order_by=t.c.day)).label("step")
-                       ).where(in_period, t.c.vehicle_id.between(lo, hi)).subquery()
-        c = inner.c
+        c = t.c
         aggs = [func.sum(c[k]).label(k) for k in SUM_COLUMNS] + [func.max(c[k]).label(k) for k in MAX_COLUMNS]
         aggs += [func.min(c[k]).label(k) for k in MIN_COLUMNS] + [func.min(c.day).label("first_day")]
         aggs += [func.sum(c.work_kwh).label("work_kwh"), func.count().label("days_with_data"),
-                 func.max(c.day).label("last_day"), func.max(c.step).label("max_step"),
+                 func.max(c.day).label("last_day"), func.min(day_no).label("first_no"),
+                 func.max(day_no).label("last_no"),
                  func.min(c.ruleset_version).label("v_min"), func.max(c.ruleset_version).label("v_max"),
                  func.sum(case((c.n_exceed >= rules["exceedance"]["day_min_minutes"] * 60, 1), else_=0))
                  .label("ex_days"), func.min(c.calids).label("cal_min"), func.max(c.calids).label("cal_max")]
-        return select(c.vehicle_id, *aggs).group_by(c.vehicle_id)
+        return select(c.vehicle_id, *aggs).where(in_period, c.vehicle_id.between(lo, hi)).group_by(c.vehicle_id)
 
     def silences_query(vehicle_ids: list[int]):
         prev = {k: func.lag(t.c[k]).over(partition_by=t.c.vehicle_id, order_by=t.c.day)
@@ -134,7 +132,7 @@ def period_figures(ws: Workspace, start: date, end: date, rules: RuleSet) -> tup
                     f[k] = 0.0
             f["first_day"], f["last_day"] = _as_date(row["first_day"]), _as_date(row["last_day"])
             f["days_in_period"] = n_days
-            if row["max_step"] and row["max_step"] > 1:
+            if row["days_with_data"] < row["last_no"] - row["first_no"] + 1:
                 silent.append(row["vehicle_id"])
             versions.update((row["v_min"], row["v_max"]))
             figures[row["vehicle_id"]] = f
@@ -226,7 +224,7 @@ def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = 
         use = usage(start, end, spans.get(vid, []), m.get("first_day"), m.get("last_day"), int(m.days_with_data),
                     m.get("silences", []), terminal_on.get(vid), ruleset)
         score, proposal, reasons, mets = judge(m, ruleset, engines.get(vid), exceed_days.get(vid), pairs.get(vid),
-                                               use, peers.get(vid), offset_of.get(vid))
+                                               use, peers.get(vid), offset_of.get(vid), sig.get(vid))
         results.append({"vehicle_id": vid, "vin": veh.vin, "plate": veh.plate, "owner": veh.owner,
                         "score": score, "proposal": proposal, "reasons": reasons, "metrics": mets})
         if i % 200 == 0:
