@@ -241,6 +241,9 @@ def test_terminal_sessions_count_as_days_in_use():
     on = {D0 + timedelta(7), D0 + timedelta(8)}
     u = use([(D0, D0 + timedelta(9))], D0, D0 + timedelta(5), 6, on=on)
     assert u["unreported_days"] == 2 and u["unknown_days"] == 2 and u["online_rate"] == pytest.approx(0.75)
+    _, _, reasons, _ = judge(clean(days_with_data=6), RULES, ENGINE, use=u)
+    r = next(r for r in reasons if r["code"] == "DATA_OFFLINE")
+    assert r["severity"] == "watch" and "终端登录记录" in r["text"] and "公里" not in r["text"]
 
 
 # --- peers -------------------------------------------------------------------------------------------------

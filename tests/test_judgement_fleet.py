@@ -107,3 +107,60 @@ def test_score_orders_vehicles_as_proposals_do_on_a_random_fleet():
     assert all(by.values()), {p: len(v) for p, v in by.items()}
     assert max(by["black"]) < min(by["watch"] + by["none"] + by["white"])
     assert min(by["white"]) > max(by["watch"] + by["none"])
+
+
+def test_registry_engine_figures_by_alias_per_model_and_refused_when_absurd(ws, tmp_path):
+    from openpyxl import Workbook
+
+    from dieselwatch.errors import InputError
+    from dieselwatch.ingest.vin import with_check_digit
+    from dieselwatch.services.engines import engine_specs
+    from dieselwatch.services.registry import import_registry
+    from dieselwatch.storage.models import Vehicle
+
+    vins = [with_check_digit(f"LFWENG{i:03d}0R1234567"[:17]) for i in range(3)]
+    wb = Workbook()
+    sh = wb.active
+    sh.append(["车架号", "发动机型号", "参考扭矩", "最大净功率（kW）", "WHTC循环功(kWh)"])
+    sh.append([vins[0], "WP13.550E62", 2550, 405, 30.5])
+    sh.append([vins[1], "WP13.550E62", 2550, None, None])  # the model's figures serve it
+    sh.append([vins[2], "OTHER", 2000, None, None])
+    wb.save(tmp_path / "reg.xlsx")
+    rep = import_registry(ws, tmp_path / "reg.xlsx")
+    assert rep.created == 3 and rep.mapping["最大净功率（kW）"] == "rated_power_kw"
+    with ws.Session() as s:
+        ids = {v.vin: v.id for v in s.query(Vehicle)}
+        eng = engine_specs(s)
+    assert eng[ids[vins[0]]] == Engine(2550.0, 405.0, 30.5) and eng[ids[vins[1]]] == Engine(2550.0, 405.0, 30.5)
+    assert not eng[ids[vins[2]]].annex_k
+    sh.append([with_check_digit("LFWENG9990R1234567"[:17]), "X", 2000, 5000, 30])
+    wb.save(tmp_path / "bad.xlsx")
+    with pytest.raises(InputError, match="rated power") as err:
+        import_registry(ws, tmp_path / "bad.xlsx")
+    assert err.value.row == 6 and "最大净功率" in err.value.column
+
+
+def test_coverage_spans_come_from_the_batches_a_vehicle_appears_in(ws):
+    from datetime import datetime
+
+    from dieselwatch.services.coverage import vehicle_coverage
+    from dieselwatch.storage.models import ImportBatch, Vehicle
+
+    now = datetime.now()
+    with ws.Session.begin() as s:
+        a = Vehicle(vin="A" * 17, in_registry=True, created_at=now, updated_at=now)
+        b = Vehicle(vin="B" * 17, in_registry=True, created_at=now, updated_at=now)
+        s.add_all([a, b])
+        for i, cov in enumerate([[{"vin": "A" * 17, "first": "2026-10-01 08:00:00", "last": "2026-10-02 09:00:00"},
+                                  {"vin": "B" * 17, "first": "2026-10-03 08:00:00", "last": "2026-10-05 18:00:00"}],
+                                 [{"vin": "A" * 17, "first": "2026-10-06 08:00:00", "last": "2026-10-09 08:00:00"}],
+                                 [{"vin": "A" * 17, "first": "2026-10-20 08:00:00", "last": "2026-10-20 09:00:00"}]]):
+            s.add(ImportBatch(kind="records", file_name=f"{i}.csv", file_hash=str(i), file_size=1, imported_at=now,
+                              imported_by="t", report={"coverage": cov}))
+        s.flush()
+        ida, idb = a.id, b.id
+    with ws.Session() as s:
+        got = vehicle_coverage(s)
+        assert vehicle_coverage(s, [idb]) == {idb: [(date(2026, 10, 1), date(2026, 10, 5))]}
+    # A batch covers every day of its export span for each vehicle in it; adjacent spans merge.
+    assert got[ida] == [(date(2026, 10, 1), date(2026, 10, 9)), (date(2026, 10, 20), date(2026, 10, 20))]

@@ -10,6 +10,7 @@ from test_lists import as_user, fake_run, make_office
 
 from dieselwatch.errors import Cancelled, InputError
 from dieselwatch.progress import CancelToken
+from dieselwatch.scoring.rules import default_rules
 from dieselwatch.services import lists, notices
 from dieselwatch.services.publication import export_publication, export_score_report
 from dieselwatch.services.registry import import_registry
@@ -118,7 +119,7 @@ def test_notice_contents_and_print_setup(listed, tmp_path):
     assert "《中华人民共和国大气污染防治法》" in text and "整改期限" in text and "盖章" in text
     # Evidence: the figures behind the listing, with the rule set and period.
     assert "NOx超标时间占比" in text and "SCR热态转化效率" in text and "超标天数" in text
-    assert "2026-10-01" in text and "评分规则版本 2026.2" in text
+    assert "2026-10-01" in text and f"评分规则版本 {default_rules().version}" in text
     # Deadline: 20 days (settings) after issue.
     n = notices.list_notices(listed)[0]
     issued = date.fromisoformat(n["issued_at"][:10])

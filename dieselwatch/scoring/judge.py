@@ -94,12 +94,11 @@ REASONS = {
                 "the fault must be repaired at a maintenance station."),
     "OBD_MIL_SOME": ("obd", "故障指示灯（MIL）在{share:.1%}的记录中点亮。",
                      "The malfunction lamp (MIL) was on in {share:.1%} of the records."),
-    "DATA_OFFLINE_LONG": ("data", "车辆在{span}期间行驶约{km:.0f}公里，但终端连续{days}天没有任何记录（超过{limit}天）。",
-                          "The vehicle drove about {km:.0f} km between {span} while its terminal sent no record "
-                          "for {days} days in a row (more than {limit})."),
-    "DATA_OFFLINE": ("data", "车辆在{span}期间行驶约{km:.0f}公里，但终端{days}天没有任何记录。",
-                     "The vehicle drove about {km:.0f} km between {span} while its terminal sent no record for "
-                     "{days} days."),
+    "DATA_OFFLINE_LONG": ("data", "{span}期间车辆{used_zh}，但终端连续{days}天没有任何记录（超过{limit}天）。",
+                          "Between {span} the vehicle {used_en} while its terminal sent no record for {days} days "
+                          "in a row (more than {limit})."),
+    "DATA_OFFLINE": ("data", "{span}期间车辆{used_zh}，但终端{days}天没有任何记录。",
+                     "Between {span} the vehicle {used_en} while its terminal sent no record for {days} days."),
     "DATA_ONLINE_LOW": ("data", "上线率{rate:.0%}：使用的{use}天中{days}天有数据（白名单要求不低于{need:.0%}）。",
                         "Online rate {rate:.0%}: data on {days} of the {use} days in use (the white list needs "
                         "{need:.0%} or more)."),
@@ -481,11 +480,15 @@ def judge(m: Figures, rules: RuleSet, engine: Engine | float | None, exceed_days
     if off:
         worst = max(use["driven_unreported"], key=lambda g: g["days"])
         span = f"{worst['from']} – {worst['to']}"
-        km = float(use["unreported_km"]) if worst["km"] is not None else 0.0
+        used = dict(km=worst["km"],
+                    used_zh=f"行驶约{worst['km']:.0f}公里" if worst["km"] is not None else "终端登录记录表明在用",
+                    used_en=f"drove about {worst['km']:.0f} km" if worst["km"] is not None
+                    else "was in use by its terminal's login records",
+                    total_days=int(use["unreported_days"]), total_km=float(use["unreported_km"]))
         if off > dr["offline_black_days"]:
-            add(reason("DATA_OFFLINE_LONG", "black", days=off, limit=int(dr["offline_black_days"]), km=km, span=span))
+            add(reason("DATA_OFFLINE_LONG", "black", days=off, limit=int(dr["offline_black_days"]), span=span, **used))
         elif off >= dr["offline_watch_days"]:
-            add(reason("DATA_OFFLINE", "watch", days=int(use["unreported_days"]), km=km, span=span))
+            add(reason("DATA_OFFLINE", "watch", days=off, span=span, **used))
     rate = use["online_rate"]
     if rate is not None and rate < dr["white_online_rate"] and not off:
         add(reason("DATA_ONLINE_LOW", "watch", rate=rate, need=dr["white_online_rate"], days=use["days_with_data"],
