@@ -164,3 +164,20 @@ def test_coverage_spans_come_from_the_batches_a_vehicle_appears_in(ws):
         assert vehicle_coverage(s, [idb]) == {idb: [(date(2026, 10, 1), date(2026, 10, 5))]}
     # A batch covers every day of its export span for each vehicle in it; adjacent spans merge.
     assert got[ida] == [(date(2026, 10, 1), date(2026, 10, 9)), (date(2026, 10, 20), date(2026, 10, 20))]
+
+
+def test_scoring_page_warns_before_scoring_a_period_past_the_exports(qtbot, loaded_ws, manifest):
+    from PySide6.QtCore import QDate
+    from test_gui import scored_window
+
+    from dieselwatch.gui.worker import pool
+
+    ctl = scored_window(qtbot, loaded_ws)
+    label = ctl.w.coverageWarning
+    end = date.fromisoformat(manifest["end"])
+    ctl.w.toDate.setDate(QDate(end.year, end.month, end.day))
+    qtbot.waitUntil(lambda: (pool().waitForDone(10) or True) and label.isHidden())
+    later = end + timedelta(days=10)
+    ctl.w.toDate.setDate(QDate(later.year, later.month, later.day))
+    qtbot.waitUntil(lambda: (pool().waitForDone(10) or True) and not label.isHidden())
+    assert "not judged" in label.text() and manifest["end"] in label.text()

@@ -282,8 +282,11 @@ def coverage_summary(start: date, end: date, spans: dict[int, list[tuple[date, d
     return cov, warnings
 
 
-def coverage_warnings(ws: Workspace, start: date, end: date) -> list[str]:
-    """The warnings a scoring of this period would carry about coverage, for the app to show before scoring."""
+def coverage_warnings(ws: Workspace, start: date, end: date, *, progress: ProgressFn | None = None,
+                      cancel: CancelToken | None = None) -> list[str]:
+    """The warnings a scoring of this period would carry about coverage, for the app to show before scoring
+    (progress and cancel: the app's job runner passes them; this is quick)."""
+    (cancel or CancelToken()).check()
     with ws.Session() as s:
         vehicles = {v.id: v for v in s.scalars(select(Vehicle))}
         spans = vehicle_coverage(s)
