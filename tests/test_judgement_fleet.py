@@ -118,7 +118,7 @@ def test_registry_engine_figures_by_alias_per_model_and_refused_when_absurd(ws, 
     from dieselwatch.services.registry import import_registry
     from dieselwatch.storage.models import Vehicle
 
-    vins = [with_check_digit(f"LFWENG{i:03d}0R1234567"[:17]) for i in range(3)]
+    vins = [with_check_digit(f"LFWEN6000R12345{i:02d}") for i in range(3)]
     wb = Workbook()
     sh = wb.active
     sh.append(["车架号", "发动机型号", "参考扭矩", "最大净功率（kW）", "WHTC循环功(kWh)"])
@@ -133,11 +133,11 @@ def test_registry_engine_figures_by_alias_per_model_and_refused_when_absurd(ws, 
         eng = engine_specs(s)
     assert eng[ids[vins[0]]] == Engine(2550.0, 405.0, 30.5) and eng[ids[vins[1]]] == Engine(2550.0, 405.0, 30.5)
     assert not eng[ids[vins[2]]].annex_k
-    sh.append([with_check_digit("LFWENG9990R1234567"[:17]), "X", 2000, 5000, 30])
+    sh.append([with_check_digit("LFWEN6000R1234599"), "X", 2000, 5000, 30])
     wb.save(tmp_path / "bad.xlsx")
     with pytest.raises(InputError, match="rated power") as err:
         import_registry(ws, tmp_path / "bad.xlsx")
-    assert err.value.row == 6 and "最大净功率" in err.value.column
+    assert err.value.row == 5 and "最大净功率" in err.value.column
 
 
 def test_coverage_spans_come_from_the_batches_a_vehicle_appears_in(ws):

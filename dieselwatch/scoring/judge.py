@@ -440,6 +440,7 @@ def judge(m: Figures, rules: RuleSet, engine: Engine | float | None, exceed_days
         use["unknown_days"] -= int(m.days_with_data)
         use["days_in_use"] = int(m.days_with_data)
         use["online_rate"] = 1.0 if m.days_with_data else None
+        use["coverage"] = []
     win_mets, win_reasons = _windows(m, rules, engine)
     metrics = {
         **use,
