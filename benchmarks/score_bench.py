@@ -56,7 +56,8 @@ def build_stats_db(work: Path, vehicles: int, days: int):
     with ws.Session.begin() as s:
         version = active_rules(s).version
         s.execute(insert(Vehicle), [{"vin": with_check_digit(f"LBENCH{i:05d}0R{i:06d}"[:17]), "plate": f"鲁B{i:05d}",
-                                      "in_registry": True, "ref_torque_nm": 2100.0, "created_at": now,
+                                      "in_registry": True, "ref_torque_nm": 2100.0, "rated_power_kw": 330.0,
+                                      "whtc_work_kwh": 25.0, "created_at": now,
                                       "updated_at": now, "version": 1} for i in range(vehicles)])
     rows = []
     # Each benchmark vehicle behaves like one demo vehicle (its days resampled), so the fleet keeps the demo's

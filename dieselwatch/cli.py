@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="write a synthetic demo export set (registry, GBK CSV, XLSX, manifest)")
     d.add_argument("--out", required=True, type=Path)
-    d.add_argument("--vehicles", type=int, default=12)
+    d.add_argument("--vehicles", type=int, default=14)
     d.add_argument("--days", type=int, default=5)
     d.add_argument("--seed", type=int, default=7)
     d.add_argument("--start", default="2026-10-01", help="first day, YYYY-MM-DD")
@@ -534,6 +534,7 @@ def cmd_score(args) -> int:
     doc["counts"] = res.counts()
     lines = [f"period {res.period_from} to {res.period_to}, rule set {res.ruleset_version}, "
              f"{len(res.vehicles)} vehicles: " + ", ".join(f"{k} {v}" for k, v in res.counts().items())]
+    lines += [f"WARNING: {w}" for w in res.warnings]
     for v in res.vehicles:
         lines.append(f"{v['vin']}  {v['plate'] or '':9s} {v['score']:3d}  {v['proposal']:5s}  "
                      + "; ".join(r["text"] for r in v["reasons"]))

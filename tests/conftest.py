@@ -19,7 +19,7 @@ from dieselwatch.workspace import Workspace  # noqa: E402
 
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory) -> Path:
-    """The default demo fleet (12 vehicles, one of each planted behaviour, 5 days), generated once."""
+    """The default demo fleet (14 vehicles, one of each planted behaviour, 5 days), generated once."""
     out = tmp_path_factory.mktemp("demo")
     generate(out)
     return out

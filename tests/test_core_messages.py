@@ -177,7 +177,7 @@ def test_lists_page_in_chinese_names_reasons_and_shows_the_evidence(zh, loaded_w
     assert page.p.roleHint.text() == "当前用户:li(审核人)"
     m = page.table.proxy
     row = next(r for r in range(m.rowCount()) if "EXC_SHARE" in (m.index(r, 7).data(Qt.ItemDataRole.ToolTipRole) or ""))
-    assert "NOx超标占比" in m.index(row, 7).data()
+    assert "NOx超筛查阈值占比" in m.index(row, 7).data()
     page.p.search.setText("TAMPER_REAGENT_EMPTY")  # still found by code
     assert m.rowCount() >= 1 and "反应剂为空" in m.index(0, 7).data()
     page.p.search.setText("")

@@ -11,6 +11,7 @@ from test_lists import as_user, fake_run, make_office
 
 from dieselwatch.errors import Cancelled, InputError
 from dieselwatch.progress import CancelToken
+from dieselwatch.scoring.rules import default_rules
 from dieselwatch.services import lists, notices
 from dieselwatch.services.publication import export_publication, export_score_report
 from dieselwatch.services.registry import import_registry
@@ -125,7 +126,7 @@ def test_notice_contents_and_print_setup(listed, tmp_path):
     # threshold, never a limit, and no internal reason code reaches the owner.
     assert "NOx超过筛查阈值的时间占比" in text and "SCR热态转化效率" in text and "超过筛查阈值的天数" in text
     assert "限值" not in text and not re.search(r"\b[A-Z]{3,}_[A-Z_]+\b|BSNOX", text)
-    assert "2026-10-01" in text and "评分规则版本2026.2" in text
+    assert "2026-10-01" in text and f"评分规则版本{default_rules().version}" in text
     # The owner's rights, whom to call, and who signed.
     assert "六十日内向平阴县人民政府申请行政复议" in text and "六个月内依法向有管辖权的人民法院提起行政诉讼" in text
     assert "联系人：张科长" in text and "平阴县青龙路1号" in text and "经办人：王磊" in text

@@ -14,11 +14,12 @@ from dieselwatch.services.scoring import score_period
 from dieselwatch.workspace import Workspace
 
 BLACK = {"high_emitter", "reagent_empty", "reagent_frozen", "down_stuck_zero", "down_stuck_const", "down_gt_up",
-         "mil_dtc"}
+         "emulated_nox", "reagent_starved"}
 EXPECTED_CODES = {"high_emitter": "SCR_EFF_LOW", "reagent_empty": "TAMPER_REAGENT_EMPTY",
                   "reagent_frozen": "TAMPER_REAGENT_STATIC", "down_stuck_zero": "TAMPER_DOWN_ZERO",
                   "down_stuck_const": "TAMPER_DOWN_STUCK", "down_gt_up": "TAMPER_DOWN_GT_UP", "mil_dtc": "OBD_MIL",
-                  "gappy": "DATA_INCOMPLETE", "offline": "DATA_OFFLINE", "cold_urban": "NOX_FEW_VALID"}
+                  "gappy": "DATA_INCOMPLETE", "offline": "DATA_OFFLINE", "cold_urban": "NOX_FEW_VALID",
+                  "emulated_nox": "TAMPER_DOWN_EMULATED", "reagent_starved": "TAMPER_REAGENT_LOW_USE"}
 
 
 def period(m):
@@ -35,12 +36,14 @@ def test_demo_fleet_judged_with_reasons(loaded_ws, manifest):
     assert len(res.vehicles) == len(manifest["vehicles"])
     for b, v in by_behaviour(res, manifest):
         codes = {r["code"] for r in v["reasons"]}
-        assert EXPECTED_CODES.get(b, "") in codes or b == "clean", (b, codes)
+        assert EXPECTED_CODES.get(b, "") in codes or b in ("clean", "parked"), (b, codes)
         if b in BLACK:
             assert v["proposal"] == "black", (b, v["reasons"])
             assert v["score"] < 80
         elif b == "clean":
             assert v["proposal"] == "white" and v["score"] == 100 and not v["reasons"]
+        elif b == "mil_dtc":  # a defect to repair, not an emission or tamper finding
+            assert v["proposal"] == "watch", v["reasons"]
         else:
             assert v["proposal"] != "black" and v["proposal"] != "white", (b, v["proposal"])
         for r in v["reasons"]:
@@ -98,12 +101,15 @@ def test_changed_rules_reapplied_from_raw(loaded_ws, manifest):
         score_period(loaded_ws, *period(manifest), version="nope")
 
 
-def test_registry_vehicle_without_data_is_reported_silent(loaded_ws, manifest):
-    res = score_period(loaded_ws, date(2026, 9, 1), date(2026, 9, 10))  # before the demo data
+def test_a_period_the_exports_do_not_cover_is_not_judged(loaded_ws, manifest):
+    """Before the demo data: nothing is covered, so nobody is offline, let alone black; the run says why."""
+    res = score_period(loaded_ws, date(2026, 9, 1), date(2026, 9, 10))
     assert len(res.vehicles) == len(manifest["vehicles"])
     for v in res.vehicles:
         codes = {r["code"] for r in v["reasons"]}
-        assert "DATA_OFFLINE_LONG" in codes and v["proposal"] == "black" and v["metrics"]["days_with_data"] == 0
+        assert v["proposal"] == "none" and "DATA_NOT_COVERED" in codes and "DATA_OFFLINE_LONG" not in codes
+        assert v["metrics"]["covered_days"] == 0 and v["metrics"]["unreported_days"] == 0
+    assert res.coverage["covered_days"] == 0 and res.warnings and "not judged" in res.warnings[0]
 
 
 def test_insufficient_data_is_never_a_silent_white(ws, tmp_path):
@@ -144,7 +150,7 @@ def test_confusion_matrix_200_vehicles_30_days(tmp_path):
     for (b, p), n in cm.items():
         if b in BLACK:
             assert p == "black", f"{n} {b} proposed {p}"
-        if b in ("clean", "cold_urban"):
+        if b in ("clean", "cold_urban", "parked", "mil_dtc"):
             assert p != "black", f"{n} {b} proposed black"
         if b in ("offline", "gappy"):
             assert p != "white", f"{n} {b} proposed white"
@@ -152,7 +158,9 @@ def test_confusion_matrix_200_vehicles_30_days(tmp_path):
         if b in ("offline", "gappy"):
             assert any(r["category"] == "data" for r in v["reasons"])
     clean = [v for b, v in by_behaviour(res, m) if b == "clean"]
-    assert sum(v["proposal"] == "white" for v in clean) / len(clean) > 0.8
+    # 12 minutes a day rarely completes a work-based window (a WHTC's work): white needs that evidence, so short
+    # days give "none", never black.
+    assert all(v["proposal"] in ("white", "none") for v in clean)
     ws.close()
 
 
@@ -160,9 +168,10 @@ def test_registry_after_records_enables_work_windows(ws, demo_dir, manifest):
     """Records imported before the registry: the reference torque arrives later and the days are rebuilt."""
     import_records(ws, demo_dir / "records.csv")
     before = score_period(ws, *period(manifest))
-    assert all(v["metrics"]["bs_windows"] == 0 for v in before.vehicles)
+    assert all(v["metrics"]["bs_valid_windows"] == 0 and v["metrics"]["bs_method"] is None for v in before.vehicles)
     import_registry(ws, demo_dir / "registry.xlsx")
     after = score_period(ws, *period(manifest))
     beh = {v["vin"]: v["behaviour"] for v in manifest["vehicles"]}
     hi = [v for v in after.vehicles if beh[v["vin"]] == "high_emitter"]
     assert hi and all("BSNOX" in {r["code"] for r in v["reasons"]} for v in hi)
+    assert all(v["metrics"]["bs_method"] in ("annex_k", "time_300s") for v in after.vehicles if v["metrics"]["valid_samples"] > 3600)

@@ -27,18 +27,25 @@ BEHAVIOURS = {
     "down_stuck_zero": ("Downstream NOx stuck at zero under load", "black"),
     "down_stuck_const": ("Downstream NOx stuck at a constant value", "black"),
     "down_gt_up": ("Downstream NOx above upstream when hot", "black"),
-    "mil_dtc": ("MIL on with diagnostic trouble codes", "black"),
-    "offline": ("Reports on the first days, then silent", "not white"),
+    "mil_dtc": ("MIL on with diagnostic trouble codes: a defect to repair, not an emission or tamper finding", "watch"),
+    "offline": ("Drives every day but its terminal sends nothing on the middle days (odometer moves on)", "not white"),
     "gappy": ("Loses 15 % of its packets and has outages inside trips", "not white"),
     "cold_urban": ("Slow urban duty: SCR inlet stays below 250 degC, high raw ppm but no valid exceedance", "not black"),
+    "parked": ("Parked on the middle days: no records, odometer and position unchanged (not a fault)", "not black"),
+    "emulated_nox": ("Emulated tailpipe NOx: plausible 20-50 ppm that ignores load and upstream NOx, reagent level "
+                     "falling far slower than the fuel burnt asks for", "black"),
+    "reagent_starved": ("Reagent dosing starved: the level falls at a sixth of the rate its peers' does", "black"),
 }
 # With few vehicles, the most instructive behaviours first.
 PRIORITY = ["clean", "high_emitter", "cold_urban", "reagent_frozen", "offline", "down_stuck_zero", "gappy",
-            "mil_dtc", "down_gt_up", "reagent_empty", "down_stuck_const"]
+            "mil_dtc", "down_gt_up", "reagent_empty", "down_stuck_const", "parked", "emulated_nox", "reagent_starved"]
 TAMPER_OR_EMISSION = [b for b, (_, p) in BEHAVIOURS.items() if p == "black"]
 
-ENGINES = [("WP13.550E62", 2550.0), ("YCK11450-60", 2100.0), ("MC11.44-60", 2100.0), ("D12.42-60", 2000.0),
-           ("WP10H.400E62", 1900.0), ("CA6DM3-50E6", 2400.0)]
+# (model, reference torque N m, rated power kW, WHTC reference work kWh). The last model's registry rows lack
+# rated power and WHTC work, as real registries sometimes do: its trucks are judged by fixed time windows.
+ENGINES = [("WP13.550E62", 2550.0, 405.0, 30.0), ("YCK11450-60", 2100.0, 331.0, 25.0),
+           ("MC11.44-60", 2100.0, 324.0, 24.5), ("D12.42-60", 2000.0, 309.0, 23.5),
+           ("WP10H.400E62", 1900.0, 294.0, 22.0), ("CA6DM3-50E6", 2400.0, None, None)]
 COUNTIES = ["历城区", "章丘区", "长清区", "平阴县", "商河县", "济阳区", "莱芜区", "钢城区"]
 COMPANY = ["鲁通", "齐运", "泉城", "华骏", "恒达", "顺丰源", "金桥", "远航", "鑫泰", "宏运", "东岳", "黄河"]
 SURNAMES = ["张", "王", "李", "赵", "刘", "陈", "杨", "孙", "周", "吴"]
@@ -73,6 +80,8 @@ class DemoVehicle:
     county: str
     engine_model: str
     ref_torque_nm: float
+    rated_power_kw: float | None
+    whtc_work_kwh: float | None
     calid: str
     cvn: str
 
@@ -95,10 +104,10 @@ def make_vehicles(n: int, rng: np.random.Generator) -> list[DemoVehicle]:
             if plate not in plates:
                 plates.add(plate)
                 break
-        eng, tref = ENGINES[int(rng.integers(len(ENGINES)))]
+        eng, tref, rated, whtc = ENGINES[int(rng.integers(len(ENGINES)))]
         owner = f"济南{rng.choice(COMPANY)}{rng.choice(['物流', '运输', '货运'])}有限公司" if rng.random() < 0.8 \
             else f"{rng.choice(SURNAMES)}{rng.choice(['伟', '强', '磊', '军', '勇', '杰'])}"
-        out.append(DemoVehicle(vin, plate, b, owner, str(rng.choice(COUNTIES)), eng, tref,
+        out.append(DemoVehicle(vin, plate, b, owner, str(rng.choice(COUNTIES)), eng, tref, rated, whtc,
                                f"CAL{eng[:4]}{int(rng.integers(100, 999))}", f"{int(rng.integers(0, 2**32)):08X}"))
     return out
 
@@ -161,10 +170,11 @@ def vehicle_days(v: DemoVehicle, start: date, days: int, minutes_per_day: int, s
     reagent = rng.uniform(45, 90)
     tank = rng.uniform(40, 95)
     frames = []
-    silent_from = max(1, days // 3) if b == "offline" else days
+    # offline: drives on, unreported, from the second day to the day before the last; parked: stands still then.
+    quiet = set(range(1, days - 1)) if b in ("offline", "parked") and days >= 3 else set()
     for d in range(days):
-        if d >= silent_from:
-            break
+        if d in quiet and b == "parked":
+            continue
         day0 = datetime.combine(start + timedelta(days=d), datetime.min.time())
         n_trips = int(rng.integers(1, 3)) if minutes_per_day >= 40 else 1  # short days: one trip, so the SCR warms
         budget = int(minutes_per_day * 60 * rng.uniform(0.85, 1.15))
@@ -189,11 +199,15 @@ def vehicle_days(v: DemoVehicle, start: date, days: int, minutes_per_day: int, s
                 down = np.zeros(n)
             elif b == "down_stuck_const":
                 down = np.full(n, 45.25)
+            elif b == "emulated_nox":  # a slow, plausible wander that knows nothing of load or upstream NOx
+                phase = rng.uniform(0, 2 * np.pi)
+                down = 35 + 12 * np.sin(np.arange(n) / rng.uniform(500, 900) + phase) + rng.normal(0, 1.5, n)
             down = np.clip(down, -5, 3000)
             fuel_l = np.cumsum(sig["fuel_rate"]) / 3600.0
             if reagent < 15:
                 reagent = rng.uniform(85, 98)  # refilled at the depot before the trip
-            level = reagent - fuel_l * 0.045 / 55.0 * 100 + rng.normal(0, 0.25, n)
+            dosing = {"reagent_starved": 1 / 6, "emulated_nox": 1 / 8}.get(b, 1.0)
+            level = reagent - fuel_l * 0.045 * dosing / 55.0 * 100 + rng.normal(0, 0.25, n)
             reagent = float(level[-1])
             if b == "reagent_empty":
                 level = np.zeros(n)
@@ -209,6 +223,8 @@ def vehicle_days(v: DemoVehicle, start: date, days: int, minutes_per_day: int, s
             odo_t = odo + np.cumsum(step_km)
             odo = float(odo_t[-1])
             ts = np.datetime64(day0 + timedelta(seconds=float(int(begin)))) + np.arange(n).astype("timedelta64[s]")
+            if d in quiet:  # offline while driving: the trip happened, nothing reached the platform
+                continue
             frames.append(dict({
                 "ts": ts,
                 "speed": sig["speed"], "baro": np.full(n, 100.5), "torque_actual": sig["torque_actual"],
@@ -270,14 +286,15 @@ def write_registry(path: Path, vehicles: list[DemoVehicle], rng: np.random.Gener
     ws.append(["重型柴油车登记信息(演示数据)"])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(["车辆识别代号", "车牌号", "车辆所有人", "联系电话", "联系地址", "所属区县", "排放阶段", "车辆类型",
-               "发动机型号", "参考扭矩(N·m)", "终端编号"])
+               "发动机型号", "参考扭矩(N·m)", "终端编号", "额定功率(kW)", "WHTC循环功(kWh)"])
     for c in ws[2]:
         c.font = Font(bold=True)
     for v in vehicles:
         ws.append([v.vin, v.plate, v.owner, f"13{int(rng.integers(100000000, 999999999))}",
                    f"山东省济南市{v.county}{rng.choice(['工业北路', '经十路', '旅游路', '二环东路'])}{int(rng.integers(1, 999))}号",
-                   v.county, "国六", "重型半挂牵引车", v.engine_model, v.ref_torque_nm, f"T{int(rng.integers(10**9, 10**10))}"])
-    for col, w in zip("ABCDEFGHIJK", (22, 12, 28, 14, 40, 10, 10, 16, 16, 14, 14)):
+                   v.county, "国六", "重型半挂牵引车", v.engine_model, v.ref_torque_nm,
+                   f"T{int(rng.integers(10**9, 10**10))}", v.rated_power_kw, v.whtc_work_kwh])
+    for col, w in zip("ABCDEFGHIJKLM", (22, 12, 28, 14, 40, 10, 10, 16, 16, 14, 14, 16, 14)):
         ws.column_dimensions[col].width = w
     wb.save(path)
 
@@ -326,7 +343,7 @@ def write_xlsx_records(path: Path, df: pd.DataFrame) -> None:
     wb.save(path)
 
 
-def generate(out: Path, vehicles: int = 12, days: int = 5, seed: int = 7, start: date = date(2026, 10, 1),
+def generate(out: Path, vehicles: int = 14, days: int = 5, seed: int = 7, start: date = date(2026, 10, 1),
              minutes_per_day: int = 70, progress: Callable[[float, str], None] | None = None) -> dict:
     """Write registry.xlsx, records.csv (GBK), records_other_platform.xlsx and manifest.json into out."""
     out = Path(out)
@@ -362,7 +379,8 @@ def generate(out: Path, vehicles: int = 12, days: int = 5, seed: int = 7, start:
         "rows": total, "files": files,
         "vehicles": [{"vin": v.vin, "plate": v.plate, "behaviour": v.behaviour,
                       "description": BEHAVIOURS[v.behaviour][0], "expected": BEHAVIOURS[v.behaviour][1],
-                      "engine_model": v.engine_model, "ref_torque_nm": v.ref_torque_nm} for v in fleet],
+                      "engine_model": v.engine_model, "ref_torque_nm": v.ref_torque_nm,
+                      "rated_power_kw": v.rated_power_kw, "whtc_work_kwh": v.whtc_work_kwh} for v in fleet],
         "notes": ["records.csv is GBK with two title rows above the header, units in brackets, sentinel values "
                   "(3012.75 ppm, FF, 无效, empty), re-sent packets out of order and duplicate packets.",
                   "records_other_platform.xlsx repeats part of the first day of two vehicles with other header "

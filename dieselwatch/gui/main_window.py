@@ -22,7 +22,7 @@ from dieselwatch.services import auditlog, overview
 from dieselwatch.services.imports import import_records
 from dieselwatch.services.registry import import_registry
 from dieselwatch.services.rulesets import list_rule_sets
-from dieselwatch.services.scoring import score_period
+from dieselwatch.services.scoring import coverage_warnings, score_period
 from dieselwatch.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -117,6 +117,8 @@ class MainController(QObject):
         w.actionRefresh.triggered.connect(self.refresh)
         w.actionQuit.triggered.connect(w.close)
         w.scoreButton.clicked.connect(self.run_scoring)
+        w.fromDate.dateChanged.connect(self.check_coverage)
+        w.toDate.dateChanged.connect(self.check_coverage)
         from dieselwatch.gui.charts import DashboardCharts, DaysChart, DayPlot
 
         self.dashboard_charts = DashboardCharts()
@@ -342,11 +344,12 @@ class MainController(QObject):
             m = sc["metrics"]
             facts = [(self.tr("Online rate"), _pct(m.get("online_rate"))), (self.tr("Completeness"), _pct(m.get("completeness"))),
                      (self.tr("Valid operation share"), _pct(m.get("valid_share"))),
-                     (self.tr("Exceedance share"), _pct(m.get("exceed_share"))),
+                     (self.tr("Share above screening threshold"), _pct(m.get("exceed_share"))),
                      (self.tr("SCR efficiency (hot)"), _pct(m.get("scr_efficiency"))),
                      (self.tr("Brake-specific NOx"), _num(m.get("bsnox_mg_kwh"), "mg/kWh")),
                      (self.tr("Distance"), _num(m.get("distance_km"), "km")),
-                     (self.tr("Longest offline"), f"{m.get('longest_offline_days')} d")]
+                     (self.tr("Longest offline"), f"{m.get('longest_offline_days')} d"),
+                     (self.tr("Parked / not covered"), f"{m.get('parked_days', 0)} d / {m.get('not_covered_days', 0)} d")]
             parts.append("<table>" + "".join(f"<tr><td style='padding-right:14px'>{e(k)}</td><td>{e(v)}</td></tr>"
                                              for k, v in facts) + "</table>")
         entries = d.get("lists", {}).get("entries", [])
@@ -605,7 +608,19 @@ class MainController(QObject):
                   from_raw=self.w.fromRawCheck.isChecked(),
                   on_done=self._scored, title=self.tr("Scoring {0} to {1}").format(start, end))
 
+    def check_coverage(self, *_) -> None:
+        """Before scoring: say which days of the chosen period no imported export covers (they are not judged)."""
+        start, end = self.w.fromDate.date().toPython(), self.w.toDate.date().toPython()
+        if end >= start:
+            self._run(coverage_warnings, self.ws, start, end, on_done=self._show_coverage)
+
+    def _show_coverage(self, warnings: list) -> None:
+        label = self.w.coverageWarning
+        label.setText("\n".join(core_text(m) for m in warnings))
+        label.setVisible(bool(warnings))
+
     def _scored(self, res) -> None:
+        self._show_coverage(res.warnings)
         self.w.statusbar.showMessage(self.tr("Scored {0} vehicles, {1} to {2}, rule set {3}.").format(
             len(res.vehicles), res.period_from, res.period_to, res.ruleset_version), 10000)
         self.refresh()  # the scoring page then shows this run with its flagged vehicles

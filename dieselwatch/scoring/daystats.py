@@ -5,11 +5,15 @@ raw store when a rule set changes. Everything is vectorised over one vehicle's s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from dieselwatch.scoring.rules import RuleSet
+from dieselwatch.scoring.rules import MAX_POWER_STEPS, RuleSet, power_thresholds
 
+KW_COLUMNS = ["kw_n", *[f"kw_v{i}" for i in range(MAX_POWER_STEPS)], *[f"kw_o{i}" for i in range(MAX_POWER_STEPS)]]
+CS_COLUMNS = ["cs_n", "cs_u", "cs_d", "cs_l", "cs_uu", "cs_dd", "cs_ll", "cs_ud", "cs_dl"]
 DAY_COLUMNS = [
     "n_records", "n_running", "n_expected", "n_trips", "n_gaps", "gap_s", "max_gap_s", "n_position_jumps",
     "n_valid", "n_exceed", "n_hot", "sum_up_hot", "sum_down_hot", "n_low_eff", "n_down_gt_up",
@@ -17,9 +21,29 @@ DAY_COLUMNS = [
     "bs_windows_over", "distance_km", "fuel_l", "n_miss_down", "n_miss_scr_temp", "n_miss_reagent", "n_miss_air",
     "reagent_first", "reagent_last", "reagent_min", "reagent_drop", "n_reagent_zero", "n_mil_on", "dtc_max",
     "calids", "n_odo_back", "n_gnss_invalid",
+    # Revision 0009: readings at the day's edges (parked or driven across a silence), Annex K work-based windows
+    # (complete windows, and per power-threshold step the valid ones and those over the conformity factor),
+    # moments of 10 s means of hot operation (does downstream NOx follow upstream and load?), and the lowest hot
+    # loaded downstream reading (a platform that forgot the -200 ppm offset never goes below 200).
+    "odo_first", "odo_last", "lat_first", "lon_first", "lat_last", "lon_last",
+    *KW_COLUMNS, *CS_COLUMNS, "down_min_hot",
 ]
 EARTH_KM = 6371.0088
-INT_COLUMNS = [c for c in DAY_COLUMNS if c.startswith(("n_", "max_", "bs_", "gap_s", "dtc_"))]
+INT_COLUMNS = [c for c in DAY_COLUMNS if c.startswith(("n_", "max_", "bs_", "gap_s", "dtc_", "kw_")) or c == "cs_n"]
+BUCKET_S = 10  # seconds per mean for the correlation moments: averages out sensor noise and response lag
+
+
+@dataclass(frozen=True)
+class Engine:
+    """What the registry says about a vehicle's engine (per vehicle, or per engine model when the vehicle lacks it).
+    Work needs the reference torque; GB 17691 Annex K windows need rated power and WHTC work as well."""
+    ref_torque_nm: float | None = None
+    rated_power_kw: float | None = None
+    whtc_work_kwh: float | None = None
+
+    @property
+    def annex_k(self) -> bool:
+        return bool(self.ref_torque_nm and self.rated_power_kw and self.whtc_work_kwh)
 
 
 def _col(df: pd.DataFrame, name: str) -> np.ndarray:
@@ -40,10 +64,13 @@ def _runs_max(flag: np.ndarray, t: np.ndarray, day_idx: np.ndarray, n_days: int)
     return out
 
 
-def compute_day_stats(df: pd.DataFrame, rules: RuleSet, ref_torque_nm: float | None) -> pd.DataFrame:
-    """df: one vehicle's rows, sorted by ts, unique ts. Returns one row per day (index: datetime.date)."""
+def compute_day_stats(df: pd.DataFrame, rules: RuleSet, engine: Engine | float | None) -> pd.DataFrame:
+    """df: one vehicle's rows, sorted by ts, unique ts. engine: the registry's engine data (a bare number is the
+    reference torque alone). Returns one row per day (index: datetime.date)."""
     if df.empty:
         return pd.DataFrame(columns=DAY_COLUMNS)
+    if not isinstance(engine, Engine):
+        engine = Engine(ref_torque_nm=engine)
     v, ex, ww, tp, dr = rules["validity"], rules["exceedance"], rules["work_window"], rules["tamper"], rules["data"]
     ts = df["ts"].to_numpy(dtype="datetime64[s]")
     t = ts.astype("int64")
@@ -130,31 +157,41 @@ def compute_day_stats(df: pd.DataFrame, rules: RuleSet, ref_torque_nm: float | N
 
     # NOx mass [g/s] = 0.001587 x ppm x exhaust flow [kg/h] / 3600 ; work [kWh] per 1 s sample.
     exh = air + fuel * 0.835
-    mass = np.where(valid & ~np.isnan(exh), 0.001587 * down_c * exh / 3600.0, 0.0)
+    mass_all = 0.001587 * down_c * exh / 3600.0
+    mass = np.where(valid & ~np.isnan(exh), mass_all, 0.0)
     work = None
     bs_win = np.zeros(nd)
     bs_over = np.zeros(nd)
-    if ref_torque_nm and ref_torque_nm > 0:
-        power_kw = np.clip(net, 0, None) / 100.0 * ref_torque_nm * rpm * 2 * np.pi / 60000.0
+    kw = {c: np.zeros(nd) for c in KW_COLUMNS}
+    tref = engine.ref_torque_nm
+    if tref and tref > 0:
+        power_kw = np.clip(net, 0, None) / 100.0 * tref * rpm * 2 * np.pi / 60000.0
         work = np.where(valid & ~np.isnan(power_kw), power_kw / 3600.0, 0.0)
-        vi = np.flatnonzero(valid)
-        n_w = int(ww["window_s"])
-        if len(vi) > n_w:
-            # Moving-average windows over the valid samples only (invalid ones are excluded, as in PEMS
-            # evaluation): each window is n_w consecutive valid seconds, spanning at most 3 x n_w of clock time.
-            cm = np.r_[0.0, np.cumsum(mass[vi])]
-            ck = np.r_[0.0, np.cumsum(work[vi])]
-            m_w, k_w = cm[n_w:] - cm[:-n_w], ck[n_w:] - ck[:-n_w]
-            end_i = vi[n_w - 1:]
-            span = t[end_i] - t[vi[: len(vi) - n_w + 1]]
-            same = day_idx[end_i] == day_idx[vi[: len(vi) - n_w + 1]]
-            pick = np.zeros(len(end_i), dtype=bool)
-            pick[::60] = True  # one window a minute: overlapping windows would count one event many times
-            pick &= same & (span <= 3 * n_w) & (k_w >= ww["min_work_kwh"])
-            with np.errstate(invalid="ignore", divide="ignore"):
-                over = pick & (m_w / k_w * 1000.0 > ww["limit_mg_kwh"])
-            bs_win = np.bincount(day_idx[end_i], weights=pick, minlength=nd)
-            bs_over = np.bincount(day_idx[end_i], weights=over, minlength=nd)
+        # Windows run over warm-engine samples with a NOx and exhaust-flow reading, within one trip; motoring
+        # counts as zero power (the power threshold, not a sample filter, keeps light load out, as in Annex K).
+        incl = running & warm & ~np.isnan(down_c) & ~np.isnan(exh) & ~np.isnan(power_kw)
+        trip_id = np.cumsum(new_trip)
+        if engine.annex_k:
+            kw = work_windows(t, trip_id, incl, power_kw, mass_all, day_idx, nd, engine, rules)
+        else:
+            bs_win, bs_over = time_windows(t, trip_id, incl, power_kw, mass_all, day_idx, nd, rules)
+
+    # Does downstream NOx follow upstream and load? Moments of 10 s means over hot valid operation, summed per day
+    # (a pooled correlation over the period comes out of the sums exactly).
+    cs = _bucket_moments(t, hot, up, down_c, net, day_idx, nd)
+    with np.errstate(invalid="ignore"):
+        min_hot = np.full(nd, np.inf)
+        sel_min = loaded_hot & ~np.isnan(down)
+        np.minimum.at(min_hot, day_idx[sel_min], down[sel_min])
+    down_min_hot = np.where(np.isinf(min_hot), np.nan, min_hot)
+    odo_ok = ~np.isnan(odo) & (odo > 0)
+    fix = ~np.isnan(lat) & ~np.isnan(lon) & ((np.nan_to_num(_col(df, "gnss_status"), nan=0).astype("int64") & 1) == 0)
+    edges = {"odo_first": _first_last(odo, odo_ok, day_idx, nd, first=True),
+             "odo_last": _first_last(odo, odo_ok, day_idx, nd, first=False),
+             "lat_first": _first_last(np.degrees(lat), fix, day_idx, nd, first=True),
+             "lon_first": _first_last(np.degrees(lon), fix, day_idx, nd, first=True),
+             "lat_last": _first_last(np.degrees(lat), fix, day_idx, nd, first=False),
+             "lon_last": _first_last(np.degrees(lon), fix, day_idx, nd, first=False)}
 
     step = np.where(linked, np.minimum(dt_prev, dr["gap_min_s"]), 1)
     distance = np.nan_to_num(speed) / 3600.0 * np.where(linked, dt_prev, 0)
@@ -236,11 +273,112 @@ def compute_day_stats(df: pd.DataFrame, rules: RuleSet, ref_torque_nm: float | N
         "n_odo_back": per_day(odo_back),
         "n_gnss_invalid": per_day(gnss_bad),
         "calids": calids,
+        **edges, **kw, **cs, "down_min_hot": down_min_hot,
     }
     for c in INT_COLUMNS:  # counts were summed as floats by bincount: round in numpy (DataFrame ops cost more)
         cols[c] = np.rint(np.asarray(cols[c], dtype="float64")).astype("int64")
     return pd.DataFrame({c: cols[c] for c in DAY_COLUMNS},
                         index=pd.Index(uniq_days.astype("datetime64[D]").astype(object), name="day"))
+
+
+def _first_last(values: np.ndarray, ok: np.ndarray, day_idx: np.ndarray, nd: int, first: bool) -> np.ndarray:
+    """The first (or last) reading per day among rows where ok holds (rows sorted by time); NaN without one."""
+    out = np.full(nd, np.nan)
+    sel = np.flatnonzero(ok)
+    if len(sel):
+        d = day_idx[sel]
+        pick = np.r_[True, d[1:] != d[:-1]] if first else np.r_[d[1:] != d[:-1], True]
+        out[d[pick]] = values[sel[pick]]
+    return out
+
+
+def _window_ends(cum: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """For each start i, the index k (into cum) of the first boundary where cum[k] >= target[i]."""
+    return np.searchsorted(cum, target, side="left")
+
+
+def work_windows(t, trip_id, incl, power_kw, mass_g_s, day_idx, nd, engine: Engine, rules: RuleSet) -> dict:
+    """GB 17691-2018 Annex K work-based windows: from every included sample, the shortest run of samples whose
+    work reaches the engine's WHTC reference work. Per day (the window's end): complete windows, and for every
+    power-threshold step the windows whose average power reaches it and those of them whose conformity factor
+    (NOx mg/kWh / WHTC limit) exceeds the limit."""
+    ww = rules["work_window"]
+    out = {c: np.zeros(nd) for c in KW_COLUMNS}
+    idx = np.flatnonzero(incl)
+    if len(idx) < 2:
+        return out
+    p = np.clip(np.nan_to_num(power_kw[idx]), 0, None)
+    cum_w = np.r_[0.0, np.cumsum(p / 3600.0)]  # kWh at sample boundaries
+    cum_m = np.r_[0.0, np.cumsum(np.nan_to_num(mass_g_s[idx]))]
+    k = _window_ends(cum_w, cum_w[:-1] + engine.whtc_work_kwh)
+    ok = k <= len(idx)
+    start = np.flatnonzero(ok)
+    if not len(start):
+        return out
+    end = k[ok] - 1  # last sample of each window
+    seg = trip_id[idx]
+    same = seg[end] == seg[start]
+    start, end = start[same], end[same]
+    if not len(start):
+        return out
+    work = cum_w[end + 1] - cum_w[start]
+    mass = cum_m[end + 1] - cum_m[start]
+    secs = (t[idx[end]] - t[idx[start]] + 1).astype("float64")
+    share = work * 3600.0 / secs / engine.rated_power_kw
+    cf = mass / work * 1000.0 / ww["whtc_limit_mg_kwh"]
+    day = day_idx[idx[end]]
+    out["kw_n"] = np.bincount(day, minlength=nd).astype("float64")
+    over = cf > ww["cf_limit"]
+    for i, thr in enumerate(power_thresholds(rules)):
+        v = share >= thr - 1e-9
+        out[f"kw_v{i}"] = np.bincount(day, weights=v, minlength=nd)
+        out[f"kw_o{i}"] = np.bincount(day, weights=v & over, minlength=nd)
+    return out
+
+
+def time_windows(t, trip_id, incl, power_kw, mass_g_s, day_idx, nd, rules: RuleSet) -> tuple[np.ndarray, np.ndarray]:
+    """The fallback without rated power or WHTC work: fixed windows of fallback_window_s consecutive included
+    samples within one trip (at most 1.5 x that of clock time), valid when their average power reaches
+    fallback_min_avg_power_kw; over when NOx exceeds cf_limit x the WHTC limit. Not the Annex K method."""
+    ww = rules["work_window"]
+    n_w = int(ww["fallback_window_s"])
+    idx = np.flatnonzero(incl)
+    if len(idx) <= n_w or n_w < 1:
+        return np.zeros(nd), np.zeros(nd)
+    p = np.clip(np.nan_to_num(power_kw[idx]), 0, None)
+    cum_w = np.r_[0.0, np.cumsum(p / 3600.0)]
+    cum_m = np.r_[0.0, np.cumsum(np.nan_to_num(mass_g_s[idx]))]
+    work = cum_w[n_w:] - cum_w[:-n_w]
+    mass = cum_m[n_w:] - cum_m[:-n_w]
+    s_i, e_i = idx[: len(idx) - n_w + 1], idx[n_w - 1:]
+    secs = (t[e_i] - t[s_i] + 1).astype("float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        valid = (trip_id[e_i] == trip_id[s_i]) & (secs <= 1.5 * n_w) & \
+            (work * 3600.0 / secs >= ww["fallback_min_avg_power_kw"]) & (work > 0)
+        over = valid & (mass / work * 1000.0 > ww["whtc_limit_mg_kwh"] * ww["cf_limit"])
+    day = day_idx[e_i]
+    return np.bincount(day, weights=valid, minlength=nd), np.bincount(day, weights=over, minlength=nd)
+
+
+def _bucket_moments(t, hot, up, down, load, day_idx, nd) -> dict:
+    """Per day: count and sums (x, x², xy) of 10 s means of upstream, downstream NOx and load over hot samples."""
+    out = {c: np.zeros(nd) for c in CS_COLUMNS}
+    sel = np.flatnonzero(hot & ~np.isnan(load))
+    if not len(sel):
+        return out
+    key = t[sel] // BUCKET_S
+    _, b = np.unique(key, return_inverse=True)
+    n = np.bincount(b)
+    full = n >= BUCKET_S // 2  # a mean of at least half a bucket
+    u = np.bincount(b, weights=up[sel])[full] / n[full]
+    d = np.bincount(b, weights=down[sel])[full] / n[full]
+    ld = np.bincount(b, weights=load[sel])[full] / n[full]
+    first = np.r_[True, b[1:] != b[:-1]]
+    day = day_idx[sel][first][full]
+    for name, w in (("cs_n", None), ("cs_u", u), ("cs_d", d), ("cs_l", ld), ("cs_uu", u * u), ("cs_dd", d * d),
+                    ("cs_ll", ld * ld), ("cs_ud", u * d), ("cs_dl", d * ld)):
+        out[name] = np.bincount(day, weights=w, minlength=nd)
+    return out
 
 
 def _calid_pairs(df: pd.DataFrame, day_idx: np.ndarray, nd: int) -> list[str]:

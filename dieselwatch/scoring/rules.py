@@ -12,6 +12,9 @@ from dieselwatch.messages import Msg, joined
 from dieselwatch.paths import resource
 
 
+MAX_POWER_STEPS = 6  # day statistics keep one window count per threshold step (columns kw_v0..kw_v5)
+
+
 class RuleSet(dict):
     """A dict with attribute-free, explicit access: rules['exceedance']['threshold_ppm']."""
 
@@ -60,4 +63,24 @@ def validate(data: dict, source: str = Msg("rule set")) -> RuleSet:
         if extra:
             raise ConfigError(Msg("{source}: unknown key(s) in “{section}”: {keys}", source=source, section=section,
                                   keys=joined(extra)))
+    ww = data["work_window"]
+    steps = int(round((ww["power_share_start"] - ww["power_share_min"]) / ww["power_share_step"])) + 1 \
+        if ww["power_share_step"] > 0 else 1
+    if ww["power_share_min"] > ww["power_share_start"] or steps > MAX_POWER_STEPS:
+        raise ConfigError(Msg("{source}: the work-window power threshold must fall from power_share_start to "
+                              "power_share_min in at most {n} steps", source=source, n=MAX_POWER_STEPS))
+    if not 0 < ww["cf_percentile"] < 1:
+        raise ConfigError(Msg("{source}: “{key}” must lie between 0 and 1", source=source,
+                              key="work_window.cf_percentile"))
     return RuleSet(copy.deepcopy(data))
+
+
+def power_thresholds(rules: RuleSet) -> list[float]:
+    """The work-window power thresholds (shares of rated power) tried in order, as GB 17691-2018 Annex K lowers
+    them when too few windows are valid: start, start - step, ... down to the minimum."""
+    ww = rules["work_window"]
+    out = [ww["power_share_start"]]
+    while ww["power_share_step"] > 0 and out[-1] - ww["power_share_step"] >= ww["power_share_min"] - 1e-9 \
+            and len(out) < MAX_POWER_STEPS:
+        out.append(round(out[-1] - ww["power_share_step"], 6))
+    return out

@@ -27,6 +27,7 @@ from dieselwatch.errors import InputError
 from dieselwatch.messages import Msg
 from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.scoring.daystats import compute_day_stats, to_rows
+from dieselwatch.services.engines import engine_specs
 from dieselwatch.services.rulesets import active_rules
 from dieselwatch.services.users import require
 from dieselwatch.storage import audit
@@ -117,8 +118,9 @@ def remove_batch(ws: Workspace, batch_id: int, reason: str, *, progress: Progres
                                               .where(RawPartition.vehicle_id.in_(vids),
                                                      RawPartition.batch_id != b.id)):
                 others.setdefault(vid, {}).setdefault(month, []).append(path)
-        jobs = [(vid, [p.path for p in parts if p.vehicle_id == vid], others.get(vid, {}),
-                 vehicles[vid].ref_torque_nm) for vid in vids]
+        engines = engine_specs(s, vids)  # the same engine figures (work windows) an import computes with
+        jobs = [(vid, [p.path for p in parts if p.vehicle_id == vid], others.get(vid, {}), engines[vid])
+                for vid in vids]
 
         def rebuild(job):
             """Files and arithmetic only (no session): runs on a worker thread."""

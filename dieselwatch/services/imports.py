@@ -35,6 +35,7 @@ from dieselwatch.services import key_fields
 from dieselwatch.services.key_fields import KEY_FIELDS
 from dieselwatch.services.batches import awaits_restore, reopen_for_restore
 from dieselwatch.services.coverage import record_coverage
+from dieselwatch.services.engines import engine_specs
 from dieselwatch.services.rulesets import active_rules
 from dieselwatch.services.sessions import store_sessions
 from dieselwatch.services.users import require
@@ -409,7 +410,8 @@ def _commit_unit(s, ws, path, digest, size, unit: _Unit, rules, cancel, prog, wr
     for vid, month, p in s.execute(select(RawPartition.vehicle_id, RawPartition.month, RawPartition.path)
                                    .where(RawPartition.vehicle_id.in_([v.id for v in vehicles.values()]))):
         existing.setdefault((vid, month), []).append(p)
-    jobs = [(vin, month, files, vehicles[vin].id, vehicles[vin].ref_torque_nm,
+    engines = engine_specs(s, [v.id for v in vehicles.values()])
+    jobs = [(vin, month, files, vehicles[vin].id, engines[vehicles[vin].id],
              existing.get((vehicles[vin].id, month), [])) for (vin, month), files in sorted(pieces.items())]
 
     def prepare(job):

@@ -91,8 +91,8 @@ def evidence_rows(ev: dict) -> list[list[str]]:
     if m.get("scr_efficiency") is not None:
         rows.append(["SCR热态转化效率", _pct(m["scr_efficiency"]), suspect or "正常应高于80%"])
     if m.get("bsnox_mg_kwh") is not None:
-        method = ("按GB 17691-2018附录K功基窗口法计算" if m.get("bsnox_method") == "work_window"
-                  else "按固定时间窗口计算（非功基窗口法），仅作筛查参考")
+        method = ("核查期间排放总量与发动机做功之比；功基窗口按GB 17691-2018附录K" if m.get("bs_method") == "annex_k"
+                  else "核查期间排放总量与发动机做功之比；按固定时间窗口计算（非功基窗口法），仅作筛查参考")
         rows.append(["比排放NOx", f"{m['bsnox_mg_kwh']:.0f} mg/kWh", suspect or method])
     rows.append(["数据上线率", _pct(m.get("online_rate")), f"最长连续离线{m.get('longest_offline_days', 0)}天"])
     if m.get("mil_share") or m.get("dtc_max"):

@@ -27,6 +27,14 @@ from dieselwatch.workspace import Workspace
 REGISTRY_TEXT_LIMITS = {"plate": 16, "owner": 200, "contact": 100, "address": 300, "county": 100,
                         "emission_stage": 20, "vehicle_type": 50, "engine_model": 100, "terminal_id": 50}
 
+# Engine figures: (lowest, highest, message). Rated power and WHTC work feed GB 17691 Annex K work-based windows.
+REGISTRY_NUMBERS = {
+    "ref_torque_nm": (100, 10000, Msg("reference torque must be a number of N m (100-10000)")),
+    "rated_power_kw": (20, 1500, Msg("rated power must be a number of kW (20-1500)")),
+    "whtc_work_kwh": (1, 200, Msg("WHTC work must be a number of kWh (1-200)")),
+}
+ENGINE_FIELDS = tuple(REGISTRY_NUMBERS)
+
 
 @dataclass
 class RegistryReport:
@@ -89,7 +97,7 @@ def import_registry(ws: Workspace, path: str | Path, *, progress: ProgressFn | N
                 rep.unchanged += 1
                 continue
             before = {k: getattr(veh, k) for k in changes}
-            if "ref_torque_nm" in changes:
+            if any(f in changes for f in ENGINE_FIELDS):
                 torque_changed.append(veh.id)
             for k, v in changes.items():
                 setattr(veh, k, v)
@@ -129,15 +137,19 @@ def _refuse_monitoring_export(table) -> None:
 
 
 def _rebuild_work_windows(ws: Workspace, vehicle_ids: list[int]) -> None:
-    """Brake-specific NOx needs the reference torque: days stored before the registry supplied (or changed) it
-    are rebuilt from the raw store, so the next scoring sees the work windows."""
+    """Brake-specific NOx needs the reference torque (and Annex K windows rated power and WHTC work): days stored
+    before the registry supplied (or changed) them are rebuilt from the raw store, so the next scoring sees the
+    work windows."""
     from sqlalchemy import func
 
     from dieselwatch.services.rulesets import active_rules
     from dieselwatch.services.scoring import recompute_from_raw
     from dieselwatch.storage.models import DayStat
 
+    from dieselwatch.services.engines import same_model_vehicles
+
     with ws.Session() as s:
+        vehicle_ids = same_model_vehicles(s, vehicle_ids)
         first, last = s.execute(select(func.min(DayStat.day), func.max(DayStat.day))
                                 .where(DayStat.vehicle_id.in_(vehicle_ids))).one()
         rules = active_rules(s)
@@ -192,15 +204,17 @@ def _validate(frames, table, rep: RegistryReport) -> dict[str, dict]:
                     ok = False
                     break
                 rec[f] = text or None
-            if ok and "ref_torque_nm" in chunk:
-                v = raw["ref_torque_nm"]
+            for f, (lo, hi, msg) in REGISTRY_NUMBERS.items():
+                if not ok or f not in chunk:
+                    continue
+                v = raw[f]
                 if v is not None and not (isinstance(v, float) and np.isnan(v)):
                     num = pd.to_numeric(pd.Series([str(v).strip()]), errors="coerce").iat[0]
-                    if pd.isna(num) or not (100 <= float(num) <= 10000):
-                        reject(row, hdr["ref_torque_nm"], Msg("reference torque must be a number of N m (100-10000)"), v)
+                    if pd.isna(num) or not (lo <= float(num) <= hi):
+                        reject(row, hdr[f], msg, v)
                         ok = False
                     else:
-                        rec["ref_torque_nm"] = float(num)
+                        rec[f] = float(num)
             if ok:
                 records[vin] = rec
                 first_row_of[vin] = row

@@ -13,12 +13,17 @@ import pandas as pd
 from sqlalchemy import Integer, and_, case, delete, func, literal, select
 
 from dieselwatch.errors import InputError
-from dieselwatch.messages import Msg
+from dieselwatch.messages import Msg, joined
 from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.scoring.daystats import DAY_COLUMNS, compute_day_stats, to_rows
-from dieselwatch.scoring.judge import MAX_COLUMNS, SUM_COLUMNS, Figures, judge, silent
+from dieselwatch.scoring.judge import (MAX_COLUMNS, MIN_COLUMNS, SUM_COLUMNS, Figures, judge, offset_sources,
+                                       peer_reasons, signals, silent, usage)
 from dieselwatch.scoring.rules import RuleSet
+from dieselwatch.services.coverage import vehicle_coverage
+from dieselwatch.services.engines import engine_specs
+from dieselwatch.services.sources import batch_vehicles
 from dieselwatch.services.rulesets import active_rules, rules_by_version, save_rules
+from dieselwatch.services.sessions import days_terminal_on
 from dieselwatch.services.users import require
 from dieselwatch.storage.models import DayStat, RawPartition, Score, ScoreRun, Vehicle
 from dieselwatch.storage.upsert import upsert
@@ -34,6 +39,8 @@ class ScoreResult:
     source: str
     vehicles: list[dict] = field(default_factory=list)
     recomputed_days: int = 0
+    coverage: dict = field(default_factory=dict)  # covered spans of the period, vehicles without coverage
+    warnings: list[str] = field(default_factory=list)  # read before trusting the run (coverage, data sources)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -74,30 +81,38 @@ def period_figures(ws: Workspace, start: date, end: date, rules: RuleSet) -> tup
         day_no = func.cast(func.julianday(t.c.day) - 2440587.5, Integer)  # days since 1970-01-01
     else:
         day_no = func.cast(t.c.day - literal(date(1970, 1, 1)), Integer)
-    # One pass: the window function gives each day's distance to the vehicle's previous day with data, so the
-    # longest silence comes out of the same GROUP BY as the sums (day_stats rows exist only for days with data).
+    # One plain GROUP BY (day_stats rows exist only for days with data): a vehicle has a silence inside its data
+    # exactly when it has fewer days than its first-to-last span; only those get the window query below.
     def aggregate_query(lo: int, hi: int):
-        inner = select(t, day_no.label("day_no"),
-                       (day_no - func.lag(day_no).over(partition_by=t.c.vehicle_id, order_by=t.c.day)).label("step")
-                       ).where(in_period, t.c.vehicle_id.between(lo, hi)).subquery()
-        c = inner.c
+        c = t.c
         aggs = [func.sum(c[k]).label(k) for k in SUM_COLUMNS] + [func.max(c[k]).label(k) for k in MAX_COLUMNS]
+        aggs += [func.min(c[k]).label(k) for k in MIN_COLUMNS] + [func.min(c.day).label("first_day")]
         aggs += [func.sum(c.work_kwh).label("work_kwh"), func.count().label("days_with_data"),
-                 func.max(c.day).label("last_day"), func.min(c.day_no).label("first_no"),
-                 func.max(c.day_no).label("last_no"), func.max(c.step).label("max_step"),
+                 func.max(c.day).label("last_day"), func.min(day_no).label("first_no"),
+                 func.max(day_no).label("last_no"),
                  func.min(c.ruleset_version).label("v_min"), func.max(c.ruleset_version).label("v_max"),
                  func.sum(case((c.n_exceed >= rules["exceedance"]["day_min_minutes"] * 60, 1), else_=0))
                  .label("ex_days"), func.min(c.calids).label("cal_min"), func.max(c.calids).label("cal_max")]
-        return select(c.vehicle_id, *aggs).group_by(c.vehicle_id)
+        return select(c.vehicle_id, *aggs).where(in_period, c.vehicle_id.between(lo, hi)).group_by(c.vehicle_id)
+
+    def silences_query(vehicle_ids: list[int]):
+        prev = {k: func.lag(t.c[k]).over(partition_by=t.c.vehicle_id, order_by=t.c.day)
+                for k in ("day", "odo_last", "lat_last", "lon_last")}
+        inner = select(t.c.vehicle_id, t.c.day, day_no.label("day_no"), t.c.odo_first, t.c.lat_first, t.c.lon_first,
+                       *[v.label(f"prev_{k}") for k, v in prev.items()],
+                       (day_no - func.lag(day_no).over(partition_by=t.c.vehicle_id, order_by=t.c.day)).label("step")
+                       ).where(in_period, t.c.vehicle_id.in_(vehicle_ids)).subquery()
+        c = inner.c
+        return select(c.vehicle_id, c.prev_day, c.day, c.prev_odo_last, c.odo_first, c.prev_lat_last,
+                      c.prev_lon_last, c.lat_first, c.lon_first).where(c.step > 1)
 
     n_days = (end - start).days + 1
-    start_no = (start - date(1970, 1, 1)).days
-    end_no = (end - date(1970, 1, 1)).days
     figures: dict[int, Figures] = {}
     versions: set[str] = set()
     exceeding: list[int] = []
     changed: list[int] = []
     pairs: dict[int, set] = {}
+    silent: list[int] = []
     with ws.engine.connect() as conn:
         lo, hi = conn.execute(select(func.min(Vehicle.id), func.max(Vehicle.id))).one()
     lo, hi = lo or 0, hi or 0
@@ -113,11 +128,14 @@ def period_figures(ws: Workspace, start: date, end: date, rules: RuleSet) -> tup
     with ws.engine.connect() as conn:
         for row in (r for half in halves for r in half):
             f = Figures({k: (None if row[k] is None else float(row[k]))
-                         for k in (*SUM_COLUMNS, *MAX_COLUMNS, "work_kwh", "days_with_data")})
-            f["last_day"] = row["last_day"]
+                         for k in (*SUM_COLUMNS, *MAX_COLUMNS, *MIN_COLUMNS, "work_kwh", "days_with_data")})
+            for k in SUM_COLUMNS + MAX_COLUMNS:  # columns added in 0009 are NULL-free, older rows may not be
+                if f[k] is None:
+                    f[k] = 0.0
+            f["first_day"], f["last_day"] = _as_date(row["first_day"]), _as_date(row["last_day"])
             f["days_in_period"] = n_days
-            f["longest_offline_days"] = int(max(row["first_no"] - start_no, end_no - row["last_no"],
-                                                (row["max_step"] or 1) - 1))
+            if row["days_with_data"] < row["last_no"] - row["first_no"] + 1:
+                silent.append(row["vehicle_id"])
             versions.update((row["v_min"], row["v_max"]))
             figures[row["vehicle_id"]] = f
             if row["ex_days"]:
@@ -132,12 +150,31 @@ def period_figures(ws: Workspace, start: date, end: date, rules: RuleSet) -> tup
             t.c.n_exceed >= rules["exceedance"]["day_min_minutes"] * 60)).fetchall() if exceeding else []
         calids = conn.execute(select(t.c.vehicle_id, t.c.calids).where(
             in_period, t.c.vehicle_id.in_(changed), t.c.calids != "").distinct()).fetchall() if changed else []
+        # Runs of days without data between two days with data: the readings on either side tell parked from
+        # driven (only the vehicles that have such a run).
+        silences = conn.execute(silences_query(silent)).fetchall() if silent else []
+    for vid, prev, nxt, odo_a, odo_b, la_a, lo_a, la_b, lo_b in silences:
+        odo_km = odo_b - odo_a if odo_a is not None and odo_b is not None else None
+        pos_km = _km(la_a, lo_a, la_b, lo_b) if None not in (la_a, lo_a, la_b, lo_b) else None
+        figures[vid].setdefault("silences", []).append((_as_date(prev), _as_date(nxt), odo_km, pos_km))
     exceed_days: dict[int, list] = {}
     for vid, day in exceed:
         exceed_days.setdefault(vid, []).append(day)
     for vid, text in calids:
         pairs.setdefault(vid, set()).update(p for p in text.split(";") if p)
     return figures, exceed_days, pairs, versions
+
+
+def _as_date(v) -> date | None:
+    if v is None or isinstance(v, date):
+        return v
+    return date.fromisoformat(str(v)[:10])
+
+
+def _km(lat1, lon1, lat2, lon2) -> float:
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
+    return float(2 * 6371.0088 * np.arcsin(np.sqrt(min(1.0, a))))
 
 
 def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = None, version: str | None = None,
@@ -165,24 +202,40 @@ def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = 
     cancel.check()
     with ws.Session() as s:
         vehicles = {v.id: v for v in s.scalars(select(Vehicle))}
+        engines = engine_specs(s)
+        spans = vehicle_coverage(s)
+        sources = batch_vehicles(s)
+        # Login/logout frames of raw captures: days the terminal was on, evidence in a silence's judgement.
+        terminal_on = days_terminal_on(s, list(vehicles), start, end)
+    days = (end - start).days + 1
+    # Every registry vehicle is judged, with data or without: silence inside coverage is a finding.
+    for vid, veh in vehicles.items():
+        if vid not in figures and veh.in_registry:
+            figures[vid] = silent(days)
+    by_vin = {veh.vin: vid for vid, veh in vehicles.items()}
+    src_members = {name: [by_vin[v] for v in vins if v in by_vin] for name, _, vins in sources}
+    offsets = offset_sources({vid: m.get("down_min_hot") for vid, m in figures.items()}, src_members, ruleset)
+    offset_of = {vid: {"source": src, "n": len(o["vehicles"]), "min": o["min"]}
+                 for src, o in offsets.items() for vid in o["vehicles"]}
+    sig = {vid: signals(m, ruleset) for vid, m in figures.items() if vid not in offset_of}
+    peers = peer_reasons(sig, {vid: vehicles[vid].engine_model for vid in sig}, ruleset)
     results = []
     for i, (vid, m) in enumerate(sorted(figures.items())):
         veh = vehicles[vid]
-        score, proposal, reasons, mets = judge(m, ruleset, veh.ref_torque_nm, exceed_days.get(vid), pairs.get(vid))
+        use = usage(start, end, spans.get(vid, []), m.get("first_day"), m.get("last_day"), int(m.days_with_data),
+                    m.get("silences", []), terminal_on.get(vid), ruleset)
+        score, proposal, reasons, mets = judge(m, ruleset, engines.get(vid), exceed_days.get(vid), pairs.get(vid),
+                                               use, peers.get(vid), offset_of.get(vid), sig.get(vid))
         results.append({"vehicle_id": vid, "vin": veh.vin, "plate": veh.plate, "owner": veh.owner,
                         "score": score, "proposal": proposal, "reasons": reasons, "metrics": mets})
         if i % 200 == 0:
             cancel.check()
             prog(0.8 + 0.15 * i / len(figures), veh.vin)
-    # Vehicles in the registry with no data at all in the period: silence is a finding, not an omission.
-    seen = {r["vehicle_id"] for r in results}
-    days = (end - start).days + 1
-    for vid, veh in vehicles.items():
-        if vid in seen or not veh.in_registry:
-            continue
-        score, proposal, reasons, mets = judge(silent(days), ruleset, veh.ref_torque_nm)
-        results.append({"vehicle_id": vid, "vin": veh.vin, "plate": veh.plate, "owner": veh.owner,
-                        "score": score, "proposal": proposal, "reasons": reasons, "metrics": mets})
+    coverage, warnings = coverage_summary(start, end, spans, {vid for vid, v in vehicles.items() if v.in_registry
+                                                               or vid in figures}, vehicles)
+    warnings += [Msg("Data source {source}: all {n} vehicles read at least {min} ppm downstream NOx when hot and "
+                     "loaded; the platform seems to omit the -200 ppm offset. Their NOx figures are not judged.",
+                     source=src, n=len(o["vehicles"]), min=f"{o['min']:.0f}") for src, o in offsets.items()]
     results.sort(key=lambda r: (r["score"], r["vin"]))
     with ws.Session.begin() as s:
         run = ScoreRun(period_from=start, period_to=end, ruleset_version=ruleset.version,
@@ -197,7 +250,49 @@ def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = 
         run_id = run.id
     prog(1.0, "done")
     return ScoreResult(run_id, start.isoformat(), end.isoformat(), ruleset.version,
-                       "raw" if (from_raw or stale) else "day_stats", results, recomputed)
+                       "raw" if (from_raw or stale) else "day_stats", results, recomputed, coverage, warnings)
+
+
+def coverage_summary(start: date, end: date, spans: dict[int, list[tuple[date, date]]], judged: set[int],
+                     vehicles: dict) -> tuple[dict, list[str]]:
+    """The run's coverage (the days any export covers within the period, vehicles no export covers) and the
+    warnings an officer must read before trusting silence: days of the period outside coverage are not judged."""
+    merged: list[list[date]] = []
+    for a, b in sorted(sp for lst in spans.values() for sp in lst):
+        a, b = max(a, start), min(b, end)
+        if a > b:
+            continue
+        if merged and a <= merged[-1][1] + timedelta(days=1):
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    covered = sum((b - a).days + 1 for a, b in merged)
+    days = (end - start).days + 1
+    uncovered = sorted(vehicles[v].vin for v in judged if not any(b >= start and a <= end for a, b in spans.get(v, [])))
+    cov = {"spans": [[a.isoformat(), b.isoformat()] for a, b in merged], "covered_days": covered,
+           "period_days": days, "vehicles_without_coverage": uncovered}
+    warnings: list[str] = []
+    if covered < days:
+        warnings.append(Msg("The period {start} to {end} reaches outside what the imported exports cover ({spans}): "
+                            "{n} of its {days} days are not judged for any vehicle.", start=start, end=end,
+                            spans=joined(f"{a} – {b}" for a, b in merged) if merged else Msg("nothing"),
+                            n=days - covered, days=days))
+    if uncovered:
+        warnings.append(Msg("{n} vehicle(s) appear in no export covering the period: not judged ({vins}).",
+                            n=len(uncovered), vins=joined(uncovered[:10]) + (" …" if len(uncovered) > 10 else "")))
+    return cov, warnings
+
+
+def coverage_warnings(ws: Workspace, start: date, end: date, *, progress: ProgressFn | None = None,
+                      cancel: CancelToken | None = None) -> list[str]:
+    """The warnings a scoring of this period would carry about coverage, for the app to show before scoring
+    (progress and cancel: the app's job runner passes them; this is quick)."""
+    (cancel or CancelToken()).check()
+    with ws.Session() as s:
+        vehicles = {v.id: v for v in s.scalars(select(Vehicle))}
+        spans = vehicle_coverage(s)
+    judged = {vid for vid, v in vehicles.items() if v.in_registry} | set(spans)
+    return coverage_summary(start, end, spans, judged, vehicles)[1]
 
 
 def recompute_from_raw(ws: Workspace, start: date, end: date, rules: RuleSet, *, vehicle_ids: list[int] | None = None,
@@ -211,7 +306,7 @@ def recompute_from_raw(ws: Workspace, start: date, end: date, rules: RuleSet, *,
         if vehicle_ids is not None:
             q = q.where(RawPartition.vehicle_id.in_(vehicle_ids))
         parts = pd.DataFrame(s.execute(q).fetchall(), columns=["vehicle_id", "path"])
-        torque = dict(s.execute(select(Vehicle.id, Vehicle.ref_torque_nm)).fetchall())
+        engines = engine_specs(s)
     lo, hi = np.datetime64(start, "s"), np.datetime64(end + timedelta(days=1), "s")
     n_days = 0
     groups = list(parts.groupby("vehicle_id")["path"]) if len(parts) else []
@@ -221,7 +316,7 @@ def recompute_from_raw(ws: Workspace, start: date, end: date, rules: RuleSet, *,
         vid, paths = group
         cancel.check()
         data = ws.raw.read(list(paths), start=lo, end=hi)
-        return to_rows(compute_day_stats(data, rules, torque.get(int(vid))), int(vid), rules.version)
+        return to_rows(compute_day_stats(data, rules, engines.get(int(vid))), int(vid), rules.version)
 
     # Two threads: Parquet decoding and NumPy release the GIL; each vehicle's rows are replaced in one
     # transaction on this thread, so a cancel leaves every vehicle either rebuilt or as it was.

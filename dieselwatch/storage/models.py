@@ -49,6 +49,10 @@ class Vehicle(Base):
     vehicle_type: Mapped[str | None] = mapped_column(String(50))
     engine_model: Mapped[str | None] = mapped_column(String(100))
     ref_torque_nm: Mapped[float | None] = mapped_column(Float)
+    # Type-approval data for GB 17691 Annex K work-based windows (revision 0009); per engine model when only some
+    # vehicles of a model carry them.
+    rated_power_kw: Mapped[float | None] = mapped_column(Float)
+    whtc_work_kwh: Mapped[float | None] = mapped_column(Float)
     terminal_id: Mapped[str | None] = mapped_column(String(50))
     in_registry: Mapped[bool] = mapped_column(Boolean, default=False)  # False: seen only in monitoring data
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -179,6 +183,36 @@ class DayStat(Base):
     calids: Mapped[str] = mapped_column(Text, default="")  # distinct CALID|CVN pairs seen, sorted, ';'-joined
     n_odo_back: Mapped[int] = mapped_column(Integer)
     n_gnss_invalid: Mapped[int] = mapped_column(Integer)
+    # Revision 0009 (scoring/daystats.py explains them); NULL until a day is re-derived from the raw store.
+    odo_first: Mapped[float | None] = mapped_column(Float)
+    odo_last: Mapped[float | None] = mapped_column(Float)
+    lat_first: Mapped[float | None] = mapped_column(Float)
+    lon_first: Mapped[float | None] = mapped_column(Float)
+    lat_last: Mapped[float | None] = mapped_column(Float)
+    lon_last: Mapped[float | None] = mapped_column(Float)
+    kw_n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    kw_v0: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    kw_v1: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    kw_v2: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    kw_v3: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    kw_v4: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    kw_v5: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    kw_o0: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    kw_o1: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    kw_o2: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    kw_o3: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    kw_o4: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    kw_o5: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    cs_n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    cs_u: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    cs_d: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    cs_l: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    cs_uu: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    cs_dd: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    cs_ll: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    cs_ud: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    cs_dl: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    down_min_hot: Mapped[float | None] = mapped_column(Float)
 
 
 class RuleSet(Base):

@@ -28,109 +28,109 @@
         <translation>不是车辆登记表：未找到{missing}列；第{row}行表头为：{found}；已识别：{recognised}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="73" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="72" />
         <source>DIESELWATCH_{name} must be a number, not “{value}”</source>
         <translation>DIESELWATCH_{name}必须是数字，而不是“{value}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="197" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="196" />
         <source>is a damaged workbook: part {part} is missing</source>
         <translation>是损坏的工作簿：缺少部件{part}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="201" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="200" />
         <source>is an encrypted workbook: save it without a password and import it again</source>
         <translation>是加密的工作簿：请去掉密码另存后再导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="203" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="202" />
         <source>uses a compression method ({method}) that Excel does not write</source>
         <translation>使用了Excel不会写出的压缩方式（{method}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="216" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="215" />
         <source>is a damaged or hostile workbook: part {part} declares {declared} bytes but unpacks to more</source>
         <translation>是损坏或恶意构造的工作簿：部件{part}声明为{declared}字节，解压后却更大</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="218" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="217" />
         <source>unpacks to more than {limit} MB: refused (limit DIESELWATCH_MAX_UNPACKED_MB)</source>
         <translation>解压后超过{limit} MB：已拒绝（上限见DIESELWATCH_MAX_UNPACKED_MB）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="234" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="233" />
         <source>is truncated: part {part} ends early</source>
         <translation>文件不完整：部件{part}提前结束</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="249" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="248" />
         <source>is truncated or damaged: part {part} does not unpack completely</source>
         <translation>文件不完整或已损坏：部件{part}无法完整解压</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="251" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="250" />
         <source>is a damaged or hostile workbook: part {part} declares {declared} bytes but unpacks to {actual}</source>
         <translation>是损坏或恶意构造的工作簿：部件{part}声明为{declared}字节，解压后为{actual}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="296" />
-        <location filename="../../dieselwatch/ingest/limits.py" line="317" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="295" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="316" />
         <location filename="../../dieselwatch/ingest/tables.py" line="240" />
         <source>is not a readable Excel workbook ({error})</source>
         <translation>不是可读取的Excel工作簿({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="300" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="299" />
         <source>has {n} parts: refused as a damaged or hostile workbook</source>
         <translation>含有{n}个部件：作为损坏或恶意构造的工作簿拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="303" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="302" />
         <source>is a zip archive but not an Excel workbook</source>
         <translation>是zip压缩包,但不是Excel工作簿</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="305" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="304" />
         <source>has a part twice: refused as a damaged or hostile workbook</source>
         <translation>含有重复的部件：作为损坏或恶意构造的工作簿拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="312" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="311" />
         <source>unpacks to {unpacked} MB from {packed} MB: refused as a zip bomb</source>
         <translation>由{packed} MB解压为{unpacked} MB:疑似压缩炸弹,已拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="328" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="327" />
         <source>is truncated or damaged: part {part} cannot be unpacked ({error})</source>
         <translation>文件不完整或已损坏：部件{part}无法解压（{error}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="351" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="350" />
         <source>declares</source>
         <translation>声明</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="351" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="350" />
         <source>uses</source>
         <translation>使用</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="355" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="354" />
         <source>sheet “{sheet}” {what} cells up to {cell} ({rows} rows × {cols} columns); the limits are {max_rows} rows, {max_cols} columns and {max_cells} cells (and no more cells than bytes of sheet data): refused before reading</source>
         <translation>工作表“{sheet}”{what}的单元格直到{cell}（{rows}行×{cols}列）；上限为{max_rows}行、{max_cols}列、{max_cells}个单元格（且单元格数不超过工作表数据的字节数）：读取前已拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="370" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="369" />
         <source>is a {size} MB Excel 97-2003 workbook; the limit is {limit} MB (DIESELWATCH_MAX_XLS_MB)</source>
         <translation>是{size} MB的Excel 97-2003工作簿；上限为{limit} MB（DIESELWATCH_MAX_XLS_MB）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="391" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="390" />
         <source>ends in the middle of a character: the file is truncated (copy it again)</source>
         <translation>在一个字符中间结束：文件不完整（请重新复制）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="407" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="406" />
         <source>has {saw} fields in this row where the header has {expected} (doubled separators or an unquoted separator inside a value)</source>
         <translation>此行有{saw}个字段，而表头只有{expected}个（分隔符重复，或值中含有未加引号的分隔符）</translation>
     </message>
@@ -196,8 +196,8 @@
         <translation>第1 MB之后不是有效的{encoding}文本({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/limits.py" line="412" />
-        <location filename="../../dieselwatch/ingest/limits.py" line="418" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="411" />
+        <location filename="../../dieselwatch/ingest/limits.py" line="417" />
         <source>is not a well-formed CSV: {error}</source>
         <translation>不是格式正确的CSV:{error}</translation>
     </message>
@@ -213,13 +213,13 @@
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/values.py" line="164" />
-        <location filename="../../dieselwatch/services/registry.py" line="170" />
+        <location filename="../../dieselwatch/services/registry.py" line="182" />
         <source>VIN missing</source>
         <translation>缺少VIN</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/values.py" line="167" />
-        <location filename="../../dieselwatch/services/registry.py" line="173" />
+        <location filename="../../dieselwatch/services/registry.py" line="185" />
         <source>VIN malformed (17 characters, no I, O or Q)</source>
         <translation>VIN格式错误(应为17位,不含I、O、Q)</translation>
     </message>
@@ -239,40 +239,50 @@
         <translation>已由用户取消</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="35" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="38" />
         <source>{source}: not a readable rule set ({error})</source>
         <translation>{source}:不是可读取的规则文件({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="39" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="42" />
         <location filename="../../dieselwatch/storage/auditstate.py" line="28" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="44" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="47" />
         <source>{source}: needs a non-empty “version”</source>
         <translation>{source}:必须填写“version”(版本号)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="50" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="53" />
         <source>{source}: section “{section}” missing</source>
         <translation>{source}:缺少“{section}”部分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="55" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="58" />
         <source>{source}: “{key}” missing</source>
         <translation>{source}:缺少“{key}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="57" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="60" />
         <source>{source}: “{key}” must be a number &gt;= 0, got “{value}”</source>
         <translation>{source}:“{key}”必须是≥0的数值,实际为“{value}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="61" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="64" />
         <source>{source}: unknown key(s) in “{section}”: {keys}</source>
         <translation>{source}:“{section}”中有未知的项:{keys}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/rules.py" line="70" />
+        <source>{source}: the work-window power threshold must fall from power_share_start to power_share_min in at most {n} steps</source>
+        <translation>{source}：功基窗口功率阈值须从power_share_start降至power_share_min，且不超过{n}步</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/rules.py" line="73" />
+        <source>{source}: “{key}” must lie between 0 and 1</source>
+        <translation>{source}：“{key}”须在0与1之间</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/import_preview.py" line="86" />
@@ -315,34 +325,34 @@
         <translation>超出范围{min}至{max}:按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/batches.py" line="98" />
+        <location filename="../../dieselwatch/services/batches.py" line="99" />
         <source>removing an import batch needs a reason</source>
         <translation>撤销导入批次须填写原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/batches.py" line="104" />
+        <location filename="../../dieselwatch/services/batches.py" line="105" />
         <location filename="../../dieselwatch/services/import_report.py" line="24" />
         <source>there is no import batch {batch}</source>
         <translation>没有第{batch}批导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/batches.py" line="106" />
+        <location filename="../../dieselwatch/services/batches.py" line="107" />
         <source>batch {batch} is a vehicle registry import; only monitoring record imports can be removed</source>
         <translation>批次{batch}是车辆登记表导入；只能撤销监控数据导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="114" />
-        <location filename="../../dieselwatch/services/registry.py" line="57" />
+        <location filename="../../dieselwatch/services/imports.py" line="115" />
+        <location filename="../../dieselwatch/services/registry.py" line="65" />
         <source>does not exist or is not a file</source>
         <translation>不存在或不是文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="236" />
+        <location filename="../../dieselwatch/services/imports.py" line="237" />
         <source>has a header row but no data rows</source>
         <translation>只有表头,没有数据行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="267" />
+        <location filename="../../dieselwatch/services/imports.py" line="268" />
         <source>{error}; it looks like a vehicle registry: import it with “vehicles import”</source>
         <translation>{error}；该文件像是车辆登记表：请用“导入车辆登记表”（vehicles import）导入</translation>
     </message>
@@ -554,38 +564,48 @@
         <translation>是文件而不是文件夹：--out请给出文件夹</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="707" />
+        <location filename="../../dieselwatch/cli.py" line="708" />
         <location filename="../../dieselwatch/services/profiles.py" line="43" />
         <source>is not readable JSON ({error})</source>
         <translation>不是可读取的JSON({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="784" />
+        <location filename="../../dieselwatch/cli.py" line="785" />
         <source>cannot be written or read: {error}</source>
         <translation>无法写入或读取：{error}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="126" />
+        <location filename="../../dieselwatch/services/registry.py" line="134" />
         <source>is a monitoring export (a time column and columns such as {cols}), not a vehicle registry: import it as monitoring records (dieselwatch import)</source>
         <translation>是监控数据导出文件（有时间列及{cols}等列），不是车辆登记表：请作为监控数据导入（dieselwatch import）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="178" />
+        <location filename="../../dieselwatch/services/registry.py" line="190" />
         <source>VIN repeated (first at row {row})</source>
         <translation>VIN重复(首次出现在第{row}行)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="191" />
+        <location filename="../../dieselwatch/services/registry.py" line="203" />
         <source>longer than {limit} characters</source>
         <translation>超过{limit}个字符</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="200" />
+        <location filename="../../dieselwatch/services/registry.py" line="32" />
         <source>reference torque must be a number of N m (100-10000)</source>
         <translation>参考扭矩必须是以N·m计的数值(100-10000)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="211" />
+        <location filename="../../dieselwatch/services/registry.py" line="33" />
+        <source>rated power must be a number of kW (20-1500)</source>
+        <translation>额定功率须为以kW计的数值（20-1500）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/registry.py" line="34" />
+        <source>WHTC work must be a number of kWh (1-200)</source>
+        <translation>WHTC循环功须为以kWh计的数值（1-200）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/registry.py" line="225" />
         <source>{n} row(s) refused, first: {first}</source>
         <translation>有{n}行被拒绝,第一处:{first}</translation>
     </message>
@@ -605,13 +625,33 @@
         <translation>请为修改后的规则指定新版本号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="52" />
+        <location filename="../../dieselwatch/services/scoring.py" line="59" />
         <source>{what} must be a date as YYYY-MM-DD, got “{text}”</source>
         <translation>{what}必须是YYYY-MM-DD格式的日期,实际为“{text}”</translation>
     </message>
     <message>
+        <location filename="../../dieselwatch/services/scoring.py" line="236" />
+        <source>Data source {source}: all {n} vehicles read at least {min} ppm downstream NOx when hot and loaded; the platform seems to omit the -200 ppm offset. Their NOx figures are not judged.</source>
+        <translation>数据来源{source}：全部{n}辆车热态负载下下游NOx均不低于{min}ppm，疑为平台未减去-200ppm偏移，这些车辆的NOx指标不作判定。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/scoring.py" line="276" />
+        <source>The period {start} to {end} reaches outside what the imported exports cover ({spans}): {n} of its {days} days are not judged for any vehicle.</source>
+        <translation>评价期{start}至{end}超出已导入数据的覆盖范围（{spans}）：其{days}天中有{n}天对任何车辆都不作判定。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/scoring.py" line="278" />
+        <source>nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/scoring.py" line="281" />
+        <source>{n} vehicle(s) appear in no export covering the period: not judged ({vins}).</source>
+        <translation>{n}辆车不在覆盖该期间的任何导出数据中，不作判定（{vins}）。</translation>
+    </message>
+    <message>
         <location filename="../../dieselwatch/services/samples.py" line="90" />
-        <location filename="../../dieselwatch/services/scoring.py" line="150" />
+        <location filename="../../dieselwatch/services/scoring.py" line="187" />
         <source>the period ends ({end}) before it starts ({start})</source>
         <translation>时段的结束日期({end})早于开始日期({start})</translation>
     </message>
@@ -864,124 +904,164 @@
         <translation>{version};{state}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="67" />
-        <source>NOx exceedance share</source>
-        <translation>NOx超标占比</translation>
+        <location filename="../../dieselwatch/scoring/judge.py" line="130" />
+        <source>NOx above screening threshold</source>
+        <translation>NOx超筛查阈值占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="67" />
-        <source>NOx exceedance days</source>
-        <translation>NOx超标天数</translation>
+        <location filename="../../dieselwatch/scoring/judge.py" line="130" />
+        <source>days above screening threshold</source>
+        <translation>超筛查阈值天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="68" />
-        <source>brake-specific NOx</source>
-        <translation>NOx比排放超标</translation>
+        <location filename="../../dieselwatch/scoring/judge.py" line="131" />
+        <source>brake-specific NOx (Annex K windows)</source>
+        <translation>比排放NOx（附录K功基窗口）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="68" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="131" />
+        <source>brake-specific NOx (fixed time windows)</source>
+        <translation>比排放NOx（固定时间窗口）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="132" />
+        <source>too few valid work windows</source>
+        <translation>有效功基窗口不足</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="132" />
+        <source>engine data missing</source>
+        <translation>缺少发动机参数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="133" />
         <source>SCR efficiency low</source>
         <translation>SCR转化效率过低</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="69" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="134" />
         <source>SCR efficiency weak</source>
         <translation>SCR转化效率偏低</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="69" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="134" />
         <source>too little valid operation</source>
         <translation>有效工况不足</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="70" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="135" />
         <source>downstream NOx above upstream</source>
         <translation>下游NOx高于上游</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="70" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="135" />
         <source>downstream NOx at zero</source>
         <translation>下游NOx恒为零</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="71" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="136" />
         <source>downstream NOx stuck</source>
         <translation>下游NOx卡滞</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="71" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="136" />
+        <source>downstream NOx emulated</source>
+        <translation>下游NOx疑被模拟</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="137" />
         <source>reagent empty</source>
         <translation>反应剂为空</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="72" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="138" />
         <source>reagent level not falling</source>
         <translation>反应剂余量不降</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="72" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="138" />
+        <source>reagent use far below peers</source>
+        <translation>尿素消耗远低于同类车</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="139" />
         <source>SCR temperature implausible</source>
         <translation>SCR温度不可信</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="73" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="140" />
         <source>calibration changed</source>
         <translation>标定被修改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="73" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="140" />
         <source>odometer backwards</source>
         <translation>里程倒退</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="74" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="141" />
         <source>MIL on</source>
         <translation>故障灯点亮</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="74" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="141" />
         <source>MIL on at times</source>
         <translation>故障灯曾点亮</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="74" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="141" />
         <source>long offline</source>
         <translation>长期离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="75" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="142" />
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="75" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="142" />
         <source>online rate low</source>
         <translation>上线率低</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="76" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="143" />
         <source>data incomplete</source>
         <translation>数据不完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="76" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="143" />
         <source>key fields missing</source>
         <translation>关键字段缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="77" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="144" />
         <source>no valid position</source>
         <translation>定位无效</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="77" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="144" />
         <source>position jumps</source>
         <translation>位置跳变</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="78" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="145" />
         <source>insufficient data</source>
         <translation>数据不足</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="145" />
+        <source>days not covered</source>
+        <translation>数据未覆盖的天数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="146" />
+        <source>data source offset</source>
+        <translation>数据来源偏移</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/scoring/judge.py" line="146" />
+        <source>not enough evidence for white</source>
+        <translation>白名单证据不足</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/legal.py" line="84" />
@@ -1029,12 +1109,12 @@
         <translation>{day}施行的法律文本（{since}版）为出厂默认文本：请对照官方文本核对条款号，并保存为已核对（dieselwatch settings legal --set 文件）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/captures.py" line="152" />
+        <location filename="../../dieselwatch/ingest/captures.py" line="153" />
         <source>is a GB/T 32960 electric-vehicle capture ({n} frames), not GB 17691 / HJ 1239 diesel monitoring data: refused</source>
         <translation>是 GB/T 32960 电动汽车报文（{n}帧），不是 GB 17691 / HJ 1239 柴油车监控数据：拒绝导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/captures.py" line="157" />
+        <location filename="../../dieselwatch/ingest/captures.py" line="158" />
         <source>holds no decodable GB 17691 / HJ 1239 data frame ({read} frames read, {skipped} skipped, {enc} encrypted){why}</source>
         <translation>没有可解析的 GB 17691 / HJ 1239 数据帧（读取{read}帧，跳过{skipped}帧，加密{enc}帧）{why}</translation>
     </message>
@@ -2163,52 +2243,52 @@ Map them if the file has them. Import without them?</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="138" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="140" />
         <source>Lists</source>
         <translation>黑白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="138" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="140" />
         <source>Notices</source>
         <translation>整改通知</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="139" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="141" />
         <source>Audit</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="139" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="141" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="154" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="156" />
         <source>Database: {0}   User: {1}</source>
         <translation>数据库:{0}   用户:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="164" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="166" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="193" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="195" />
         <source>Cancelled: nothing was stored.</source>
         <translation>已取消:未保存任何数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="196" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="198" />
         <source>DieselWatch</source>
         <translation>柴油车监管</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="199" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="201" />
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="200" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="202" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -2219,276 +2299,281 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="205" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="207" />
         <source>records</source>
         <translation>监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="205" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="207" />
         <source>registry</source>
         <translation>登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="241" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="243" />
         <source>Database: {0}   User: {1}   Audit: {2}</source>
         <translation>数据库:{0}   用户:{1}   审计链:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="242" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="244" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="242" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="244" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="252" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="254" />
         <source>Latest scoring: {0} to {1}, rule set {2}.</source>
         <translation>最近评分:{0}至{1},规则版本{2}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="259" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="261" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="260" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="262" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="261" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="263" />
         <source>Main reasons</source>
         <translation>主要原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="263" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="265" />
         <source>Proposals go to the Lists page with "Propose from latest scoring".</source>
         <translation>在“黑白名单”页点击“按最近评分生成建议”,生成名单建议。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="268" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="270" />
         <source>in registry</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="268" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="326" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="270" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="328" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="270" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="271" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="273" />
         <source>Records stored</source>
         <translation>已存储记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="274" />
         <source>Data from</source>
         <translation>数据区间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="273" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="275" />
         <source>Last import</source>
         <translation>最近导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="278" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="284" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="280" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="286" />
         <source>Latest scoring</source>
         <translation>最近评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="279" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="281" />
         <source>Proposed black</source>
         <translation>建议列入黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="280" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="282" />
         <source>Proposed watch</source>
         <translation>建议重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="281" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="283" />
         <source>Proposed white</source>
         <translation>建议列入白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="282" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="284" />
         <source>No proposal</source>
         <translation>无建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="284" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="286" />
         <source>not yet scored: open Scoring and choose a period</source>
         <translation>尚未评分:请打开“评分”并选择时段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="260" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="325" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="262" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="327" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="325" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="327" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="325" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="327" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="326" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="328" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="333" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="335" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="259" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="336" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="261" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="338" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="259" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="336" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="261" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="338" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="285" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="287" />
         <source>On the lists</source>
         <translation>名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="285" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="287" />
         <source>black {0}, watch {1}, white {2}</source>
         <translation>黑名单{0},重点关注{1},白名单{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="287" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="289" />
         <source>Awaiting a decision</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="318" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="320" />
         <source>(exceedance {0} min)</source>
         <translation>(超标{0}分钟)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="343" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="345" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="343" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="345" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="344" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="346" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="345" />
-        <source>Exceedance share</source>
-        <translation>超标时间占比</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="346" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="348" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="347" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="349" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="348" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="350" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="349" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="351" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="354" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="357" />
         <source>List history</source>
         <translation>名单记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="381" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="384" />
         <source>Export import report</source>
         <translation>导出导入报告</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="382" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="385" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="385" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="388" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="424" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="427" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="482" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="485" />
         <source>Key fields missing</source>
         <translation>缺少关键字段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="483" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="486" />
         <source>Import without them?</source>
         <translation>是否在缺少这些字段的情况下导入？</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="514" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="517" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="515" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="518" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="445" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="489" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="494" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="532" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="448" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="492" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="497" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="535" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="397" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="419" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="347" />
+        <source>Share above screening threshold</source>
+        <translation>超筛查阈值占比</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="352" />
+        <source>Parked / not covered</source>
+        <translation>停驶／未覆盖</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="400" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="422" />
         <source>Remove import batch</source>
         <translation>撤销导入批次</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="399" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="402" />
         <source>Remove batch {0} ({1})? Its samples are deleted from the raw store and the days they touched are recomputed from what remains; the file can then be imported again.
 
 Reason (required):</source>
@@ -2497,169 +2582,169 @@ Reason (required):</source>
 原因（必填）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="405" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="408" />
         <source>Removing a batch needs a reason.</source>
         <translation>撤销批次须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="408" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="411" />
         <source>Removing batch {0}</source>
         <translation>正在撤销批次{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="411" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="414" />
         <source>Batch {0} ({1}) removed: {2} samples of {3} vehicles; {4} vehicle-days recomputed, {5} left without data. The file can be imported again.</source>
         <translation>已撤销批次{0}（{1}）：删除{3}辆车的{2}条数据；重新计算{4}个车辆日，{5}个车辆日已无数据。可重新导入该文件。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="416" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="419" />
         <source>These batches also delivered samples the removed batch held. Import their files again to restore them (only what is missing is stored):</source>
         <translation>以下批次也包含被撤销批次中的部分数据。请重新导入这些文件以恢复数据（只保存缺少的部分）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="425" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="428" />
         <source>Exports and terminal captures (*.csv *.txt *.xlsx *.xls *.log *.bin *.hex);;All files (*)</source>
         <translation>导出文件和终端报文（*.csv *.txt *.xlsx *.xls *.log *.bin *.hex）;;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="538" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="541" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="539" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="542" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="540" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="543" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="542" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="545" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="545" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="548" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="549" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="552" />
         <source>Covers {0} to {1} (stated in the file).</source>
         <translation>覆盖时段：{0}至{1}（文件中注明）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="550" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="553" />
         <source>Covers {0} to {1} (first to last sample).</source>
         <translation>覆盖时段：{0}至{1}（首条至末条数据）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="553" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="556" />
         <source>Imported again to restore samples that went with a removed batch.</source>
         <translation>已重新导入，恢复随被撤销批次删除的数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="555" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="558" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="555" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="558" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="556" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="559" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="556" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="559" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="557" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="560" />
         <source>sensor not ready</source>
         <translation>传感器未就绪</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="558" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="561" />
         <source>imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="558" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="561" />
         <source>already imported</source>
         <translation>此前已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="559" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="562" />
         <source>not imported</source>
         <translation>未导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="561" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="564" />
         <source>sheet {0}: {1}</source>
         <translation>工作表{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="564" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="567" />
         <source>column {0} not imported: {1}</source>
         <translation>列{0}未导入：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="567" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="570" />
         <source>imported without key field(s): {0}</source>
         <translation>导入时缺少关键字段：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="573" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="576" />
         <source>frames: {0} read, {1} skipped, {2} encrypted</source>
         <translation>报文帧：读取{0}帧，跳过{1}帧，加密{2}帧</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="576" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="579" />
         <source>line {0}, byte {1}</source>
         <translation>第{0}行第{1}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="577" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="580" />
         <source>row {0}, byte {1}</source>
         <translation>第{0}行第{1}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="578" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="581" />
         <source>byte {0}</source>
         <translation>第{0}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="580" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="583" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="593" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="596" />
         <source>{0} (active)</source>
         <translation>{0}(当前)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="595" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="598" />
         <source>{0}
 saved {1} by {2}</source>
         <translation>{0}
 {2}于{1}保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="606" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="609" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="609" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="624" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
@@ -2728,13 +2813,13 @@ saved {1} by {2}</source>
     </message>
     <message>
         <location filename="../../ui/main_window.ui" line="78" />
-        <location filename="../../ui/main_window.ui" line="128" />
+        <location filename="../../ui/main_window.ui" line="129" />
         <source>Import monitoring records…</source>
         <translation>导入监控数据…</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.ui" line="79" />
-        <location filename="../../ui/main_window.ui" line="129" />
+        <location filename="../../ui/main_window.ui" line="130" />
         <source>Import vehicle registry…</source>
         <translation>导入车辆登记信息…</translation>
     </message>
@@ -2784,22 +2869,22 @@ saved {1} by {2}</source>
         <translation>对全部车辆评分</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="115" />
+        <location filename="../../ui/main_window.ui" line="116" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="122" />
+        <location filename="../../ui/main_window.ui" line="123" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="130" />
+        <location filename="../../ui/main_window.ui" line="131" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="131" />
+        <location filename="../../ui/main_window.ui" line="132" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
