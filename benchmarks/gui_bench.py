@@ -1,12 +1,16 @@
 """Desktop responsiveness, offscreen, each figure beside a baseline measured in the same run:
 
   python benchmarks/gui_bench.py [--vehicles 20000] [--work DIR]
+  python benchmarks/gui_bench.py --frozen dist/DieselWatch [--vehicles 2000] [--runs 3]
 
 - start-up to first paint of the main window, against a bare QMainWindow's first paint;
 - the vehicle table with N vehicles: first paint and a sort by score, against a QStandardItemModel table
   of the same rows;
 - one day at 1 Hz (86,400 samples) drawn in the day plot, against a bare pyqtgraph PlotWidget of one
-  series."""
+  series;
+- --frozen BUNDLE: the app's start-up as a user sees it, from starting the process to the main window's first
+  paint, of the PyInstaller bundle against the source run (`python -m dieselwatch`) on the same home, median of
+  --runs each (the app prints the paint time and quits when DIESELWATCH_EXIT_AFTER_PAINT is set)."""
 
 from __future__ import annotations
 
@@ -72,12 +76,46 @@ def first_paint(app, widget) -> float:
     return painted[0] - t0
 
 
+def start_to_first_paint(cmd: list[str], home: Path) -> float:
+    import subprocess
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DIESELWATCH_EXIT_AFTER_PAINT="1",
+               PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    t0 = time.time()
+    r = subprocess.run([*cmd, "--home", str(home)], capture_output=True, text=True, env=env, timeout=300)
+    line = next((ln for ln in r.stdout.splitlines() if ln.startswith("first-paint ")), None)
+    if line is None:
+        raise SystemExit(f"{cmd[0]} did not paint its window (exit {r.returncode}):\n{r.stdout}\n{r.stderr[-2000:]}")
+    return float(line.split()[1]) - t0
+
+
+def frozen_startup(bundle: Path, work: Path, vehicles: int, runs: int) -> None:
+    import statistics
+
+    home = work / f"home{vehicles}"
+    if not home.exists():
+        build_fleet(home, vehicles).close()
+    exe = bundle / ("DieselWatch.exe" if sys.platform == "win32" else "DieselWatch")
+    src = [sys.executable, "-m", "dieselwatch"]
+    start_to_first_paint(src, home)  # warm the file cache for both before timing
+    start_to_first_paint([str(exe)], home)
+    source = statistics.median(start_to_first_paint(src, home) for _ in range(runs))
+    frozen = statistics.median(start_to_first_paint([str(exe)], home) for _ in range(runs))
+    print(f"start-up to first paint, process start included, {vehicles:,} vehicles, median of {runs}: frozen "
+          f"bundle {frozen * 1000:.0f} ms, source run {source * 1000:.0f} ms ({frozen / source:.2f}x the source run)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--vehicles", type=int, default=20000)
     ap.add_argument("--work", type=Path)
+    ap.add_argument("--frozen", type=Path, help="a built bundle folder: time its start-up against the source run")
+    ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="gui_bench_"))
+    if args.frozen:
+        frozen_startup(args.frozen, work, args.vehicles, args.runs)
+        return
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QStandardItem, QStandardItemModel
     from PySide6.QtWidgets import QMainWindow, QTableView

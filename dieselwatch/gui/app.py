@@ -114,6 +114,10 @@ def run(args) -> int:
     # Queued jobs are dropped and a running one finishes (imports and decisions are transactions) before
     # Python shuts down under it.
     app.aboutToQuit.connect(lambda: (pool().clear(), pool().waitForDone(60000), ctl.w.removeEventFilter(ctl)))
+    from dieselwatch.gui import first_paint
+
+    if first_paint.requested():  # benchmarks/gui_bench.py --frozen times start-up to the first paint
+        first_paint.quit_after_first_paint(app, ctl.w)
     ctl.w.show()
     ctl.refresh()
     if load_demo:

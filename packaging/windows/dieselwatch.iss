@@ -3,7 +3,10 @@
 ; Per-user: no administrator rights needed on an office workstation. Upgrades install over the old
 ; version under the same AppId; the user's data (database, raw store, logs, exports) lives in
 ; %LOCALAPPDATA%\DieselWatch (platformdirs), outside {app}, so neither an upgrade nor an
-; uninstall touches it.
+; uninstall touches it. The same rules as the Linux .deb: program files in one folder the installer owns
+; ({localappdata}\Programs\DieselWatch, never Program Files, so the program never needs to write where a user
+; cannot), data only in the user's own folder. The bundle's exclusions (unused pyarrow and Qt parts, other
+; languages' Qt translations) are made by dieselwatch.spec for both systems, so this script ships the folder whole.
 
 #ifndef AppVersion
   #define AppVersion "0.1.0"
@@ -38,7 +41,8 @@ Name: "english"; MessagesFile: "compiler:Default.isl"
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
 
 [InstallDelete]
-; An upgrade replaces the program files wholesale, so no module of the old version lingers.
+; An upgrade replaces the program files wholesale, so no module of the old version lingers. Only {app}: the
+; data folder %LOCALAPPDATA%\DieselWatch is never named here or in [UninstallDelete].
 Type: filesandordirs; Name: "{app}\_internal"
 
 [Files]
