@@ -13,7 +13,7 @@ from pathlib import Path
 
 from dieselwatch import __version__
 from dieselwatch.errors import Cancelled, ConfigError, Conflict, DieselWatchError, InputError, PermissionDenied
-from dieselwatch.messages import Msg
+from dieselwatch.messages import Msg, sentences
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 128 + 13  # as a shell reports a process ended by SIGPIPE
@@ -537,7 +537,7 @@ def cmd_score(args) -> int:
     lines += [f"WARNING: {w}" for w in res.warnings]
     for v in res.vehicles:
         lines.append(f"{v['vin']}  {v['plate'] or '':9s} {v['score']:3d}  {v['proposal']:5s}  "
-                     + "; ".join(r["text"] for r in v["reasons"]))
+                     + sentences(r["text"] for r in v["reasons"]))
     _emit(args, doc, "\n".join(lines))
     return EXIT_OK
 

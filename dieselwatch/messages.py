@@ -28,6 +28,20 @@ def _rebuild(template: str, args: dict) -> Msg:
     return Msg(template, **args)
 
 
+def sentences(texts) -> str:
+    """Reason texts one after another: a Chinese sentence ends with 。 and needs no separator, an English one
+    takes a space, a fragment a semicolon (no “。；” pile-ups in tables and on paper)."""
+    out = ""
+    for t in (str(x).strip() for x in texts):
+        if not t:
+            continue
+        if out:
+            out += "" if out.endswith(("。", "；", "！", "？")) else " " if out.endswith((".", ";")) else \
+                "; " if out[-1].isascii() else "；"
+        out += t
+    return out
+
+
 def joined(items) -> str:
     """A list inside a message: the same separator in both languages (names and codes are not translated)."""
     return ", ".join(map(str, items))

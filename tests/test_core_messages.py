@@ -195,3 +195,10 @@ def test_no_tr_call_hidden_in_an_f_string():
                 if re.search(r"\{[^}]*\btr\(", m.group(2)):
                     bad.append(f"{p.name}:{i}: {line.strip()}")
     assert not bad, bad
+
+
+def test_reason_sentences_join_without_punctuation_pileups():
+    from dieselwatch.messages import sentences
+
+    assert sentences(["超标时间占97.6%。", "共5天", "仅2天有数据。", ""]) == "超标时间占97.6%。共5天；仅2天有数据。"
+    assert sentences(["Above the threshold.", "5 days", "only 2 days"]) == "Above the threshold. 5 days; only 2 days"

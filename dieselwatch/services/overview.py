@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Integer, func, select
 
+from dieselwatch.messages import sentences
 from dieselwatch.storage.models import DayStat, ImportBatch, ListEntry, RawPartition, Score, ScoreRun, Vehicle
 from dieselwatch.workspace import Workspace
 
@@ -42,7 +43,7 @@ def vehicle_rows(ws: Workspace, lang: str = "zh") -> list[VehicleRow]:
         out = []
         for vid, vin, plate, owner, county, score, proposal, reasons in s.execute(q.order_by(Vehicle.vin)):
             out.append(VehicleRow(vid, vin, plate or "", owner or "", county or "", score, proposal or "",
-                                  "; ".join(r[key] for r in (reasons or [])[:3]), listed.get(vid, "")))
+                                  sentences(r[key] for r in (reasons or [])[:3]), listed.get(vid, "")))
         return out
 
 

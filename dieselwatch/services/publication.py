@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment
 from sqlalchemy import select
 
 from dieselwatch.errors import InputError
-from dieselwatch.messages import Msg
+from dieselwatch.messages import Msg, sentences
 from dieselwatch.services.excel import fit_row_heights, print_setup, save, write_sheet
 from dieselwatch.services.privacy import published_owner
 from dieselwatch.services.settings import get_settings
@@ -25,8 +25,8 @@ PROPOSAL_ZH = {"black": "黑名单", "white": "白名单", "watch": "重点关�
 def _reason_summary(reasons: list[dict], limit: int = 3) -> str:
     texts = [r["text"] for r in reasons[:limit]]
     if len(reasons) > limit:
-        texts.append(f"等{len(reasons)}项")
-    return ";".join(texts)
+        texts.append(f"等{len(reasons)}项。")
+    return sentences(texts)
 
 
 def export_publication(ws: Workspace, out: Path) -> Path:
@@ -75,7 +75,7 @@ def export_score_report(ws: Workspace, out: Path, run_id: int | None = None) -> 
             rows.append([v.plate, v.vin, v.owner, sc.score, PROPOSAL_ZH.get(sc.proposal, sc.proposal),
                          m.get("online_rate"), m.get("completeness"), m.get("exceed_share"), m.get("scr_efficiency"),
                          m.get("bsnox_mg_kwh"), m.get("longest_offline_days"), m.get("days_with_data"),
-                         ",".join(r["code"] for r in sc.reasons), ";".join(r["text"] for r in sc.reasons)])
+                         ",".join(r["code"] for r in sc.reasons), sentences(r["text"] for r in sc.reasons)])
         period = f"{run.period_from} 至 {run.period_to}"
         version = run.ruleset_version
     wb = Workbook()
