@@ -37,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", help="acting user name recorded in the history (default: the login name)")
     p.add_argument("--lang", choices=["zh_CN", "en"], help="desktop app language (default: from the system)")
     p.add_argument("--demo", action="store_true", help="open the app on a demo home, creating the demo fleet "
-                   "on first use (a separate folder unless --home is given)")
+                   "on first use (a separate folder unless --home is given); with a command, the command works "
+                   "on that demo home")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     d = sub.add_parser("demo", help="write a synthetic demo export set (registry, GBK CSV, XLSX, manifest)")
@@ -506,14 +507,10 @@ def cmd_samples(args) -> int:
     else:
         frame = vs.frame.copy()
         frame["ts"] = frame["ts"].dt.strftime("%Y-%m-%d %H:%M:%S")
-        try:
-            sys.stdout.write("\t".join(c.header for c in vs.columns) + "\n")
-            frame.to_csv(sys.stdout, sep="\t", header=False, index=False, na_rep="")
-            sys.stdout.flush()
-        except BrokenPipeError:  # `dieselwatch samples … | head`: the reader has seen enough
-            import os
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # `dieselwatch samples … | head`: a closed pipe ends quietly with 141 in main(), as for every command.
+        sys.stdout.write("\t".join(c.header for c in vs.columns) + "\n")
+        frame.to_csv(sys.stdout, sep="\t", header=False, index=False, na_rep="")
+        sys.stdout.flush()
     return EXIT_OK
 
 
@@ -763,6 +760,10 @@ def _main(argv: list[str] | None = None) -> int:
         except (InputError, ConfigError) as exc:
             _fail(args, exc, EXIT_INPUT)
             return EXIT_INPUT
+    if args.demo:  # `dieselwatch --demo imports`: the command works on the demo home the app would open
+        from dieselwatch.config import demo_home
+
+        args.home = demo_home(args.home)
     try:
         return COMMANDS[args.command](args)
     except (InputError, ConfigError, PermissionDenied, Conflict) as exc:

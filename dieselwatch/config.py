@@ -80,6 +80,14 @@ def resolve_home(cli_value: str | None = None) -> Home:
     return Home(root.resolve())
 
 
+def demo_home(cli_value: str | None = None) -> str | None:
+    """--demo's home: a `demo` folder inside the default data folder, so demo trucks never mix with real data;
+    an explicit --home or DIESELWATCH_HOME is kept."""
+    if cli_value or os.environ.get("DIESELWATCH_HOME"):
+        return cli_value
+    return str(resolve_home(None).root / "demo")
+
+
 def resolve_db_url(home: Home, cli_value: str | None = None) -> str:
     """--db beats DIESELWATCH_DB beats the embedded SQLite file in the home folder."""
     return cli_value or os.environ.get("DIESELWATCH_DB") or home.default_db_url

@@ -15,12 +15,11 @@ def has_display() -> bool:
 
 def launch(args) -> int:
     if args.demo:
-        from dieselwatch.config import resolve_home
+        from dieselwatch.config import demo_home
         from dieselwatch.demo.setup import ensure_demo
         from dieselwatch.workspace import Workspace
 
-        if args.home is None and not os.environ.get("DIESELWATCH_HOME"):
-            args.home = str(resolve_home(None).root / "demo")  # never mix demo trucks into real data
+        args.home = demo_home(args.home)  # never mix demo trucks into real data
         ws = Workspace.open(home=args.home, db=args.db, user=args.user, raw=args.raw)
         print(f"DieselWatch demo home: {ws.home.root}", file=sys.stderr)
         info = ensure_demo(ws, progress=None)

@@ -63,14 +63,35 @@ def test_os_error_on_a_named_file_is_exit_3(home, tmp_path, capsys, monkeypatch)
     assert code == 3 and "No space left on device" in err and "x.xlsx" in err
 
 
-def test_broken_pipe_exits_quietly(home):
+@pytest.mark.parametrize("command", [["score", "--from", "2026-10-01", "--to", "2026-10-01"],
+                                     ["samples", "VIN", "--from", "2026-10-01", "--to", "2026-10-01"]])
+def test_broken_pipe_exits_quietly(home, command):
     """The reader of stdout has gone before the output is written: exit 141 as a shell reports SIGPIPE, nothing on
-    stderr (no traceback, no 'Exception ignored' at exit)."""
+    stderr (no traceback, no 'Exception ignored' at exit), for a scoring table and a vehicle's samples alike."""
+    if "VIN" in command:
+        from dieselwatch.services.overview import vehicle_rows
+        from dieselwatch.workspace import Workspace
+
+        ws = Workspace.open(home=home)
+        command[1] = vehicle_rows(ws)[0].vin
+        ws.close()
     read, write = os.pipe()
     os.close(read)
-    r = subprocess.run([sys.executable, "-m", "dieselwatch", "--home", home, "score", "--from", "2026-10-01",
-                        "--to", "2026-10-01"], stdout=write, stderr=subprocess.PIPE, text=True,
-                       env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
+    r = subprocess.run([sys.executable, "-m", "dieselwatch", "--home", home, *command], stdout=write,
+                       stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
     os.close(write)
     assert r.returncode == 141, r.stderr
     assert r.stderr.strip() == "", r.stderr
+
+
+def test_demo_flag_with_a_command_works_on_the_demo_home(home, tmp_path, capsys, monkeypatch):
+    """`dieselwatch --demo imports` lists the demo's batches, not the (empty) real home's."""
+    import dieselwatch.config as config
+
+    monkeypatch.delenv("DIESELWATCH_HOME", raising=False)
+    monkeypatch.setattr(config.platformdirs, "user_data_dir", lambda *a, **k: str(tmp_path / "data"))
+    (tmp_path / "data").mkdir()
+    Path(home).rename(tmp_path / "data" / "demo")
+    code, out, _ = run(capsys, "--demo", "imports")
+    assert code == 0 and "records" in out
+    assert not (tmp_path / "data" / "dieselwatch.sqlite3").exists()  # the real home stayed untouched

@@ -23,7 +23,7 @@ SCORE_BANDS = {"black": (0, 49), "watch": (50, 89), "none": (50, 89), "white": (
 
 # code: (category, zh, en). Texts take the figures by name.
 REASONS = {
-    "EXC_SHARE": ("emission", "有效工况下游NOx（{win}秒平滑）高于筛查阈值{thr}ppm的时间占{share:.1%}，达到本规则集的{need:.0%}。",
+    "EXC_SHARE": ("emission", "有效工况下游NOx（{win}秒平滑）高于筛查阈值{thr}ppm的时间占{share:.1%}（本规则集自{need:.0%}起判定）。",
                   "In valid operation, tailpipe NOx (smoothed over {win} s) was above the screening threshold of "
                   "{thr} ppm for {share:.1%} of the time; this rule set acts from {need:.0%}."),
     "EXC_DAYS": ("emission", "共{days}天有效工况下游NOx高于筛查阈值{thr}ppm累计{mins}分钟以上：{day_list}。",

@@ -549,28 +549,28 @@
         <translation>既不是已保存的对应方案,也不是JSON文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="247" />
+        <location filename="../../dieselwatch/cli.py" line="248" />
         <source>already exists: add --force to overwrite it, or choose another --out</source>
         <translation>已存在：加--force覆盖，或另选--out</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="249" />
+        <location filename="../../dieselwatch/cli.py" line="250" />
         <source>cannot be written: folder {folder} does not exist</source>
         <translation>无法写入：文件夹{folder}不存在</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="256" />
+        <location filename="../../dieselwatch/cli.py" line="257" />
         <source>is a file, not a folder: give a folder for --out</source>
         <translation>是文件而不是文件夹：--out请给出文件夹</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="708" />
+        <location filename="../../dieselwatch/cli.py" line="705" />
         <location filename="../../dieselwatch/services/profiles.py" line="43" />
         <source>is not readable JSON ({error})</source>
         <translation>不是可读取的JSON({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="785" />
+        <location filename="../../dieselwatch/cli.py" line="786" />
         <source>cannot be written or read: {error}</source>
         <translation>无法写入或读取：{error}</translation>
     </message>
@@ -1364,12 +1364,12 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="123" />
+        <location filename="../../dieselwatch/gui/app.py" line="127" />
         <source>Loading the demo fleet</source>
         <translation>正在载入演示车队</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="125" />
+        <location filename="../../dieselwatch/gui/app.py" line="129" />
         <source>The database was upgraded to this version. A copy of it as it was is kept at:
 {0}</source>
         <translation>数据库已升级到当前版本。升级前的副本保存在:
