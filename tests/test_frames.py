@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import frame_encoder as enc
@@ -384,3 +384,25 @@ def test_capture_import_and_sessions_on_postgres(pg_ws, tmp_path):
         vid = s.scalar(select(Vehicle.id).where(Vehicle.vin == VIN))
         assert days_terminal_on(s, [vid], date(2026, 10, 1), date(2026, 10, 1)) == {vid: {date(2026, 10, 1)}}
     assert import_records(pg_ws, tmp_path / "pg.log").status == "already_imported"
+
+
+def test_a_capture_with_sessions_can_be_removed_and_imported_again(ws, tmp_path):
+    """`imports remove` of a capture takes its login/logout sessions with it (they once held the batch row in
+    place: a foreign-key error), and importing the file again brings samples and sessions back."""
+    from dieselwatch.services.batches import remove_batch
+
+    path = write_log(tmp_path / "c.log", six_frames())
+    rep = import_records(ws, path)
+
+    def state():
+        with ws.Session() as s:
+            return (len(s.scalars(select(TerminalSession)).all()), s.scalar(select(func.count(RawPartition.id))),
+                    sorted((d.day, d.n_records) for d in s.scalars(select(DayStat))))
+
+    before = state()
+    assert before[0] == 1 and before[1] >= 1
+    removed = remove_batch(ws, rep.batch_id, "wrong terminal")
+    assert removed.rows_removed == rep.rows_imported
+    assert state()[:2] == (0, 0)
+    again = import_records(ws, path)
+    assert again.status == "imported" and state() == before

@@ -321,3 +321,26 @@ def test_the_publication_masks_private_owners(listed, tmp_path):
         [False, False, False, True, True, True]
     assert [mask_person(n) for n in ("王小明", "欧阳明月", "欧阳", "", None)] == ["王*", "欧阳*", "欧*", "", ""]
     assert short_vin("LFWSRXRJ7N1A00001") == "***********A00001" and published_owner(None, "X") == ("", "X")
+
+
+def test_legal_dates_are_strict_and_info_notes_stay_off_the_notice(listed, tmp_path):
+    """A compact date (20260101) would sort after every dashed one and put the wrong law on a notice; and a note
+    for the office (days its imports do not cover) is not a finding about the owner's vehicle."""
+    from dataclasses import asdict
+
+    from dieselwatch.services import legal
+
+    as_user(listed, "chief")
+    mine = [asdict(v) for v in legal.legal_versions(listed)]
+    for bad, match in ((20260101, "YYYY-MM-DD"), ("20260101", "YYYY-MM-DD")):
+        with pytest.raises(InputError, match=match):
+            legal.set_legal_versions(listed, [mine[0], {**mine[1], "effective_from": bad}])
+    with pytest.raises(InputError, match="verified"):
+        legal.set_legal_versions(listed, [mine[0], {**mine[1], "verified": "yes"}])
+    with pytest.raises(InputError, match="title"):
+        legal.set_legal_versions(listed, [mine[0], {**mine[1], "title": 5}])
+    note = {"code": "DATA_NOT_COVERED", "category": "data", "severity": "info", "figures": {},
+            "text": "期内有6天不在已导入数据的覆盖范围内，这些天不作判定。"}
+    rows = notices.evidence_rows({"metrics": {}, "reasons": [note]})
+    assert not any("覆盖范围" in r[2] for r in rows)
+    assert notices.reason_categories({"reasons": [note]}) == ["data"]  # only when nothing else is there

@@ -83,6 +83,7 @@ def test_xlsx_and_csv_read_back_equal_the_export(imported, tmp_path):
     ws, f = imported
     vs = vehicle_samples(ws, V1, date(2026, 10, 1), date(2026, 10, 2))
     names = {c.header: c.field for c in vs.columns}
+    (tmp_path / "out").mkdir()
     x = write_samples(vs, tmp_path / "out" / "v1.xlsx")
     wb = load_workbook(x)
     sh = wb[V1]
@@ -146,3 +147,22 @@ def test_text_output_is_a_table(imported, capsys):
     assert lines[0].split("\t")[:2] == ["数据采集时间", "车辆识别代号"] and len(lines) == 3601
     assert lines[1].startswith("2026-10-01 08:00:00\t" + V2)
 
+
+
+def test_samples_of_any_period_and_out_to_a_missing_folder(tmp_path, capsys):
+    """0001-01-01..9999-12-31 means everything stored (once an OverflowError); --out into a folder that does not
+    exist is a message and exit 3, as for every --out, not a folder silently created."""
+    from dieselwatch.cli import main
+
+    home = str(tmp_path / "h")
+    assert main(["--home", home, "demo", "--out", str(tmp_path / "d"), "--vehicles", "1", "--days", "1",
+                 "--load"]) == 0
+    import json as _json
+
+    vin = _json.loads((tmp_path / "d" / "manifest.json").read_text(encoding="utf-8"))["vehicles"][0]["vin"]
+    capsys.readouterr()
+    assert main(["--home", home, "samples", vin, "--from", "0001-01-01", "--to", "9999-12-31", "--json"]) == 0
+    assert _json.loads(capsys.readouterr().out)["rows"] > 0
+    code = main(["--home", home, "samples", vin, "--from", "2026-10-01", "--to", "2026-10-01", "--out",
+                 str(tmp_path / "nowhere" / "x.xlsx")])
+    assert code == 3 and "does not exist" in capsys.readouterr().err and not (tmp_path / "nowhere").exists()

@@ -49,7 +49,7 @@ def build() -> Workbook:
     line("{{number}}", align=Alignment(horizontal="right"))
     row += 1
     line("{{owner}}：", font=bold)
-    line("经对重型柴油车远程在线监控数据核查，你（单位）所属下列车辆在{{period_from}}至{{period_to}}期间存在下列问题，"
+    line("经对重型柴油车远程在线监控数据核查（核查期间{{period_from}}至{{period_to}}），你（单位）所属下列车辆存在下列问题，"
          "已于{{listed_on}}列入机动车排放监管黑名单实施重点监管。依据{{legal_basis}}的规定，现责令你（单位）限期整改。",
          height=78)
     row += 1

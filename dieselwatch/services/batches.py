@@ -36,6 +36,7 @@ from dieselwatch.storage.models import (
     DayStat,
     ImportBatch,
     RawPartition,
+    TerminalSession,
     Vehicle,
 )
 from dieselwatch.workspace import Workspace
@@ -100,7 +101,7 @@ def remove_batch(ws: Workspace, batch_id: int, reason: str, *, progress: Progres
     cancel = cancel or CancelToken()
     prog = Throttled(progress)
     with ws.Session.begin() as s:
-        b = s.get(ImportBatch, batch_id)
+        b = s.get(ImportBatch, batch_id) if 0 < batch_id < 2**63 else None  # beyond a BIGINT: no such batch
         if b is None:
             raise InputError(Msg("there is no import batch {batch}", batch=batch_id))
         if b.kind != "records":
@@ -147,6 +148,8 @@ def remove_batch(ws: Workspace, batch_id: int, reason: str, *, progress: Progres
                   "span_start": b.span_start, "span_end": b.span_end}
         s.execute(delete(RawPartition).where(RawPartition.batch_id == b.id))
         s.execute(delete(BatchCoverage).where(BatchCoverage.batch_id == b.id))
+        # A capture's login/logout sessions go with it (importing the file again brings them back).
+        s.execute(delete(TerminalSession).where(TerminalSession.batch_id == b.id))
         s.delete(b)
         s.flush()
         result = RemovalResult(batch_id, before["file"], before["sha256"], before["sheet"], reason,

@@ -8,6 +8,7 @@ admin saves a checked version."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 
@@ -72,6 +73,7 @@ DEFAULTS: tuple[LegalTexts, ...] = (
 )
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # The single basis text of earlier versions (settings notices.legal_basis), as shipped.
 _OLD_DEFAULT_BASIS = ("《中华人民共和国大气污染防治法》第五十三条、第五十五条、第一百一十二条；"
                       "《山东省机动车排气污染防治条例》")
@@ -86,11 +88,21 @@ def _check(v: dict, where: str) -> LegalTexts:
     missing = sorted(n for n in names - {"verified"} if not str(v.get(n) or "").strip())
     if missing:
         raise InputError(Msg("legal texts {where}: {keys} must not be empty", where=where, keys=joined(missing)))
+    # Exactly YYYY-MM-DD: versions are ordered and picked by this text, and fromisoformat alone also takes
+    # 20260101 (which would sort after every dashed date and put the wrong law on a notice).
+    when = v["effective_from"]
     try:
-        date.fromisoformat(str(v["effective_from"]))
+        if not (isinstance(when, str) and _ISO_DAY.fullmatch(when.strip())):
+            raise ValueError(when)
+        date.fromisoformat(when.strip())
     except ValueError:
         raise InputError(Msg("legal texts {where}: effective_from must be a date YYYY-MM-DD, got “{value}”",
-                             where=where, value=v["effective_from"])) from None
+                             where=where, value=when)) from None
+    wrong = sorted(k for k, val in v.items() if (k == "verified" and not isinstance(val, bool))
+                   or (k != "verified" and not isinstance(val, str)))
+    if wrong:
+        raise InputError(Msg("legal texts {where}: {keys} must be text (verified: true or false)", where=where,
+                             keys=joined(wrong)))
     for k, val in v.items():
         if isinstance(val, str) and len(val) > MAX_TEXT:
             raise InputError(Msg("legal texts {where}: {key} is longer than {limit} characters", where=where, key=k,

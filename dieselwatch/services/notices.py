@@ -97,8 +97,11 @@ def evidence_rows(ev: dict) -> list[list[str]]:
     rows.append(["数据上线率", _pct(m.get("online_rate")), f"最长连续离线{m.get('longest_offline_days', 0)}天"])
     if m.get("mil_share") or m.get("dtc_max"):
         rows.append(["故障指示灯（MIL）点亮占比", _pct(m.get("mil_share")), f"最多故障码{m.get('dtc_max', 0)}个"])
+    # Notes for the office (days its imports do not cover, evidence still missing for white) are not findings
+    # about the vehicle: they stay off the owner's notice.
     for r in reasons:
-        rows.append([_category_zh(r["category"]), SEVERITY_ZH.get(r.get("severity"), ""), r["text"]])
+        if r.get("severity") != "info":
+            rows.append([_category_zh(r["category"]), SEVERITY_ZH.get(r.get("severity"), ""), r["text"]])
     if len(rows) > EVIDENCE_ROWS:
         extra = len(rows) - EVIDENCE_ROWS + 1
         rows = rows[:EVIDENCE_ROWS - 1] + [["其他", f"{extra}项", "其余证据见评分报告"]]

@@ -89,6 +89,9 @@ def vehicle_samples(ws: Workspace, vin: str, start: date, end: date) -> VehicleS
     if end < start:
         raise InputError(Msg("the period ends ({end}) before it starts ({start})", end=end, start=start))
     vin = (vin or "").strip().upper()
+    # Stored samples lie between 2015 and today (earlier or later times are rejected at import): a period like
+    # 0001-01-01..9999-12-31 means "everything", and clamping it keeps the date arithmetic in range.
+    start, end = max(start, date(2000, 1, 1)), min(end, date(2100, 12, 31))
     with ws.Session() as s:
         v = s.scalar(select(Vehicle).where(Vehicle.vin == vin))
         if v is None:
@@ -128,7 +131,9 @@ def write_samples(samples: VehicleSamples, out: Path, *, force: bool = False,
         raise InputError(Msg("write samples to a .xlsx or .csv file"), file=str(out))
     if out.exists() and not force:
         raise InputError(Msg("already exists; choose another name or overwrite it with --force"), file=str(out))
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if not out.parent.is_dir():  # as every --out: a missing folder is a typo to report, not to create
+        raise InputError(Msg("cannot be written: folder {folder} does not exist", folder=str(out.parent)),
+                         file=str(out))
     tmp = out.with_name(out.name + ".tmp")
     try:
         (_write_xlsx if suffix == ".xlsx" else _write_csv)(samples, tmp, Throttled(progress))

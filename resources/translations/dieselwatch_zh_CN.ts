@@ -325,18 +325,18 @@
         <translation>超出范围{min}至{max}:按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/batches.py" line="99" />
+        <location filename="../../dieselwatch/services/batches.py" line="100" />
         <source>removing an import batch needs a reason</source>
         <translation>撤销导入批次须填写原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/batches.py" line="105" />
+        <location filename="../../dieselwatch/services/batches.py" line="106" />
         <location filename="../../dieselwatch/services/import_report.py" line="24" />
         <source>there is no import batch {batch}</source>
         <translation>没有第{batch}批导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/batches.py" line="107" />
+        <location filename="../../dieselwatch/services/batches.py" line="108" />
         <source>batch {batch} is a vehicle registry import; only monitoring record imports can be removed</source>
         <translation>批次{batch}是车辆登记表导入；只能撤销监控数据导入</translation>
     </message>
@@ -514,22 +514,22 @@
         <translation>没有VIN为“{vin}”的车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="137" />
+        <location filename="../../dieselwatch/services/notices.py" line="140" />
         <source>a notice must tell the owner whom to contact: set {keys} in the office settings first</source>
         <translation>通知书须告知车主联系方式：请先在单位设置中填写{keys}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="144" />
+        <location filename="../../dieselwatch/services/notices.py" line="147" />
         <source>notices are signed with the issuer's name: account {user} has no display name; an admin sets it (users set {user} --name ...)</source>
         <translation>通知书须以签发人姓名署名：账号{user}没有填写姓名；请管理员设置（users set {user} --name ...）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="157" />
+        <location filename="../../dieselwatch/services/notices.py" line="160" />
         <source>entries {ids} are not active black-list entries</source>
         <translation>条目{ids}不是生效的黑名单条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="298" />
+        <location filename="../../dieselwatch/services/notices.py" line="301" />
         <source>no notice {ids}</source>
         <translation>没有通知书{ids}</translation>
     </message>
@@ -555,6 +555,7 @@
     </message>
     <message>
         <location filename="../../dieselwatch/cli.py" line="250" />
+        <location filename="../../dieselwatch/services/samples.py" line="135" />
         <source>cannot be written: folder {folder} does not exist</source>
         <translation>无法写入：文件夹{folder}不存在</translation>
     </message>
@@ -656,27 +657,27 @@
         <translation>时段的结束日期({end})早于开始日期({start})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="95" />
+        <location filename="../../dieselwatch/services/samples.py" line="98" />
         <source>no vehicle with VIN {vin} in this database</source>
         <translation>数据库中没有VIN为{vin}的车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="107" />
+        <location filename="../../dieselwatch/services/samples.py" line="110" />
         <source>no samples of {vin} from {start} to {end}; its stored samples run from {first} to {last}</source>
         <translation>{vin}在{start}至{end}期间没有数据；已存数据的时间范围为{first}至{last}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="109" />
+        <location filename="../../dieselwatch/services/samples.py" line="112" />
         <source>no samples of {vin} are stored</source>
         <translation>没有{vin}的已存数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="128" />
+        <location filename="../../dieselwatch/services/samples.py" line="131" />
         <source>write samples to a .xlsx or .csv file</source>
         <translation>数据只能写入.xlsx或.csv文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="130" />
+        <location filename="../../dieselwatch/services/samples.py" line="133" />
         <source>already exists; choose another name or overwrite it with --force</source>
         <translation>文件已存在；请换一个文件名，或用--force覆盖</translation>
     </message>
@@ -1064,47 +1065,52 @@
         <translation>白名单证据不足</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="84" />
+        <location filename="../../dieselwatch/services/legal.py" line="86" />
         <source>legal texts {where}: unknown key(s) {keys}; keys are: {known}</source>
         <translation>法律文本{where}：未知的项{keys}；可用的项：{known}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="88" />
+        <location filename="../../dieselwatch/services/legal.py" line="90" />
         <source>legal texts {where}: {keys} must not be empty</source>
         <translation>法律文本{where}：{keys}不能为空</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="92" />
+        <location filename="../../dieselwatch/services/legal.py" line="99" />
         <source>legal texts {where}: effective_from must be a date YYYY-MM-DD, got “{value}”</source>
         <translation>法律文本{where}：施行日期须为YYYY-MM-DD格式的日期，实际为“{value}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="96" />
+        <location filename="../../dieselwatch/services/legal.py" line="104" />
+        <source>legal texts {where}: {keys} must be text (verified: true or false)</source>
+        <translation>法律文本{where}：{keys}须为文本（verified须为true或false）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/legal.py" line="108" />
         <source>legal texts {where}: {key} is longer than {limit} characters</source>
         <translation>法律文本{where}：{key}超过{limit}个字符</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="101" />
+        <location filename="../../dieselwatch/services/legal.py" line="113" />
         <source>legal texts {where}: rights may use only {{body}} and {{court}}</source>
         <translation>法律文本{where}：权利告知中只能使用{{body}}和{{court}}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="127" />
+        <location filename="../../dieselwatch/services/legal.py" line="139" />
         <source>no legal texts in force on {day}: the earliest version takes effect on {first}</source>
         <translation>{day}没有施行中的法律文本：最早的版本自{first}起施行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="138" />
+        <location filename="../../dieselwatch/services/legal.py" line="150" />
         <source>legal texts must be a non-empty list of versions</source>
         <translation>法律文本须为至少包含一个版本的列表</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="143" />
+        <location filename="../../dieselwatch/services/legal.py" line="155" />
         <source>legal texts: two versions take effect on {dates}</source>
         <translation>法律文本：有两个版本的施行日期同为{dates}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="166" />
+        <location filename="../../dieselwatch/services/legal.py" line="178" />
         <source>the legal texts in force on {day} (version of {since}) are shipped defaults: check the article numbers against the official texts and save them as verified (dieselwatch settings legal --set FILE)</source>
         <translation>{day}施行的法律文本（{since}版）为出厂默认文本：请对照官方文本核对条款号，并保存为已核对（dieselwatch settings legal --set 文件）</translation>
     </message>

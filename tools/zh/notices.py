@@ -37,4 +37,6 @@ ZH = {
     "Consequences: OBD faults": "后果：OBD故障", "Consequences: data faults": "后果：数据问题",
     "Right of appeal ({body}, {court} are filled in)": "权利告知（自动填入{body}、{court}）", "Checked": "已核对",
     "Only an admin can change the legal texts.": "只有管理员可以修改法律文本。", "Why are they changed?": "修改原因：",
+    "legal texts {where}: {keys} must be text (verified: true or false)":
+        "法律文本{where}：{keys}须为文本（verified须为true或false）",
 }
