@@ -71,9 +71,9 @@ def pg_url() -> str | None:
 
 
 @pytest.fixture()
-def pg_ws(tmp_path):
-    """A workspace on a real PostgreSQL server (started by .ci/run). Skipped locally without one; in CI a
-    missing server is a failure, not a skip."""
+def empty_pg():
+    """The URL of a new, empty database on a real PostgreSQL server (started by .ci/run), dropped afterwards.
+    Skipped locally without a server; in CI a missing server is a failure, not a skip."""
     url = pg_url()
     if not url:
         if os.environ.get("CI"):
@@ -89,13 +89,18 @@ def pg_ws(tmp_path):
     admin = create_engine(base.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
         c.execute(text(f'CREATE DATABASE "{name}"'))
-    db_url = base.set(database=name).render_as_string(hide_password=False)
-    w = Workspace.open(home=str(tmp_path / "home"), db=db_url, user="tester")
-    yield w
-    w.close()
+    yield base.set(database=name).render_as_string(hide_password=False)
     with admin.connect() as c:
         c.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture()
+def pg_ws(tmp_path, empty_pg):
+    """A workspace on a new PostgreSQL database."""
+    w = Workspace.open(home=str(tmp_path / "home"), db=empty_pg, user="tester")
+    yield w
+    w.close()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -170,3 +170,17 @@ def test_coverage_and_removal_on_postgres(pg_ws, tmp_path):
     with pg_ws.Session() as s:
         assert list(vehicle_coverage(s).values()) == [[(D(2026, 10, 1), D(2026, 10, 31))]]
     assert import_records(pg_ws, tmp_path / "a.csv").rows_imported == 3600  # Oct 1 only: Oct 2 came back with b
+
+
+def test_source_members_name_every_vehicle_a_file_delivered(loaded_ws, demo_dir, manifest):
+    """The vehicles of one import file (a platform's export) are judged together for a platform offset bug: a
+    file whose rows were all stored before still names its vehicles."""
+    from dieselwatch.services.coverage import source_members
+    from dieselwatch.services.imports import import_records
+
+    rep = import_records(loaded_ws, demo_dir / "records_other_platform.xlsx")
+    assert rep.rows_imported == 0 and rep.duplicates == rep.rows_read > 0
+    with loaded_ws.Session() as s:
+        members = source_members(s)
+    assert len(members["records.csv"]) == len(manifest["vehicles"])
+    assert 0 < len(members["records_other_platform.xlsx"]) <= len(manifest["vehicles"])

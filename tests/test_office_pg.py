@@ -8,15 +8,12 @@ import multiprocessing
 import os
 import subprocess
 import sys
-import uuid
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select, text
 
-from conftest import pg_url
 from dieselwatch.demo.fleet import generate
 from dieselwatch.errors import Conflict, InputError
 from dieselwatch.services import auditlog, lists
@@ -31,25 +28,6 @@ from test_lists import PASSWORDS, as_user, fake_run, make_office
 pytestmark = pytest.mark.postgres
 CTX = multiprocessing.get_context("spawn")  # a clean interpreter per workstation, as on two machines
 TIMEOUT = 120
-
-
-@pytest.fixture()
-def empty_pg(tmp_path):
-    """A new, empty PostgreSQL database (nothing migrated): what an office's first start sees."""
-    url = pg_url()
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide DIESELWATCH_TEST_PG_URL (.ci/run starts PostgreSQL)")
-        pytest.skip("no PostgreSQL server: set DIESELWATCH_TEST_PG_URL to run the PostgreSQL office tests")
-    base = make_url(url)
-    name = f"dw_office_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    yield base.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -116,3 +116,17 @@ def vehicle_coverage(session: Session, vehicle_ids: list[int] | None = None) -> 
         spans.setdefault(vid, []).append((a, b))
     return {vid: merge_spans(v) for vid, v in spans.items()}
 
+
+
+def source_members(session: Session) -> dict[str, list[int]]:
+    """Import file (all its sheets) -> the vehicles it delivered: one platform's export, whose bugs (a NOx offset
+    never applied) show in every vehicle of it."""
+    out: dict[str, list[int]] = {}
+    q = (select(ImportBatch.file_name, BatchCoverage.vehicle_id)
+         .join(ImportBatch, ImportBatch.id == BatchCoverage.batch_id).where(ImportBatch.kind == "records")
+         .order_by(ImportBatch.id, BatchCoverage.vehicle_id))
+    for name, vid in session.execute(q):
+        members = out.setdefault(name, [])
+        if vid not in members:
+            members.append(vid)
+    return out

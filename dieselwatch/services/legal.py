@@ -111,7 +111,7 @@ def _check(v: dict, where: str) -> LegalTexts:
         str(v["rights"]).format(body="", court="")
     except (KeyError, IndexError, ValueError):
         raise InputError(Msg("legal texts {where}: rights may use only {{body}} and {{court}}", where=where)) from None
-    out = {k: (str(val).strip() if k != "verified" else bool(val)) for k, val in v.items()}
+    out = {k: (val.strip() if isinstance(val, str) else val) for k, val in v.items()}  # types checked above
     return LegalTexts(**out)
 
 

@@ -42,7 +42,7 @@ RECHECK = ("整改完成后，我局将核查维修记录并安排复检；复�
 # The office's contact details a notice must carry: an owner has to know whom to call.
 REQUIRED_CONTACT = ("contact", "phone", "address")
 CATEGORY_ORDER = ("tamper", "emission", "obd", "data")
-SEVERITY_ZH = {"black": "列入黑名单的依据", "watch": "须关注", "info": "提示"}
+SEVERITY_ZH = {"black": "列入黑名单的依据", "watch": "须关注"}  # info notes are not printed
 
 
 @dataclass

@@ -16,12 +16,21 @@ from dieselwatch.errors import InputError
 from dieselwatch.messages import Msg, joined
 from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.scoring.daystats import DAY_COLUMNS, compute_day_stats, to_rows
-from dieselwatch.scoring.judge import (MAX_COLUMNS, MIN_COLUMNS, SUM_COLUMNS, Figures, judge, offset_sources,
-                                       peer_reasons, signals, silent, usage)
+from dieselwatch.scoring.judge import (
+    MAX_COLUMNS,
+    MIN_COLUMNS,
+    SUM_COLUMNS,
+    Figures,
+    judge,
+    offset_sources,
+    peer_reasons,
+    signals,
+    silent,
+    usage,
+)
 from dieselwatch.scoring.rules import RuleSet
-from dieselwatch.services.coverage import vehicle_coverage
+from dieselwatch.services.coverage import source_members, vehicle_coverage
 from dieselwatch.services.engines import engine_specs
-from dieselwatch.services.sources import batch_vehicles
 from dieselwatch.services.rulesets import active_rules, rules_by_version, save_rules
 from dieselwatch.services.sessions import days_terminal_on
 from dieselwatch.services.users import require
@@ -204,7 +213,7 @@ def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = 
         vehicles = {v.id: v for v in s.scalars(select(Vehicle))}
         engines = engine_specs(s)
         spans = vehicle_coverage(s)
-        sources = batch_vehicles(s)
+        src_members = source_members(s)
         # Login/logout frames of raw captures: days the terminal was on, evidence in a silence's judgement.
         terminal_on = days_terminal_on(s, list(vehicles), start, end)
     days = (end - start).days + 1
@@ -212,8 +221,6 @@ def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = 
     for vid, veh in vehicles.items():
         if vid not in figures and veh.in_registry:
             figures[vid] = silent(days)
-    by_vin = {veh.vin: vid for vid, veh in vehicles.items()}
-    src_members = {name: [by_vin[v] for v in vins if v in by_vin] for name, _, vins in sources}
     offsets = offset_sources({vid: m.get("down_min_hot") for vid, m in figures.items()}, src_members, ruleset)
     offset_of = {vid: {"source": src, "n": len(o["vehicles"]), "min": o["min"]}
                  for src, o in offsets.items() for vid in o["vehicles"]}
