@@ -36,7 +36,7 @@ def test_resources_are_found():
 
 @pytest.mark.parametrize("form", sorted(p.name for p in (ROOT / "ui").glob("*.ui")))
 def test_every_form_loads(qapp, form):
-    from dieselwatch.gui.main_window import load_form
+    from dieselwatch.gui.forms import load_form
 
     w = load_form(form)
     assert w is not None and w.objectName()

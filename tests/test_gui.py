@@ -80,7 +80,7 @@ def test_event_loop_keeps_ticking_during_import(qtbot, ws, demo_dir):
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start(20)
     done = []
-    ctl._run(import_records, ws, demo_dir / "records.csv", on_done=done.append)
+    ctl.run(import_records, ws, demo_dir / "records.csv", on_done=done.append)
     qtbot.waitUntil(lambda: bool(done), timeout=120000)
     timer.stop()
     assert done[0].rows_imported > 0

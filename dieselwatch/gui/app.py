@@ -86,6 +86,9 @@ def run(args) -> int:
     raw = getattr(args, "raw", None) or os.environ.get("DIESELWATCH_RAW") or local.value("raw/folder") or None
     ws = Workspace.open(home=args.home, db=db, user=args.user, raw=raw)
     setup_logging(ws.home.logs_dir)
+    from dieselwatch.gui import jobs
+
+    jobs.LOG_FILE = str(ws.home.logs_dir / "dieselwatch.log")
 
     def excepthook(kind, value, tb):
         log.error("unhandled error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
@@ -123,7 +126,7 @@ def run(args) -> int:
     if load_demo:
         from dieselwatch.demo.setup import ensure_demo
 
-        ctl._run(ensure_demo, ws, on_done=lambda _: ctl.refresh(),
+        ctl.run(ensure_demo, ws, on_done=lambda _: ctl.refresh(),
                  title=app.translate("App", "Loading the demo fleet"))
     if ws.migration_backup:
         QMessageBox.information(ctl.w, "DieselWatch", app.translate(

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from dieselwatch.gui.audit_labels import action_label, entity_label
 from dieselwatch.gui.core_text import core_text
-from dieselwatch.gui.main_window import load_form
+from dieselwatch.gui.forms import load_form
 from dieselwatch.gui.tables import Labelled, RowsTable
 from dieselwatch.services import auditlog
 
@@ -35,7 +35,7 @@ class AuditPage(QObject):
         self.p.splitter.setSizes([450, 170])
 
     def refresh(self) -> None:
-        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: auditlog.events(ws, limit=SHOWN),
+        self.ctl.run(lambda progress=None, cancel=None, ws=self.ws: auditlog.events(ws, limit=SHOWN),
                       on_done=self._show)
 
     def _show(self, evs: list[dict]) -> None:
@@ -67,12 +67,12 @@ class AuditPage(QObject):
             self.p.status.setText(text)
             self.p.status.setStyleSheet("" if st.ok else "color: #b00020; font-weight: bold;")
 
-        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: auditlog.verify(ws), on_done=done)
+        self.ctl.run(lambda progress=None, cancel=None, ws=self.ws: auditlog.verify(ws), on_done=done)
 
     def export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self.p, self.tr("Export the audit history"),
                                               str(self.ws.home.exports_dir / "审计记录.xlsx"),
                                               self.tr("Excel workbook (*.xlsx)"))
         if path:
-            self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: auditlog.export_workbook(ws, Path(path)),
+            self.ctl.run(lambda progress=None, cancel=None, ws=self.ws: auditlog.export_workbook(ws, Path(path)),
                           on_done=lambda p: self.p.status.setText(self.tr("Wrote {0}").format(p)))

@@ -7,7 +7,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog
 
 from dieselwatch.errors import DieselWatchError
-from dieselwatch.gui.main_window import load_form
+from dieselwatch.gui.forms import load_form
 from dieselwatch.services.settings import update_settings
 from dieselwatch.services.users import create_user
 from dieselwatch.gui.core_text import core_text

@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QHeaderView, QMessageBox, QTableWidgetItem
 
 from dieselwatch.gui.core_text import core_text
-from dieselwatch.gui.main_window import load_form
+from dieselwatch.gui.forms import load_form
 from dieselwatch.ingest.columns import IGNORE
 from dieselwatch.services.import_preview import Preview, preview_records
 
@@ -61,7 +61,7 @@ class ImportWizard(QObject):
 
     def _remap(self) -> None:
         profile = self.mapping()
-        self.ctl._run(lambda progress=None, cancel=None, path=self.path: preview_records(path, profile),
+        self.ctl.run(lambda progress=None, cancel=None, path=self.path: preview_records(path, profile),
                       on_done=self._show)
 
     def _show(self, p: Preview) -> None:

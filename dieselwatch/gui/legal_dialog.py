@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QTableWidgetItem
 
 from dieselwatch.errors import DieselWatchError
 from dieselwatch.gui.core_text import core_text
-from dieselwatch.gui.main_window import load_form
+from dieselwatch.gui.forms import load_form
 from dieselwatch.services.legal import LegalTexts, legal_versions, set_legal_versions
 from dieselwatch.workspace import Workspace
 

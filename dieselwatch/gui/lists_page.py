@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from dieselwatch.gui.audit_labels import action_label
 from dieselwatch.gui.core_text import core_text
-from dieselwatch.gui.main_window import load_form
+from dieselwatch.gui.forms import load_form
 from dieselwatch.gui.tables import Labelled, RowsTable
 from dieselwatch.scoring.judge import LABELS
 from dieselwatch.services import lists
@@ -65,7 +65,7 @@ class ListsPage(QObject):
                 rows = [r for r in rows if r["status"] in ("proposed", "removal_pending")]
             return rows, get_settings(ws)["lists"]["two_person_rule"]
 
-        self.ctl._run(load, on_done=self._show)
+        self.ctl.run(load, on_done=self._show)
 
     def _show(self, data) -> None:
         rows, self.two_person = data
@@ -98,7 +98,7 @@ class ListsPage(QObject):
         if e is None:
             self.p.detail.clear()
             return
-        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws, vin=e["vin"]: lists.history(ws, vin),
+        self.ctl.run(lambda progress=None, cancel=None, ws=self.ws, vin=e["vin"]: lists.history(ws, vin),
                       on_done=self._show_history)
 
     @staticmethod
@@ -143,7 +143,7 @@ class ListsPage(QObject):
                 r.run_id, p["black"], p["white"], p["watch"], r.white_removals), 10000)
             self.refresh()
 
-        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: lists.propose_from_run(ws), on_done=done)
+        self.ctl.run(lambda progress=None, cancel=None, ws=self.ws: lists.propose_from_run(ws), on_done=done)
 
     def decide(self, approve: bool) -> None:
         e = self.entries.get(self.table.current())
@@ -182,5 +182,5 @@ class ListsPage(QObject):
     def _act(self, fn) -> None:
         """Run a decision off the GUI thread; refresh afterwards either way (after a conflict the officer sees
         the entry as the other workstation left it)."""
-        job = self.ctl._run(lambda progress=None, cancel=None: fn(), on_done=lambda _: self.refresh())
+        job = self.ctl.run(lambda progress=None, cancel=None: fn(), on_done=lambda _: self.refresh())
         job.signals.failed.connect(lambda *_: self.refresh())

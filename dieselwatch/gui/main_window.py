@@ -7,17 +7,15 @@ import html
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, QFile, QObject, QSettings, Qt
+from PySide6.QtCore import QDate, QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtUiTools import QUiLoader
-from shiboken6 import isValid
-from PySide6.QtWidgets import QFileDialog, QHeaderView, QMainWindow, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QHeaderView, QMainWindow, QMessageBox
 
-from dieselwatch.errors import Cancelled, DieselWatchError
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.models import VehicleFilterProxy, VehicleTableModel
-from dieselwatch.gui.worker import Job, submit
-from dieselwatch.paths import ui_dir
+from dieselwatch.gui import jobs
+from dieselwatch.gui.forms import load_form
+from dieselwatch.gui.worker import Job
 from dieselwatch.services import auditlog, overview
 from dieselwatch.services.imports import import_records
 from dieselwatch.services.registry import import_registry
@@ -26,19 +24,6 @@ from dieselwatch.services.scoring import coverage_warnings, score_period
 from dieselwatch.workspace import Workspace
 
 log = logging.getLogger(__name__)
-
-
-def load_form(name: str, parent=None):
-    f = QFile(str(ui_dir() / name))
-    if not f.open(QFile.OpenModeFlag.ReadOnly):
-        raise RuntimeError(f"cannot open form {name}")
-    try:
-        w = QUiLoader().load(f, parent)
-    finally:
-        f.close()
-    if w is None:
-        raise RuntimeError(f"cannot load form {name}")
-    return w
 
 
 def _load_all(ws, lang: str, kinds: dict[str, str], progress=None, cancel=None) -> dict:
@@ -158,54 +143,33 @@ class MainController(QObject):
             w.restoreGeometry(settings.value("main/geometry"))
 
     # --- jobs -------------------------------------------------------------------------------------------
-    def _run(self, fn, *args, on_done, title: str | None = None, **kwargs) -> Job:
-        job = Job(fn, *args, **kwargs)
-        self.jobs.add(job)
-        dlg = None
-        if title:
-            dlg = QProgressDialog(title, self.tr("Cancel"), 0, 100, self.w)
-            dlg.setWindowModality(Qt.WindowModality.WindowModal)
-            dlg.setMinimumDuration(300)
-            dlg.canceled.connect(job.cancel.cancel)
-            job.signals.progress.connect(lambda f, m: (dlg.setValue(int(f * 100)), dlg.setLabelText(f"{title}\n{m}")))
+    def run(self, fn, *args, on_done=None, title: str | None = None, on_failed=None, **kwargs) -> Job:
+        """Run a plain function on the worker (gui/jobs.py) with this window as the parent of its dialogs."""
+        return jobs.run(fn, *args, parent=self.w, title=title, on_done=on_done, on_failed=on_failed,
+                        status=self.w.statusbar.showMessage, **kwargs)
 
-        def finish(result):
-            self.jobs.discard(job)
-            if not isValid(self.w):  # the window was closed while the job ran: nothing left to show it in
-                return
-            if dlg:
-                dlg.reset()
-            on_done(result)
+    def status(self, text: str, ms: int = 8000) -> None:
+        self.w.statusbar.showMessage(text, ms)
 
-        def fail(exc, tb):
-            self.jobs.discard(job)
-            if not isValid(self.w):
-                log.error("job failed after its window closed:\n%s", tb)
-                return
-            if dlg:
-                dlg.reset()
-            self._show_error(exc, tb)
-
-        job.signals.finished.connect(finish)
-        job.signals.failed.connect(fail)
-        return submit(job)
-
-    def _show_error(self, exc: BaseException, tb: str) -> None:
-        if isinstance(exc, Cancelled):
-            self.w.statusbar.showMessage(self.tr("Cancelled: nothing was stored."), 8000)
-            return
-        if isinstance(exc, DieselWatchError):
-            QMessageBox.warning(self.w, self.tr("DieselWatch"), core_text(exc))
-            return
-        log.error("unexpected error in a job:\n%s", tb)
-        QMessageBox.critical(self.w, self.tr("Unexpected error"),
-                             self.tr("An unexpected error occurred: {0}\n\nDetails are in the log file:\n{1}")
-                             .format(exc, self.ws.home.logs_dir / "dieselwatch.log"))
+    def show_vehicle(self, vin: str) -> bool:
+        """Open the vehicles page on this VIN (from a list entry, a notice, a score). False when not found."""
+        self.proxy.set_text("")
+        self.w.vehicleSearch.setText("")
+        self.w.proposalFilter.setCurrentIndex(0)
+        for r in range(self.model.rowCount()):
+            if self.model.row_at(r).vin == vin:
+                self.w.nav.setCurrentRow(1)
+                idx = self.proxy.mapFromSource(self.model.index(r, 0))
+                self.w.vehiclesTable.setCurrentIndex(idx)
+                self.w.vehiclesTable.scrollTo(idx)
+                return True
+        self.status(self.tr("Vehicle {0} is not in the vehicle table.").format(vin))
+        return False
 
     # --- refresh ----------------------------------------------------------------------------------------
     def refresh(self) -> None:
         kinds = {"records": self.tr("records"), "registry": self.tr("registry")}
-        self._run(_load_all, self.ws, self.lang, kinds, on_done=self._show_all)
+        self.run(_load_all, self.ws, self.lang, kinds, on_done=self._show_all)
         for page in (self.lists_page, self.notices_page, self.audit_page, self.settings_page):
             page.refresh()
 
@@ -299,7 +263,7 @@ class MainController(QObject):
         if not current.isValid():
             return
         row = self.model.row_at(self.proxy.mapToSource(current).row())
-        self._run(_detail, self.ws, row.id, on_done=self._show_detail)
+        self.run(_detail, self.ws, row.id, on_done=self._show_detail)
 
     def _load_day(self) -> None:
         day = self.w.dayPick.currentData()
@@ -307,7 +271,7 @@ class MainController(QObject):
             self.day_plot.set_series(None)
             return
         vid = self._vehicle_id
-        self._run(lambda progress=None, cancel=None, ws=self.ws: overview.vehicle_day_series(ws, vid, day),
+        self.run(lambda progress=None, cancel=None, ws=self.ws: overview.vehicle_day_series(ws, vid, day),
                   on_done=lambda df: self.day_plot.set_series(df) if vid == self._vehicle_id else None)
 
     def _show_detail(self, d: dict) -> None:
@@ -384,7 +348,7 @@ class MainController(QObject):
         path, _ = QFileDialog.getSaveFileName(self.w, self.tr("Export import report"), default,
                                               self.tr("Excel workbook (*.xlsx)"))
         if path:
-            self._run(lambda progress=None, cancel=None, ws=self.ws: export_batch_report(ws, batch_id, Path(path)),
+            self.run(lambda progress=None, cancel=None, ws=self.ws: export_batch_report(ws, batch_id, Path(path)),
                       on_done=lambda p: self.w.statusbar.showMessage(self.tr("Wrote {0}").format(p), 8000))
 
     def remove_batch(self) -> None:
@@ -407,7 +371,7 @@ class MainController(QObject):
         if not reason.strip():
             QMessageBox.warning(self.w, title, self.tr("Removing a batch needs a reason."))
             return
-        self._run(remove_batch, self.ws, batch_id, reason, on_done=self._batch_removed,
+        self.run(remove_batch, self.ws, batch_id, reason, on_done=self._batch_removed,
                   title=self.tr("Removing batch {0}").format(batch_id))
 
     def _batch_removed(self, r) -> None:
@@ -443,12 +407,12 @@ class MainController(QObject):
                 done.append(self._report_html(rep))
                 self.import_with_wizard(files[1:], done)
 
-            job = self._run(lambda progress=None, cancel=None, ws=self.ws: import_records(ws, path, progress=progress,
+            job = self.run(lambda progress=None, cancel=None, ws=self.ws: import_records(ws, path, progress=progress,
                                                                                       cancel=cancel),
                             on_done=ok, title=self.tr("Importing {0}").format(path.name))
             job.signals.failed.connect(lambda *_: self.import_with_wizard(files[1:], done))
             return
-        job = self._run(lambda progress=None, cancel=None: preview_records(path),
+        job = self.run(lambda progress=None, cancel=None: preview_records(path),
                         on_done=lambda p: self._wizard(p, files, done))
         job.signals.failed.connect(lambda *_: self.import_with_wizard(files[1:], done))  # error shown; go on
 
@@ -489,12 +453,12 @@ class MainController(QObject):
                     self.import_with_wizard(files[1:], done)
                     return
                 allowed.extend(rep.unmapped + rep.empty)
-                self._run(run, on_done=ok, title=self.tr("Importing {0}").format(path.name))
+                self.run(run, on_done=ok, title=self.tr("Importing {0}").format(path.name))
                 return
             done.append(self._report_html(rep))
             self.import_with_wizard(files[1:], done)
 
-        self._run(run, on_done=ok, title=self.tr("Importing {0}").format(path.name))
+        self.run(run, on_done=ok, title=self.tr("Importing {0}").format(path.name))
 
     def eventFilter(self, obj, event) -> bool:
         """Export files dropped on the window go through the import wizard."""
@@ -532,7 +496,7 @@ class MainController(QObject):
             done.append(self._report_html(rep))
             self._import_next(files[1:], fn, done)
 
-        self._run(fn, self.ws, path, on_done=ok, title=self.tr("Importing {0}").format(path.name))
+        self.run(fn, self.ws, path, on_done=ok, title=self.tr("Importing {0}").format(path.name))
 
     def _report_html(self, rep) -> str:
         e = html.escape
@@ -604,7 +568,7 @@ class MainController(QObject):
     def run_scoring(self) -> None:
         start = self.w.fromDate.date().toPython()
         end = self.w.toDate.date().toPython()
-        self._run(score_period, self.ws, start, end, version=self.w.ruleSetPick.currentData(),
+        self.run(score_period, self.ws, start, end, version=self.w.ruleSetPick.currentData(),
                   from_raw=self.w.fromRawCheck.isChecked(),
                   on_done=self._scored, title=self.tr("Scoring {0} to {1}").format(start, end))
 
@@ -612,7 +576,7 @@ class MainController(QObject):
         """Before scoring: say which days of the chosen period no imported export covers (they are not judged)."""
         start, end = self.w.fromDate.date().toPython(), self.w.toDate.date().toPython()
         if end >= start:
-            self._run(coverage_warnings, self.ws, start, end, on_done=self._show_coverage)
+            self.run(coverage_warnings, self.ws, start, end, on_done=self._show_coverage)
 
     def _show_coverage(self, warnings: list) -> None:
         label = self.w.coverageWarning

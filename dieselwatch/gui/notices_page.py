@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog
 
-from dieselwatch.gui.main_window import load_form
+from dieselwatch.gui.forms import load_form
 from dieselwatch.gui.tables import RowsTable
 from dieselwatch.services import notices
 from dieselwatch.services.publication import export_publication, export_score_report
@@ -30,7 +30,7 @@ class NoticesPage(QObject):
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ws.home.exports_dir))))
 
     def refresh(self) -> None:
-        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: notices.list_notices(ws), on_done=self._show)
+        self.ctl.run(lambda progress=None, cancel=None, ws=self.ws: notices.list_notices(ws), on_done=self._show)
 
     def _show(self, rows: list[dict]) -> None:
         self.table.set_rows([(r["number"], r["plate"], r["vin"], r["owner"], r["issued_at"].replace("T", " "),
@@ -48,14 +48,14 @@ class NoticesPage(QObject):
                 res.notices, res.issued, folder))
             self.refresh()
 
-        self.ctl._run(notices.export_notices, self.ws, Path(folder), one_workbook=one, on_done=done,
+        self.ctl.run(notices.export_notices, self.ws, Path(folder), one_workbook=one, on_done=done,
                       title=self.tr("Writing notices"))
 
     def _save(self, title: str, default: str, fn) -> None:
         path, _ = QFileDialog.getSaveFileName(self.p, title, str(self.ws.home.exports_dir / default),
                                               self.tr("Excel workbook (*.xlsx)"))
         if path:
-            self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: fn(ws, Path(path)),
+            self.ctl.run(lambda progress=None, cancel=None, ws=self.ws: fn(ws, Path(path)),
                           on_done=lambda p: self.p.result.setText(self.tr("Wrote {0}").format(p)))
 
     def export_publication(self) -> None:

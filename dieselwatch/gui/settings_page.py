@@ -7,7 +7,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QCheckBox, QInputDialog, QLabel, QLineEdit, QSpinBox, QTableWidgetItem
 
 from dieselwatch.gui.core_text import core_text
-from dieselwatch.gui.main_window import load_form
+from dieselwatch.gui.forms import load_form
 from dieselwatch.services.rulesets import current_rules, save_edited_rules
 from dieselwatch.services.settings import DEFAULTS, get_settings, update_settings
 from dieselwatch.services.users import ROLE_NAMES, create_user, list_users, update_user
@@ -84,7 +84,7 @@ class SettingsPage(QObject):
         self.users: list[dict] = []
 
     def refresh(self) -> None:
-        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: (get_settings(ws), current_rules(ws), list_users(ws)),
+        self.ctl.run(lambda progress=None, cancel=None, ws=self.ws: (get_settings(ws), current_rules(ws), list_users(ws)),
                       on_done=self._show)
         qs = self.ctl.settings
         if qs is not None:
@@ -154,7 +154,7 @@ class SettingsPage(QObject):
         if not ok:
             return
         data = self.edited_rules()
-        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: save_edited_rules(ws, data, reason or None),
+        self.ctl.run(lambda progress=None, cancel=None, ws=self.ws: save_edited_rules(ws, data, reason or None),
                       on_done=lambda r: (self.ctl.w.statusbar.showMessage(
                           self.tr("Rule set {0} saved and active.").format(r.version), 10000), self.refresh()))
 
@@ -163,7 +163,7 @@ class SettingsPage(QObject):
         for name, w in self.fields.items():
             changes[name] = w.isChecked() if isinstance(w, QCheckBox) else \
                 w.value() if isinstance(w, QSpinBox) else w.text()
-        self.ctl._run(lambda progress=None, cancel=None, ws=self.ws: update_settings(ws, changes),
+        self.ctl.run(lambda progress=None, cancel=None, ws=self.ws: update_settings(ws, changes),
                       on_done=lambda _: self.ctl.w.statusbar.showMessage(self.tr("Settings saved."), 8000))
 
     def test_db(self) -> None:
@@ -173,7 +173,7 @@ class SettingsPage(QObject):
         def done(text):
             self.p.dbStatus.setText(self.tr("Connected: {0}").format(core_text(text)))
 
-        job = self.ctl._run(lambda progress=None, cancel=None: check_connection(url), on_done=done)
+        job = self.ctl.run(lambda progress=None, cancel=None: check_connection(url), on_done=done)
         job.signals.failed.connect(lambda exc, _tb: self.p.dbStatus.setText(core_text(exc)))
 
     def save_local(self) -> None:
@@ -197,7 +197,7 @@ class SettingsPage(QObject):
         return pw if ok else None
 
     def _users_job(self, fn, message: str) -> None:
-        self.ctl._run(lambda progress=None, cancel=None: fn(),
+        self.ctl.run(lambda progress=None, cancel=None: fn(),
                       on_done=lambda _: (self.ctl.w.statusbar.showMessage(message, 8000), self.refresh()))
 
     def add_user(self) -> None:

@@ -626,33 +626,33 @@
         <translation>请为修改后的规则指定新版本号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="59" />
+        <location filename="../../dieselwatch/services/scoring.py" line="68" />
         <source>{what} must be a date as YYYY-MM-DD, got “{text}”</source>
         <translation>{what}必须是YYYY-MM-DD格式的日期,实际为“{text}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="236" />
+        <location filename="../../dieselwatch/services/scoring.py" line="243" />
         <source>Data source {source}: all {n} vehicles read at least {min} ppm downstream NOx when hot and loaded; the platform seems to omit the -200 ppm offset. Their NOx figures are not judged.</source>
         <translation>数据来源{source}：全部{n}辆车热态负载下下游NOx均不低于{min}ppm，疑为平台未减去-200ppm偏移，这些车辆的NOx指标不作判定。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="276" />
+        <location filename="../../dieselwatch/services/scoring.py" line="283" />
         <source>The period {start} to {end} reaches outside what the imported exports cover ({spans}): {n} of its {days} days are not judged for any vehicle.</source>
         <translation>评价期{start}至{end}超出已导入数据的覆盖范围（{spans}）：其{days}天中有{n}天对任何车辆都不作判定。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="278" />
+        <location filename="../../dieselwatch/services/scoring.py" line="285" />
         <source>nothing</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="281" />
+        <location filename="../../dieselwatch/services/scoring.py" line="288" />
         <source>{n} vehicle(s) appear in no export covering the period: not judged ({vins}).</source>
         <translation>{n}辆车不在覆盖该期间的任何导出数据中，不作判定（{vins}）。</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/samples.py" line="90" />
-        <location filename="../../dieselwatch/services/scoring.py" line="187" />
+        <location filename="../../dieselwatch/services/scoring.py" line="196" />
         <source>the period ends ({end}) before it starts ({start})</source>
         <translation>时段的结束日期({end})早于开始日期({start})</translation>
     </message>
@@ -1359,7 +1359,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="92" />
+        <location filename="../../dieselwatch/gui/app.py" line="95" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -1370,12 +1370,12 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="127" />
+        <location filename="../../dieselwatch/gui/app.py" line="130" />
         <source>Loading the demo fleet</source>
         <translation>正在载入演示车队</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="129" />
+        <location filename="../../dieselwatch/gui/app.py" line="132" />
         <source>The database was upgraded to this version. A copy of it as it was is kept at:
 {0}</source>
         <translation>数据库已升级到当前版本。升级前的副本保存在:
@@ -2159,427 +2159,401 @@ Map them if the file has them. Import without them?</source>
 <context>
     <name>MainController</name>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="78" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
         <source>DieselWatch - remote OBD monitoring review</source>
         <translation>DieselWatch 重型柴油车远程监控数据审查</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="88" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="73" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="89" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="74" />
         <source>black</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="89" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="74" />
         <source>watch</source>
         <translation>重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="89" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="74" />
         <source>white</source>
         <translation>白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="90" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="75" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="92" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="77" />
         <source>on the black list</source>
         <translation>黑名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="92" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="77" />
         <source>on the watch list</source>
         <translation>重点关注在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="93" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="78" />
         <source>on the white list</source>
         <translation>白名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="96" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="81" />
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="96" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="81" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="96" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="81" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="96" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="81" />
         <source>Imported at</source>
         <translation>导入时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="97" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="82" />
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="97" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="82" />
         <source>Rows read</source>
         <translation>读取行数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="97" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="82" />
         <source>Imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="98" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="83" />
         <source>Duplicates</source>
         <translation>重复</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="98" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="83" />
         <source>Rejected</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="140" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="125" />
         <source>Lists</source>
         <translation>黑白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="140" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="125" />
         <source>Notices</source>
         <translation>整改通知</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="141" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="126" />
         <source>Audit</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="141" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="126" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="156" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="141" />
         <source>Database: {0}   User: {1}</source>
         <translation>数据库:{0}   用户:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="166" />
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="195" />
-        <source>Cancelled: nothing was stored.</source>
-        <translation>已取消:未保存任何数据。</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="198" />
-        <source>DieselWatch</source>
-        <translation>柴油车监管</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="201" />
-        <source>Unexpected error</source>
-        <translation>意外错误</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="202" />
-        <source>An unexpected error occurred: {0}
-
-Details are in the log file:
-{1}</source>
-        <translation>发生意外错误:{0}
-
-详细信息见日志文件:
-{1}</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="207" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="171" />
         <source>records</source>
         <translation>监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="207" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="171" />
         <source>registry</source>
         <translation>登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="243" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="207" />
         <source>Database: {0}   User: {1}   Audit: {2}</source>
         <translation>数据库:{0}   用户:{1}   审计链:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="244" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="208" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="244" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="208" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="254" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="218" />
         <source>Latest scoring: {0} to {1}, rule set {2}.</source>
         <translation>最近评分:{0}至{1},规则版本{2}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="261" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="225" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="262" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="226" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="263" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="227" />
         <source>Main reasons</source>
         <translation>主要原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="265" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
         <source>Proposals go to the Lists page with "Propose from latest scoring".</source>
         <translation>在“黑白名单”页点击“按最近评分生成建议”,生成名单建议。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="270" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="234" />
         <source>in registry</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="270" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="328" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="234" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="292" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="272" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="236" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="273" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
         <source>Records stored</source>
         <translation>已存储记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="274" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="238" />
         <source>Data from</source>
         <translation>数据区间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="275" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
         <source>Last import</source>
         <translation>最近导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="280" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="286" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="244" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
         <source>Latest scoring</source>
         <translation>最近评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="281" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="245" />
         <source>Proposed black</source>
         <translation>建议列入黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="282" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
         <source>Proposed watch</source>
         <translation>建议重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="283" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
         <source>Proposed white</source>
         <translation>建议列入白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="284" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
         <source>No proposal</source>
         <translation>无建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="286" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
         <source>not yet scored: open Scoring and choose a period</source>
         <translation>尚未评分:请打开“评分”并选择时段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="262" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="327" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="226" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="291" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="327" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="291" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="327" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="291" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="328" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="292" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="335" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="299" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="261" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="338" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="225" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="302" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="261" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="338" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="225" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="302" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="287" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
         <source>On the lists</source>
         <translation>名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="287" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
         <source>black {0}, watch {1}, white {2}</source>
         <translation>黑名单{0},重点关注{1},白名单{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="289" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="253" />
         <source>Awaiting a decision</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="320" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="284" />
         <source>(exceedance {0} min)</source>
         <translation>(超标{0}分钟)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="345" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="309" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="345" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="309" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="346" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="310" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="348" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="312" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="349" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="313" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="350" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="314" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="351" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="315" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="357" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="321" />
         <source>List history</source>
         <translation>名单记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="384" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="348" />
         <source>Export import report</source>
         <translation>导出导入报告</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="385" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="349" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="388" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="352" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="427" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="391" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="485" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="449" />
         <source>Key fields missing</source>
         <translation>缺少关键字段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="486" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="450" />
         <source>Import without them?</source>
         <translation>是否在缺少这些字段的情况下导入？</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="517" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="481" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="518" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="482" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="448" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="492" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="497" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="535" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="412" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="456" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="461" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="499" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="347" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="166" />
+        <source>Vehicle {0} is not in the vehicle table.</source>
+        <translation>车辆 {0} 不在车辆表中。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="311" />
         <source>Share above screening threshold</source>
         <translation>超筛查阈值占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="352" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="316" />
         <source>Parked / not covered</source>
         <translation>停驶／未覆盖</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="400" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="422" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="364" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="386" />
         <source>Remove import batch</source>
         <translation>撤销导入批次</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="402" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="366" />
         <source>Remove batch {0} ({1})? Its samples are deleted from the raw store and the days they touched are recomputed from what remains; the file can then be imported again.
 
 Reason (required):</source>
@@ -2588,169 +2562,169 @@ Reason (required):</source>
 原因（必填）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="408" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="372" />
         <source>Removing a batch needs a reason.</source>
         <translation>撤销批次须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="411" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="375" />
         <source>Removing batch {0}</source>
         <translation>正在撤销批次{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="414" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="378" />
         <source>Batch {0} ({1}) removed: {2} samples of {3} vehicles; {4} vehicle-days recomputed, {5} left without data. The file can be imported again.</source>
         <translation>已撤销批次{0}（{1}）：删除{3}辆车的{2}条数据；重新计算{4}个车辆日，{5}个车辆日已无数据。可重新导入该文件。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="419" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="383" />
         <source>These batches also delivered samples the removed batch held. Import their files again to restore them (only what is missing is stored):</source>
         <translation>以下批次也包含被撤销批次中的部分数据。请重新导入这些文件以恢复数据（只保存缺少的部分）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="428" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="392" />
         <source>Exports and terminal captures (*.csv *.txt *.xlsx *.xls *.log *.bin *.hex);;All files (*)</source>
         <translation>导出文件和终端报文（*.csv *.txt *.xlsx *.xls *.log *.bin *.hex）;;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="541" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="505" />
         <source>already imported; nothing changed</source>
         <translation>已导入过,未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="542" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="506" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="543" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="507" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="545" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="509" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="548" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="512" />
         <source>, {0} created, {1} updated</source>
         <translation>,新建{0}辆,更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="552" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="516" />
         <source>Covers {0} to {1} (stated in the file).</source>
         <translation>覆盖时段：{0}至{1}（文件中注明）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="553" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="517" />
         <source>Covers {0} to {1} (first to last sample).</source>
         <translation>覆盖时段：{0}至{1}（首条至末条数据）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="556" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="520" />
         <source>Imported again to restore samples that went with a removed batch.</source>
         <translation>已重新导入，恢复随被撤销批次删除的数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="558" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="522" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="558" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="522" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="559" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="523" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="559" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="523" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="560" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="524" />
         <source>sensor not ready</source>
         <translation>传感器未就绪</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="561" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="525" />
         <source>imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="561" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="525" />
         <source>already imported</source>
         <translation>此前已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="562" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="526" />
         <source>not imported</source>
         <translation>未导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="564" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="528" />
         <source>sheet {0}: {1}</source>
         <translation>工作表{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="567" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="531" />
         <source>column {0} not imported: {1}</source>
         <translation>列{0}未导入：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="570" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="534" />
         <source>imported without key field(s): {0}</source>
         <translation>导入时缺少关键字段：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="576" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="540" />
         <source>frames: {0} read, {1} skipped, {2} encrypted</source>
         <translation>报文帧：读取{0}帧，跳过{1}帧，加密{2}帧</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="579" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="543" />
         <source>line {0}, byte {1}</source>
         <translation>第{0}行第{1}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="580" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="544" />
         <source>row {0}, byte {1}</source>
         <translation>第{0}行第{1}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="581" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="545" />
         <source>byte {0}</source>
         <translation>第{0}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="583" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="547" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行,列“{1}”:{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="596" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="560" />
         <source>{0} (active)</source>
         <translation>{0}(当前)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="598" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="562" />
         <source>{0}
 saved {1} by {2}</source>
         <translation>{0}
 {2}于{1}保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="609" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="573" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="624" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="588" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
