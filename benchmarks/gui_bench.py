@@ -148,13 +148,13 @@ def main() -> None:
     # The vehicle table: rows loaded on the worker, then handed to the lazy model; first paint and a sort.
     rows = overview.vehicle_rows(ws)
     t0 = time.perf_counter()
-    ctl.model.set_rows(rows)
-    ctl.w.vehiclesTable.repaint()
+    ctl.vehicles_page.model.set_rows(rows)
+    ctl.vehicles_page.p.vehiclesTable.repaint()
     app.processEvents()
     table_paint = time.perf_counter() - t0
     t0 = time.perf_counter()
-    ctl.w.vehiclesTable.sortByColumn(4, Qt.SortOrder.DescendingOrder)
-    ctl.w.vehiclesTable.repaint()
+    ctl.vehicles_page.p.vehiclesTable.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+    ctl.vehicles_page.p.vehiclesTable.repaint()
     app.processEvents()
     table_sort = time.perf_counter() - t0
 

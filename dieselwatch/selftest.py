@@ -19,7 +19,7 @@ from pathlib import Path
 # The platform plugin a desktop of each system shows windows with (the self-test itself draws offscreen).
 NATIVE_PLATFORM = {"linux": "xcb", "win32": "windows", "darwin": "cocoa"}
 # A message only the app's own catalogue translates: Qt's qtbase_zh_CN.qm knows no "MainWindow" context.
-APP_PROBE = ("MainWindow", "Dashboard")
+APP_PROBE = ("MainWindow", "&File")
 # Qt's own catalogue: the standard buttons of message boxes and file dialogs.
 QT_PROBE = ("QPlatformTheme", "Cancel")
 CHINESE_SAMPLE = "柴油车远程监控审查整改通知书"
@@ -203,10 +203,10 @@ def run_selftest() -> dict:
                 for _ in range(200):
                     app.processEvents()
                     pool().waitForDone(20)
-                    if ctl.model.rowCount():
+                    if ctl.vehicles_page.model.rowCount():
                         break
                 app.processEvents()
-                n = ctl.model.rowCount()
+                n = ctl.vehicles_page.model.rowCount()
                 ctl.w.close()
             finally:
                 for t in trs:

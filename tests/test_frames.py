@@ -371,9 +371,9 @@ def test_app_imports_a_capture_without_the_mapping_wizard(qtbot, ws, tmp_path, m
     path = write_log(tmp_path / "drop.log", six_frames())
     ctl = MainController(ws, "en")
     qtbot.addWidget(ctl.w)
-    ctl.import_with_wizard([path])
-    settle(qtbot, ctl, lambda: "drop.log" in ctl.w.importReport.toPlainText())
-    text = ctl.w.importReport.toPlainText()
+    ctl.imports_page.import_with_wizard([path])
+    settle(qtbot, ctl, lambda: "drop.log" in ctl.imports_page.p.importReport.toPlainText())
+    text = ctl.imports_page.p.importReport.toPlainText()
     assert "frames: 6 read, 1 skipped, 0 encrypted" in text and "line 5, byte 0: local dialect" in text
 
 

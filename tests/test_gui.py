@@ -31,7 +31,7 @@ def scored_window(qtbot, ws) -> MainController:
     qtbot.addWidget(ctl.w)
     ctl.w.show()
     ctl.refresh()
-    settle(qtbot, ctl, lambda: ctl.model.rowCount() > 0)
+    settle(qtbot, ctl, lambda: ctl.vehicles_page.model.rowCount() > 0)
     return ctl
 
 
@@ -42,31 +42,31 @@ def window(qtbot, loaded_ws):
 
 def test_vehicle_table_shows_scores_and_filters(window, manifest, qtbot):
     ctl = window
-    assert ctl.model.rowCount() == len(manifest["vehicles"])
-    ctl.w.proposalFilter.setCurrentIndex(ctl.w.proposalFilter.findData("black"))
-    blacks = ctl.proxy.rowCount()
-    assert 0 < blacks < ctl.model.rowCount()
-    ctl.w.proposalFilter.setCurrentIndex(0)
+    assert ctl.vehicles_page.model.rowCount() == len(manifest["vehicles"])
+    ctl.vehicles_page.p.proposalFilter.setCurrentIndex(ctl.vehicles_page.p.proposalFilter.findData("black"))
+    blacks = ctl.vehicles_page.proxy.rowCount()
+    assert 0 < blacks < ctl.vehicles_page.model.rowCount()
+    ctl.vehicles_page.p.proposalFilter.setCurrentIndex(0)
     plate = manifest["vehicles"][0]["plate"]
-    ctl.w.vehicleSearch.setText(plate)
-    assert ctl.proxy.rowCount() == 1
-    ctl.w.vehiclesTable.selectRow(0)
-    settle(qtbot, ctl, lambda: plate in ctl.w.vehicleDetail.toPlainText())
-    assert "Score" in ctl.w.vehicleDetail.toPlainText()
+    ctl.vehicles_page.p.vehicleSearch.setText(plate)
+    assert ctl.vehicles_page.proxy.rowCount() == 1
+    ctl.vehicles_page.p.vehiclesTable.selectRow(0)
+    settle(qtbot, ctl, lambda: plate in ctl.vehicles_page.p.vehicleDetail.toPlainText())
+    assert "Score" in ctl.vehicles_page.p.vehicleDetail.toPlainText()
 
 
 def test_sort_by_score(window):
     ctl = window
-    col = ctl.model.COLUMNS.index("score")
-    ctl.w.vehiclesTable.sortByColumn(col, Qt.SortOrder.AscendingOrder)
-    scores = [ctl.proxy.index(r, col).data() for r in range(ctl.proxy.rowCount())]
+    col = ctl.vehicles_page.model.COLUMNS.index("score")
+    ctl.vehicles_page.p.vehiclesTable.sortByColumn(col, Qt.SortOrder.AscendingOrder)
+    scores = [ctl.vehicles_page.proxy.index(r, col).data() for r in range(ctl.vehicles_page.proxy.rowCount())]
     assert scores == sorted(scores)
 
 
 def test_dashboard_and_status_bar(window):
-    text = window.w.dashboardText.toPlainText()
+    text = window.dashboard_page.p.dashboardText.toPlainText()
     assert "Proposed black" in text and "Records stored" in text
-    assert "Audit: intact" in window.w.statusbar.currentMessage()
+    assert "Audit: intact" in window.audit_label.text()
 
 
 def test_event_loop_keeps_ticking_during_import(qtbot, ws, demo_dir):
@@ -93,8 +93,8 @@ def test_chinese_translation_loads(qapp, loaded_ws, qtbot):
         ctl = MainController(loaded_ws, "zh_CN")
         qtbot.addWidget(ctl.w)
         assert ctl.w.nav.item(1).text() == "车辆"
-        assert ctl.w.importRecordsButton.text() == "导入监控数据…"
-        assert ctl.model.headerData(0, Qt.Orientation.Horizontal) == "车辆识别代号"
+        assert ctl.imports_page.p.importRecordsButton.text() == "导入监控数据…"
+        assert ctl.vehicles_page.model.headerData(0, Qt.Orientation.Horizontal) == "车辆识别代号"
     finally:
         for t in trs:
             qapp.removeTranslator(t)
@@ -163,11 +163,11 @@ def test_export_import_report_from_imports_page(window, qtbot, tmp_path, monkeyp
 
     ctl = window
     ctl.w.nav.setCurrentRow(2)
-    assert ctl.batches.rowCount() >= 2 and ctl.w.exportReportButton.isEnabled()
-    assert "records.csv" in ctl.w.importReport.toPlainText() or "records_other" in ctl.w.importReport.toPlainText()
+    assert ctl.imports_page.proxy.rowCount() >= 2 and ctl.imports_page.p.exportReportButton.isEnabled()
+    assert "records.csv" in ctl.imports_page.p.importReport.toPlainText() or "records_other" in ctl.imports_page.p.importReport.toPlainText()
     out = tmp_path / "r.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
-    ctl.w.exportReportButton.click()
+    ctl.imports_page.p.exportReportButton.click()
     qtbot.waitUntil(out.exists, timeout=20000)
     assert "概要 Summary" in load_workbook(out).sheetnames
 
@@ -252,26 +252,35 @@ def test_notices_and_audit_pages(office_window, qtbot, tmp_path):
     assert 0 < audit.table.proxy.rowCount() < len(audit.events)
 
 
-def test_scoring_page_shows_the_latest_run_worst_first(window, manifest, qtbot):
-    settle(qtbot, window, lambda: "Latest scoring" in window.w.scoreSummary.toPlainText())
-    text = window.w.scoreSummary.toPlainText()
+def test_scoring_page_lists_every_vehicle_of_a_run_worst_first(window, manifest, qtbot):
+    page = window.scoring_page
+    settle(qtbot, window, lambda: page.proxy.rowCount() == len(manifest["vehicles"]))
+    assert "2026-10-01 to 2026-10-05" in page.p.runPick.currentText()
+    scores = [page.proxy.row_at(r).score for r in range(page.proxy.rowCount())]
+    assert scores == sorted(scores)  # worst first
     by = {v["behaviour"]: v["vin"] for v in manifest["vehicles"]}
-    assert by["high_emitter"] in text and by["reagent_empty"] in text
-    assert by["clean"] not in text  # white proposals are not listed
-    assert "2026-10-01 to 2026-10-05" in text
+    page.p.proposalFilter.setCurrentIndex(page.p.proposalFilter.findData("flagged"))
+    shown = {page.proxy.row_at(r).vin for r in range(page.proxy.rowCount())}
+    assert by["high_emitter"] in shown and by["reagent_empty"] in shown
+    assert by["clean"] not in shown  # white proposals are filtered out
+    page.p.search.setText(by["high_emitter"][-6:])
+    assert page.proxy.rowCount() == 1
+    page.p.scoresTable.doubleClicked.emit(page.proxy.index(0, 0))  # leads to the vehicle and its evidence
+    assert window.w.pages.currentWidget() is window.vehicles_page.p
+    assert window.vehicles_page.selected_vins() == [by["high_emitter"]]
 
 
 def test_vehicle_days_and_one_day_plot(window, manifest, qtbot):
     ctl = window
     vin = next(v["vin"] for v in manifest["vehicles"] if v["behaviour"] == "high_emitter")
-    ctl.w.vehicleSearch.setText(vin)
-    ctl.w.vehiclesTable.selectRow(0)
-    settle(qtbot, ctl, lambda: ctl.w.dayPick.count() == manifest["days"])
-    assert "exceedance" in ctl.w.dayPick.itemText(0)  # an exceedance day comes first
-    bars = [i for i in ctl.days_chart.exceed.items if hasattr(i, "opts") and "height" in i.opts]
+    ctl.vehicles_page.p.vehicleSearch.setText(vin)
+    ctl.vehicles_page.p.vehiclesTable.selectRow(0)
+    settle(qtbot, ctl, lambda: ctl.vehicles_page.p.dayPick.count() == manifest["days"])
+    assert "exceedance" in ctl.vehicles_page.p.dayPick.itemText(0)  # an exceedance day comes first
+    bars = [i for i in ctl.vehicles_page.days_chart.exceed.items if hasattr(i, "opts") and "height" in i.opts]
     assert bars and max(bars[0].opts["height"]) >= 10  # minutes of exceedance on the worst day
-    settle(qtbot, ctl, lambda: len(ctl.day_plot.nox.listDataItems()) == 2)
-    down = ctl.day_plot.nox.listDataItems()[1]
+    settle(qtbot, ctl, lambda: len(ctl.vehicles_page.day_plot.nox.listDataItems()) == 2)
+    down = ctl.vehicles_page.day_plot.nox.listDataItems()[1]
     x, y = down.getOriginalDataset()
     assert len(x) > 1000 and (x[-1] - x[0]) < 86400
 
@@ -314,13 +323,13 @@ def test_settings_page_office_rules_and_connection(office_window, qtbot, monkeyp
 
 def test_dashboard_counts_lists_and_charts(window, manifest, qtbot):
     ctl = window
-    settle(qtbot, ctl, lambda: len(ctl.dashboard_charts.trend.listDataItems()) == 2)
-    bars = [i for i in ctl.dashboard_charts.online.items if hasattr(i, "opts") and "height" in i.opts]
+    settle(qtbot, ctl, lambda: len(ctl.dashboard_page.charts.trend.listDataItems()) == 2)
+    bars = [i for i in ctl.dashboard_page.charts.online.items if hasattr(i, "opts") and "height" in i.opts]
     assert sum(bars[0].opts["height"]) == len(manifest["vehicles"])  # every scored vehicle in the histogram
-    with_data, exceeding = ctl.dashboard_charts.trend.listDataItems()
+    with_data, exceeding = ctl.dashboard_page.charts.trend.listDataItems()
     assert len(with_data.getOriginalDataset()[0]) == manifest["days"]
     assert max(exceeding.getOriginalDataset()[1]) >= 1  # the high emitter exceeds every day
-    text = ctl.w.dashboardText.toPlainText()
+    text = ctl.dashboard_page.p.dashboardText.toPlainText()
     assert "On the lists" in text and "Awaiting a decision" in text
 
 
@@ -392,9 +401,9 @@ def test_import_wizard_preview_mapping_profile_and_import(window, qtbot, tmp_pat
     choice = {"profile": wiz.mapping(), "save_as": "odd platform", "allow_missing": wiz.allowed_missing}
     wiz.d.reject()
     monkeypatch.setattr(ImportWizard, "exec", lambda self: choice)
-    ctl.import_with_wizard([path])
-    settle(qtbot, ctl, lambda: "odd_platform.csv" in ctl.w.importReport.toPlainText())
-    assert "3 imported" in ctl.w.importReport.toPlainText().replace(",", "")
+    ctl.imports_page.import_with_wizard([path])
+    settle(qtbot, ctl, lambda: "odd_platform.csv" in ctl.imports_page.p.importReport.toPlainText())
+    assert "3 imported" in ctl.imports_page.p.importReport.toPlainText().replace(",", "")
     assert load_profile(ctl.ws, "odd platform")["尾排氮氧"] == "nox_down"
 
 
@@ -451,13 +460,13 @@ def test_vehicle_table_filters_by_list_and_detail_shows_list_history(office_wind
     for e in black:
         lists.decide(ctl.ws, e["id"], True, "复核属实")
     ctl.refresh()
-    settle(qtbot, ctl, lambda: sum(1 for r in ctl.model._rows if r.listed == "black") == 2)
-    combo = ctl.w.proposalFilter
+    settle(qtbot, ctl, lambda: sum(1 for r in ctl.vehicles_page.model._rows if r.listed == "black") == 2)
+    combo = ctl.vehicles_page.p.proposalFilter
     combo.setCurrentIndex(combo.findData("list:black"))
-    assert ctl.proxy.rowCount() == 2
-    ctl.w.vehiclesTable.selectRow(0)
-    settle(qtbot, ctl, lambda: "List history" in ctl.w.vehicleDetail.toPlainText())
-    assert "复核属实" in ctl.w.vehicleDetail.toPlainText()
+    assert ctl.vehicles_page.proxy.rowCount() == 2
+    ctl.vehicles_page.p.vehiclesTable.selectRow(0)
+    settle(qtbot, ctl, lambda: "List history" in ctl.vehicles_page.p.vehicleDetail.toPlainText())
+    assert "复核属实" in ctl.vehicles_page.p.vehicleDetail.toPlainText()
 
 
 def test_scoring_page_picks_a_stored_rule_set(window, qtbot):
@@ -475,12 +484,12 @@ def test_scoring_page_picks_a_stored_rule_set(window, qtbot):
     strict["version"] = "2026.2-strict"
     save_edited_rules(ctl.ws, strict, reason="trial")
     ctl.refresh()
-    pick = ctl.w.ruleSetPick
+    pick = ctl.scoring_page.p.ruleSetPick
     settle(qtbot, ctl, lambda: pick.count() == 2)
     assert pick.itemText(0) == "2026.2-strict (active)" and pick.currentData() is None
     pick.setCurrentIndex(1)
     assert pick.currentData() == default_rules().version
-    ctl.w.scoreButton.click()
+    ctl.scoring_page.p.scoreButton.click()
 
     def last_version():
         with ctl.ws.Session() as s:
@@ -557,25 +566,26 @@ def test_remove_batch_from_imports_page(window, qtbot, monkeypatch, demo_dir):
     ctl = window
     import_records(ctl.ws, demo_dir / "records_other_platform.xlsx")  # its rows were all stored by records.csv
     ctl.refresh()
-    settle(qtbot, ctl, lambda: ctl.batches.rowCount() == 3)
+    settle(qtbot, ctl, lambda: ctl.imports_page.proxy.rowCount() == 3)
     ctl.w.nav.setCurrentRow(2)
-    rows = {ctl.batches.item(r, 2).text(): r for r in range(ctl.batches.rowCount())}
-    ctl.w.batchesTable.selectRow(rows["registry.xlsx"])
-    assert not ctl.w.removeBatchButton.isEnabled()  # a registry import is not undone here
-    ctl.w.batchesTable.selectRow(rows["records.csv"])
-    assert ctl.w.removeBatchButton.isEnabled()
-    assert "Covers 2026-10-01 00:00:00 to 2026-10-05 23:59:59 (stated in the file)." in ctl.w.importReport.toPlainText()
-    batch_id = int(ctl.batches.item(rows["records.csv"], 0).text())
+    rows = {ctl.imports_page.proxy.index(r, 2).data().split(" [")[0]: r  # "file [sheet]"
+            for r in range(ctl.imports_page.proxy.rowCount())}
+    ctl.imports_page.p.batchesTable.selectRow(rows["registry.xlsx"])
+    assert not ctl.imports_page.p.removeBatchButton.isEnabled()  # a registry import is not undone here
+    ctl.imports_page.p.batchesTable.selectRow(rows["records.csv"])
+    assert ctl.imports_page.p.removeBatchButton.isEnabled()
+    assert "Covers 2026-10-01 00:00:00 to 2026-10-05 23:59:59 (stated in the file)." in ctl.imports_page.p.importReport.toPlainText()
+    batch_id = int(ctl.imports_page.proxy.index(rows["records.csv"], 0).data())
     asked, shown = [], []
     monkeypatch.setattr(QInputDialog, "getMultiLineText",
                         staticmethod(lambda parent, title, label, *a, **k: (asked.append(label), ("", True))[1]))
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: shown.append(a[2])))
-    ctl.w.removeBatchButton.click()
+    ctl.imports_page.p.removeBatchButton.click()
     assert "records.csv" in asked[0] and shown == ["Removing a batch needs a reason."]  # nothing removed
     monkeypatch.setattr(QInputDialog, "getMultiLineText", staticmethod(lambda *a, **k: ("导出时段错误", True)))
     monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: shown.append(a[2])))
-    ctl.w.removeBatchButton.click()
+    ctl.imports_page.p.removeBatchButton.click()
     settle(qtbot, ctl, lambda: len(shown) == 2)
     assert f"Batch {batch_id} (records.csv) removed" in shown[1] and "records_other_platform.xlsx" in shown[1]
-    settle(qtbot, ctl, lambda: "records.csv" not in [ctl.batches.item(r, 2).text() for r in range(ctl.batches.rowCount())])
+    settle(qtbot, ctl, lambda: "records.csv" not in [ctl.imports_page.proxy.index(r, 2).data() for r in range(ctl.imports_page.proxy.rowCount())])
     assert auditlog.events(ctl.ws, entity="import_batch")[0]["reason"] == "导出时段错误"

@@ -147,11 +147,11 @@ def test_scoring_page_warns_before_scoring_a_period_past_the_exports(qtbot, load
     from dieselwatch.gui.worker import pool
 
     ctl = scored_window(qtbot, loaded_ws)
-    label = ctl.w.coverageWarning
+    label = ctl.scoring_page.p.coverageWarning
     end = date.fromisoformat(manifest["end"])
-    ctl.w.toDate.setDate(QDate(end.year, end.month, end.day))
+    ctl.scoring_page.p.toDate.setDate(QDate(end.year, end.month, end.day))
     qtbot.waitUntil(lambda: (pool().waitForDone(10) or True) and label.isHidden())
     later = end + timedelta(days=10)
-    ctl.w.toDate.setDate(QDate(later.year, later.month, later.day))
+    ctl.scoring_page.p.toDate.setDate(QDate(later.year, later.month, later.day))
     qtbot.waitUntil(lambda: (pool().waitForDone(10) or True) and not label.isHidden())
     assert "not judged" in label.text() and manifest["end"] in label.text()

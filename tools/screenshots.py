@@ -51,7 +51,7 @@ def main() -> None:
     for i, name in enumerate(VIEWS):
         ctl.w.nav.setCurrentRow(i)
         if name == "vehicles":
-            ctl.w.vehiclesTable.selectRow(0)
+            ctl.vehicles_page.p.vehiclesTable.selectRow(0)
         if name == "lists":
             ctl.lists_page.p.statusFilter.setCurrentIndex(1)
             settle()
@@ -67,11 +67,11 @@ def main() -> None:
         print("wrote", out / f"{name}_{args.lang}.png")
         if name == "vehicles":  # the vehicle's days and one day at 1 Hz
             for tab, suffix in ((1, "days"), (2, "day_plot")):
-                ctl.w.vehicleTabs.setCurrentIndex(tab)
+                ctl.vehicles_page.p.vehicleTabs.setCurrentIndex(tab)
                 settle()
                 ctl.w.grab().save(str(out / f"vehicle_{suffix}_{args.lang}.png"))
                 print("wrote", out / f"vehicle_{suffix}_{args.lang}.png")
-            ctl.w.vehicleTabs.setCurrentIndex(0)
+            ctl.vehicles_page.p.vehicleTabs.setCurrentIndex(0)
     if args.wizard_csv:
         path = odd_platform_export(args.wizard_csv, Path(args.home) / "exports" / "odd_platform.csv")
         from dieselwatch.gui.import_wizard import ImportWizard

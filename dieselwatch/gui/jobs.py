@@ -3,7 +3,7 @@
 `run(fn, *args, parent=..., title=..., on_done=...)` passes `progress` and `cancel` only to functions that take
 them, so pages hand over service functions as they are instead of wrapping each in a lambda. A title shows a
 window-modal progress dialog whose Cancel reaches the job's CancelToken. Failures are shown (core errors in the
-officer's language, anything else logged with its traceback) unless the caller handles them with on_failed."""
+officer's language, anything else logged with its traceback) and then on_failed lets the caller go on."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def run(fn: Callable[..., Any], *args: Any, parent: QWidget | None = None, title
         on_done: Callable[[Any], None] | None = None, on_failed: Callable[[BaseException], None] | None = None,
         status: Callable[[str, int], None] | None = None, **kwargs: Any) -> Job:
     """Run fn(*args, **kwargs) on the worker. on_done(result) and on_failed(exc) run on the GUI thread, and only
-    while parent still exists (a window closed under a running job has nothing left to show it in)."""
+    while parent still exists; a failure is shown before on_failed runs (a window closed under a running job has nothing left to show it in)."""
     takes_progress, takes_cancel = _takes(fn, "progress"), _takes(fn, "cancel")
 
     def call(progress=None, cancel=None):
@@ -95,14 +95,7 @@ def run(fn: Callable[..., Any], *args: Any, parent: QWidget | None = None, title
             return
         if dlg is not None:
             dlg.reset()
-        if on_failed is not None and not isinstance(exc, Cancelled):
-            if isinstance(exc, DieselWatchError):
-                show_error(parent, exc, tb, status)
-            else:
-                log.error("unexpected error in a job:\n%s", tb)
-            on_failed(exc)
-            return
-        show_error(parent, exc, tb, status)
+        show_error(parent, exc, tb, status)  # shown first, then the caller goes on (e.g. to the next file)
         if on_failed is not None:
             on_failed(exc)
 

@@ -78,12 +78,14 @@ class VehicleTableModel(QAbstractTableModel):
 
 
 class VehicleFilterProxy(QSortFilterProxyModel):
-    """Text search over VIN, plate and owner, plus a proposal filter."""
+    """Text search over VIN, plate and owner, plus proposal, county and highest-score filters."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._text = ""
         self._proposal = ""
+        self._county = ""
+        self._score_max = 100
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         # The source model sorts itself (fast); the proxy keeps its order and only filters.
@@ -100,8 +102,23 @@ class VehicleFilterProxy(QSortFilterProxyModel):
         self._proposal = proposal
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def set_county(self, county: str) -> None:
+        self.beginFilterChange()
+        self._county = county
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_score_max(self, score: int) -> None:
+        """At most this score; 100 (the top) keeps unscored vehicles too."""
+        self.beginFilterChange()
+        self._score_max = score
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
     def filterAcceptsRow(self, source_row, source_parent):
         r = self.sourceModel().row_at(source_row)
+        if self._county and r.county != self._county:
+            return False
+        if self._score_max < 100 and (r.score is None or r.score > self._score_max):
+            return False
         if self._proposal:  # "black" etc.: the proposal; "list:black" etc.: the list the vehicle is on
             kind, _, value = self._proposal.rpartition(":")
             if (r.listed if kind == "list" else r.proposal) != value:

@@ -1690,6 +1690,105 @@ Details are in the log file:
     </message>
 </context>
 <context>
+    <name>DashboardPage</name>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="37" />
+        <source>No data yet. Import a vehicle registry and monitoring exports (File &gt; Import monitoring records…, Ctrl+I, or drop the files on this window), or restart with --demo to try the demo fleet.</source>
+        <translation>尚无数据。请导入车辆登记表和监控数据导出文件（文件 &gt; 导入监控数据…，Ctrl+I，或把文件拖到本窗口），或以 --demo 重新启动，试用演示车队。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="41" />
+        <source>Data is imported but not yet scored: open Scoring (Ctrl+4), choose the period and press "Score all vehicles".</source>
+        <translation>数据已导入但尚未评分：打开“评分”（Ctrl+4），选择时段后点击“对全部车辆评分”。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="44" />
+        <source>{0} list decision(s) await a second officer: open Lists (Ctrl+5).</source>
+        <translation>有 {0} 项名单决定等待第二名工作人员审核：打开“黑白名单”（Ctrl+5）。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="52" />
+        <source>in registry</source>
+        <translation>已登记</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="52" />
+        <source>rule set</source>
+        <translation>规则版本</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="54" />
+        <source>Vehicles</source>
+        <translation>车辆</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="55" />
+        <source>Records stored</source>
+        <translation>已存储记录</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="56" />
+        <source>Data from</source>
+        <translation>数据区间</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="57" />
+        <source>Last import</source>
+        <translation>最近导入</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="62" />
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="68" />
+        <source>Latest scoring</source>
+        <translation>最近评分</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="63" />
+        <source>Proposed black</source>
+        <translation>建议列入黑名单</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="64" />
+        <source>Proposed watch</source>
+        <translation>建议重点关注</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="65" />
+        <source>Proposed white</source>
+        <translation>建议列入白名单</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="66" />
+        <source>No proposal</source>
+        <translation>无建议</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="68" />
+        <source>not yet scored: open Scoring and choose a period</source>
+        <translation>尚未评分:请打开“评分”并选择时段</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="69" />
+        <source>On the lists</source>
+        <translation>名单在册</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="69" />
+        <source>black {0}, watch {1}, white {2}</source>
+        <translation>黑名单{0},重点关注{1},白名单{2}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="71" />
+        <source>Awaiting a decision</source>
+        <translation>待审批</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dashboard_page.ui" line="6" />
+        <source>Overview</source>
+        <translation>概况</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunDialog</name>
     <message>
         <location filename="../../dieselwatch/gui/first_run.py" line="29" />
@@ -1863,6 +1962,318 @@ Map them if the file has them. Import without them?</source>
         <location filename="../../ui/import_wizard.ui" line="29" />
         <source>Save this mapping as a profile named</source>
         <translation>将此对应关系保存为方案,名称</translation>
+    </message>
+</context>
+<context>
+    <name>ImportsPage</name>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="25" />
+        <source>records</source>
+        <translation>监控数据</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="25" />
+        <source>registry</source>
+        <translation>登记信息</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="27" />
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="28" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="29" />
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="30" />
+        <source>Imported at</source>
+        <translation>导入时间</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="31" />
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="32" />
+        <source>Rows read</source>
+        <translation>读取行数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="33" />
+        <source>Imported</source>
+        <translation>已导入</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="34" />
+        <source>Duplicates</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="35" />
+        <source>Rejected</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="67" />
+        <source>Nothing imported yet. Import the vehicle registry first (owners, engines), then the platform's monitoring exports (CSV or Excel, GBK or UTF-8) or raw terminal captures; you can also drop files on the window.</source>
+        <translation>尚未导入任何文件。请先导入车辆登记表（车主、发动机），再导入平台的监控数据导出文件（CSV 或 Excel，GBK 或 UTF-8）或终端原始报文；也可以把文件拖到窗口上。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="81" />
+        <source>Select an import batch first.</source>
+        <translation>请先选择一个导入批次。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="85" />
+        <source>Write this batch's report to an Excel workbook.</source>
+        <translation>把该批次的导入报告写入 Excel 工作簿。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="87" />
+        <location filename="../../ui/imports_page.ui" line="11" />
+        <source>Undo this import: its samples are deleted and the days they touched are recomputed; the file can then be imported again.</source>
+        <translation>撤销本次导入：删除其数据并重新计算涉及日期的统计；之后可重新导入该文件。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="89" />
+        <source>A registry import cannot be removed: import a corrected registry instead.</source>
+        <translation>车辆登记表的导入不能撤销：请导入更正后的登记表。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="118" />
+        <source>Export import report</source>
+        <translation>导出导入报告</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="119" />
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="123" />
+        <source>Wrote {0}</source>
+        <translation>已写入 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="133" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="155" />
+        <source>Remove import batch</source>
+        <translation>撤销导入批次</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="135" />
+        <source>Remove batch {0} ({1})? Its samples are deleted from the raw store and the days they touched are recomputed from what remains; the file can then be imported again.
+
+Reason (required):</source>
+        <translation>撤销批次{0}（{1}）？其数据将从原始数据库中删除，涉及日期的统计按剩余数据重新计算；之后可重新导入该文件。
+
+原因（必填）：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="141" />
+        <source>Removing a batch needs a reason.</source>
+        <translation>撤销批次须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="144" />
+        <source>Removing batch {0}</source>
+        <translation>正在撤销批次{0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="147" />
+        <source>Batch {0} ({1}) removed: {2} samples of {3} vehicles; {4} vehicle-days recomputed, {5} left without data. The file can be imported again.</source>
+        <translation>已撤销批次{0}（{1}）：删除{3}辆车的{2}条数据；重新计算{4}个车辆日，{5}个车辆日已无数据。可重新导入该文件。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="152" />
+        <source>These batches also delivered samples the removed batch held. Import their files again to restore them (only what is missing is stored):</source>
+        <translation>以下批次也包含被撤销批次中的部分数据。请重新导入这些文件以恢复数据（只保存缺少的部分）：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="160" />
+        <source>Import monitoring records</source>
+        <translation>导入监控数据</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="161" />
+        <source>Exports and terminal captures (*.csv *.txt *.xlsx *.xls *.log *.bin *.hex);;All files (*)</source>
+        <translation>导出文件和终端报文（*.csv *.txt *.xlsx *.xls *.log *.bin *.hex）;;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="181" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="224" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="229" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="251" />
+        <source>Importing {0}</source>
+        <translation>正在导入 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="217" />
+        <source>Key fields missing</source>
+        <translation>缺少关键字段</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="218" />
+        <source>Import without them?</source>
+        <translation>是否在缺少这些字段的情况下导入？</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="232" />
+        <source>Import vehicle registry</source>
+        <translation>导入车辆登记信息</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="233" />
+        <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
+        <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="257" />
+        <source>already imported; nothing changed</source>
+        <translation>已导入过,未做任何更改</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="258" />
+        <source>sheet {0}</source>
+        <translation>工作表 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="259" />
+        <source>{0} rows read</source>
+        <translation>读取{0}行</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="261" />
+        <source>, {0} imported, {1} duplicates, {2} rejected</source>
+        <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="264" />
+        <source>, {0} created, {1} updated</source>
+        <translation>,新建{0}辆,更新{1}辆</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="268" />
+        <source>Covers {0} to {1} (stated in the file).</source>
+        <translation>覆盖时段：{0}至{1}（文件中注明）。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="269" />
+        <source>Covers {0} to {1} (first to last sample).</source>
+        <translation>覆盖时段：{0}至{1}（首条至末条数据）。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="272" />
+        <source>Imported again to restore samples that went with a removed batch.</source>
+        <translation>已重新导入，恢复随被撤销批次删除的数据。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="274" />
+        <source>missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="274" />
+        <source>invalid-value code</source>
+        <translation>无效值代码</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="275" />
+        <source>out of range</source>
+        <translation>超出范围</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="275" />
+        <source>not a number</source>
+        <translation>非数值</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="276" />
+        <source>sensor not ready</source>
+        <translation>传感器未就绪</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="277" />
+        <source>imported</source>
+        <translation>已导入</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="277" />
+        <source>already imported</source>
+        <translation>此前已导入</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="278" />
+        <source>not imported</source>
+        <translation>未导入</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="280" />
+        <source>sheet {0}: {1}</source>
+        <translation>工作表{0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="283" />
+        <source>column {0} not imported: {1}</source>
+        <translation>列{0}未导入：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="286" />
+        <source>imported without key field(s): {0}</source>
+        <translation>导入时缺少关键字段：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="292" />
+        <source>frames: {0} read, {1} skipped, {2} encrypted</source>
+        <translation>报文帧：读取{0}帧，跳过{1}帧，加密{2}帧</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="295" />
+        <source>line {0}, byte {1}</source>
+        <translation>第{0}行第{1}字节</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="296" />
+        <source>row {0}, byte {1}</source>
+        <translation>第{0}行第{1}字节</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="297" />
+        <source>byte {0}</source>
+        <translation>第{0}字节</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="299" />
+        <source>row {0}, column {1}: {2}</source>
+        <translation>第{0}行,列“{1}”:{2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/imports_page.ui" line="8" />
+        <source>Import monitoring records…</source>
+        <translation>导入监控数据…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/imports_page.ui" line="9" />
+        <source>Import vehicle registry…</source>
+        <translation>导入车辆登记信息…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/imports_page.ui" line="10" />
+        <source>Export report to Excel…</source>
+        <translation>导出报告到Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/imports_page.ui" line="11" />
+        <source>Remove batch…</source>
+        <translation>撤销批次…</translation>
     </message>
 </context>
 <context>
@@ -2159,714 +2570,142 @@ Map them if the file has them. Import without them?</source>
 <context>
     <name>MainController</name>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="32" />
         <source>DieselWatch - remote OBD monitoring review</source>
         <translation>DieselWatch 重型柴油车远程监控数据审查</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="73" />
-        <source>All</source>
-        <translation>全部</translation>
+        <location filename="../../dieselwatch/gui/main_window.py" line="51" />
+        <source>Overview</source>
+        <translation>概况</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="74" />
-        <source>black</source>
-        <translation>黑名单</translation>
+        <location filename="../../dieselwatch/gui/main_window.py" line="52" />
+        <source>Imports</source>
+        <translation>数据导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="74" />
-        <source>watch</source>
-        <translation>重点关注</translation>
+        <location filename="../../dieselwatch/gui/main_window.py" line="52" />
+        <source>Scoring</source>
+        <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="74" />
-        <source>white</source>
-        <translation>白名单</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="75" />
-        <source>none</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="77" />
-        <source>on the black list</source>
-        <translation>黑名单在册</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="77" />
-        <source>on the watch list</source>
-        <translation>重点关注在册</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="78" />
-        <source>on the white list</source>
-        <translation>白名单在册</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="81" />
-        <source>Batch</source>
-        <translation>批次</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="81" />
-        <source>Kind</source>
-        <translation>类型</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="81" />
-        <source>File</source>
-        <translation>文件</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="81" />
-        <source>Imported at</source>
-        <translation>导入时间</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="82" />
-        <source>By</source>
-        <translation>操作人</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="82" />
-        <source>Rows read</source>
-        <translation>读取行数</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="82" />
-        <source>Imported</source>
-        <translation>已导入</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="83" />
-        <source>Duplicates</source>
-        <translation>重复</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="83" />
-        <source>Rejected</source>
-        <translation>拒绝</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="125" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="53" />
         <source>Lists</source>
         <translation>黑白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="125" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="53" />
         <source>Notices</source>
         <translation>整改通知</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="126" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="54" />
         <source>Audit</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="126" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="54" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="141" />
-        <source>Database: {0}   User: {1}</source>
-        <translation>数据库:{0}   用户:{1}</translation>
+        <location filename="../../dieselwatch/gui/main_window.py" line="117" />
+        <source>User: {0}   Database: {1}</source>
+        <translation>用户：{0}   数据库：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="171" />
-        <source>records</source>
-        <translation>监控数据</translation>
+        <location filename="../../dieselwatch/gui/main_window.py" line="120" />
+        <source>Audit: {0}</source>
+        <translation>审计记录：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="171" />
-        <source>registry</source>
-        <translation>登记信息</translation>
+        <location filename="../../dieselwatch/gui/main_window.py" line="128" />
+        <source>There are no user accounts yet: create them in Settings &gt; Users first.</source>
+        <translation>尚无用户账号：请先在“设置 &gt; 用户”中创建。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="207" />
-        <source>Database: {0}   User: {1}   Audit: {2}</source>
-        <translation>数据库:{0}   用户:{1}   审计链:{2}</translation>
+        <location filename="../../dieselwatch/gui/main_window.py" line="132" />
+        <source>Wait for the running task to finish before signing out.</source>
+        <translation>请等正在运行的任务完成后再退出登录。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="208" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="143" />
+        <source>Signed in as {0}.</source>
+        <translation>已以 {0} 身份登录。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="121" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="208" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="121" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="218" />
-        <source>Latest scoring: {0} to {1}, rule set {2}.</source>
-        <translation>最近评分:{0}至{1},规则版本{2}。</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="225" />
-        <source>Plate</source>
-        <translation>车牌号</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="226" />
-        <source>VIN</source>
-        <translation>车辆识别代号</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="227" />
-        <source>Main reasons</source>
-        <translation>主要原因</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="229" />
-        <source>Proposals go to the Lists page with "Propose from latest scoring".</source>
-        <translation>在“黑白名单”页点击“按最近评分生成建议”,生成名单建议。</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="234" />
-        <source>in registry</source>
-        <translation>已登记</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="234" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="292" />
-        <source>rule set</source>
-        <translation>规则版本</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="236" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="51" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="237" />
-        <source>Records stored</source>
-        <translation>已存储记录</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="238" />
-        <source>Data from</source>
-        <translation>数据区间</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="239" />
-        <source>Last import</source>
-        <translation>最近导入</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="244" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
-        <source>Latest scoring</source>
-        <translation>最近评分</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="245" />
-        <source>Proposed black</source>
-        <translation>建议列入黑名单</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="246" />
-        <source>Proposed watch</source>
-        <translation>建议重点关注</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="247" />
-        <source>Proposed white</source>
-        <translation>建议列入白名单</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="248" />
-        <source>No proposal</source>
-        <translation>无建议</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="250" />
-        <source>not yet scored: open Scoring and choose a period</source>
-        <translation>尚未评分:请打开“评分”并选择时段</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="226" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="291" />
-        <source>Owner</source>
-        <translation>车主</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="291" />
-        <source>County</source>
-        <translation>区县</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="291" />
-        <source>Engine</source>
-        <translation>发动机</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="292" />
-        <source>reference torque</source>
-        <translation>参考扭矩</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="299" />
-        <source>Not scored in the latest run.</source>
-        <translation>最近一次评分未包含该车。</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="225" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="302" />
-        <source>Score</source>
-        <translation>评分</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="225" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="302" />
-        <source>Proposal</source>
-        <translation>建议</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
-        <source>On the lists</source>
-        <translation>名单在册</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="251" />
-        <source>black {0}, watch {1}, white {2}</source>
-        <translation>黑名单{0},重点关注{1},白名单{2}</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="253" />
-        <source>Awaiting a decision</source>
-        <translation>待审批</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="284" />
-        <source>(exceedance {0} min)</source>
-        <translation>(超标{0}分钟)</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="309" />
-        <source>Online rate</source>
-        <translation>上线率</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="309" />
-        <source>Completeness</source>
-        <translation>数据完整率</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="310" />
-        <source>Valid operation share</source>
-        <translation>有效工况占比</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="312" />
-        <source>SCR efficiency (hot)</source>
-        <translation>SCR热态转化效率</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="313" />
-        <source>Brake-specific NOx</source>
-        <translation>比排放NOx</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="314" />
-        <source>Distance</source>
-        <translation>行驶里程</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="315" />
-        <source>Longest offline</source>
-        <translation>最长离线</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="321" />
-        <source>List history</source>
-        <translation>名单记录</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="348" />
-        <source>Export import report</source>
-        <translation>导出导入报告</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="349" />
-        <source>Excel workbook (*.xlsx)</source>
-        <translation>Excel工作簿 (*.xlsx)</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="352" />
-        <source>Wrote {0}</source>
-        <translation>已写入 {0}</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="391" />
-        <source>Import monitoring records</source>
-        <translation>导入监控数据</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="449" />
-        <source>Key fields missing</source>
-        <translation>缺少关键字段</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="450" />
-        <source>Import without them?</source>
-        <translation>是否在缺少这些字段的情况下导入？</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="481" />
-        <source>Import vehicle registry</source>
-        <translation>导入车辆登记信息</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="482" />
-        <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
-        <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="412" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="456" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="461" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="499" />
-        <source>Importing {0}</source>
-        <translation>正在导入 {0}</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="166" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="102" />
         <source>Vehicle {0} is not in the vehicle table.</source>
         <translation>车辆 {0} 不在车辆表中。</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="311" />
-        <source>Share above screening threshold</source>
-        <translation>超筛查阈值占比</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="316" />
-        <source>Parked / not covered</source>
-        <translation>停驶／未覆盖</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="364" />
-        <location filename="../../dieselwatch/gui/main_window.py" line="386" />
-        <source>Remove import batch</source>
-        <translation>撤销导入批次</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="366" />
-        <source>Remove batch {0} ({1})? Its samples are deleted from the raw store and the days they touched are recomputed from what remains; the file can then be imported again.
-
-Reason (required):</source>
-        <translation>撤销批次{0}（{1}）？其数据将从原始数据库中删除，涉及日期的统计按剩余数据重新计算；之后可重新导入该文件。
-
-原因（必填）：</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="372" />
-        <source>Removing a batch needs a reason.</source>
-        <translation>撤销批次须填写原因。</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="375" />
-        <source>Removing batch {0}</source>
-        <translation>正在撤销批次{0}</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="378" />
-        <source>Batch {0} ({1}) removed: {2} samples of {3} vehicles; {4} vehicle-days recomputed, {5} left without data. The file can be imported again.</source>
-        <translation>已撤销批次{0}（{1}）：删除{3}辆车的{2}条数据；重新计算{4}个车辆日，{5}个车辆日已无数据。可重新导入该文件。</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="383" />
-        <source>These batches also delivered samples the removed batch held. Import their files again to restore them (only what is missing is stored):</source>
-        <translation>以下批次也包含被撤销批次中的部分数据。请重新导入这些文件以恢复数据（只保存缺少的部分）：</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="392" />
-        <source>Exports and terminal captures (*.csv *.txt *.xlsx *.xls *.log *.bin *.hex);;All files (*)</source>
-        <translation>导出文件和终端报文（*.csv *.txt *.xlsx *.xls *.log *.bin *.hex）;;所有文件 (*)</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="505" />
-        <source>already imported; nothing changed</source>
-        <translation>已导入过,未做任何更改</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="506" />
-        <source>sheet {0}</source>
-        <translation>工作表 {0}</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="507" />
-        <source>{0} rows read</source>
-        <translation>读取{0}行</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="509" />
-        <source>, {0} imported, {1} duplicates, {2} rejected</source>
-        <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="512" />
-        <source>, {0} created, {1} updated</source>
-        <translation>,新建{0}辆,更新{1}辆</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="516" />
-        <source>Covers {0} to {1} (stated in the file).</source>
-        <translation>覆盖时段：{0}至{1}（文件中注明）。</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="517" />
-        <source>Covers {0} to {1} (first to last sample).</source>
-        <translation>覆盖时段：{0}至{1}（首条至末条数据）。</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="520" />
-        <source>Imported again to restore samples that went with a removed batch.</source>
-        <translation>已重新导入，恢复随被撤销批次删除的数据。</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="522" />
-        <source>missing</source>
-        <translation>缺失</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="522" />
-        <source>invalid-value code</source>
-        <translation>无效值代码</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="523" />
-        <source>out of range</source>
-        <translation>超出范围</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="523" />
-        <source>not a number</source>
-        <translation>非数值</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="524" />
-        <source>sensor not ready</source>
-        <translation>传感器未就绪</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="525" />
-        <source>imported</source>
-        <translation>已导入</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="525" />
-        <source>already imported</source>
-        <translation>此前已导入</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="526" />
-        <source>not imported</source>
-        <translation>未导入</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="528" />
-        <source>sheet {0}: {1}</source>
-        <translation>工作表{0}：{1}</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="531" />
-        <source>column {0} not imported: {1}</source>
-        <translation>列{0}未导入：{1}</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="534" />
-        <source>imported without key field(s): {0}</source>
-        <translation>导入时缺少关键字段：{0}</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="540" />
-        <source>frames: {0} read, {1} skipped, {2} encrypted</source>
-        <translation>报文帧：读取{0}帧，跳过{1}帧，加密{2}帧</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="543" />
-        <source>line {0}, byte {1}</source>
-        <translation>第{0}行第{1}字节</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="544" />
-        <source>row {0}, byte {1}</source>
-        <translation>第{0}行第{1}字节</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="545" />
-        <source>byte {0}</source>
-        <translation>第{0}字节</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="547" />
-        <source>row {0}, column {1}: {2}</source>
-        <translation>第{0}行,列“{1}”:{2}</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="560" />
-        <source>{0} (active)</source>
-        <translation>{0}(当前)</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="562" />
-        <source>{0}
-saved {1} by {2}</source>
-        <translation>{0}
-{2}于{1}保存</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="573" />
-        <source>Scoring {0} to {1}</source>
-        <translation>正在评分 {0} 至 {1}</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="588" />
-        <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
-        <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.ui" line="6" />
-        <source>DieselWatch</source>
-        <translation>柴油车监管</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="13" />
-        <source>Dashboard</source>
-        <translation>总览</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="14" />
-        <source>Vehicles</source>
-        <translation>车辆</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="15" />
-        <source>Imports</source>
-        <translation>数据导入</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="16" />
-        <source>Scoring</source>
-        <translation>评分</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="23" />
-        <source>Overview</source>
-        <translation>概况</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="32" />
-        <source>Search VIN, plate or owner</source>
-        <translation>搜索VIN、车牌号或车主</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="33" />
-        <source>Proposal:</source>
-        <translation>建议:</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="48" />
-        <source>Score and evidence</source>
-        <translation>评分与证据</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="54" />
-        <source>Days</source>
-        <translation>逐日</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="58" />
-        <source>One day at 1 Hz</source>
-        <translation>单日秒级数据</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="62" />
-        <source>Day:</source>
-        <translation>日期:</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="78" />
-        <location filename="../../ui/main_window.ui" line="129" />
+        <location filename="../../ui/main_window.ui" line="43" />
         <source>Import monitoring records…</source>
         <translation>导入监控数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="79" />
-        <location filename="../../ui/main_window.ui" line="130" />
+        <location filename="../../ui/main_window.ui" line="44" />
         <source>Import vehicle registry…</source>
         <translation>导入车辆登记信息…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="80" />
-        <source>Export report to Excel…</source>
-        <translation>导出报告到Excel…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="81" />
-        <source>Remove batch…</source>
-        <translation>撤销批次…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="81" />
-        <source>Undo this import: its samples are deleted and the days they touched are recomputed; the file can then be imported again.</source>
-        <translation>撤销本次导入：删除其数据并重新计算涉及日期的统计；之后可重新导入该文件。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="94" />
-        <source>From:</source>
-        <translation>从:</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="96" />
-        <source>To:</source>
-        <translation>至:</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="98" />
-        <source>Rule set:</source>
-        <translation>规则版本:</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="99" />
-        <source>The active rule set is the newest one saved; an older version re-scores the period as it was judged then.</source>
-        <translation>当前规则版本是最近保存的版本;选择较早的版本可按当时的标准重新评分。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="100" />
-        <source>Recompute from raw data</source>
-        <translation>从原始数据重新计算</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="101" />
-        <source>Score all vehicles</source>
-        <translation>对全部车辆评分</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="116" />
+        <location filename="../../ui/main_window.ui" line="21" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="123" />
+        <location filename="../../ui/main_window.ui" line="30" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="131" />
+        <location filename="../../ui/main_window.ui" line="34" />
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.ui" line="45" />
+        <source>Sign out / switch user…</source>
+        <translation>退出登录 / 切换用户…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.ui" line="46" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="132" />
+        <location filename="../../ui/main_window.ui" line="47" />
         <source>Quit</source>
         <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.ui" line="48" />
+        <source>User guide</source>
+        <translation>用户指南</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.ui" line="49" />
+        <source>About DieselWatch</source>
+        <translation>关于 DieselWatch</translation>
     </message>
 </context>
 <context>
@@ -2993,6 +2832,156 @@ saved {1} by {2}</source>
         <location filename="../../ui/removal_dialog.ui" line="15" />
         <source>Re-inspected on:</source>
         <translation>复检日期:</translation>
+    </message>
+</context>
+<context>
+    <name>ScoringPage</name>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="33" />
+        <source>black</source>
+        <translation>黑名单</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="33" />
+        <source>watch</source>
+        <translation>重点关注</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="33" />
+        <source>white</source>
+        <translation>白名单</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="34" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="37" />
+        <source>Score</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="38" />
+        <source>Proposal</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="40" />
+        <source>Plate</source>
+        <translation>车牌号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="41" />
+        <source>VIN</source>
+        <translation>车辆识别代号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="42" />
+        <source>Owner</source>
+        <translation>车主</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="43" />
+        <source>County</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="44" />
+        <source>Reasons</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="58" />
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="59" />
+        <source>black or watch</source>
+        <translation>黑名单或重点关注</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="96" />
+        <source>#{0}: {1} to {2}, rule set {3}, {4} vehicles ({5} by {6})</source>
+        <translation>第 {0} 次：{1} 至 {2}，规则版本 {3}，{4} 辆车（{5}，{6}）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="102" />
+        <source>No scoring yet. Choose the period (it defaults to the data stored) and press "Score all vehicles".</source>
+        <translation>尚未评分。请选择时段（默认为已存数据的时段），然后点击“对全部车辆评分”。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="121" />
+        <source>{0} vehicles scored: black {1}, watch {2}, white {3}, no proposal {4}. Proposals go to the Lists page with "Propose from latest scoring"; double-click a vehicle for its evidence.</source>
+        <translation>共评分 {0} 辆：黑名单 {1}，重点关注 {2}，白名单 {3}，无建议 {4}。在“黑白名单”页点击“按最近评分生成建议”即可生成建议；双击车辆查看证据。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="157" />
+        <source>{0} (active)</source>
+        <translation>{0}(当前)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="159" />
+        <source>{0}
+saved {1} by {2}</source>
+        <translation>{0}
+{2}于{1}保存</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="170" />
+        <source>Scoring {0} to {1}</source>
+        <translation>正在评分 {0} 至 {1}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="185" />
+        <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
+        <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scoring_page.ui" line="8" />
+        <source>From:</source>
+        <translation>从:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scoring_page.ui" line="10" />
+        <source>To:</source>
+        <translation>至:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scoring_page.ui" line="12" />
+        <source>Rule set:</source>
+        <translation>规则版本:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scoring_page.ui" line="13" />
+        <source>The active rule set is the newest one saved; an older version re-scores the period as it was judged then.</source>
+        <translation>当前规则版本是最近保存的版本;选择较早的版本可按当时的标准重新评分。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scoring_page.ui" line="14" />
+        <source>Recompute from raw data</source>
+        <translation>从原始数据重新计算</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scoring_page.ui" line="15" />
+        <source>Score all vehicles</source>
+        <translation>对全部车辆评分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scoring_page.ui" line="22" />
+        <source>Run:</source>
+        <translation>评分批次：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scoring_page.ui" line="24" />
+        <source>Proposal:</source>
+        <translation>建议:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scoring_page.ui" line="26" />
+        <source>Search VIN, plate, owner or reason</source>
+        <translation>搜索VIN、车牌号、车主或原因</translation>
     </message>
 </context>
 <context>
@@ -3409,6 +3398,196 @@ saved {1} by {2}</source>
         <location filename="../../dieselwatch/gui/models.py" line="22" />
         <source>none</source>
         <translation>无</translation>
+    </message>
+</context>
+<context>
+    <name>VehiclesPage</name>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="50" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="56" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="87" />
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="53" />
+        <source>on the black list</source>
+        <translation>黑名单在册</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="53" />
+        <source>on the watch list</source>
+        <translation>重点关注在册</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="54" />
+        <source>on the white list</source>
+        <translation>白名单在册</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="92" />
+        <source>No vehicles yet. Import a vehicle registry (Ctrl+R) and monitoring exports (Ctrl+I), or drop the files on this window.</source>
+        <translation>尚无车辆。请导入车辆登记表（Ctrl+R）和监控数据导出文件（Ctrl+I），或把文件拖到本窗口。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="153" />
+        <source>(exceedance {0} min)</source>
+        <translation>(超标{0}分钟)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="163" />
+        <source>Owner</source>
+        <translation>车主</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="163" />
+        <source>County</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="163" />
+        <source>Engine</source>
+        <translation>发动机</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="164" />
+        <source>reference torque</source>
+        <translation>参考扭矩</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="164" />
+        <source>rule set</source>
+        <translation>规则版本</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="171" />
+        <source>Not scored in the latest run.</source>
+        <translation>最近一次评分未包含该车。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="174" />
+        <source>Score</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="174" />
+        <source>Proposal</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="182" />
+        <source>Online rate</source>
+        <translation>上线率</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="183" />
+        <source>Completeness</source>
+        <translation>数据完整率</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="184" />
+        <source>Valid operation share</source>
+        <translation>有效工况占比</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="185" />
+        <source>Share above screening threshold</source>
+        <translation>超筛查阈值占比</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="186" />
+        <source>SCR efficiency (hot)</source>
+        <translation>SCR热态转化效率</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="187" />
+        <source>Brake-specific NOx</source>
+        <translation>比排放NOx</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="188" />
+        <source>Distance</source>
+        <translation>行驶里程</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="189" />
+        <source>Longest offline</source>
+        <translation>最长离线</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="189" />
+        <source>{0} d</source>
+        <translation>{0} 天</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="190" />
+        <source>Parked / not covered</source>
+        <translation>停驶／未覆盖</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="190" />
+        <source>{0} d / {1} d</source>
+        <translation>{0} 天 / {1} 天</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="196" />
+        <source>List history</source>
+        <translation>名单记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/vehicles_page.ui" line="8" />
+        <source>Search VIN, plate or owner</source>
+        <translation>搜索VIN、车牌号或车主</translation>
+    </message>
+    <message>
+        <location filename="../../ui/vehicles_page.ui" line="9" />
+        <source>Proposal:</source>
+        <translation>建议:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/vehicles_page.ui" line="11" />
+        <source>County:</source>
+        <translation>县区：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/vehicles_page.ui" line="13" />
+        <source>Score at most:</source>
+        <translation>评分不高于：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/vehicles_page.ui" line="14" />
+        <source>Show vehicles whose latest score is at most this value (100 shows all, including unscored).</source>
+        <translation>只显示最近评分不高于此值的车辆（100 显示全部，包括未评分车辆）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/vehicles_page.ui" line="15" />
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../ui/vehicles_page.ui" line="15" />
+        <source>Show or hide the selected vehicle's details below the table</source>
+        <translation>显示或隐藏表格下方所选车辆的详情</translation>
+    </message>
+    <message>
+        <location filename="../../ui/vehicles_page.ui" line="32" />
+        <source>Score and evidence</source>
+        <translation>评分与证据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/vehicles_page.ui" line="38" />
+        <source>Days</source>
+        <translation>逐日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/vehicles_page.ui" line="42" />
+        <source>One day at 1 Hz</source>
+        <translation>单日秒级数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/vehicles_page.ui" line="46" />
+        <source>Day:</source>
+        <translation>日期:</translation>
     </message>
 </context>
 </TS>
