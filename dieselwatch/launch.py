@@ -14,7 +14,12 @@ def has_display() -> bool:
 
 
 def launch(args) -> int:
-    if args.demo:
+    if args.demo and has_display():
+        from dieselwatch.config import demo_home
+
+        # The window prepares the demo home itself, behind a splash with progress (gui/splash.py).
+        args.home, args.demo_splash = demo_home(args.home), True
+    elif args.demo:
         from dieselwatch.config import demo_home
         from dieselwatch.demo.setup import ensure_demo
         from dieselwatch.workspace import Workspace

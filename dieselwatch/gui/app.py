@@ -100,6 +100,11 @@ def run(args) -> int:
     from dieselwatch.services.users import user_count
 
     load_demo = False
+    if getattr(args, "demo_splash", False):  # `dieselwatch --demo`: the demo home is prepared behind a splash
+        from dieselwatch.gui.splash import prepare_demo
+
+        print(f"DieselWatch demo home: {ws.home.root}", file=sys.stderr)
+        prepare_demo(ws)
     if user_count(ws):
         from dieselwatch.gui.login import LoginDialog
 

@@ -12,8 +12,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from shiboken6 import isValid
 
 from dieselwatch.errors import Cancelled, DieselWatchError
@@ -24,10 +24,6 @@ log = logging.getLogger(__name__)
 
 # Where "details are in the log file" points; the app sets it once the workspace is open.
 LOG_FILE: str = "dieselwatch.log"
-
-
-def _tr(text: str) -> str:
-    return QApplication.translate("Jobs", text)
 
 
 def _takes(fn: Callable, name: str) -> bool:
@@ -42,15 +38,14 @@ def show_error(parent: QWidget | None, exc: BaseException, tb: str = "",
                status: Callable[[str, int], None] | None = None) -> None:
     if isinstance(exc, Cancelled):
         if status:
-            status(_tr("Cancelled: nothing was stored."), 8000)
+            status(QCoreApplication.translate("Jobs", "Cancelled: nothing was stored."), 8000)
         return
     if isinstance(exc, DieselWatchError):
         QMessageBox.warning(parent, "DieselWatch", core_text(exc))
         return
     log.error("unexpected error in a job:\n%s", tb)
-    QMessageBox.critical(parent, _tr("Unexpected error"),
-                         _tr("An unexpected error occurred: {0}\n\nDetails are in the log file:\n{1}")
-                         .format(exc, LOG_FILE))
+    QMessageBox.critical(parent, QCoreApplication.translate("Jobs", "Unexpected error"), QCoreApplication.translate(
+        "Jobs", "An unexpected error occurred: {0}\n\nDetails are in the log file:\n{1}").format(exc, LOG_FILE))
 
 
 def run(fn: Callable[..., Any], *args: Any, parent: QWidget | None = None, title: str | None = None,
@@ -71,7 +66,7 @@ def run(fn: Callable[..., Any], *args: Any, parent: QWidget | None = None, title
     job = Job(call)
     dlg: QProgressDialog | None = None
     if title:
-        dlg = QProgressDialog(title, _tr("Cancel"), 0, 100, parent)
+        dlg = QProgressDialog(title, QCoreApplication.translate("Jobs", "Cancel"), 0, 100, parent)
         dlg.setWindowModality(Qt.WindowModality.WindowModal)
         dlg.setMinimumDuration(300)
         dlg.canceled.connect(job.cancel.cancel)

@@ -1370,12 +1370,12 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="130" />
+        <location filename="../../dieselwatch/gui/app.py" line="135" />
         <source>Loading the demo fleet</source>
         <translation>正在载入演示车队</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="132" />
+        <location filename="../../dieselwatch/gui/app.py" line="137" />
         <source>The database was upgraded to this version. A copy of it as it was is kept at:
 {0}</source>
         <translation>数据库已升级到当前版本。升级前的副本保存在:
@@ -2274,6 +2274,35 @@ Reason (required):</source>
         <location filename="../../ui/imports_page.ui" line="11" />
         <source>Remove batch…</source>
         <translation>撤销批次…</translation>
+    </message>
+</context>
+<context>
+    <name>Jobs</name>
+    <message>
+        <location filename="../../dieselwatch/gui/jobs.py" line="42" />
+        <source>Cancelled: nothing was stored.</source>
+        <translation>已取消:未保存任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/jobs.py" line="48" />
+        <source>Unexpected error</source>
+        <translation>意外错误</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/jobs.py" line="48" />
+        <source>An unexpected error occurred: {0}
+
+Details are in the log file:
+{1}</source>
+        <translation>发生意外错误:{0}
+
+详细信息见日志文件:
+{1}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/jobs.py" line="70" />
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -3335,6 +3364,19 @@ saved {1} by {2}</source>
         <location filename="../../ui/settings_page.ui" line="66" />
         <source>Save (applies at the next start)</source>
         <translation>保存(下次启动生效)</translation>
+    </message>
+</context>
+<context>
+    <name>Splash</name>
+    <message>
+        <location filename="../../dieselwatch/gui/splash.py" line="32" />
+        <source>Remote OBD monitoring review</source>
+        <translation>重型柴油车远程排放监控审查</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/splash.py" line="43" />
+        <source>Preparing the demo fleet (first start only)…</source>
+        <translation>正在准备演示车队（仅首次启动）…</translation>
     </message>
 </context>
 <context>

@@ -45,4 +45,6 @@ ZH = {
         "只显示最近评分不高于此值的车辆（100 显示全部，包括未评分车辆）。",
     "Details": "详情",
     "Show or hide the selected vehicle's details below the table": "显示或隐藏表格下方所选车辆的详情",
+    "Remote OBD monitoring review": "重型柴油车远程排放监控审查",
+    "Preparing the demo fleet (first start only)…": "正在准备演示车队（仅首次启动）…",
 }
