@@ -40,3 +40,26 @@ def test_every_form_loads(qapp, form):
 
     w = load_form(form)
     assert w is not None and w.objectName()
+
+
+def test_form_widgets_the_code_names_exist(qapp):
+    """Forms load at run time (typed Any), so mypy cannot catch a misspelt widget name: every camelCase name read
+    from a form object (`.p.`, `.w.`, `.d.`) must be an objectName in ui/*.ui or a Qt widget attribute."""
+    import re
+
+    from PySide6.QtWidgets import QDialog, QMainWindow
+
+    names = set()
+    for ui in (ROOT / "ui").glob("*.ui"):
+        names |= set(re.findall(r'name="([A-Za-z_][A-Za-z0-9_]*)"', ui.read_text(encoding="utf-8")))
+    qt = set(dir(QMainWindow)) | set(dir(QDialog))
+    missing = []
+    for py in (ROOT / "dieselwatch" / "gui").glob("*.py"):
+        text = py.read_text(encoding="utf-8")
+        found = re.findall(r"\b(?:self|ctl|page)\.(?:p|w|d)\.([a-z]+[A-Z][A-Za-z0-9]*)\b", text)
+        if re.search(r"\bp = self\.p\b", text):  # a page's local alias of its form
+            found += re.findall(r"(?<![.\w])p\.([a-z]+[A-Z][A-Za-z0-9]*)\b", text)
+        for name in found:
+            if name not in names and name not in qt:
+                missing.append(f"{py.name}: {name}")
+    assert not missing, missing

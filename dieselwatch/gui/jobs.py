@@ -70,8 +70,13 @@ def run(fn: Callable[..., Any], *args: Any, parent: QWidget | None = None, title
         dlg.setWindowModality(Qt.WindowModality.WindowModal)
         dlg.setMinimumDuration(300)
         dlg.canceled.connect(job.cancel.cancel)
-        job.signals.progress.connect(lambda f, m: (dlg.setValue(int(f * 100)),
-                                                   dlg.setLabelText(f"{title}\n{core_text(m)}")))
+        shown = dlg
+
+        def progress(f: float, m: Any) -> None:
+            shown.setValue(int(f * 100))
+            shown.setLabelText(f"{title}\n{core_text(m)}")
+
+        job.signals.progress.connect(progress)
 
     def alive() -> bool:
         return parent is None or isValid(parent)

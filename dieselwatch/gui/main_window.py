@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtWidgets import QLabel, QWidget
 
 from dieselwatch.gui import jobs
 from dieselwatch.gui.core_text import core_text
@@ -22,12 +23,20 @@ from dieselwatch.workspace import Workspace
 log = logging.getLogger(__name__)
 
 
+class Page(Protocol):
+    """What the shell needs of a page controller."""
+
+    p: QWidget  # the page's form
+
+    def refresh(self) -> None: ...
+
+
 class MainController(QObject):
     def __init__(self, ws: Workspace, lang: str = "zh_CN", settings: QSettings | None = None):
         super().__init__()
         self.ws, self.lang = ws, lang
         self.settings = settings
-        self.w: QMainWindow = load_form("main_window.ui")
+        self.w: Any = load_form("main_window.ui")  # a QMainWindow with the form's widgets as attributes
         w = self.w
         w.setWindowTitle(self.tr("DieselWatch - remote OBD monitoring review"))
         from dieselwatch.gui.audit_page import AuditPage
@@ -47,7 +56,7 @@ class MainController(QObject):
         self.notices_page = NoticesPage(self)
         self.audit_page = AuditPage(self)
         self.settings_page = SettingsPage(self)
-        self.pages = [
+        self.pages: list[tuple[Page, str]] = [
             (self.dashboard_page, self.tr("Overview")), (self.vehicles_page, self.tr("Vehicles")),
             (self.imports_page, self.tr("Imports")), (self.scoring_page, self.tr("Scoring")),
             (self.lists_page, self.tr("Lists")), (self.notices_page, self.tr("Notices")),
