@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QMargins, QSettings
+from test_gui import scored_window, settle
+from test_lists import PASSWORDS, as_user, make_office
 
 from dieselwatch.gui.main_window import MainController
 from dieselwatch.gui.worker import pool
-from test_gui import scored_window, settle
-from test_lists import PASSWORDS, as_user, make_office
 
 
 @pytest.fixture()

@@ -67,12 +67,11 @@ def settings_for(home) -> QSettings:
 
 
 def run(args) -> int:
-    from dieselwatch.gui.main_window import MainController
-    from dieselwatch.workspace import Workspace
-
     import os
 
     from dieselwatch.config import resolve_home
+    from dieselwatch.gui.main_window import MainController
+    from dieselwatch.workspace import Workspace
 
     app = make_app()
     from dieselwatch.gui.worker import collect_on_gui_thread

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QHeaderView
 
 from dieselwatch.gui.charts import DayPlot, DaysChart
@@ -164,8 +164,8 @@ class VehiclesPage(QObject):
         tref, rule_set = e(self.tr("reference torque")), e(self.tr("rule set"))
         torque = f"{d['ref_torque_nm']:g}" if d["ref_torque_nm"] else "-"
         parts = [f"<h3>{e(d['plate'] or '')} &nbsp; {e(d['vin'])}</h3>",
-                 f"<p>{owner}: {e(d['owner'] or '-')} &nbsp; {county}: {e(d['county'] or '-')}"
-                 f" &nbsp; {engine}: {e(d['engine_model'] or '-')} ({tref} {torque} N·m)</p>"]
+                 (f"<p>{owner}: {e(d['owner'] or '-')} &nbsp; {county}: {e(d['county'] or '-')}"
+                  f" &nbsp; {engine}: {e(d['engine_model'] or '-')} ({tref} {torque} N·m)</p>")]
         sc = d["score"]
         if sc is None:
             parts.append("<p>" + e(self.tr("Not scored in the latest run.")) + "</p>")
