@@ -144,3 +144,20 @@ def test_demo_splash_shows_progress_and_loads_the_fleet(qapp, ws, monkeypatch):
     pool().waitForDone()
     assert result["loaded"] and fleet_summary(ws)["vehicles"] == len(result["manifest"]["vehicles"])
     assert len(shown) > 3 and any("%" in t for t in shown)  # progress, not a silent wait
+
+
+def test_vehicle_context_menu_exports_its_samples(office_window, manifest, qtbot, tmp_path, monkeypatch):
+    """From the vehicle table to a case file of the vehicle's stored samples over the scored period."""
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    ctl = office_window
+    vin = manifest["vehicles"][0]["vin"]
+    settle(qtbot, ctl, lambda: ctl.dashboard_page.summary is not None)
+    assert ctl.show_vehicle(vin)
+    out = tmp_path / "case.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
+    ctl.vehicles_page.export_samples(vin)
+    settle(qtbot, ctl, lambda: out.exists() and "Wrote" in ctl.w.statusbar.currentMessage())
+    wb = load_workbook(out, read_only=True)
+    assert any(vin in str(c.value) for row in wb.worksheets[0].iter_rows(max_row=5) for c in row)

@@ -4,9 +4,11 @@ table (score and reasons, days, one day at 1 Hz)."""
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QHeaderView
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QHeaderView, QMenu
 
 from dieselwatch.gui.charts import DayPlot, DaysChart
 from dieselwatch.gui.core_text import core_text
@@ -14,6 +16,7 @@ from dieselwatch.gui.forms import load_form
 from dieselwatch.gui.models import VehicleFilterProxy, VehicleTableModel
 from dieselwatch.services import overview
 from dieselwatch.services.lists import STATUS_NAMES, history
+from dieselwatch.services.samples import vehicle_samples, write_samples
 
 
 def _detail(ws, vehicle_id: int) -> dict:
@@ -60,6 +63,8 @@ class VehiclesPage(QObject):
         p.scoreMax.valueChanged.connect(self.proxy.set_score_max)
         t.selectionModel().currentRowChanged.connect(self._vehicle_selected)
         t.doubleClicked.connect(lambda _: self.set_detail_visible(True))
+        t.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        t.customContextMenuRequested.connect(self._context_menu)
         p.detailToggle.toggled.connect(self.set_detail_visible)
         # The table dominates; the detail below can be collapsed to a thin bar or hidden.
         p.vehicleSplitter.setStretchFactor(0, 3)
@@ -125,6 +130,43 @@ class VehiclesPage(QObject):
     def selected_vins(self) -> list[str]:
         rows = self.p.vehiclesTable.selectionModel().selectedRows()
         return [self.model.row_at(self.proxy.mapToSource(i).row()).vin for i in rows]
+
+    def _context_menu(self, pos) -> None:
+        vins = self.selected_vins()
+        if not vins:
+            return
+        menu = QMenu(self.p.vehiclesTable)
+        menu.addAction(self.tr("Show score and evidence"), lambda: self.set_detail_visible(True))
+        menu.addAction(self.tr("Copy VIN"), lambda: QGuiApplication.clipboard().setText("\n".join(vins)))
+        export = menu.addAction(self.tr("Export stored samples…"), lambda: self.export_samples(vins[0]))
+        export.setEnabled(len(vins) == 1)
+        if len(vins) != 1:
+            export.setToolTip(self.tr("Select one vehicle to export its samples."))
+        menu.exec(self.p.vehiclesTable.viewport().mapToGlobal(pos))
+
+    def export_samples(self, vin: str) -> None:
+        """A vehicle's stored 1 Hz samples for a case file, over the latest scoring's period (else all data)."""
+        run = self.ctl.dashboard_page.summary and self.ctl.dashboard_page.summary.get("run")
+        s = self.ctl.dashboard_page.summary or {}
+        start, end = (run["from"], run["to"]) if run else (s.get("data_from"), s.get("data_to"))
+        if start is None or end is None:
+            self.ctl.status(self.tr("No data stored yet."))
+            return
+        folder = self.ctl.settings.value("folders/exports") if self.ctl.settings is not None else None
+        default = f"{folder or self.ctl.ws.home.exports_dir}/{vin}_{start}_{end}.xlsx"
+        path, _ = QFileDialog.getSaveFileName(self.ctl.w, self.tr("Export stored samples"), default,
+                                              self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"))
+        if not path:
+            return
+        if self.ctl.settings is not None:
+            self.ctl.settings.setValue("folders/exports", str(Path(path).parent))
+        ws = self.ctl.ws
+
+        def write(progress=None):  # the file dialog already asked before replacing a file
+            return write_samples(vehicle_samples(ws, vin, start, end), Path(path), force=True, progress=progress)
+
+        self.ctl.run(write, title=self.tr("Exporting the samples of {0}").format(vin),
+                     on_done=lambda out: self.ctl.status(self.tr("Wrote {0}").format(out)))
 
     def _vehicle_selected(self, current, _previous) -> None:
         if not current.isValid():

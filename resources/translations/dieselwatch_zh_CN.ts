@@ -1359,7 +1359,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="95" />
+        <location filename="../../dieselwatch/gui/app.py" line="94" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -1370,12 +1370,12 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="135" />
+        <location filename="../../dieselwatch/gui/app.py" line="134" />
         <source>Loading the demo fleet</source>
         <translation>正在载入演示车队</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="137" />
+        <location filename="../../dieselwatch/gui/app.py" line="136" />
         <source>The database was upgraded to this version. A copy of it as it was is kept at:
 {0}</source>
         <translation>数据库已升级到当前版本。升级前的副本保存在:
@@ -2279,17 +2279,17 @@ Reason (required):</source>
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../../dieselwatch/gui/jobs.py" line="42" />
+        <location filename="../../dieselwatch/gui/jobs.py" line="41" />
         <source>Cancelled: nothing was stored.</source>
         <translation>已取消:未保存任何数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/jobs.py" line="48" />
+        <location filename="../../dieselwatch/gui/jobs.py" line="47" />
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/jobs.py" line="48" />
+        <location filename="../../dieselwatch/gui/jobs.py" line="47" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -2300,7 +2300,7 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/jobs.py" line="70" />
+        <location filename="../../dieselwatch/gui/jobs.py" line="69" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -2599,87 +2599,87 @@ Details are in the log file:
 <context>
     <name>MainController</name>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="32" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="41" />
         <source>DieselWatch - remote OBD monitoring review</source>
         <translation>DieselWatch 重型柴油车远程监控数据审查</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="51" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="60" />
         <source>Overview</source>
         <translation>概况</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="52" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="61" />
         <source>Imports</source>
         <translation>数据导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="52" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="61" />
         <source>Scoring</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="53" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="62" />
         <source>Lists</source>
         <translation>黑白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="53" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="62" />
         <source>Notices</source>
         <translation>整改通知</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="54" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
         <source>Audit</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="54" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="117" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="126" />
         <source>User: {0}   Database: {1}</source>
         <translation>用户：{0}   数据库：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="120" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="129" />
         <source>Audit: {0}</source>
         <translation>审计记录：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="128" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="137" />
         <source>There are no user accounts yet: create them in Settings &gt; Users first.</source>
         <translation>尚无用户账号：请先在“设置 &gt; 用户”中创建。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="132" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="141" />
         <source>Wait for the running task to finish before signing out.</source>
         <translation>请等正在运行的任务完成后再退出登录。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="143" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="152" />
         <source>Signed in as {0}.</source>
         <translation>已以 {0} 身份登录。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="121" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="130" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="121" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="130" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="51" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="60" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="102" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="111" />
         <source>Vehicle {0} is not in the vehicle table.</source>
         <translation>车辆 {0} 不在车辆表中。</translation>
     </message>
@@ -3445,134 +3445,179 @@ saved {1} by {2}</source>
 <context>
     <name>VehiclesPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="50" />
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="56" />
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="87" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="53" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="59" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="92" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="53" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="56" />
         <source>on the black list</source>
         <translation>黑名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="53" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="56" />
         <source>on the watch list</source>
         <translation>重点关注在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="54" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="57" />
         <source>on the white list</source>
         <translation>白名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="92" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="97" />
         <source>No vehicles yet. Import a vehicle registry (Ctrl+R) and monitoring exports (Ctrl+I), or drop the files on this window.</source>
         <translation>尚无车辆。请导入车辆登记表（Ctrl+R）和监控数据导出文件（Ctrl+I），或把文件拖到本窗口。</translation>
     </message>
     <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="139" />
+        <source>Show score and evidence</source>
+        <translation>查看评分与证据</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="140" />
+        <source>Copy VIN</source>
+        <translation>复制VIN</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="141" />
+        <source>Export stored samples…</source>
+        <translation>导出已存储的逐秒数据…</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="144" />
+        <source>Select one vehicle to export its samples.</source>
+        <translation>请只选择一辆车来导出其数据。</translation>
+    </message>
+    <message>
         <location filename="../../dieselwatch/gui/vehicles_page.py" line="153" />
+        <source>No data stored yet.</source>
+        <translation>尚未存储任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="157" />
+        <source>Export stored samples</source>
+        <translation>导出已存储的逐秒数据</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="158" />
+        <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="168" />
+        <source>Exporting the samples of {0}</source>
+        <translation>正在导出 {0} 的数据</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="169" />
+        <source>Wrote {0}</source>
+        <translation>已写入 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="195" />
         <source>(exceedance {0} min)</source>
         <translation>(超标{0}分钟)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="163" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="205" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="163" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="205" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="163" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="205" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="164" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="206" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="164" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="206" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="171" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="213" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="174" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="216" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="174" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="216" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="182" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="224" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="183" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="225" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="184" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="226" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="185" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="227" />
         <source>Share above screening threshold</source>
         <translation>超筛查阈值占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="186" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="228" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="187" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="229" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="188" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="230" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="189" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="231" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="189" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="231" />
         <source>{0} d</source>
         <translation>{0} 天</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="190" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="232" />
         <source>Parked / not covered</source>
         <translation>停驶／未覆盖</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="190" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="232" />
         <source>{0} d / {1} d</source>
         <translation>{0} 天 / {1} 天</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="196" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="238" />
         <source>List history</source>
         <translation>名单记录</translation>
     </message>

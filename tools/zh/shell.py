@@ -47,4 +47,12 @@ ZH = {
     "Show or hide the selected vehicle's details below the table": "显示或隐藏表格下方所选车辆的详情",
     "Remote OBD monitoring review": "重型柴油车远程排放监控审查",
     "Preparing the demo fleet (first start only)…": "正在准备演示车队（仅首次启动）…",
+    "Show score and evidence": "查看评分与证据",
+    "Copy VIN": "复制VIN",
+    "Export stored samples…": "导出已存储的逐秒数据…",
+    "Select one vehicle to export its samples.": "请只选择一辆车来导出其数据。",
+    "No data stored yet.": "尚未存储任何数据。",
+    "Export stored samples": "导出已存储的逐秒数据",
+    "Excel workbook (*.xlsx);;CSV (*.csv)": "Excel 工作簿 (*.xlsx);;CSV (*.csv)",
+    "Exporting the samples of {0}": "正在导出 {0} 的数据",
 }
