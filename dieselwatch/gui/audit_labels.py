@@ -73,7 +73,7 @@ FIELDS = {
     "username": QT_TRANSLATE_NOOP("AuditLabels", "user name"),
     "display_name": QT_TRANSLATE_NOOP("AuditLabels", "name"),
     "role": QT_TRANSLATE_NOOP("AuditLabels", "role"),
-    "active": QT_TRANSLATE_NOOP("AuditLabels", "active"),
+    "active": QT_TRANSLATE_NOOP("AuditLabels", "account enabled"),
     "created_at": QT_TRANSLATE_NOOP("AuditLabels", "created at"),
     "password": QT_TRANSLATE_NOOP("AuditLabels", "password"),
     "password_fp": QT_TRANSLATE_NOOP("AuditLabels", "password fingerprint"),

@@ -54,7 +54,10 @@ def stored_text(text: str) -> str:
     for pattern, template in _PATTERNS:
         m = pattern.match(text)
         if m:
-            return core_text(Msg(template, **m.groupdict()))
+            try:
+                return QCoreApplication.translate("", template).format(**m.groupdict())
+            except (KeyError, IndexError, ValueError):
+                return text
     return text
 
 
