@@ -14,11 +14,7 @@ from dieselwatch.gui.audit_labels import action_label, entity_label, field_label
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.services.audit_view import AuditNames, AuditRow
 
-CONTEXT = "AuditDetails"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
+# QCoreApplication.translate("AuditDetails", ...) spelled out: lupdate reads only the full name.
 
 
 @dataclass(frozen=True)
@@ -46,7 +42,8 @@ class Describer:
         if v is None or v == "":
             return "—"
         if isinstance(v, bool):
-            return _tr("yes") if v else _tr("no")
+            return (QCoreApplication.translate("AuditDetails", "yes") if v
+                    else QCoreApplication.translate("AuditDetails", "no"))
         if key == "status" and v in n.statuses:
             return core_text(n.statuses[v])
         if key == "list" and v in n.kinds:
@@ -54,11 +51,12 @@ class Describer:
         if key == "role" and v in n.roles:
             return core_text(n.roles[v])
         if key == "password" and v == "changed":
-            return _tr("changed")
+            return QCoreApplication.translate("AuditDetails", "changed")
         if key == "reason_codes" and isinstance(v, list):
-            return _tr(", ").join(core_text(n.reasons[c]) if c in n.reasons else str(c) for c in v)
+            return QCoreApplication.translate("AuditDetails", ", ").join(
+                core_text(n.reasons[c]) if c in n.reasons else str(c) for c in v)
         if isinstance(v, list) and all(not isinstance(x, (dict, list)) for x in v):
-            return _tr(", ").join(map(str, v))
+            return QCoreApplication.translate("AuditDetails", ", ").join(map(str, v))
         if isinstance(v, (dict, list)):
             return json.dumps(v, ensure_ascii=False, sort_keys=True)
         if isinstance(v, str) and len(v) >= 19 and v[10:11] == "T" and v[:4].isdigit():
@@ -69,10 +67,11 @@ class Describer:
         """Who did what to which record, and why."""
         target = entity_label(ev.entity) + (f" {ev.entity_id}" if ev.entity_id else "")
         if ev.vin and ev.entity != "vehicle":
-            target = _tr("{0} (vehicle {1})").format(target, ev.vin)
-        text = _tr("{0}: {1} {2}, {3}.").format(ev.at.replace("T", " "), ev.actor, action_label(ev.action), target)
+            target = QCoreApplication.translate("AuditDetails", "{0} (vehicle {1})").format(target, ev.vin)
+        text = QCoreApplication.translate("AuditDetails", "{0}: {1} {2}, {3}.").format(
+            ev.at.replace("T", " "), ev.actor, action_label(ev.action), target)
         if ev.reason:
-            text += " " + _tr("Reason: {0}").format(core_text(ev.reason))
+            text += QCoreApplication.translate("AuditDetails", " Reason: {0}").format(core_text(ev.reason))
         return text
 
     def rows(self, ev: AuditRow) -> tuple[list[DetailRow], int]:
@@ -82,7 +81,8 @@ class Describer:
         if not isinstance(before, dict) and not isinstance(after, dict):
             if before is None and after is None:
                 return [], 0
-            return [DetailRow("", _tr("value"), self.value("", before), self.value("", after))], 0
+            return [DetailRow("", QCoreApplication.translate("AuditDetails", "value"), self.value("", before),
+                              self.value("", after))], 0
         b = before if isinstance(before, dict) else {}
         a = after if isinstance(after, dict) else {}
         keys = list(dict.fromkeys([*a, *b]))

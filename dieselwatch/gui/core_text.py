@@ -55,7 +55,9 @@ def stored_text(text: str) -> str:
         m = pattern.match(text)
         if m:
             try:
-                return QCoreApplication.translate("", template).format(**m.groupdict())
+                # a word inside (a list kind such as "black") in the officer's language too
+                return QCoreApplication.translate("", template).format(
+                    **{k: QCoreApplication.translate("", v) for k, v in m.groupdict().items()})
             except (KeyError, IndexError, ValueError):
                 return text
     return text

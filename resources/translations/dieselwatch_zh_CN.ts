@@ -1428,7 +1428,7 @@
     <message>
         <location filename="../../dieselwatch/gui/core_text.py" line="34" />
         <source>replaced by {kind} entry {entry}</source>
-        <translation>被{kind}名单条目{entry}取代</translation>
+        <translation>被{kind}条目{entry}取代</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/core_text.py" line="34" />
@@ -1490,6 +1490,50 @@ Details are in the log file:
 {0}</source>
         <translation>数据库已升级到当前版本。升级前的副本保存在：
 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>AuditDetails</name>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="45" />
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="46" />
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="54" />
+        <source>changed</source>
+        <translation>已修改</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="56" />
+        <location filename="../../dieselwatch/gui/audit_details.py" line="59" />
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="70" />
+        <source>{0} (vehicle {1})</source>
+        <translation>{0}（车辆{1}）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="71" />
+        <source>{0}: {1} {2}, {3}.</source>
+        <translation>{0}：{1}{2}，{3}。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="74" />
+        <source> Reason: {0}</source>
+        <translation>原因：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="84" />
+        <source>value</source>
+        <translation>值</translation>
     </message>
 </context>
 <context>
@@ -2098,22 +2142,22 @@ Details are in the log file:
 <context>
     <name>CoreText</name>
     <message>
-        <location filename="../../dieselwatch/gui/core_text.py" line="68" />
+        <location filename="../../dieselwatch/gui/core_text.py" line="70" />
         <source>row {0}</source>
         <translation>第{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/core_text.py" line="70" />
+        <location filename="../../dieselwatch/gui/core_text.py" line="72" />
         <source>column “{0}”</source>
         <translation>“{0}”列</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/core_text.py" line="73" />
+        <location filename="../../dieselwatch/gui/core_text.py" line="75" />
         <source>{0}: </source>
         <translation>{0}：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/core_text.py" line="73" />
+        <location filename="../../dieselwatch/gui/core_text.py" line="75" />
         <source>, </source>
         <translation>，</translation>
     </message>

@@ -9,7 +9,7 @@ ZH = {
     "notice {number}": "通知书{number}", "demo vehicle {vin} generated": "已生成演示车辆{vin}",
     # reasons stored by the services
     "scoring run {run} ({start} to {end}): {codes}": "第{run}次评分（{start}至{end}）：{codes}",
-    "scoring run {run}": "第{run}次评分", "replaced by {kind} entry {entry}": "被{kind}名单条目{entry}取代",
+    "scoring run {run}": "第{run}次评分", "replaced by {kind} entry {entry}": "被{kind}条目{entry}取代",
     "review date {date} passed": "已过复核日期{date}", "registry import {file}": "导入登记表{file}",
     "first-run admin set-up": "首次启动时设置管理员", "shipped default rule set stored on first use": "首次使用时保存随附的默认规则",
     "scoring with an edited rule set": "用修改后的规则评分",
@@ -34,7 +34,7 @@ ZH = {
     "clean days needed before a black removal": "移出黑名单前需达标天数", "legal text versions": "法律文本版本",
     # audit details and page
     "changed": "已修改", "value": "值", "{0} (vehicle {1})": "{0}（车辆{1}）", "{0}: {1} {2}, {3}.": "{0}：{1}{2}，{3}。",
-    "Reason: {0}": "原因：{0}", "Record": "对象", "Vehicle": "车辆",
+    " Reason: {0}": "原因：{0}", "Record": "对象", "Vehicle": "车辆",
     "{0} other field(s) unchanged.": "其余{0}项未变。", "Action code {0}, record {1}; SHA-256 {2}": "操作代码{0}，对象{1}；SHA-256 {2}",
     "Double-click an event about a vehicle to open the vehicle.": "双击与车辆有关的记录可打开该车辆。",
     "This event is not about a vehicle.": "这条记录与车辆无关。",
