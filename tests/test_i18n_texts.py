@@ -235,7 +235,7 @@ def test_the_audit_page_in_english(qtbot, office):
     page_en.p.filterEdit.setText("list.approve")
     page_en.p.table.selectRow(0)
     text = page_en.p.detail.toPlainText()
-    assert "li approved, list entry" in text and "Reason: confirmed" in text and "status" in text
+    assert "li: approved (list entry 2, vehicle" in text and "Reason: confirmed" in text and "status" in text
     assert "proposed" in text and "active" in text and not HAN.search(text)
 
 

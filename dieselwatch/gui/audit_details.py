@@ -10,11 +10,14 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from dieselwatch.gui.audit_labels import action_label, entity_label, field_label
+from dieselwatch.gui.audit_labels import action_label, entity_label, field_label, record_label
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.services.audit_view import AuditNames, AuditRow
 
 # QCoreApplication.translate("AuditDetails", ...) spelled out: lupdate reads only the full name.
+
+
+FIRST = ("status", "list", "role", "active", "vin")  # what an officer looks for first
 
 
 @dataclass(frozen=True)
@@ -64,11 +67,14 @@ class Describer:
         return core_text(v) if isinstance(v, str) else str(v)
 
     def sentence(self, ev: AuditRow) -> str:
-        """Who did what to which record, and why."""
-        target = entity_label(ev.entity) + (f" {ev.entity_id}" if ev.entity_id else "")
+        """When, who, what, to which record (and its vehicle), and why."""
+        target = entity_label(ev.entity)
+        if ev.entity_id:
+            target = QCoreApplication.translate("AuditDetails", "{0} {1}").format(
+                target, record_label(ev.entity, ev.entity_id))
         if ev.vin and ev.entity != "vehicle":
-            target = QCoreApplication.translate("AuditDetails", "{0} (vehicle {1})").format(target, ev.vin)
-        text = QCoreApplication.translate("AuditDetails", "{0}: {1} {2}, {3}.").format(
+            target = QCoreApplication.translate("AuditDetails", "{0}, vehicle {1}").format(target, ev.vin)
+        text = QCoreApplication.translate("AuditDetails", "{0}, {1}: {2} ({3}).").format(
             ev.at.replace("T", " "), ev.actor, action_label(ev.action), target)
         if ev.reason:
             text += QCoreApplication.translate("AuditDetails", " Reason: {0}").format(core_text(ev.reason))
@@ -85,7 +91,7 @@ class Describer:
                               self.value("", after))], 0
         b = before if isinstance(before, dict) else {}
         a = after if isinstance(after, dict) else {}
-        keys = list(dict.fromkeys([*a, *b]))
+        keys = sorted(dict.fromkeys([*a, *b]), key=lambda k: k not in FIRST)  # stable: snapshot order otherwise
         out, same = [], 0
         for k in keys:
             if before is not None and after is not None and b.get(k) == a.get(k):

@@ -118,3 +118,20 @@ FIELDS = {
 
 def field_label(key: str) -> str:
     return QCoreApplication.translate(CONTEXT, FIELDS[key]) if key in FIELDS else key
+
+
+# Office settings sections (services/settings.py DEFAULTS, services/legal.py SETTING_KEY): the ID of a
+# settings.update event.
+SECTIONS = {
+    "bureau": QT_TRANSLATE_NOOP("AuditLabels", "bureau details"),
+    "notices": QT_TRANSLATE_NOOP("AuditLabels", "notice options"),
+    "lists": QT_TRANSLATE_NOOP("AuditLabels", "list rules"),
+    "legal": QT_TRANSLATE_NOOP("AuditLabels", "legal texts"),
+}
+
+
+def record_label(entity: str, entity_id: str | None) -> str:
+    """The record an event is about as the officer names it: a settings section in words, any other ID as is."""
+    if entity == "settings" and entity_id in SECTIONS:
+        return QCoreApplication.translate(CONTEXT, SECTIONS[entity_id])
+    return entity_id or ""

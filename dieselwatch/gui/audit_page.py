@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog
 
 from dieselwatch.gui.audit_details import Describer
-from dieselwatch.gui.audit_labels import action_label, entity_label
+from dieselwatch.gui.audit_labels import action_label, entity_label, record_label
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.forms import load_form
 from dieselwatch.gui.tables import SEARCH, Labelled, RowsTable
@@ -48,7 +48,8 @@ class AuditPage(QObject):
     def _show(self, evs: list[AuditRow]) -> None:
         self.events = {e.seq: e for e in evs}
         self.table.set_rows([(e.seq, e.at.replace("T", " "), e.actor, Labelled(action_label(e.action), e.action),
-                              Labelled(entity_label(e.entity), e.entity), e.entity_id, e.vin or "",
+                              Labelled(entity_label(e.entity), e.entity),
+                              Labelled(record_label(e.entity, e.entity_id), e.entity_id or ""), e.vin or "",
                               Labelled(core_text(e.reason), e.reason) if e.reason else "") for e in evs],
                             [e.seq for e in evs])
         # The filter also finds an event by the words of its detail (field names and values) and their codes.
@@ -114,7 +115,7 @@ class AuditPage(QObject):
 
     def export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self.p, self.tr("Export the audit history"),
-                                              str(self.ws.home.exports_dir / "审计记录.xlsx"),
+                                              str(self.ws.home.exports_dir / self.tr("audit history.xlsx")),
                                               self.tr("Excel workbook (*.xlsx)"))
         if path:
             self.ctl.run(auditlog.export_workbook, self.ws, Path(path),

@@ -1495,43 +1495,48 @@ Details are in the log file:
 <context>
     <name>AuditDetails</name>
     <message>
-        <location filename="../../dieselwatch/gui/audit_details.py" line="45" />
+        <location filename="../../dieselwatch/gui/audit_details.py" line="48" />
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_details.py" line="46" />
+        <location filename="../../dieselwatch/gui/audit_details.py" line="49" />
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_details.py" line="54" />
+        <location filename="../../dieselwatch/gui/audit_details.py" line="57" />
         <source>changed</source>
         <translation>已修改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_details.py" line="56" />
         <location filename="../../dieselwatch/gui/audit_details.py" line="59" />
+        <location filename="../../dieselwatch/gui/audit_details.py" line="62" />
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_details.py" line="70" />
-        <source>{0} (vehicle {1})</source>
-        <translation>{0}（车辆{1}）</translation>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="73" />
+        <source>{0} {1}</source>
+        <translation>{0}{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_details.py" line="71" />
-        <source>{0}: {1} {2}, {3}.</source>
-        <translation>{0}：{1}{2}，{3}。</translation>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="76" />
+        <source>{0}, vehicle {1}</source>
+        <translation>{0}，车辆{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_details.py" line="74" />
+        <location filename="../../dieselwatch/gui/audit_details.py" line="77" />
+        <source>{0}, {1}: {2} ({3}).</source>
+        <translation>{0}，{1}：{2}（{3}）。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="80" />
         <source> Reason: {0}</source>
         <translation>原因：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_details.py" line="84" />
+        <location filename="../../dieselwatch/gui/audit_details.py" line="90" />
         <source>value</source>
         <translation>值</translation>
     </message>
@@ -1950,6 +1955,26 @@ Details are in the log file:
         <source>legal text versions</source>
         <translation>法律文本版本</translation>
     </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="126" />
+        <source>bureau details</source>
+        <translation>单位信息</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="127" />
+        <source>notice options</source>
+        <translation>通知书选项</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="128" />
+        <source>list rules</source>
+        <translation>名单规则</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="129" />
+        <source>legal texts</source>
+        <translation>法律文本</translation>
+    </message>
 </context>
 <context>
     <name>AuditPage</name>
@@ -1999,64 +2024,69 @@ Details are in the log file:
         <translation>双击与车辆有关的记录可打开该车辆。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="76" />
-        <location filename="../../dieselwatch/gui/audit_page.py" line="95" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="77" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="96" />
         <source>Before</source>
         <translation>变更前</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="76" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="77" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="77" />
-        <location filename="../../dieselwatch/gui/audit_page.py" line="95" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="78" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="96" />
         <source>After</source>
         <translation>变更后</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="82" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="83" />
         <source>{0} other field(s) unchanged.</source>
         <translation>其余{0}项未变。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="83" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="84" />
         <source>Action code {0}, record {1}; SHA-256 {2}</source>
         <translation>操作代码{0}，对象{1}；SHA-256 {2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="102" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="103" />
         <source>This event is not about a vehicle.</source>
         <translation>这条记录与车辆无关。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="104" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="105" />
         <source>Vehicle {0} is not in the database any more.</source>
         <translation>数据库中已没有车辆{0}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="108" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="109" />
         <source>Intact: {0}. Head event {1}, {2}</source>
         <translation>完好：{0}。链头事件{1}，{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="109" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="110" />
         <source>BROKEN: {0}. Head event {1}, {2}</source>
         <translation>已损坏：{0}。链头事件{1}，{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="116" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="117" />
         <source>Export the audit history</source>
         <translation>导出审计记录</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/audit_page.py" line="118" />
+        <source>audit history.xlsx</source>
+        <translation>审计记录.xlsx</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="119" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="121" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="122" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
