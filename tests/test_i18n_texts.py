@@ -2,6 +2,7 @@
 the import wizard's field list in the order an officer reads it, Chinese punctuation in the translations, and
 no Chinese in the English sources of the forms."""
 
+import itertools
 import re
 import sys
 import xml.etree.ElementTree as ET
@@ -261,7 +262,7 @@ def test_wizard_fields_sorted_by_the_names_shown(zh, ws, tmp_path, qtbot):
         names, codes = [s[0] for s in shown], [s[1] for s in shown]
         assert set(codes) == set(p.fields) and codes != sorted(codes)
         c = QCollator(locale)
-        assert all(c.compare(a, b) <= 0 for a, b in zip(names, names[1:])), names
+        assert all(c.compare(a, b) <= 0 for a, b in itertools.pairwise(names)), names
         if lang == "en":
             assert not any(HAN.search(n) for n in names)
             assert names[:3] == sorted(names, key=str.lower)[:3]

@@ -42,11 +42,11 @@ ENTITIES = {
 
 def action_label(code: str) -> str:
     """The label, or the code itself for an action this version does not know (an event from a newer one)."""
-    return QCoreApplication.translate(CONTEXT, ACTIONS[code]) if code in ACTIONS else code
+    return QCoreApplication.translate(CONTEXT, str(ACTIONS[code])) if code in ACTIONS else code
 
 
 def entity_label(code: str) -> str:
-    return QCoreApplication.translate(CONTEXT, ENTITIES[code]) if code in ENTITIES else code
+    return QCoreApplication.translate(CONTEXT, str(ENTITIES[code])) if code in ENTITIES else code
 
 
 # The fields events record in before/after (storage/auditstate.py snapshots, services' audit.append calls),
@@ -117,7 +117,7 @@ FIELDS = {
 
 
 def field_label(key: str) -> str:
-    return QCoreApplication.translate(CONTEXT, FIELDS[key]) if key in FIELDS else key
+    return QCoreApplication.translate(CONTEXT, str(FIELDS[key])) if key in FIELDS else key
 
 
 # Office settings sections (services/settings.py DEFAULTS, services/legal.py SETTING_KEY): the ID of a
@@ -133,5 +133,5 @@ SECTIONS = {
 def record_label(entity: str, entity_id: str | None) -> str:
     """The record an event is about as the officer names it: a settings section in words, any other ID as is."""
     if entity == "settings" and entity_id in SECTIONS:
-        return QCoreApplication.translate(CONTEXT, SECTIONS[entity_id])
+        return QCoreApplication.translate(CONTEXT, str(SECTIONS[entity_id]))
     return entity_id or ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog
@@ -27,7 +28,7 @@ class AuditPage(QObject):
     def __init__(self, ctl):
         super().__init__(ctl)
         self.ctl, self.ws = ctl, ctl.ws
-        self.p = load_form("audit_page.ui")
+        self.p: Any = load_form("audit_page.ui")  # the form's named children
         self.table = RowsTable(self.p.table, [self.tr("Seq"), self.tr("Time"), self.tr("Actor"), self.tr("Action"),
                                               self.tr("Record"), self.tr("ID"), self.tr("Vehicle"), self.tr("Reason")],
                                [60, 140, 80, 150, 90, 110, 150, 300])

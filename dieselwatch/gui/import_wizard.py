@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCollator, QLocale, QObject, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -33,8 +34,8 @@ class ImportWizard(QObject):
     def __init__(self, ctl, path: Path, preview: Preview):
         super().__init__(ctl)
         self.ctl, self.path, self.preview = ctl, Path(path), preview
-        self.d = load_form("import_wizard.ui", ctl.w)
-        d = self.d
+        self.d: Any = load_form("import_wizard.ui", ctl.w)  # a QDialog with the form's named children
+        d: Any = self.d
         d.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Import"))
         d.buttons.accepted.connect(self._accept)
         d.buttons.rejected.connect(d.reject)
@@ -43,7 +44,7 @@ class ImportWizard(QObject):
         d.mappingTable.verticalHeader().hide()
         d.mappingTable.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         d.profileName.setText(self.path.stem)
-        d.splitter.setSizes([380, 720])
+        d.splitter.setSizes([470, 630])  # room for "name — code" in the field choices
         self.combos: list[QComboBox] = []
         self.allowed_missing: list[str] = []  # key fields the officer agreed to import without
         self._build_mapping(preview)
