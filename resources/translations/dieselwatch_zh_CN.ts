@@ -1518,7 +1518,7 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/audit_details.py" line="73" />
         <source>{0} {1}</source>
-        <translation>{0}{1}</translation>
+        <translation>{0}：{1}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/audit_details.py" line="76" />
@@ -1979,114 +1979,114 @@ Details are in the log file:
 <context>
     <name>AuditPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="31" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="32" />
         <source>Seq</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="31" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="32" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="31" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="32" />
         <source>Actor</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="31" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="32" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="32" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="33" />
         <source>ID</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="32" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="33" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="32" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="33" />
         <source>Record</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="32" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="33" />
         <source>Vehicle</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="42" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="43" />
         <source>Double-click an event about a vehicle to open the vehicle.</source>
         <translation>双击与车辆有关的记录可打开该车辆。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="77" />
-        <location filename="../../dieselwatch/gui/audit_page.py" line="96" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="78" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="97" />
         <source>Before</source>
         <translation>变更前</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="77" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="78" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="78" />
-        <location filename="../../dieselwatch/gui/audit_page.py" line="96" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="79" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="97" />
         <source>After</source>
         <translation>变更后</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="83" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="84" />
         <source>{0} other field(s) unchanged.</source>
         <translation>其余{0}项未变。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="84" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="85" />
         <source>Action code {0}, record {1}; SHA-256 {2}</source>
         <translation>操作代码{0}，对象{1}；SHA-256 {2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="103" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="104" />
         <source>This event is not about a vehicle.</source>
         <translation>这条记录与车辆无关。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="105" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="106" />
         <source>Vehicle {0} is not in the database any more.</source>
         <translation>数据库中已没有车辆{0}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="109" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="110" />
         <source>Intact: {0}. Head event {1}, {2}</source>
         <translation>完好：{0}。链头事件{1}，{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="110" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="111" />
         <source>BROKEN: {0}. Head event {1}, {2}</source>
         <translation>已损坏：{0}。链头事件{1}，{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="117" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="118" />
         <source>Export the audit history</source>
         <translation>导出审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="118" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="119" />
         <source>audit history.xlsx</source>
         <translation>审计记录.xlsx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="119" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="120" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="122" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="123" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
@@ -2258,82 +2258,82 @@ Details are in the log file:
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="38" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="39" />
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="42" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="43" />
         <source>Export header</source>
         <translation>导出表头</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="42" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="43" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="59" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="60" />
         <source>(not imported)</source>
         <translation>（不导入）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="79" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="80" />
         <source>encoding {0}</source>
         <translation>编码 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="79" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="80" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="80" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="81" />
         <source>&lt;b&gt;{0}&lt;/b&gt;: {1}, header on row {2}; {3} of {4} columns mapped.</source>
         <translation>&lt;b&gt;{0}&lt;/b&gt;：{1}，表头在第{2}行；{4}列中已对应{3}列。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="83" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="84" />
         <source>Sheets imported together: {0}.</source>
         <translation>一并导入的工作表：{0}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="85" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="86" />
         <source>Sheet “{0}” is not imported: {1}</source>
         <translation>工作表“{0}”不导入：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="103" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="104" />
         <source>Column {0} is not imported ({1} comes from {2}): {3}</source>
         <translation>列{0}不导入（{1}取自{2}）：{3}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="106" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="107" />
         <source>Key fields without a valid value in the first rows: {0}.</source>
         <translation>前几行中没有有效值的关键字段：{0}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="109" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="110" />
         <source>Key fields not mapped: {0}. Scoring then cannot judge: {1}.</source>
         <translation>关键字段未映射：{0}。评分将无法评判：{1}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="112" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="113" />
         <source>Required column(s) not mapped: {0}. Choose them in the mapping.</source>
         <translation>必需的列未对应：{0}。请在对应关系中选择。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="114" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="115" />
         <source>No problems in the first rows.</source>
         <translation>前几行没有发现问题。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="119" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="120" />
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="129" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="130" />
         <source>These key fields are not mapped: {0}.
 
 Scoring then cannot judge:
@@ -2348,7 +2348,7 @@ Map them if the file has them. Import without them?</source>
 如文件中有这些列，请先映射。是否在缺少这些字段的情况下导入？</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="132" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="133" />
         <source>Key fields missing</source>
         <translation>缺少关键字段</translation>
     </message>

@@ -33,7 +33,7 @@ ZH = {
     "days a white entry is valid": "白名单有效天数", "days until a black or watch entry is reviewed": "黑名单或重点关注复核间隔天数",
     "clean days needed before a black removal": "移出黑名单前需达标天数", "legal text versions": "法律文本版本",
     # audit details and page
-    "changed": "已修改", "value": "值", "{0} {1}": "{0}{1}", "{0}, vehicle {1}": "{0}，车辆{1}", "{0}, {1}: {2} ({3}).": "{0}，{1}：{2}（{3}）。",
+    "changed": "已修改", "value": "值", "{0} {1}": "{0}：{1}", "{0}, vehicle {1}": "{0}，车辆{1}", "{0}, {1}: {2} ({3}).": "{0}，{1}：{2}（{3}）。",
     "bureau details": "单位信息", "notice options": "通知书选项", "list rules": "名单规则", "legal texts": "法律文本",
     " Reason: {0}": "原因：{0}", "Record": "对象", "Vehicle": "车辆",
     "{0} other field(s) unchanged.": "其余{0}项未变。", "Action code {0}, record {1}; SHA-256 {2}": "操作代码{0}，对象{1}；SHA-256 {2}",
