@@ -64,7 +64,7 @@ def test_refused_file_in_chinese_names_file_and_row(zh, ws, tmp_path):
     # CLI and log: English; the app: Chinese. Both say what was recognised and that the time column is missing.
     assert str(err.value).startswith("监控数据.csv, row 1: is not a monitoring export: no ")
     text = core_text(err.value)
-    assert text.startswith("监控数据.csv,第1行:不是监控数据导出文件：未找到") and f"{alias} (ts)" in text
+    assert text.startswith("监控数据.csv，第1行：不是监控数据导出文件：未找到") and f"{alias} (ts)" in text
     assert "第1行表头为：车架号, 车速" in text and "已识别：车架号 (vin), 车速 (speed)" in text
 
 
@@ -78,7 +78,7 @@ def test_role_refusal_in_chinese_with_role_names(zh, ws):
     with pytest.raises(PermissionDenied) as err:
         require(ws, "supervisor")
     assert str(err.value) == "wang is officer; this needs the supervisor role"
-    assert core_text(err.value) == "wang的角色是工作人员;此操作需要审核人角色"
+    assert core_text(err.value) == "wang的角色是工作人员；此操作需要审核人角色"
 
 
 def test_audit_status_and_preview_problems_in_chinese(zh, ws, tmp_path, qtbot):
@@ -88,19 +88,19 @@ def test_audit_status_and_preview_problems_in_chinese(zh, ws, tmp_path, qtbot):
     from dieselwatch.services.import_preview import preview_records
 
     st = auditlog.verify(ws)
-    assert st.ok and core_text(st.message) == f"共{st.head_seq}条记录,链完整"
+    assert st.ok and core_text(st.message) == f"共{st.head_seq}条记录，链完整"
     f = tmp_path / "a.csv"
     f.write_text("车架号,数据采集时间,车速\nLFNA1B2C3D4E56789,2026-10-01 08:00:00,abc\n"
                  "BAD,2026-10-01 08:00:01,300\n", encoding="utf-8")
     reasons = {core_text(r) for *_, r in preview_records(f).problems}
-    assert reasons == {"非数值:按缺失值保存", "不是17位VIN:该行将被拒绝", "超出范围0至250.996:按缺失值保存"}
+    assert reasons == {"非数值：按缺失值保存", "不是17位VIN：该行将被拒绝", "超出范围0至250.996：按缺失值保存"}
     # the import wizard an officer sees: problems, tooltips and the field names in Chinese
     ctl = MainController(ws, "zh_CN")
     qtbot.addWidget(ctl.w)
     wiz = ImportWizard(ctl, f, preview_records(f))
-    assert wiz.d.previewTable.item(0, 2).toolTip() == "非数值:按缺失值保存"
-    assert "1 × 不是17位VIN:该行将被拒绝" in wiz.d.problemSummary.text()
-    assert wiz.combos[0].currentText() == "vin — 车辆识别代号"
+    assert wiz.d.previewTable.item(0, 2).toolTip() == "非数值：按缺失值保存"
+    assert "1 × 不是17位VIN：该行将被拒绝" in wiz.d.problemSummary.text()
+    assert wiz.combos[0].currentText() == "车辆识别代号 — vin"
 
 
 def test_plain_stored_reason_and_untranslated_text(zh):
@@ -108,7 +108,7 @@ def test_plain_stored_reason_and_untranslated_text(zh):
     and text with no translation is shown as it is rather than lost."""
     assert core_text("VIN missing") == "缺少VIN"
     assert core_text(Msg("{n} row(s) refused, first: {first}", n=3, first=Msg("VIN missing"))) == \
-        "有3行被拒绝,第一处:缺少VIN"
+        "有3行被拒绝，第一处：缺少VIN"
     assert core_text("something only English") == "something only English"
 
 
@@ -174,7 +174,7 @@ def test_lists_page_in_chinese_names_reasons_and_shows_the_evidence(zh, loaded_w
     page = ctl.lists_page
     page.refresh()
     qtbot.waitUntil(lambda: (pool().waitForDone(10) or True) and page.table.proxy.rowCount() > 0)
-    assert page.p.roleHint.text() == "当前用户:li(审核人)"
+    assert page.p.roleHint.text() == "当前用户：li（审核人）"
     m = page.table.proxy
     row = next(r for r in range(m.rowCount()) if "EXC_SHARE" in (m.index(r, 7).data(Qt.ItemDataRole.ToolTipRole) or ""))
     assert "NOx超筛查阈值占比" in m.index(row, 7).data()

@@ -247,7 +247,7 @@ def test_notices_and_audit_pages(office_window, qtbot, tmp_path):
     settle(qtbot, ctl, lambda: audit.table.proxy.rowCount() > n)
     audit.p.table.selectRow(0)
     newest = audit.events[audit.table.current()]
-    assert newest["action"] == "notice.issue" and "SHA-256" in audit.p.detail.toPlainText()
+    assert newest.action == "notice.issue" and "SHA-256" in audit.p.detail.toPlainText()
     audit.p.filterEdit.setText("list.approve")
     assert 0 < audit.table.proxy.rowCount() < len(audit.events)
 
@@ -387,14 +387,14 @@ def test_import_wizard_preview_mapping_profile_and_import(window, qtbot, tmp_pat
     assert t.item(1, 3).toolTip().startswith("invalid marker")  # FF, now that the column is mapped
     # The file has no upstream NOx, SCR temperature, torque...: the wizard says what scoring then cannot judge
     # and imports only when the officer says so.
-    assert "Key fields not mapped: SCR上游NOx传感器输出值 (nox_up)" in wiz.d.problemSummary.text()
+    assert "Key fields not mapped: Upstream NOx (nox_up)" in wiz.d.problemSummary.text()  # English names in en
     asked = []
     answer = [QMessageBox.StandardButton.No]
     monkeypatch.setattr("dieselwatch.gui.import_wizard.QMessageBox.question",
                         lambda parent, title, text, *a: (asked.append(text), answer[0])[1])
     wiz._accept()
     assert wiz.allowed_missing == [] and wiz.d.result() == 0  # "No": not accepted, the mapping can be fixed
-    assert "SCR入口温度 (scr_in)" in asked[0] and "no sample counts" in asked[0]
+    assert "SCR inlet temperature (scr_in)" in asked[0] and "no sample counts" in asked[0]
     answer[0] = QMessageBox.StandardButton.Yes
     wiz._accept()
     assert "nox_up" in wiz.allowed_missing and "nox_down" not in wiz.allowed_missing

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from dieselwatch.ingest.vin import with_check_digit
+from dieselwatch.messages import Msg
 
 BEHAVIOURS = {
     # name: (description, the proposal a fair judgement should reach)
@@ -368,7 +369,7 @@ def generate(out: Path, vehicles: int = 14, days: int = 5, seed: int = 7, start:
                 first_day = pd.to_datetime(df["ts"]).dt.date == start
                 xlsx_part.append(df[first_day].head(1500))
             if progress:
-                progress((i + 1) / len(fleet), v.vin)
+                progress((i + 1) / len(fleet), Msg("demo vehicle {vin} generated", vin=v.vin))
     files = {"registry": "registry.xlsx", "records_csv": "records.csv"}
     if xlsx_part:
         write_xlsx_records(out / "records_other_platform.xlsx", pd.concat(xlsx_part, ignore_index=True))

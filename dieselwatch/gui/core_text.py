@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication
 
 from dieselwatch.errors import InputError
@@ -23,7 +25,42 @@ def core_text(x) -> str:
             return text.format(**{k: core_text(v) if isinstance(v, Msg) else v for k, v in x.args.items()})
         except (KeyError, IndexError, ValueError):  # a broken translation must not hide the message
             return str(x)
-    return QCoreApplication.translate("", str(x)) if x else ""
+    return stored_text(str(x)) if x else ""
+
+
+# Reasons the services wrote into the history as plain English, with figures in them. They are stored (and
+# hashed) as written, so they are matched here by their template to be shown in the officer's language.
+STORED = [Msg("scoring run {run} ({start} to {end}): {codes}"), Msg("scoring run {run}"),
+          Msg("replaced by {kind} entry {entry}"), Msg("review date {date} passed"), Msg("registry import {file}"),
+          Msg("first-run admin set-up"), Msg("shipped default rule set stored on first use"),
+          Msg("scoring with an edited rule set"), Msg("state when the history began to cover it (revision 0008)"),
+          Msg("the active rule set when the history began to cover it (revision 0008)")]
+_FIELD = re.compile(r"\\\{(\w+)\\\}")  # a {name} after re.escape
+
+
+def _pattern(template: str) -> re.Pattern:
+    return re.compile("^" + _FIELD.sub(lambda m: f"(?P<{m.group(1)}>.+?)", re.escape(template)) + "$")
+
+
+_PATTERNS = [(_pattern(m.template), m.template) for m in STORED if "{" in m.template]
+
+
+def stored_text(text: str) -> str:
+    """A plain text stored earlier, translated: as a whole (a template without figures is its own lookup key),
+    or as one of the STORED templates with its figures filled back in."""
+    translated = QCoreApplication.translate("", text)
+    if translated != text:
+        return translated
+    for pattern, template in _PATTERNS:
+        m = pattern.match(text)
+        if m:
+            try:
+                # a word inside (a list kind such as "black") in the officer's language too
+                return QCoreApplication.translate("", template).format(
+                    **{k: QCoreApplication.translate("", v) for k, v in m.groupdict().items()})
+            except (KeyError, IndexError, ValueError):
+                return text
+    return text
 
 
 def _where(exc: InputError) -> str:

@@ -6,25 +6,36 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCollator, QLocale, QObject, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QHeaderView, QMessageBox, QTableWidgetItem
 
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.forms import load_form
-from dieselwatch.ingest.columns import IGNORE
-from dieselwatch.services.import_preview import Preview, preview_records
+from dieselwatch.services.import_preview import IGNORE, Preview, preview_records
 
 COLOURS = {"error": "#f4c7c3", "warning": "#fff2cc"}
+
+
+def field_choices(p: Preview, lang: str) -> list[tuple[str, str]]:
+    """(field, name shown) in the order an officer looks for them: by the standard Chinese names in pinyin order
+    in Chinese, by the English names in English; never by the internal codes."""
+    zh = lang.startswith("zh")
+    names = {k: (p.names_zh.get(k) or desc) if zh else (desc or k) for k, desc in p.fields.items()}
+    collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China) if zh
+                         else QLocale(QLocale.Language.English))
+    collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    return sorted(names.items(), key=lambda kv: (collator.sortKey(kv[1]), kv[0]))
 
 
 class ImportWizard(QObject):
     def __init__(self, ctl, path: Path, preview: Preview):
         super().__init__(ctl)
         self.ctl, self.path, self.preview = ctl, Path(path), preview
-        self.d = load_form("import_wizard.ui", ctl.w)
-        d = self.d
+        self.d: Any = load_form("import_wizard.ui", ctl.w)  # a QDialog with the form's named children
+        d: Any = self.d
         d.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Import"))
         d.buttons.accepted.connect(self._accept)
         d.buttons.rejected.connect(d.reject)
@@ -33,7 +44,7 @@ class ImportWizard(QObject):
         d.mappingTable.verticalHeader().hide()
         d.mappingTable.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         d.profileName.setText(self.path.stem)
-        d.splitter.setSizes([380, 720])
+        d.splitter.setSizes([470, 630])  # room for "name — code" in the field choices
         self.combos: list[QComboBox] = []
         self.allowed_missing: list[str] = []  # key fields the officer agreed to import without
         self._build_mapping(preview)
@@ -42,14 +53,13 @@ class ImportWizard(QObject):
     def _build_mapping(self, p: Preview) -> None:
         t = self.d.mappingTable
         t.setRowCount(len(p.headers))
+        choices = field_choices(p, self.ctl.lang)
         for i, h in enumerate(p.headers):
             t.setItem(i, 0, QTableWidgetItem(h))
             combo = QComboBox()
             combo.addItem(self.tr("(not imported)"), IGNORE)
-            for name, desc in sorted(p.fields.items()):
-                if self.ctl.lang.startswith("zh"):
-                    desc = p.names_zh.get(name, desc)
-                combo.addItem(f"{name} — {desc}", name)
+            for name, shown in choices:
+                combo.addItem(f"{shown} — {name}", name)
             combo.setCurrentIndex(max(combo.findData(p.mapping.get(h, IGNORE)), 0))
             combo.currentIndexChanged.connect(lambda _: self._remap())
             t.setCellWidget(i, 1, combo)
@@ -106,7 +116,8 @@ class ImportWizard(QObject):
         d.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not p.missing_required)
 
     def _names(self, fields: list[str]) -> str:
-        return ", ".join(f"{self.preview.names_zh.get(n, n)} ({n})" for n in fields)
+        shown = dict(field_choices(self.preview, self.ctl.lang))
+        return self.tr(", ").join(f"{shown.get(n, n)} ({n})" for n in fields)
 
     def _lost(self, fields: list[str]) -> list[str]:
         """What scoring cannot judge without these fields, each judgement once."""

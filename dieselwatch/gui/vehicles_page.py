@@ -242,6 +242,6 @@ class VehiclesPage(QObject):
                     f"{e(self.model.proposal_text(x['list']))}</td><td style='padding-right:12px'>"
                     f"{e(self.statuses.get(x['status'], x['status']))}"
                     f"</td><td style='padding-right:12px'>{e(str(x['effective_from'] or ''))}</td>"
-                    f"<td>{e(x['decision_reason'] or x['removal_reason'] or '')}</td></tr>")
+                    f"<td>{e(core_text(x['decision_reason'] or x['removal_reason'] or ''))}</td></tr>")
             parts.append("</table>")
         return "".join(parts)

@@ -70,7 +70,7 @@ def collect_on_gui_thread() -> GuiThreadCollector | None:
 
 
 class JobSignals(QObject):
-    progress = Signal(float, str)
+    progress = Signal(float, object)  # object, not str: a Msg keeps its template for core_text across threads
     finished = Signal(object)
     failed = Signal(object, str)  # the exception, and its traceback text for the log
 

@@ -138,7 +138,7 @@ def remove_batch(ws: Workspace, batch_id: int, reason: str, *, progress: Progres
                     if rows:
                         s.execute(DayStat.__table__.insert(), rows)
                     recomputed, emptied = recomputed + len(rows), emptied + len(days) - len(rows)
-                    prog(0.9 * (i + 1) / len(jobs), vehicles[vid].vin)
+                    prog(0.9 * (i + 1) / len(jobs), Msg("vehicle {vin} recomputed", vin=vehicles[vid].vin))
             except BaseException:
                 cancel.cancel()
                 raise
@@ -167,7 +167,7 @@ def remove_batch(ws: Workspace, batch_id: int, reason: str, *, progress: Progres
         except OSError as exc:
             log.warning("could not delete raw file %s of removed batch %s: %s", p.path, batch_id, exc)
             result.files_left.append(p.path)
-    prog(1.0, "done")
+    prog(1.0, Msg("done"))
     return result
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dieselwatch.ingest.columns import record_fields
+from dieselwatch.ingest.columns import IGNORE, record_fields
 from dieselwatch.ingest.tables import NA_TEXT, MissingColumns, open_export
 from dieselwatch.ingest.values import parse_times
 from dieselwatch.ingest.vin import is_wellformed
@@ -17,6 +17,7 @@ from dieselwatch.messages import Msg
 from dieselwatch.services.key_fields import KEY_FIELDS, cannot_judge
 
 PREVIEW_ROWS = 50
+__all__ = ["IGNORE", "Preview", "preview_records"]  # IGNORE: what a profile maps a left-out column to
 _NA = set(NA_TEXT)
 
 

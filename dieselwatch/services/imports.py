@@ -257,7 +257,7 @@ def _import(ws, path, digest_f, *, progress, cancel, profile, sheet, chunk_rows,
         for u in units:
             sheets[u.sheet_key] = SheetResult(u.sheet_key, "imported", rows=u.rows_read, batch_id=u.batch.id)
         report.sheets = [sheets[n] for n in export.names if n in sheets]
-    prog(1.0, "done")
+    prog(1.0, Msg("done"))
     return report
 
 
@@ -350,7 +350,7 @@ def _stage(unit: _Unit, staging: Path, fields, cancel, prog, chunk_rows, size, s
                 k += 1
         # Progress by rows against an estimate from the file size (CSV) or the sheet (Excel): reading is ~half.
         done = rows_before + unit.rows_read
-        prog(min(0.5, 0.5 * done * 200 / max(size, 1)), f"{done:,} rows read")
+        prog(min(0.5, 0.5 * done * 200 / max(size, 1)), Msg("{rows} rows read", rows=f"{done:,}"))
     if table.kind == "excel":  # row numbers are the sheet's: say which sheet
         for r in values.rejects + values.not_a_number_examples:
             r.sheet = table.sheet
@@ -439,7 +439,7 @@ def _commit_unit(s, ws, path, digest, size, unit: _Unit, rules, cancel, prog, wr
                 c["rows"] += n
                 c["days"] += len(stats)
                 c["first"], c["last"] = min(c["first"], str(first)), max(c["last"], str(last))
-                prog(0.5 + 0.5 * done[0] / total, f"{vin} {month}")
+                prog(0.5 + 0.5 * done[0] / total, Msg("vehicle {vin}, month {month} stored", vin=vin, month=month))
         except BaseException:
             cancel.cancel()  # stop the other worker between partitions
             raise

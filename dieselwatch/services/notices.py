@@ -311,7 +311,7 @@ def export_notices(ws: Workspace, out_dir: Path, *, notice_ids: list[int] | None
             sheet.title = _safe_sheet_title(content["plate"] or number, used)
             sheet.print_area = template.print_area
             fill(sheet, content)
-            prog((i + 1) / max(len(notices), 1), number)
+            prog((i + 1) / max(len(notices), 1), Msg("notice {number}", number=number))
         wb.remove(template)
         if notices:
             path = save(wb, out_dir / f"整改通知书_{date.today():%Y%m%d}.xlsx")
@@ -328,7 +328,7 @@ def export_notices(ws: Workspace, out_dir: Path, *, notice_ids: list[int] | None
                 result.files.append(str(save(wb, out_dir / name)))
             finally:
                 restore(changed)
-            prog((i + 1) / max(len(notices), 1), number)
+            prog((i + 1) / max(len(notices), 1), Msg("notice {number}", number=number))
     result.notices = len(notices)
     return result
 

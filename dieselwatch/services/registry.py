@@ -76,7 +76,7 @@ def import_registry(ws: Workspace, path: str | Path, *, progress: ProgressFn | N
                          mapping={table.headers[p]: f for p, f in table.mapping.items()})
     frames = [(first, chunk) for first, chunk in iter_chunks(table, 100_000, set(fields))]
     records = _validate(frames, table, rep)
-    prog(0.3, "validated")
+    prog(0.3, Msg("registry rows checked"))
     torque_changed: list[int] = []
     with ws.Session.begin() as s:
         existing = {v.vin: v for v in s.scalars(select(Vehicle).where(Vehicle.vin.in_(list(records))))} if records else {}
@@ -107,7 +107,7 @@ def import_registry(ws: Workspace, path: str | Path, *, progress: ProgressFn | N
                          reason=f"registry import {path.name}")
             rep.updated += 1
             if i % 200 == 0:
-                prog(0.3 + 0.7 * i / max(len(records), 1), vin)
+                prog(0.3 + 0.7 * i / max(len(records), 1), Msg("vehicle {vin}", vin=vin))
         batch = ImportBatch(kind="registry", file_name=path.name, file_hash=digest, file_size=size,
                             encoding=table.encoding, sheet=table.sheet, imported_at=now, imported_by=ws.user,
                             rows_read=rep.rows_read, rows_imported=rep.created + rep.updated, rejected=rep.rejected,
@@ -119,7 +119,7 @@ def import_registry(ws: Workspace, path: str | Path, *, progress: ProgressFn | N
         cancel.check()
     if torque_changed:
         _rebuild_work_windows(ws, torque_changed)
-    prog(1.0, "done")
+    prog(1.0, Msg("done"))
     return rep
 
 

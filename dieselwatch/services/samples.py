@@ -152,7 +152,7 @@ def _write_csv(samples: VehicleSamples, path: Path, prog) -> None:
         step = 200_000
         for i in range(0, len(frame), step):
             frame.iloc[i:i + step].to_csv(fh, header=False, index=False, na_rep="", lineterminator="\r\n")
-            prog(min(1.0, (i + step) / max(len(frame), 1)), f"{min(i + step, len(frame)):,} rows")
+            prog(min(1.0, (i + step) / max(len(frame), 1)), Msg("{rows} rows written", rows=f"{min(i + step, len(frame)):,}"))
 
 
 def _write_xlsx(samples: VehicleSamples, path: Path, prog) -> None:
@@ -188,7 +188,7 @@ def _write_xlsx(samples: VehicleSamples, path: Path, prog) -> None:
                 cells[i] = safe_text(cells[i])
             sh.append(cells)
             if k % 50_000 == 0:
-                prog((lo + k) / max(n, 1), f"{lo + k:,} rows")
+                prog((lo + k) / max(n, 1), Msg("{rows} rows written", rows=f"{lo + k:,}"))
     wb.save(path)
 
 

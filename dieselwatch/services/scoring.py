@@ -237,7 +237,7 @@ def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = 
                         "score": score, "proposal": proposal, "reasons": reasons, "metrics": mets})
         if i % 200 == 0:
             cancel.check()
-            prog(0.8 + 0.15 * i / len(figures), veh.vin)
+            prog(0.8 + 0.15 * i / len(figures), Msg("vehicle {vin} judged", vin=veh.vin))
     coverage, warnings = coverage_summary(start, end, spans, {vid for vid, v in vehicles.items() if v.in_registry
                                                                or vid in figures}, vehicles)
     warnings += [Msg("Data source {source}: all {n} vehicles read at least {min} ppm downstream NOx when hot and "
@@ -255,7 +255,7 @@ def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = 
                 {"run_id": run.id, "vehicle_id": r["vehicle_id"], "score": r["score"], "proposal": r["proposal"],
                  "reasons": r["reasons"], "metrics": r["metrics"]} for r in results])
         run_id = run.id
-    prog(1.0, "done")
+    prog(1.0, Msg("done"))
     return ScoreResult(run_id, start.isoformat(), end.isoformat(), ruleset.version,
                        "raw" if (from_raw or stale) else "day_stats", results, recomputed, coverage, warnings)
 
@@ -335,7 +335,7 @@ def recompute_from_raw(ws: Workspace, start: date, end: date, rules: RuleSet, *,
                     s.execute(delete(DayStat).where(DayStat.vehicle_id == int(vid), DayStat.day >= start,
                                                     DayStat.day <= end, DayStat.day.not_in([r["day"] for r in rows])))
                 n_days += len(rows)
-                prog((i + 1) / len(groups), f"vehicle {vid}")
+                prog((i + 1) / len(groups), Msg("day statistics rebuilt for {done} of {total} vehicles", done=f"{i + 1:,}", total=f"{len(groups):,}"))
         except BaseException:
             cancel.cancel()
             raise

@@ -5,7 +5,7 @@
     <message>
         <location filename="../../dieselwatch/ingest/tables.py" line="84" />
         <source>is neither UTF-8 nor GBK/GB18030 text, nor an Excel workbook</source>
-        <translation>既不是UTF-8或GBK/GB18030文本,也不是Excel工作簿</translation>
+        <translation>既不是UTF-8或GBK/GB18030文本，也不是Excel工作簿</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/tables.py" line="134" />
@@ -77,7 +77,7 @@
         <location filename="../../dieselwatch/ingest/limits.py" line="316" />
         <location filename="../../dieselwatch/ingest/tables.py" line="240" />
         <source>is not a readable Excel workbook ({error})</source>
-        <translation>不是可读取的Excel工作簿({error})</translation>
+        <translation>不是可读取的Excel工作簿（{error}）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/limits.py" line="299" />
@@ -87,7 +87,7 @@
     <message>
         <location filename="../../dieselwatch/ingest/limits.py" line="302" />
         <source>is a zip archive but not an Excel workbook</source>
-        <translation>是zip压缩包,但不是Excel工作簿</translation>
+        <translation>是zip压缩包，但不是Excel工作簿</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/limits.py" line="304" />
@@ -97,7 +97,7 @@
     <message>
         <location filename="../../dieselwatch/ingest/limits.py" line="311" />
         <source>unpacks to {unpacked} MB from {packed} MB: refused as a zip bomb</source>
-        <translation>由{packed} MB解压为{unpacked} MB:疑似压缩炸弹,已拒绝</translation>
+        <translation>由{packed} MB解压为{unpacked} MB：疑似压缩炸弹，已拒绝</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/limits.py" line="327" />
@@ -137,7 +137,7 @@
     <message>
         <location filename="../../dieselwatch/ingest/tables.py" line="199" />
         <source>cannot be read ({error})</source>
-        <translation>无法读取({error})</translation>
+        <translation>无法读取（{error}）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/tables.py" line="201" />
@@ -147,7 +147,7 @@
     <message>
         <location filename="../../dieselwatch/ingest/tables.py" line="209" />
         <source>is a binary file, not a CSV export or Excel workbook</source>
-        <translation>是二进制文件,不是CSV导出文件或Excel工作簿</translation>
+        <translation>是二进制文件，不是CSV导出文件或Excel工作簿</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/tables.py" line="216" />
@@ -157,7 +157,7 @@
     <message>
         <location filename="../../dieselwatch/ingest/tables.py" line="247" />
         <source>has no sheet “{sheet}”; sheets: {sheets}</source>
-        <translation>没有工作表“{sheet}”;现有工作表:{sheets}</translation>
+        <translation>没有工作表“{sheet}”；现有工作表：{sheets}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/tables.py" line="258" />
@@ -168,7 +168,7 @@
         <location filename="../../dieselwatch/ingest/tables.py" line="265" />
         <location filename="../../dieselwatch/ingest/tables.py" line="431" />
         <source>sheet “{sheet}” cannot be read ({error})</source>
-        <translation>工作表“{sheet}”无法读取({error})</translation>
+        <translation>工作表“{sheet}”无法读取（{error}）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/tables.py" line="274" />
@@ -193,7 +193,7 @@
     <message>
         <location filename="../../dieselwatch/ingest/tables.py" line="352" />
         <source>is not valid {encoding} text after the first megabyte ({error})</source>
-        <translation>第1 MB之后不是有效的{encoding}文本({error})</translation>
+        <translation>第1 MB之后不是有效的{encoding}文本（{error}）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/limits.py" line="411" />
@@ -204,12 +204,12 @@
     <message>
         <location filename="../../dieselwatch/ingest/tables.py" line="359" />
         <source>cannot be parsed as CSV: {error}</source>
-        <translation>无法按CSV解析:{error}</translation>
+        <translation>无法按CSV解析：{error}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/tables.py" line="393" />
         <source>is not valid {encoding} text ({error})</source>
-        <translation>不是有效的{encoding}文本({error})</translation>
+        <translation>不是有效的{encoding}文本（{error}）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/values.py" line="164" />
@@ -221,7 +221,7 @@
         <location filename="../../dieselwatch/ingest/values.py" line="167" />
         <location filename="../../dieselwatch/services/registry.py" line="185" />
         <source>VIN malformed (17 characters, no I, O or Q)</source>
-        <translation>VIN格式错误(应为17位,不含I、O、Q)</translation>
+        <translation>VIN格式错误（应为17位，不含I、O、Q）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/values.py" line="175" />
@@ -241,7 +241,7 @@
     <message>
         <location filename="../../dieselwatch/scoring/rules.py" line="38" />
         <source>{source}: not a readable rule set ({error})</source>
-        <translation>{source}:不是可读取的规则文件({error})</translation>
+        <translation>{source}：不是可读取的规则文件（{error}）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/scoring/rules.py" line="42" />
@@ -252,27 +252,27 @@
     <message>
         <location filename="../../dieselwatch/scoring/rules.py" line="47" />
         <source>{source}: needs a non-empty “version”</source>
-        <translation>{source}:必须填写“version”(版本号)</translation>
+        <translation>{source}：必须填写“version”（版本号）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/scoring/rules.py" line="53" />
         <source>{source}: section “{section}” missing</source>
-        <translation>{source}:缺少“{section}”部分</translation>
+        <translation>{source}：缺少“{section}”部分</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/scoring/rules.py" line="58" />
         <source>{source}: “{key}” missing</source>
-        <translation>{source}:缺少“{key}”</translation>
+        <translation>{source}：缺少“{key}”</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/scoring/rules.py" line="60" />
         <source>{source}: “{key}” must be a number &gt;= 0, got “{value}”</source>
-        <translation>{source}:“{key}”必须是≥0的数值,实际为“{value}”</translation>
+        <translation>{source}：“{key}”必须是≥0的数值，实际为“{value}”</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/scoring/rules.py" line="64" />
         <source>{source}: unknown key(s) in “{section}”: {keys}</source>
-        <translation>{source}:“{section}”中有未知的项:{keys}</translation>
+        <translation>{source}：“{section}”中有未知的项：{keys}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/scoring/rules.py" line="70" />
@@ -285,44 +285,44 @@
         <translation>{source}：“{key}”须在0与1之间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="86" />
-        <source>unreadable time: the row is rejected</source>
-        <translation>时间无法识别:该行将被拒绝</translation>
-    </message>
-    <message>
         <location filename="../../dieselwatch/services/import_preview.py" line="87" />
+        <source>unreadable time: the row is rejected</source>
+        <translation>时间无法识别：该行将被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/import_preview.py" line="88" />
         <source>no time: the row is rejected</source>
-        <translation>没有时间:该行将被拒绝</translation>
+        <translation>没有时间：该行将被拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="92" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="93" />
         <source>not a 17-character VIN: the row is rejected</source>
-        <translation>不是17位VIN:该行将被拒绝</translation>
+        <translation>不是17位VIN：该行将被拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="97" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="98" />
         <source>invalid marker: stored as missing</source>
-        <translation>无效标记:按缺失值保存</translation>
+        <translation>无效标记：按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="102" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="103" />
         <source>not a number: stored as missing</source>
-        <translation>非数值:按缺失值保存</translation>
+        <translation>非数值：按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="105" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="106" />
         <source>invalid-value code: stored as missing</source>
-        <translation>无效值代码:按缺失值保存</translation>
+        <translation>无效值代码：按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="107" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="108" />
         <source>sensor not ready: stored as missing</source>
         <translation>传感器未就绪：按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="109" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="110" />
         <source>out of range {min} to {max}: stored as missing</source>
-        <translation>超出范围{min}至{max}:按缺失值保存</translation>
+        <translation>超出范围{min}至{max}：按缺失值保存</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/batches.py" line="100" />
@@ -341,6 +341,19 @@
         <translation>批次{batch}是车辆登记表导入；只能撤销监控数据导入</translation>
     </message>
     <message>
+        <location filename="../../dieselwatch/services/batches.py" line="141" />
+        <source>vehicle {vin} recomputed</source>
+        <translation>已重新计算车辆{vin}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/batches.py" line="170" />
+        <location filename="../../dieselwatch/services/imports.py" line="260" />
+        <location filename="../../dieselwatch/services/registry.py" line="122" />
+        <location filename="../../dieselwatch/services/scoring.py" line="258" />
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
         <location filename="../../dieselwatch/services/imports.py" line="115" />
         <location filename="../../dieselwatch/services/registry.py" line="65" />
         <source>does not exist or is not a file</source>
@@ -349,12 +362,22 @@
     <message>
         <location filename="../../dieselwatch/services/imports.py" line="237" />
         <source>has a header row but no data rows</source>
-        <translation>只有表头,没有数据行</translation>
+        <translation>只有表头，没有数据行</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/imports.py" line="268" />
         <source>{error}; it looks like a vehicle registry: import it with “vehicles import”</source>
         <translation>{error}；该文件像是车辆登记表：请用“导入车辆登记表”（vehicles import）导入</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/imports.py" line="353" />
+        <source>{rows} rows read</source>
+        <translation>已读取{rows}行</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/imports.py" line="442" />
+        <source>vehicle {vin}, month {month} stored</source>
+        <translation>已保存车辆{vin}的{month}数据</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="33" />
@@ -416,7 +439,7 @@
         <location filename="../../dieselwatch/services/lists.py" line="99" />
         <location filename="../../dieselwatch/services/publication.py" line="69" />
         <source>no scoring run yet: score a period first</source>
-        <translation>还没有评分:请先对一个时段评分</translation>
+        <translation>还没有评分：请先对一个时段评分</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="147" />
@@ -426,17 +449,17 @@
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="154" />
         <source>entry {entry} is {status}: there is nothing to decide</source>
-        <translation>条目{entry}状态为{status},无需审批</translation>
+        <translation>条目{entry}状态为{status}，无需审批</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="160" />
         <source>{user} proposed this and cannot also decide it (two-person rule)</source>
-        <translation>{user}是提议人,不能再审批此条目(双人原则)</translation>
+        <translation>{user}是提议人，不能再审批此条目（双人原则）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="183" />
         <source>entry {entry} was changed on another workstation while you decided: reload it and decide again</source>
-        <translation>您审批期间条目{entry}已在另一工作站被修改:请重新载入后再审批</translation>
+        <translation>您审批期间条目{entry}已在另一工作站被修改：请重新载入后再审批</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="186" />
@@ -451,12 +474,12 @@
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="196" />
         <source>entry {entry} was changed by {user} after you opened it (version {opened}, now {now}): reload it</source>
-        <translation>条目{entry}在您打开后被{user}修改(打开时版本{opened},现为{now}):请重新载入</translation>
+        <translation>条目{entry}在您打开后被{user}修改（打开时版本{opened}，现为{now}）：请重新载入</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="211" />
         <source>the vehicle of entry {entry} is already on the {kind} list (entry {other}): end that entry first</source>
-        <translation>条目{entry}的车辆已在{kind}中(条目{other}):请先结束该条目</translation>
+        <translation>条目{entry}的车辆已在{kind}中（条目{other}）：请先结束该条目</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="254" />
@@ -466,7 +489,7 @@
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="261" />
         <source>entry {entry} is {status}; only an active entry can be removed</source>
-        <translation>条目{entry}状态为{status};只有生效的条目可以移出</translation>
+        <translation>条目{entry}状态为{status}；只有生效的条目可以移出</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="266" />
@@ -481,32 +504,32 @@
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="270" />
         <source>the re-inspection ({date}) predates the black entry ({since})</source>
-        <translation>复检日期({date})早于列入黑名单的日期({since})</translation>
+        <translation>复检日期（{date}）早于列入黑名单的日期（{since}）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="274" />
         <source>the vehicle was not clean after the re-inspection on {days}</source>
-        <translation>车辆复检后仍有超标或异常:{days}</translation>
+        <translation>车辆复检后仍有超标或异常：{days}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="277" />
         <source>{n} clean days with data since the re-inspection on {date}; {need} are required</source>
-        <translation>自{date}复检以来有数据且达标的天数为{n}天;需要{need}天</translation>
+        <translation>自{date}复检以来有数据且达标的天数为{n}天；需要{need}天</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="288" />
         <source>entry {entry} was changed on another workstation: reload it</source>
-        <translation>条目{entry}已在另一工作站被修改:请重新载入</translation>
+        <translation>条目{entry}已在另一工作站被修改：请重新载入</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="322" />
         <source>list must be one of {kinds}, got “{kind}”</source>
-        <translation>名单类型必须是{kinds}之一,实际为“{kind}”</translation>
+        <translation>名单类型必须是{kinds}之一，实际为“{kind}”</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="324" />
         <source>status must be one of {statuses}, got “{status}”</source>
-        <translation>状态必须是{statuses}之一,实际为“{status}”</translation>
+        <translation>状态必须是{statuses}之一，实际为“{status}”</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="344" />
@@ -534,6 +557,12 @@
         <translation>没有通知书{ids}</translation>
     </message>
     <message>
+        <location filename="../../dieselwatch/services/notices.py" line="314" />
+        <location filename="../../dieselwatch/services/notices.py" line="331" />
+        <source>notice {number}</source>
+        <translation>通知书{number}</translation>
+    </message>
+    <message>
         <location filename="../../dieselwatch/services/profiles.py" line="21" />
         <source>must be a JSON object of export header -&gt; field</source>
         <translation>必须是“导出表头 -&gt; 字段”形式的JSON对象</translation>
@@ -541,12 +570,12 @@
     <message>
         <location filename="../../dieselwatch/services/profiles.py" line="25" />
         <source>unknown field(s) {bad}; fields are: {fields} (or {ignore} to leave a column out)</source>
-        <translation>未知字段:{bad};可用字段:{fields}(或用{ignore}表示不导入该列)</translation>
+        <translation>未知字段：{bad}；可用字段：{fields}（或用{ignore}表示不导入该列）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/profiles.py" line="39" />
         <source>is neither a saved mapping profile nor a JSON file</source>
-        <translation>既不是已保存的对应方案,也不是JSON文件</translation>
+        <translation>既不是已保存的对应方案，也不是JSON文件</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/cli.py" line="248" />
@@ -583,7 +612,7 @@
     <message>
         <location filename="../../dieselwatch/services/registry.py" line="190" />
         <source>VIN repeated (first at row {row})</source>
-        <translation>VIN重复(首次出现在第{row}行)</translation>
+        <translation>VIN重复（首次出现在第{row}行）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/registry.py" line="203" />
@@ -593,7 +622,7 @@
     <message>
         <location filename="../../dieselwatch/services/registry.py" line="32" />
         <source>reference torque must be a number of N m (100-10000)</source>
-        <translation>参考扭矩必须是以N·m计的数值(100-10000)</translation>
+        <translation>参考扭矩必须是以N·m计的数值（100-10000）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/registry.py" line="33" />
@@ -606,19 +635,29 @@
         <translation>WHTC循环功须为以kWh计的数值（1-200）</translation>
     </message>
     <message>
+        <location filename="../../dieselwatch/services/registry.py" line="79" />
+        <source>registry rows checked</source>
+        <translation>登记表已校验</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/registry.py" line="110" />
+        <source>vehicle {vin}</source>
+        <translation>车辆{vin}</translation>
+    </message>
+    <message>
         <location filename="../../dieselwatch/services/registry.py" line="225" />
         <source>{n} row(s) refused, first: {first}</source>
-        <translation>有{n}行被拒绝,第一处:{first}</translation>
+        <translation>有{n}行被拒绝，第一处：{first}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/rulesets.py" line="53" />
         <source>no rule set version “{version}”; stored: {known}</source>
-        <translation>没有规则版本“{version}”;已保存的版本:{known}</translation>
+        <translation>没有规则版本“{version}”；已保存的版本：{known}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/rulesets.py" line="73" />
         <source>rule set version “{version}” already exists with other values: give the edited copy a new version</source>
-        <translation>规则版本“{version}”已存在且内容不同:请为修改后的规则指定新版本号</translation>
+        <translation>规则版本“{version}”已存在且内容不同：请为修改后的规则指定新版本号</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/rulesets.py" line="97" />
@@ -628,7 +667,12 @@
     <message>
         <location filename="../../dieselwatch/services/scoring.py" line="68" />
         <source>{what} must be a date as YYYY-MM-DD, got “{text}”</source>
-        <translation>{what}必须是YYYY-MM-DD格式的日期,实际为“{text}”</translation>
+        <translation>{what}必须是YYYY-MM-DD格式的日期，实际为“{text}”</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/scoring.py" line="240" />
+        <source>vehicle {vin} judged</source>
+        <translation>已评判车辆{vin}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/scoring.py" line="243" />
@@ -651,10 +695,15 @@
         <translation>{n}辆车不在覆盖该期间的任何导出数据中，不作判定（{vins}）。</translation>
     </message>
     <message>
+        <location filename="../../dieselwatch/services/scoring.py" line="338" />
+        <source>day statistics rebuilt for {done} of {total} vehicles</source>
+        <translation>已重建日统计：{done}/{total}辆车</translation>
+    </message>
+    <message>
         <location filename="../../dieselwatch/services/samples.py" line="90" />
         <location filename="../../dieselwatch/services/scoring.py" line="196" />
         <source>the period ends ({end}) before it starts ({start})</source>
-        <translation>时段的结束日期({end})早于开始日期({start})</translation>
+        <translation>时段的结束日期（{end}）早于开始日期（{start}）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/samples.py" line="98" />
@@ -682,19 +731,25 @@
         <translation>文件已存在；请换一个文件名，或用--force覆盖</translation>
     </message>
     <message>
+        <location filename="../../dieselwatch/services/samples.py" line="155" />
+        <location filename="../../dieselwatch/services/samples.py" line="191" />
+        <source>{rows} rows written</source>
+        <translation>已写入{rows}行</translation>
+    </message>
+    <message>
         <location filename="../../dieselwatch/services/settings.py" line="64" />
         <source>{key} must be true or false, got “{value}”</source>
-        <translation>{key}必须是true或false,实际为“{value}”</translation>
+        <translation>{key}必须是true或false，实际为“{value}”</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/settings.py" line="69" />
         <source>{key} must be a whole number, got “{value}”</source>
-        <translation>{key}必须是整数,实际为“{value}”</translation>
+        <translation>{key}必须是整数，实际为“{value}”</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/settings.py" line="72" />
         <source>{key} must be between 0 and 3650, got {value}</source>
-        <translation>{key}必须在0到3650之间,实际为{value}</translation>
+        <translation>{key}必须在0到3650之间，实际为{value}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/settings.py" line="76" />
@@ -709,12 +764,12 @@
     <message>
         <location filename="../../dieselwatch/services/settings.py" line="84" />
         <source>notices.number_pattern must contain {seq}, or numbers would repeat</source>
-        <translation>notices.number_pattern必须包含{seq},否则编号会重复</translation>
+        <translation>notices.number_pattern必须包含{seq}，否则编号会重复</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/settings.py" line="98" />
         <source>unknown setting “{key}”; known: {known}</source>
-        <translation>未知设置项“{key}”;可用设置项:{known}</translation>
+        <translation>未知设置项“{key}”；可用设置项：{known}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/users.py" line="30" />
@@ -734,18 +789,18 @@
     <message>
         <location filename="../../dieselwatch/services/users.py" line="82" />
         <source>wrong user name or password, or the account is disabled</source>
-        <translation>用户名或密码错误,或账号已停用</translation>
+        <translation>用户名或密码错误，或账号已停用</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/users.py" line="95" />
         <location filename="../../dieselwatch/services/users.py" line="176" />
         <source>sign in first (user name and password)</source>
-        <translation>请先登录(用户名和密码)</translation>
+        <translation>请先登录（用户名和密码）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/users.py" line="97" />
         <source>no users yet: create the first admin account (dieselwatch users add NAME --role admin)</source>
-        <translation>还没有账号:请先创建管理员账号(dieselwatch users add 用户名 --role admin)</translation>
+        <translation>还没有账号：请先创建管理员账号（dieselwatch users add 用户名 --role admin）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/users.py" line="100" />
@@ -755,7 +810,7 @@
     <message>
         <location filename="../../dieselwatch/services/users.py" line="102" />
         <source>{user} is {role}; this needs the {need} role</source>
-        <translation>{user}的角色是{role};此操作需要{need}角色</translation>
+        <translation>{user}的角色是{role}；此操作需要{need}角色</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/users.py" line="109" />
@@ -775,13 +830,13 @@
     <message>
         <location filename="../../dieselwatch/services/users.py" line="119" />
         <source>a user name is 1 to 100 characters without spaces</source>
-        <translation>用户名为1至100个字符,不含空格</translation>
+        <translation>用户名为1至100个字符，不含空格</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/users.py" line="121" />
         <location filename="../../dieselwatch/services/users.py" line="152" />
         <source>role must be one of {roles}, got “{role}”</source>
-        <translation>角色必须是{roles}之一,实际为“{role}”</translation>
+        <translation>角色必须是{roles}之一，实际为“{role}”</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/users.py" line="126" />
@@ -827,7 +882,7 @@
     <message>
         <location filename="../../dieselwatch/storage/audit.py" line="126" />
         <source>event {seq} is missing (next stored is {next})</source>
-        <translation>第{seq}条记录缺失(下一条保存的是第{next}条)</translation>
+        <translation>第{seq}条记录缺失（下一条保存的是第{next}条）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/storage/audit.py" line="129" />
@@ -857,12 +912,12 @@
     <message>
         <location filename="../../dieselwatch/storage/audit.py" line="151" />
         <source>events {first} to {last} were deleted (the chain ends at {n})</source>
-        <translation>第{first}至{last}条记录已被删除(链止于第{n}条)</translation>
+        <translation>第{first}至{last}条记录已被删除（链止于第{n}条）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/storage/audit.py" line="153" />
         <source>the recorded head (event {head}) does not match the chain's last event {n}</source>
-        <translation>记录的链头(第{head}条)与链的最后一条(第{n}条)不一致</translation>
+        <translation>记录的链头（第{head}条）与链的最后一条（第{n}条）不一致</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/storage/audit.py" line="157" />
@@ -877,17 +932,17 @@
     <message>
         <location filename="../../dieselwatch/storage/audit.py" line="160" />
         <source>{n} events, chain intact</source>
-        <translation>共{n}条记录,链完整</translation>
+        <translation>共{n}条记录，链完整</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/storage/db.py" line="38" />
         <source>not a database URL: “{url}” ({error})</source>
-        <translation>不是数据库地址:“{url}”({error})</translation>
+        <translation>不是数据库地址：“{url}”（{error}）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/storage/db.py" line="124" />
         <source>cannot connect: {error}</source>
-        <translation>无法连接:{error}</translation>
+        <translation>无法连接：{error}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/storage/db.py" line="127" />
@@ -897,12 +952,12 @@
     <message>
         <location filename="../../dieselwatch/storage/db.py" line="127" />
         <source>empty database (it is set up at the first start)</source>
-        <translation>空数据库(首次启动时建立)</translation>
+        <translation>空数据库（首次启动时建立）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/storage/db.py" line="128" />
         <source>{version}; {state}</source>
-        <translation>{version};{state}</translation>
+        <translation>{version}；{state}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/scoring/judge.py" line="130" />
@@ -1355,6 +1410,61 @@
         <source>notice {number} was issued at history event {seq} ({hash}), which the history does not hold</source>
         <translation>通知书{number}签发时的审计链头为第{seq}条（{hash}），但审计记录中已没有该记录</translation>
     </message>
+    <message>
+        <location filename="../../dieselwatch/demo/fleet.py" line="372" />
+        <source>demo vehicle {vin} generated</source>
+        <translation>已生成演示车辆{vin}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/core_text.py" line="33" />
+        <source>scoring run {run} ({start} to {end}): {codes}</source>
+        <translation>第{run}次评分（{start}至{end}）：{codes}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/core_text.py" line="33" />
+        <source>scoring run {run}</source>
+        <translation>第{run}次评分</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/core_text.py" line="34" />
+        <source>replaced by {kind} entry {entry}</source>
+        <translation>被{kind}条目{entry}取代</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/core_text.py" line="34" />
+        <source>review date {date} passed</source>
+        <translation>已过复核日期{date}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/core_text.py" line="34" />
+        <source>registry import {file}</source>
+        <translation>导入登记表{file}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/core_text.py" line="35" />
+        <source>first-run admin set-up</source>
+        <translation>首次启动时设置管理员</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/core_text.py" line="35" />
+        <source>shipped default rule set stored on first use</source>
+        <translation>首次使用时保存随附的默认规则</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/core_text.py" line="36" />
+        <source>scoring with an edited rule set</source>
+        <translation>用修改后的规则评分</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/core_text.py" line="36" />
+        <source>state when the history began to cover it (revision 0008)</source>
+        <translation>审计记录开始覆盖时的状态（版本0008）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/core_text.py" line="37" />
+        <source>the active rule set when the history began to cover it (revision 0008)</source>
+        <translation>审计记录开始覆盖时的当前规则版本（版本0008）</translation>
+    </message>
 </context>
 <context>
     <name>App</name>
@@ -1364,9 +1474,9 @@
 
 Details are in the log file:
 {1}</source>
-        <translation>发生意外错误:{0}
+        <translation>发生意外错误：{0}
 
-详细信息见日志文件:
+详细信息见日志文件：
 {1}</translation>
     </message>
     <message>
@@ -1378,8 +1488,57 @@ Details are in the log file:
         <location filename="../../dieselwatch/gui/app.py" line="136" />
         <source>The database was upgraded to this version. A copy of it as it was is kept at:
 {0}</source>
-        <translation>数据库已升级到当前版本。升级前的副本保存在:
+        <translation>数据库已升级到当前版本。升级前的副本保存在：
 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>AuditDetails</name>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="48" />
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="49" />
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="57" />
+        <source>changed</source>
+        <translation>已修改</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="59" />
+        <location filename="../../dieselwatch/gui/audit_details.py" line="62" />
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="73" />
+        <source>{0} {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="76" />
+        <source>{0}, vehicle {1}</source>
+        <translation>{0}，车辆{1}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="77" />
+        <source>{0}, {1}: {2} ({3}).</source>
+        <translation>{0}，{1}：{2}（{3}）。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="80" />
+        <source> Reason: {0}</source>
+        <translation>原因：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_details.py" line="90" />
+        <source>value</source>
+        <translation>值</translation>
     </message>
 </context>
 <context>
@@ -1407,7 +1566,7 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/audit_labels.py" line="14" />
         <source>removal refused, entry kept</source>
-        <translation>不予移出,保留在册</translation>
+        <translation>不予移出，保留在册</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/audit_labels.py" line="15" />
@@ -1491,6 +1650,7 @@ Details are in the log file:
     </message>
     <message>
         <location filename="../../dieselwatch/gui/audit_labels.py" line="33" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="81" />
         <source>list entry</source>
         <translation>名单条目</translation>
     </message>
@@ -1524,91 +1684,434 @@ Details are in the log file:
         <source>mapping profile</source>
         <translation>表头对应方案</translation>
     </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="56" />
+        <source>entry number</source>
+        <translation>条目编号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="57" />
+        <source>vehicle number (internal)</source>
+        <translation>车辆内部编号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="58" />
+        <source>list</source>
+        <translation>名单</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="59" />
+        <source>status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="60" />
+        <source>reasons</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="61" />
+        <source>effective from</source>
+        <translation>生效日期</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="62" />
+        <source>review date</source>
+        <translation>复核日期</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="63" />
+        <source>ended on</source>
+        <translation>终止日期</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="64" />
+        <source>proposed by</source>
+        <translation>提议人</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="65" />
+        <source>decided by</source>
+        <translation>决定人</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="66" />
+        <source>reason for the decision</source>
+        <translation>决定理由</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="67" />
+        <source>removal proposed by</source>
+        <translation>移出提议人</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="68" />
+        <source>reason for the removal</source>
+        <translation>移出理由</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="69" />
+        <source>rectification record</source>
+        <translation>整改记录</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="70" />
+        <source>version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="71" />
+        <source>evidence fingerprint</source>
+        <translation>证据指纹</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="73" />
+        <source>user name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="74" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="101" />
+        <source>name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="75" />
+        <source>role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="76" />
+        <source>account enabled</source>
+        <translation>账号启用</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="77" />
+        <source>created at</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="78" />
+        <source>password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="79" />
+        <source>password fingerprint</source>
+        <translation>密码指纹</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="82" />
+        <source>VIN</source>
+        <translation>车辆识别代号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="83" />
+        <source>deadline</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="84" />
+        <source>rule set version</source>
+        <translation>规则版本</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="86" />
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="87" />
+        <source>file fingerprint (SHA-256)</source>
+        <translation>文件指纹（SHA-256）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="88" />
+        <source>sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="89" />
+        <source>imported at</source>
+        <translation>导入时间</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="90" />
+        <source>imported by</source>
+        <translation>导入人</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="91" />
+        <source>rows read</source>
+        <translation>读取行数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="92" />
+        <source>rows imported</source>
+        <translation>导入行数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="93" />
+        <source>first record</source>
+        <translation>最早记录</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="94" />
+        <source>last record</source>
+        <translation>最晚记录</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="95" />
+        <source>rows removed</source>
+        <translation>删除行数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="96" />
+        <source>vehicles</source>
+        <translation>车辆</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="97" />
+        <source>days recomputed</source>
+        <translation>重新计算的天数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="98" />
+        <source>days left without data</source>
+        <translation>不再有数据的天数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="99" />
+        <source>batches holding the same records</source>
+        <translation>含相同记录的批次</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="102" />
+        <source>bureau code</source>
+        <translation>单位代码</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="103" />
+        <source>address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="104" />
+        <source>telephone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="105" />
+        <source>contact person</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="106" />
+        <source>administrative reconsideration body</source>
+        <translation>行政复议机关</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="107" />
+        <source>court</source>
+        <translation>人民法院</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="108" />
+        <source>notice number pattern</source>
+        <translation>通知书编号格式</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="109" />
+        <source>days to rectify</source>
+        <translation>整改天数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="110" />
+        <source>days until the re-check</source>
+        <translation>复查间隔天数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="111" />
+        <source>two-person rule</source>
+        <translation>双人审核</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="112" />
+        <source>days a white entry is valid</source>
+        <translation>白名单有效天数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="113" />
+        <source>days until a black or watch entry is reviewed</source>
+        <translation>黑名单或重点关注复核间隔天数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="114" />
+        <source>clean days needed before a black removal</source>
+        <translation>移出黑名单前需达标天数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="115" />
+        <source>legal text versions</source>
+        <translation>法律文本版本</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="126" />
+        <source>bureau details</source>
+        <translation>单位信息</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="127" />
+        <source>notice options</source>
+        <translation>通知书选项</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="128" />
+        <source>list rules</source>
+        <translation>名单规则</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="129" />
+        <source>legal texts</source>
+        <translation>法律文本</translation>
+    </message>
 </context>
 <context>
     <name>AuditPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="27" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="32" />
         <source>Seq</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="27" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="32" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="27" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="32" />
         <source>Actor</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="27" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="32" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="28" />
-        <source>Entity</source>
-        <translation>对象</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="28" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="33" />
         <source>ID</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="28" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="33" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="60" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="33" />
+        <source>Record</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="33" />
+        <source>Vehicle</source>
+        <translation>车辆</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="43" />
+        <source>Double-click an event about a vehicle to open the vehicle.</source>
+        <translation>双击与车辆有关的记录可打开该车辆。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="78" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="97" />
         <source>Before</source>
         <translation>变更前</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="61" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="78" />
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="79" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="97" />
         <source>After</source>
         <translation>变更后</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="65" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="84" />
+        <source>{0} other field(s) unchanged.</source>
+        <translation>其余{0}项未变。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="85" />
+        <source>Action code {0}, record {1}; SHA-256 {2}</source>
+        <translation>操作代码{0}，对象{1}；SHA-256 {2}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="104" />
+        <source>This event is not about a vehicle.</source>
+        <translation>这条记录与车辆无关。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="106" />
+        <source>Vehicle {0} is not in the database any more.</source>
+        <translation>数据库中已没有车辆{0}。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="110" />
         <source>Intact: {0}. Head event {1}, {2}</source>
-        <translation>完好:{0}。链头事件{1},{2}</translation>
+        <translation>完好：{0}。链头事件{1}，{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="66" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="111" />
         <source>BROKEN: {0}. Head event {1}, {2}</source>
-        <translation>已损坏:{0}。链头事件{1},{2}</translation>
+        <translation>已损坏：{0}。链头事件{1}，{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="73" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="118" />
         <source>Export the audit history</source>
         <translation>导出审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="75" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="119" />
+        <source>audit history.xlsx</source>
+        <translation>审计记录.xlsx</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="120" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="78" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="123" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
         <location filename="../../ui/audit_page.ui" line="8" />
-        <source>Filter by actor, action, entity or reason</source>
-        <translation>按操作人、操作、对象或原因筛选</translation>
+        <source>Search by person, action, record, vehicle, reason or code</source>
+        <translation>按人员、操作、对象、车辆、原因或代码搜索</translation>
     </message>
     <message>
         <location filename="../../ui/audit_page.ui" line="9" />
+        <source>Show raw data</source>
+        <translation>显示原始数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.ui" line="9" />
+        <source>The event as stored and hashed into the chain (JSON), for auditors</source>
+        <translation>按原样保存并计入哈希链的记录（JSON），供审计人员查看</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_page.ui" line="10" />
         <source>Verify the history</source>
         <translation>校验审计链</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_page.ui" line="10" />
+        <location filename="../../ui/audit_page.ui" line="11" />
         <source>Export to Excel…</source>
         <translation>导出到Excel…</translation>
     </message>
@@ -1628,12 +2131,12 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/charts.py" line="64" />
         <source>SCR inlet (°C)</source>
-        <translation>SCR入口温度(°C)</translation>
+        <translation>SCR入口温度（°C）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/charts.py" line="66" />
         <source>Speed (km/h)</source>
-        <translation>车速(km/h)</translation>
+        <translation>车速（km/h）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/charts.py" line="86" />
@@ -1648,7 +2151,7 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/charts.py" line="101" />
         <source>Online rate, latest scoring (vehicles)</source>
-        <translation>最近评分上线率分布(车辆数)</translation>
+        <translation>最近评分上线率分布（车辆数）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/charts.py" line="104" />
@@ -1669,24 +2172,24 @@ Details are in the log file:
 <context>
     <name>CoreText</name>
     <message>
-        <location filename="../../dieselwatch/gui/core_text.py" line="33" />
+        <location filename="../../dieselwatch/gui/core_text.py" line="70" />
         <source>row {0}</source>
         <translation>第{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/core_text.py" line="35" />
+        <location filename="../../dieselwatch/gui/core_text.py" line="72" />
         <source>column “{0}”</source>
         <translation>“{0}”列</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/core_text.py" line="38" />
+        <location filename="../../dieselwatch/gui/core_text.py" line="75" />
         <source>{0}: </source>
-        <translation>{0}:</translation>
+        <translation>{0}：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/core_text.py" line="38" />
+        <location filename="../../dieselwatch/gui/core_text.py" line="75" />
         <source>, </source>
-        <translation>,</translation>
+        <translation>，</translation>
     </message>
 </context>
 <context>
@@ -1765,7 +2268,7 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/dashboard_page.py" line="68" />
         <source>not yet scored: open Scoring and choose a period</source>
-        <translation>尚未评分:请打开“评分”并选择时段</translation>
+        <translation>尚未评分：请打开“评分”并选择时段</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/dashboard_page.py" line="69" />
@@ -1775,7 +2278,7 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/dashboard_page.py" line="69" />
         <source>black {0}, watch {1}, white {2}</source>
-        <translation>黑名单{0},重点关注{1},白名单{2}</translation>
+        <translation>黑名单{0}，重点关注{1}，白名单{2}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/dashboard_page.py" line="71" />
@@ -1808,123 +2311,128 @@ Details are in the log file:
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="8" />
         <source>A new database. Name the bureau that issues the notices and create the first administrator account; further accounts are added with "dieselwatch users add".</source>
-        <translation>这是一个新数据库。请填写签发通知书的单位名称并创建第一个管理员账号;其他账号用“dieselwatch users add”添加。</translation>
+        <translation>这是一个新数据库。请填写签发通知书的单位名称并创建第一个管理员账号；其他账号用“dieselwatch users add”添加。</translation>
     </message>
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="11" />
         <source>Bureau name:</source>
-        <translation>单位名称:</translation>
+        <translation>单位名称：</translation>
     </message>
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="12" />
         <source>e.g. 济南市生态环境局平阴分局</source>
-        <translation>例如:济南市生态环境局平阴分局</translation>
+        <translation>例如：济南市生态环境局平阴分局</translation>
     </message>
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="13" />
         <source>Bureau code:</source>
-        <translation>单位代码:</translation>
+        <translation>单位代码：</translation>
     </message>
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="14" />
         <source>used in notice numbers, e.g. 鲁济平</source>
-        <translation>用于通知书编号,例如:鲁济平</translation>
+        <translation>用于通知书编号，例如：鲁济平</translation>
     </message>
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="15" />
         <source>Administrator:</source>
-        <translation>管理员:</translation>
+        <translation>管理员：</translation>
     </message>
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="17" />
         <source>Password:</source>
-        <translation>密码:</translation>
+        <translation>密码：</translation>
     </message>
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="19" />
         <source>Repeat:</source>
-        <translation>再次输入:</translation>
+        <translation>再次输入：</translation>
     </message>
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="23" />
         <source>Load the demo fleet to try things out (12 trucks, 5 days)</source>
-        <translation>载入演示车队试用(12辆车,5天数据)</translation>
+        <translation>载入演示车队试用（12辆车，5天数据）</translation>
     </message>
 </context>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="28" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="39" />
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="32" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="43" />
         <source>Export header</source>
         <translation>导出表头</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="32" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="43" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="48" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="60" />
         <source>(not imported)</source>
-        <translation>(不导入)</translation>
+        <translation>（不导入）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="70" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="80" />
         <source>encoding {0}</source>
         <translation>编码 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="70" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="80" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="71" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="81" />
         <source>&lt;b&gt;{0}&lt;/b&gt;: {1}, header on row {2}; {3} of {4} columns mapped.</source>
-        <translation>&lt;b&gt;{0}&lt;/b&gt;:{1},表头在第{2}行;{4}列中已对应{3}列。</translation>
+        <translation>&lt;b&gt;{0}&lt;/b&gt;：{1}，表头在第{2}行；{4}列中已对应{3}列。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="74" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="84" />
         <source>Sheets imported together: {0}.</source>
         <translation>一并导入的工作表：{0}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="76" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="86" />
         <source>Sheet “{0}” is not imported: {1}</source>
         <translation>工作表“{0}”不导入：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="94" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="104" />
         <source>Column {0} is not imported ({1} comes from {2}): {3}</source>
         <translation>列{0}不导入（{1}取自{2}）：{3}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="97" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="107" />
         <source>Key fields without a valid value in the first rows: {0}.</source>
         <translation>前几行中没有有效值的关键字段：{0}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="100" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="110" />
         <source>Key fields not mapped: {0}. Scoring then cannot judge: {1}.</source>
         <translation>关键字段未映射：{0}。评分将无法评判：{1}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="103" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="113" />
         <source>Required column(s) not mapped: {0}. Choose them in the mapping.</source>
-        <translation>必需的列未对应:{0}。请在对应关系中选择。</translation>
+        <translation>必需的列未对应：{0}。请在对应关系中选择。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="105" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="115" />
         <source>No problems in the first rows.</source>
         <translation>前几行没有发现问题。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="119" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="120" />
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="130" />
         <source>These key fields are not mapped: {0}.
 
 Scoring then cannot judge:
@@ -1939,7 +2447,7 @@ Map them if the file has them. Import without them?</source>
 如文件中有这些列，请先映射。是否在缺少这些字段的情况下导入？</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/import_wizard.py" line="122" />
+        <location filename="../../dieselwatch/gui/import_wizard.py" line="133" />
         <source>Key fields missing</source>
         <translation>缺少关键字段</translation>
     </message>
@@ -1951,17 +2459,17 @@ Map them if the file has them. Import without them?</source>
     <message>
         <location filename="../../ui/import_wizard.ui" line="14" />
         <source>Header mapping (change a field to correct it):</source>
-        <translation>表头对应关系(可修改字段):</translation>
+        <translation>表头对应关系（可修改字段）：</translation>
     </message>
     <message>
         <location filename="../../ui/import_wizard.ui" line="20" />
         <source>First rows as in the file (red: rejected or dropped, yellow: stored as missing):</source>
-        <translation>文件前几行(红色:将被拒绝或丢弃;黄色:按缺失值保存):</translation>
+        <translation>文件前几行（红色：将被拒绝或丢弃；黄色：按缺失值保存）：</translation>
     </message>
     <message>
         <location filename="../../ui/import_wizard.ui" line="29" />
         <source>Save this mapping as a profile named</source>
-        <translation>将此对应关系保存为方案,名称</translation>
+        <translation>将此对应关系保存为方案，名称</translation>
     </message>
 </context>
 <context>
@@ -2138,7 +2646,7 @@ Reason (required):</source>
     <message>
         <location filename="../../dieselwatch/gui/imports_page.py" line="257" />
         <source>already imported; nothing changed</source>
-        <translation>已导入过,未做任何更改</translation>
+        <translation>已导入过，未做任何更改</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/imports_page.py" line="258" />
@@ -2153,12 +2661,12 @@ Reason (required):</source>
     <message>
         <location filename="../../dieselwatch/gui/imports_page.py" line="261" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
-        <translation>,导入{0}条,重复{1}条,拒绝{2}条</translation>
+        <translation>，导入{0}条，重复{1}条，拒绝{2}条</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/imports_page.py" line="264" />
         <source>, {0} created, {1} updated</source>
-        <translation>,新建{0}辆,更新{1}辆</translation>
+        <translation>，新建{0}辆，更新{1}辆</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/imports_page.py" line="268" />
@@ -2253,7 +2761,7 @@ Reason (required):</source>
     <message>
         <location filename="../../dieselwatch/gui/imports_page.py" line="299" />
         <source>row {0}, column {1}: {2}</source>
-        <translation>第{0}行,列“{1}”:{2}</translation>
+        <translation>第{0}行，列“{1}”：{2}</translation>
     </message>
     <message>
         <location filename="../../ui/imports_page.ui" line="8" />
@@ -2281,7 +2789,7 @@ Reason (required):</source>
     <message>
         <location filename="../../dieselwatch/gui/jobs.py" line="41" />
         <source>Cancelled: nothing was stored.</source>
-        <translation>已取消:未保存任何数据。</translation>
+        <translation>已取消：未保存任何数据。</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/jobs.py" line="47" />
@@ -2294,9 +2802,9 @@ Reason (required):</source>
 
 Details are in the log file:
 {1}</source>
-        <translation>发生意外错误:{0}
+        <translation>发生意外错误：{0}
 
-详细信息见日志文件:
+详细信息见日志文件：
 {1}</translation>
     </message>
     <message>
@@ -2470,27 +2978,27 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="78" />
         <source>Signed in as {0} ({1})</source>
-        <translation>当前用户:{0}({1})</translation>
+        <translation>当前用户：{0}（{1}）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="80" />
         <source>No user accounts yet: decisions need signed-in officers.</source>
-        <translation>尚未建立用户账号:审批需要登录的工作人员。</translation>
+        <translation>尚未建立用户账号：审批需要登录的工作人员。</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="116" />
         <source>Evidence: score {0}, period {1} to {2}, rule set {3}</source>
-        <translation>证据:评分{0},核查期间{1}至{2},规则版本{3}</translation>
+        <translation>证据：评分{0}，核查期间{1}至{2}，规则版本{3}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="123" />
         <source>Removal proposed by {0}: {1}</source>
-        <translation>{0}提出移出:{1}</translation>
+        <translation>{0}提出移出：{1}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="127" />
         <source>Rectification: {0}; re-inspected {1}; {2} clean days since</source>
-        <translation>整改:{0};复检日期{1};此后{2}天数据正常</translation>
+        <translation>整改：{0}；复检日期{1}；此后{2}天数据正常</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="129" />
@@ -2500,7 +3008,7 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="142" />
         <source>Scoring run {0}: proposed {1} black, {2} white, {3} watch; {4} white removals proposed</source>
-        <translation>评分批次{0}:建议黑名单{1}辆、白名单{2}辆、重点关注{3}辆;建议移出白名单{4}辆</translation>
+        <translation>评分批次{0}：建议黑名单{1}辆、白名单{2}辆、重点关注{3}辆；建议移出白名单{4}辆</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="152" />
@@ -2515,7 +3023,7 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="153" />
         <source>Reason (required):</source>
-        <translation>原因(必填):</translation>
+        <translation>原因（必填）：</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="157" />
@@ -2525,22 +3033,22 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="167" />
         <source>Leaving the black list needs the repair record, the re-inspection date and enough clean days with data since then.</source>
-        <translation>移出黑名单需要维修记录、复检日期,以及复检后足够天数的正常数据。</translation>
+        <translation>移出黑名单需要维修记录、复检日期，以及复检后足够天数的正常数据。</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="169" />
         <source>Propose ending this entry. Another officer decides.</source>
-        <translation>提出结束该名单条目,由另一名工作人员审批。</translation>
+        <translation>提出结束该名单条目，由另一名工作人员审批。</translation>
     </message>
     <message>
         <location filename="../../ui/lists_page.ui" line="8" />
         <source>List:</source>
-        <translation>名单:</translation>
+        <translation>名单：</translation>
     </message>
     <message>
         <location filename="../../ui/lists_page.ui" line="10" />
         <source>Status:</source>
-        <translation>状态:</translation>
+        <translation>状态：</translation>
     </message>
     <message>
         <location filename="../../ui/lists_page.ui" line="12" />
@@ -2578,12 +3086,12 @@ Details are in the log file:
     <message>
         <location filename="../../ui/login_dialog.ui" line="16" />
         <source>User name:</source>
-        <translation>用户名:</translation>
+        <translation>用户名：</translation>
     </message>
     <message>
         <location filename="../../ui/login_dialog.ui" line="25" />
         <source>Password:</source>
-        <translation>密码:</translation>
+        <translation>密码：</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/login.py" line="21" />
@@ -2593,7 +3101,7 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/login.py" line="30" />
         <source>Wrong user name or password, or the account is disabled.</source>
-        <translation>用户名或密码错误,或账号已停用。</translation>
+        <translation>用户名或密码错误，或账号已停用。</translation>
     </message>
 </context>
 <context>
@@ -2782,7 +3290,7 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/notices_page.py" line="47" />
         <source>{0} notices written ({1} newly issued) to {2}</source>
-        <translation>已写出{0}份通知书(新签发{1}份)至{2}</translation>
+        <translation>已写出{0}份通知书（新签发{1}份）至{2}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/notices_page.py" line="52" />
@@ -2817,7 +3325,7 @@ Details are in the log file:
     <message>
         <location filename="../../ui/notices_page.ui" line="9" />
         <source>One workbook, a sheet per notice</source>
-        <translation>合并为一个工作簿(每份一页)</translation>
+        <translation>合并为一个工作簿（每份一页）</translation>
     </message>
     <message>
         <location filename="../../ui/notices_page.ui" line="10" />
@@ -2845,12 +3353,12 @@ Details are in the log file:
     <message>
         <location filename="../../ui/removal_dialog.ui" line="11" />
         <source>Reason:</source>
-        <translation>原因:</translation>
+        <translation>原因：</translation>
     </message>
     <message>
         <location filename="../../ui/removal_dialog.ui" line="13" />
         <source>Repair record:</source>
-        <translation>维修记录:</translation>
+        <translation>维修记录：</translation>
     </message>
     <message>
         <location filename="../../ui/removal_dialog.ui" line="14" />
@@ -2860,7 +3368,7 @@ Details are in the log file:
     <message>
         <location filename="../../ui/removal_dialog.ui" line="15" />
         <source>Re-inspected on:</source>
-        <translation>复检日期:</translation>
+        <translation>复检日期：</translation>
     </message>
 </context>
 <context>
@@ -2948,7 +3456,7 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/scoring_page.py" line="157" />
         <source>{0} (active)</source>
-        <translation>{0}(当前)</translation>
+        <translation>{0}（当前）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/scoring_page.py" line="159" />
@@ -2965,27 +3473,27 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../dieselwatch/gui/scoring_page.py" line="185" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
-        <translation>已对{0}辆车评分,时段{1}至{2},规则版本{3}。</translation>
+        <translation>已对{0}辆车评分，时段{1}至{2}，规则版本{3}。</translation>
     </message>
     <message>
         <location filename="../../ui/scoring_page.ui" line="8" />
         <source>From:</source>
-        <translation>从:</translation>
+        <translation>从：</translation>
     </message>
     <message>
         <location filename="../../ui/scoring_page.ui" line="10" />
         <source>To:</source>
-        <translation>至:</translation>
+        <translation>至：</translation>
     </message>
     <message>
         <location filename="../../ui/scoring_page.ui" line="12" />
         <source>Rule set:</source>
-        <translation>规则版本:</translation>
+        <translation>规则版本：</translation>
     </message>
     <message>
         <location filename="../../ui/scoring_page.ui" line="13" />
         <source>The active rule set is the newest one saved; an older version re-scores the period as it was judged then.</source>
-        <translation>当前规则版本是最近保存的版本;选择较早的版本可按当时的标准重新评分。</translation>
+        <translation>当前规则版本是最近保存的版本；选择较早的版本可按当时的标准重新评分。</translation>
     </message>
     <message>
         <location filename="../../ui/scoring_page.ui" line="14" />
@@ -3005,7 +3513,7 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../ui/scoring_page.ui" line="24" />
         <source>Proposal:</source>
-        <translation>建议:</translation>
+        <translation>建议：</translation>
     </message>
     <message>
         <location filename="../../ui/scoring_page.ui" line="26" />
@@ -3023,7 +3531,7 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="24" />
         <source>Bureau code (in notice numbers)</source>
-        <translation>单位代码(用于通知书编号)</translation>
+        <translation>单位代码（用于通知书编号）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="25" />
@@ -3048,12 +3556,12 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="27" />
         <source>Rectification deadline (days)</source>
-        <translation>整改期限(天)</translation>
+        <translation>整改期限（天）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="28" />
         <source>Re-check within (days)</source>
-        <translation>复查期限(天)</translation>
+        <translation>复查期限（天）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="29" />
@@ -3073,12 +3581,12 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="32" />
         <source>White entry valid for (days)</source>
-        <translation>白名单有效期(天)</translation>
+        <translation>白名单有效期（天）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="33" />
         <source>Black and watch review after (days)</source>
-        <translation>黑名单与重点关注复核周期(天)</translation>
+        <translation>黑名单与重点关注复核周期（天）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="34" />
@@ -3148,7 +3656,7 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="135" />
         <source>Active rule set {0}. An edited copy is saved under a new version; the next scoring re-applies it to the raw samples.</source>
-        <translation>当前规则版本{0}。修改后另存为新版本;下次评分时按新规则重新计算原始数据。</translation>
+        <translation>当前规则版本{0}。修改后另存为新版本；下次评分时按新规则重新计算原始数据。</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="153" />
@@ -3158,7 +3666,7 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="153" />
         <source>Why is the rule set changed?</source>
-        <translation>修改规则的原因:</translation>
+        <translation>修改规则的原因：</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="159" />
@@ -3178,17 +3686,17 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="174" />
         <source>Connected: {0}</source>
-        <translation>连接成功:{0}</translation>
+        <translation>连接成功：{0}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="187" />
         <source>Saved for this workstation; applies at the next start.</source>
-        <translation>已保存到本机,下次启动生效。</translation>
+        <translation>已保存到本机，下次启动生效。</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="195" />
         <source>Password (at least 8 characters):</source>
-        <translation>密码(至少8个字符):</translation>
+        <translation>密码（至少8个字符）：</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="204" />
@@ -3201,12 +3709,12 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="204" />
         <source>User name:</source>
-        <translation>用户名:</translation>
+        <translation>用户名：</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="207" />
         <source>Role:</source>
-        <translation>角色:</translation>
+        <translation>角色：</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="212" />
@@ -3226,7 +3734,7 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="226" />
         <source>Role of {0}:</source>
-        <translation>{0}的角色:</translation>
+        <translation>{0}的角色：</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="230" />
@@ -3263,7 +3771,7 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="260" />
         <source>Current password:</source>
-        <translation>当前密码:</translation>
+        <translation>当前密码：</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="267" />
@@ -3278,7 +3786,7 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../ui/settings_page.ui" line="11" />
         <source>Shared by every workstation on this database. Only an admin can change them; each change is recorded in the audit history.</source>
-        <translation>连接同一数据库的所有工作站共用这些设置。仅管理员可修改,每次修改都记入审计记录。</translation>
+        <translation>连接同一数据库的所有工作站共用这些设置。仅管理员可修改，每次修改都记入审计记录。</translation>
     </message>
     <message>
         <location filename="../../ui/settings_page.ui" line="15" />
@@ -3298,7 +3806,7 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../ui/settings_page.ui" line="30" />
         <source>New version:</source>
-        <translation>新版本号:</translation>
+        <translation>新版本号：</translation>
     </message>
     <message>
         <location filename="../../ui/settings_page.ui" line="32" />
@@ -3343,12 +3851,12 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../ui/settings_page.ui" line="56" />
         <source>Database:</source>
-        <translation>数据库:</translation>
+        <translation>数据库：</translation>
     </message>
     <message>
         <location filename="../../ui/settings_page.ui" line="59" />
         <source>empty: the SQLite file in the data folder; or postgresql://user:password@server/dieselwatch</source>
-        <translation>留空:使用数据文件夹中的SQLite文件;或 postgresql://用户:密码@服务器/dieselwatch</translation>
+        <translation>留空：使用数据文件夹中的SQLite文件；或 postgresql://用户:密码@服务器/dieselwatch</translation>
     </message>
     <message>
         <location filename="../../ui/settings_page.ui" line="60" />
@@ -3358,12 +3866,12 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../ui/settings_page.ui" line="64" />
         <source>Language:</source>
-        <translation>语言:</translation>
+        <translation>语言：</translation>
     </message>
     <message>
         <location filename="../../ui/settings_page.ui" line="66" />
         <source>Save (applies at the next start)</source>
-        <translation>保存(下次启动生效)</translation>
+        <translation>保存（下次启动生效）</translation>
     </message>
 </context>
 <context>
@@ -3519,7 +4027,7 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../dieselwatch/gui/vehicles_page.py" line="195" />
         <source>(exceedance {0} min)</source>
-        <translation>(超标{0}分钟)</translation>
+        <translation>（超标{0}分钟）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/vehicles_page.py" line="205" />
@@ -3629,7 +4137,7 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../ui/vehicles_page.ui" line="9" />
         <source>Proposal:</source>
-        <translation>建议:</translation>
+        <translation>建议：</translation>
     </message>
     <message>
         <location filename="../../ui/vehicles_page.ui" line="11" />
@@ -3674,7 +4182,7 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../ui/vehicles_page.ui" line="46" />
         <source>Day:</source>
-        <translation>日期:</translation>
+        <translation>日期：</translation>
     </message>
 </context>
 </TS>
