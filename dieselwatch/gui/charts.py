@@ -42,7 +42,7 @@ TEXT = {
     "hours_valid": QT_TRANSLATE_NOOP("Charts", "of it valid operation"),
     "exceed_day": QT_TRANSLATE_NOOP("Charts", "exceedance day"),
     "below_day": QT_TRANSLATE_NOOP("Charts", "not an exceedance day"),
-    "day_limit": QT_TRANSLATE_NOOP("Charts", "exceedance day from {0} min"),
+    "day_limit": QT_TRANSLATE_NOOP("Charts", "day limit {0} min"),
     "nox": QT_TRANSLATE_NOOP("Charts", "NOx (ppm)"),
     "up": QT_TRANSLATE_NOOP("Charts", "upstream"),
     "down": QT_TRANSLATE_NOOP("Charts", "downstream"),
@@ -160,7 +160,7 @@ def _legend(layout: pg.GraphicsLayout, row: int, col: int = 1, cols: int = 1) ->
     legend = pg.LegendItem(colCount=cols, labelTextSize="9pt", frame=False)
     layout.addItem(legend, row=row, col=col)
     # Its natural height at the top of the cell: stretched, the entries would drift apart from their samples.
-    legend.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+    legend.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
     layout.layout.setAlignment(legend, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
     if cols == 1:
         legend.setFixedWidth(LEGEND_W)

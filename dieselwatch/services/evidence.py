@@ -171,3 +171,21 @@ def evidence_day(ws: Workspace, vehicle_id: int) -> date | None:
 def vehicle_id(ws: Workspace, vin: str) -> int | None:
     with ws.Session() as s:
         return s.scalar(select(Vehicle.id).where(Vehicle.vin == vin))
+
+
+@dataclass(frozen=True)
+class ExceedanceRule:
+    """The active rule set's exceedance figures, for charts that draw them."""
+
+    threshold_ppm: float
+    window_s: int
+    day_min_minutes: float
+    ruleset_version: str
+
+
+def exceedance_rule(ws: Workspace) -> ExceedanceRule:
+    with ws.Session.begin() as s:
+        rules = active_rules(s)
+    ex = rules["exceedance"]
+    return ExceedanceRule(float(ex["threshold_ppm"]), int(ex["smoothing_s"]), float(ex["day_min_minutes"]),
+                          rules.version)

@@ -1672,8 +1672,8 @@ Details are in the log file:
     </message>
     <message>
         <location filename="../../dieselwatch/gui/charts.py" line="45" />
-        <source>exceedance day from {0} min</source>
-        <translation>超过{0}分钟计为超标日</translation>
+        <source>day limit {0} min</source>
+        <translation>超标日门槛{0}分钟</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/charts.py" line="46" />

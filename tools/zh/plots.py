@@ -10,7 +10,7 @@ ZH = {
     "of it valid operation": "其中有效工况",
     "exceedance day": "超标日",
     "not an exceedance day": "非超标日",
-    "exceedance day from {0} min": "超过{0}分钟计为超标日",
+    "day limit {0} min": "超标日门槛{0}分钟",
     "NOx (ppm)": "NOx（ppm）",
     "upstream": "上游",
     "downstream": "下游",
