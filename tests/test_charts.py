@@ -1,17 +1,36 @@
 """The evidence plot and charts as an officer sees them (pytest-qt, offscreen, demo fleet): panels follow the
 reasons, threshold and spans drawn where the data says, legends beside the data, dates in the UI language."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from scored_demo import scored_copy, vid_of
 
 from dieselwatch.gui.app import install_translators
-from dieselwatch.gui.charts import DashboardCharts, DayAxis, DayPlot, DaysChart, TimeAxis
+from dieselwatch.gui.charts import (
+    DashboardCharts,
+    DayAxis,
+    DayPlot,
+    DaysChart,
+    TimeAxis,
+)
 from dieselwatch.services import evidence, overview
 from dieselwatch.services.evidence import Panel
-from test_evidence import scored_home, scored_ws, vid_of  # noqa: F401  (fixtures)
+from dieselwatch.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def scored_home(tmp_path_factory, loaded_home):
+    return scored_copy(loaded_home, tmp_path_factory.mktemp("charts") / "home")
+
+
+@pytest.fixture()
+def scored_ws(scored_home):
+    w = Workspace.open(home=str(scored_home), user="tester")
+    yield w
+    w.close()
 
 
 def shown(qtbot, widget, size=(1200, 800)):
@@ -55,7 +74,7 @@ def test_exceedance_vehicle_shows_threshold_smoothed_trace_and_spans(qtbot, scor
     curves = curves_of(plot.nox)
     assert bars[0].zValue() < min(c.zValue() for c in curves)
     up, down, smooth = curves
-    x, y = smooth.getOriginalDataset()
+    _, y = smooth.getOriginalDataset()
     assert np.nanmax(y) > 500 and np.nanmin(y) >= 0
     # Upstream under downstream: drawn first and opaque, downstream half transparent on top.
     assert up.opts["pen"].color().alpha() == 255 and down.opts["pen"].color().alpha() < 200
@@ -67,7 +86,7 @@ def test_exceedance_vehicle_shows_threshold_smoothed_trace_and_spans(qtbot, scor
 
 def wall_epoch(dt: datetime) -> float:
     """Naive Beijing times are plotted as if they were UTC, whatever the workstation's zone."""
-    return dt.replace(tzinfo=timezone.utc).timestamp()
+    return dt.replace(tzinfo=UTC).timestamp()
 
 
 def test_reagent_vehicle_gets_reagent_against_fuel(qtbot, scored_ws, manifest):
@@ -91,7 +110,7 @@ def test_obd_vehicle_gets_mil_and_trouble_codes(qtbot, scored_ws, manifest):
 
 
 def test_clean_vehicle_has_no_threshold_and_no_extra_panels(qtbot, scored_ws, manifest):
-    plot, ev = plot_for(qtbot, scored_ws, manifest, "clean")
+    plot, _ = plot_for(qtbot, scored_ws, manifest, "clean")
     assert plot.panels == (Panel.NOX, Panel.SCR, Panel.SPEED)
     assert hlines(plot.nox) == [] and not [i for i in plot.nox.items if isinstance(i, pg.BarGraphItem)]
     assert len(plot.nox.listDataItems()) == 2

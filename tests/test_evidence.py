@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import numpy as np
 import pytest
+from scored_demo import scored_copy, vid_of
 from sqlalchemy import select
 
 from dieselwatch.paths import resource
@@ -15,21 +16,9 @@ from dieselwatch.services.evidence import Panel
 from dieselwatch.workspace import Workspace
 
 
-def vid_of(ws, manifest, behaviour) -> int:
-    vin = next(v["vin"] for v in manifest["vehicles"] if v["behaviour"] == behaviour)
-    return evidence.vehicle_id(ws, vin)
-
-
 @pytest.fixture(scope="module")
 def scored_home(tmp_path_factory, loaded_home):
-    from dieselwatch.services.scoring import score_period
-
-    home = tmp_path_factory.mktemp("evidence") / "home"
-    shutil.copytree(loaded_home, home)
-    w = Workspace.open(home=str(home), user="tester")
-    score_period(w, date(2026, 10, 1), date(2026, 10, 5))
-    w.close()
-    return home
+    return scored_copy(loaded_home, tmp_path_factory.mktemp("evidence") / "home")
 
 
 @pytest.fixture()

@@ -16,13 +16,14 @@ in a column beside the data, never over it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
-from PySide6.QtWidgets import QSizePolicy
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from dieselwatch.services.evidence import DayEvidence, Panel
 
@@ -67,7 +68,7 @@ TEXT = {
     "no_samples": QT_TRANSLATE_NOOP("Charts", "No samples stored for this day: choose another day."),
     "online": QT_TRANSLATE_NOOP("Charts", "Online rate, latest scoring (vehicles)"),
     "online_x": QT_TRANSLATE_NOOP("Charts", "Online rate (%)"),
-    "vehicles": QT_TRANSLATE_NOOP("Charts", "Vehicles"),
+    "vehicles": QT_TRANSLATE_NOOP("Charts", "Number of vehicles"),
     "white_line": QT_TRANSLATE_NOOP("Charts", "white list from {0} %"),
     "trend": QT_TRANSLATE_NOOP("Charts", "Vehicles with data / with an exceedance day"),
     "with_data": QT_TRANSLATE_NOOP("Charts", "with data"),
@@ -84,7 +85,7 @@ SPAN_BRUSH = pg.mkBrush(255, 160, 0, 70)
 
 
 def _t(key: str) -> str:
-    return QCoreApplication.translate("Charts", TEXT[key])
+    return QCoreApplication.translate("Charts", str(TEXT[key]))
 
 
 def format_day(d: date) -> str:
@@ -105,13 +106,13 @@ def _epoch(values) -> np.ndarray:
 
 def _wall(v: float) -> datetime:
     """The wall-clock time an epoch value stands for (values are naive Beijing times read as UTC)."""
-    return datetime.fromtimestamp(v, timezone.utc)
+    return datetime.fromtimestamp(v, UTC)
 
 
 class TimeAxis(pg.AxisItem):
     """Clock times within a day (HH:MM, HH:MM:SS when zoomed in), ticks on round clock steps."""
 
-    STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, DAY_S]
+    STEPS: ClassVar[list[int]] = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, DAY_S]
 
     def __init__(self, **kw):
         super().__init__("bottom", **kw)
@@ -194,7 +195,7 @@ class DaysChart(pg.GraphicsLayoutWidget):
     """Bars per day: hours of data (light) with the valid-operation hours (dark), and minutes above the screening
     threshold (red on exceedance days, grey otherwise)."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.hours = self.addPlot(row=0, col=0, axisItems={"bottom": DayAxis()})
         self.exceed = self.addPlot(row=1, col=0, axisItems={"bottom": DayAxis()})
@@ -246,10 +247,10 @@ class DayPlot(pg.GraphicsLayoutWidget):
     """One vehicle-day at 1 Hz, the panels its reasons call for. Downsampling and clipping to the view keep
     panning smooth at 86,400 samples."""
 
-    LABELS = {Panel.NOX: "nox", Panel.REAGENT: "reagent", Panel.OBD: "obd", Panel.SCR: "scr", Panel.SPEED: "speed"}
-    STRETCH = {Panel.NOX: 5, Panel.REAGENT: 3, Panel.OBD: 2, Panel.SCR: 2, Panel.SPEED: 2}
+    LABELS: ClassVar[dict[Panel, str]] = {Panel.NOX: "nox", Panel.REAGENT: "reagent", Panel.OBD: "obd", Panel.SCR: "scr", Panel.SPEED: "speed"}
+    STRETCH: ClassVar[dict[Panel, int]] = {Panel.NOX: 5, Panel.REAGENT: 3, Panel.OBD: 2, Panel.SCR: 2, Panel.SPEED: 2}
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.evidence: DayEvidence | None = None
         self.panels: tuple[Panel, ...] = ()
@@ -418,7 +419,7 @@ class DayPlot(pg.GraphicsLayoutWidget):
 class DashboardCharts(pg.GraphicsLayoutWidget):
     """Online-rate distribution of the latest run, and the daily exceedance trend; legends under the plots."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.online = self.addPlot(row=0, col=0)
         self.online.setTitle(_t("online"))

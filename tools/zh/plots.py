@@ -35,7 +35,7 @@ ZH = {
     "No samples stored for this day: choose another day.": "该日没有存储的采样数据，请另选一天。",
     "Online rate, latest scoring (vehicles)": "最近评分上线率分布（车辆数）",
     "Online rate (%)": "上线率（%）",
-    "Vehicles": "车辆数",
+    "Number of vehicles": "车辆数",
     "white list from {0} %": "白名单要求{0}%以上",
     "Vehicles with data / with an exceedance day": "每日有数据车辆／超标车辆",
     "with data": "有数据",
