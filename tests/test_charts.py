@@ -115,7 +115,9 @@ def test_clean_vehicle_has_no_threshold_and_no_extra_panels(qtbot, scored_ws, ma
     assert hlines(plot.nox) == [] and not [i for i in plot.nox.items if isinstance(i, pg.BarGraphItem)]
     assert len(plot.nox.listDataItems()) == 2
     plot.set_evidence(None)
-    assert plot.nox.listDataItems() == []
+    assert plot.panels == () and plot.nox is None and "Choose a vehicle" in plot.title.text
+    plot.set_evidence(evidence.day_evidence(scored_ws, vid_of(scored_ws, manifest, "clean"), date(2025, 1, 1)))
+    assert plot.panels == () and "No samples stored for this day" in plot.title.text
 
 
 def test_legends_sit_beside_the_data(qtbot, scored_ws, manifest):

@@ -3,8 +3,10 @@
 Public API (all a page needs):
 - ``DayPlot``: one vehicle-day at 1 Hz, the evidence behind its latest score's reasons, in stacked panels on
   one linked time axis (NOx; reagent against fuel burnt; MIL and trouble codes; SCR inlet temperature; speed).
-  ``set_evidence(ev)`` takes ``services.evidence.day_evidence(ws, vehicle_id, day)`` (``None`` clears it);
-  ``panels`` lists what is shown, ``plot(Panel.X)`` gives one panel's PlotItem (tests, screenshots).
+  ``set_evidence(ev)`` takes ``services.evidence.day_evidence(ws, vehicle_id, day)``; ``None`` (nothing chosen)
+  and a day without samples show a sentence instead of empty axes. ``panels`` lists what is shown,
+  ``plot(Panel.X)`` gives one panel's PlotItem (tests, screenshots). The widget asks for the height its panels
+  need (``minimumHeight``): put it in a scroll area or a splitter pane that can grow.
   ``set_series(df)`` draws raw NOx, SCR inlet and speed without reasons (benchmarks, callers not yet on
   ``set_evidence``).
 - ``DaysChart.set_days(days, day_min_minutes=None)``: a vehicle's days (``overview.vehicle_days``).
@@ -54,10 +56,10 @@ TEXT = {
     "reagent_level": QT_TRANSLATE_NOOP("Charts", "reagent level"),
     "fuel": QT_TRANSLATE_NOOP("Charts", "Fuel burnt (L)"),
     "fuel_cum": QT_TRANSLATE_NOOP("Charts", "fuel burnt (right axis)"),
-    "obd": QT_TRANSLATE_NOOP("Charts", "MIL / DTCs"),
+    "obd": QT_TRANSLATE_NOOP("Charts", "MIL, DTCs"),
     "mil": QT_TRANSLATE_NOOP("Charts", "MIL on (1)"),
     "dtc": QT_TRANSLATE_NOOP("Charts", "trouble codes"),
-    "scr": QT_TRANSLATE_NOOP("Charts", "SCR inlet (°C)"),
+    "scr": QT_TRANSLATE_NOOP("Charts", "SCR (°C)"),
     "scr_in": QT_TRANSLATE_NOOP("Charts", "SCR inlet"),
     "scr_min": QT_TRANSLATE_NOOP("Charts", "valid from {0} °C"),
     "speed": QT_TRANSLATE_NOOP("Charts", "Speed (km/h)"),
@@ -66,6 +68,7 @@ TEXT = {
     "title_exceed": QT_TRANSLATE_NOOP(
         "Charts", "screening threshold {thr} ppm, {win} s mean: {minutes} min above it in valid operation"),
     "no_samples": QT_TRANSLATE_NOOP("Charts", "No samples stored for this day: choose another day."),
+    "choose": QT_TRANSLATE_NOOP("Charts", "Choose a vehicle and one of its days to see the evidence."),
     "online": QT_TRANSLATE_NOOP("Charts", "Online rate, latest scoring (vehicles)"),
     "online_x": QT_TRANSLATE_NOOP("Charts", "Online rate (%)"),
     "vehicles": QT_TRANSLATE_NOOP("Charts", "Number of vehicles"),
@@ -249,6 +252,9 @@ class DayPlot(pg.GraphicsLayoutWidget):
 
     LABELS: ClassVar[dict[Panel, str]] = {Panel.NOX: "nox", Panel.REAGENT: "reagent", Panel.OBD: "obd", Panel.SCR: "scr", Panel.SPEED: "speed"}
     STRETCH: ClassVar[dict[Panel, int]] = {Panel.NOX: 5, Panel.REAGENT: 3, Panel.OBD: 2, Panel.SCR: 2, Panel.SPEED: 2}
+    # Below these heights the rotated axis labels of neighbouring panels would run into each other.
+    MIN_H: ClassVar[dict[Panel, int]] = {Panel.NOX: 170, Panel.REAGENT: 120, Panel.OBD: 100, Panel.SCR: 100,
+                                         Panel.SPEED: 100}
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -261,8 +267,9 @@ class DayPlot(pg.GraphicsLayoutWidget):
 
     # --- public -------------------------------------------------------------------------------------------
     @property
-    def nox(self) -> pg.PlotItem:
-        return self._plots[Panel.NOX]
+    def nox(self) -> pg.PlotItem | None:
+        """The NOx panel (None in an empty state)."""
+        return self._plots.get(Panel.NOX)
 
     def plot(self, panel: Panel) -> pg.PlotItem | None:
         return self._plots.get(panel)
@@ -270,18 +277,18 @@ class DayPlot(pg.GraphicsLayoutWidget):
     def set_evidence(self, ev: DayEvidence | None) -> None:
         """Show one day's evidence (services.evidence.day_evidence); None clears the plot."""
         self.evidence = ev
-        self._build(ev.panels if ev is not None else (Panel.NOX, Panel.SCR, Panel.SPEED))
-        if ev is None:
+        if ev is None or ev.empty:  # no empty axes: a sentence that says what to do
+            self._build(())
+            text = _t("choose") if ev is None else _t("title").format(
+                plate=ev.plate or ev.vin, date=format_date(ev.day)) + "    " + _t("no_samples")
+            self.title.setText(text, size="11pt")
             return
-        plate = ev.plate or ev.vin
-        title = _t("title").format(plate=plate, date=format_date(ev.day))
+        self._build(ev.panels)
+        title = _t("title").format(plate=ev.plate or ev.vin, date=format_date(ev.day))
         if ev.exceedance:
             title += "    " + _t("title_exceed").format(thr=_num(ev.threshold_ppm), win=ev.window_s,
                                                         minutes=f"{ev.exceed_seconds / 60:.1f}")
         self.title.setText(title, size="10pt")
-        if ev.empty:
-            self.title.setText(title + "    " + _t("no_samples"), size="10pt")
-            return
         df = ev.series
         t = _epoch(df["ts"])
         names = ["nox_up", "nox_down", "nox_smooth", "scr_in", "speed", "reagent", "fuel_cum", "mil", "dtc_count"]
@@ -293,7 +300,7 @@ class DayPlot(pg.GraphicsLayoutWidget):
             self._obd(x, s)
         self._scr(x, s, ev.scr_min_c)
         self._speed(x, s)
-        self.nox.setXRange(t[0], t[-1], padding=0.01)
+        self._plots[Panel.NOX].setXRange(t[0], t[-1], padding=0.01)
 
     def set_series(self, df: pd.DataFrame | None) -> None:
         """Raw NOx, SCR inlet and speed of a frame of ts, speed, nox_up, nox_down, scr_in, without reasons."""
@@ -308,7 +315,7 @@ class DayPlot(pg.GraphicsLayoutWidget):
         self._line(Panel.NOX, x, s["nox_down"], DOWN_PEN, "down")
         self._line(Panel.SCR, x, s["scr_in"], pg.mkPen("#ed7d31"), "scr_in")
         self._line(Panel.SPEED, x, s["speed"], pg.mkPen("#1f4e79"), "speed_item")
-        self.nox.setXRange(t[0], t[-1], padding=0.01)
+        self._plots[Panel.NOX].setXRange(t[0], t[-1], padding=0.01)
 
     # --- building -----------------------------------------------------------------------------------------
     def _build(self, panels: tuple[Panel, ...]) -> None:
@@ -340,6 +347,9 @@ class DayPlot(pg.GraphicsLayoutWidget):
             self._plots[panel] = p
             self.legends[panel] = _legend(self.ci, i)
             self.ci.layout.setRowStretchFactor(i, self.STRETCH[panel])
+            p.setMinimumHeight(self.MIN_H[panel])
+        # Title and time axis, then the panels: the page scrolls or grows rather than squeezing them.
+        self.setMinimumHeight(90 + sum(self.MIN_H[p] for p in panels))
 
     def _line(self, panel: Panel, x, y, pen, key: str, name: str | None = None, **kw) -> pg.PlotDataItem:
         item = self._plots[panel].plot(x, y, pen=pen, connect="finite", **kw)
@@ -351,7 +361,7 @@ class DayPlot(pg.GraphicsLayoutWidget):
         self.legends[panel].addItem(pg.PlotDataItem(pen=pen), name)
 
     def _nox(self, x, s, ev: DayEvidence) -> None:
-        p = self.nox
+        p = self._plots[Panel.NOX]
         show = ev.exceedance or bool(ev.spans)
         if show and ev.spans:
             # All spans as one item: a day can hold hundreds of them.
@@ -405,6 +415,7 @@ class DayPlot(pg.GraphicsLayoutWidget):
         self._line(Panel.OBD, x, s["dtc_count"], pg.mkPen("#c00000", width=2), "dtc")
         top = np.nanmax(np.r_[s["dtc_count"], s["mil"], 1.0])
         p.setYRange(0, float(top) + 0.5, padding=0)
+        p.getAxis("left").setTickSpacing(major=max(1, int(top // 4)), minor=1)  # counts: whole numbers only
 
     def _scr(self, x, s, scr_min: float) -> None:
         self._line(Panel.SCR, x, s["scr_in"], pg.mkPen("#ed7d31", width=1), "scr_in")
