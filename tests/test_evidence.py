@@ -127,3 +127,13 @@ def test_spans_break_at_non_exceeding_samples_and_silences():
         (datetime(2026, 10, 1, 8, 0, 3), datetime(2026, 10, 1, 8, 0, 5), 2),
         (datetime(2026, 10, 1, 8, 5, 0), datetime(2026, 10, 1, 8, 5, 2), 2)]
     assert evidence.exceedance_spans(ts, np.zeros(7, dtype=bool), 30) == ()
+
+
+def test_example_vehicles_for_screenshots_have_the_reasons(scored_ws, manifest):
+    examples = evidence.example_vehicles(scored_ws)
+    by_vid = {vid_of(scored_ws, manifest, v["behaviour"]): v["behaviour"] for v in manifest["vehicles"]}
+    assert set(examples) == {Panel.NOX, Panel.REAGENT, Panel.OBD}
+    assert by_vid[examples[Panel.OBD]] == "mil_dtc"
+    assert by_vid[examples[Panel.REAGENT]].startswith("reagent") or by_vid[examples[Panel.REAGENT]] == "emulated_nox"
+    day = evidence.evidence_day(scored_ws, examples[Panel.NOX])
+    assert evidence.day_evidence(scored_ws, examples[Panel.NOX], day).spans

@@ -189,3 +189,22 @@ def exceedance_rule(ws: Workspace) -> ExceedanceRule:
     ex = rules["exceedance"]
     return ExceedanceRule(float(ex["threshold_ppm"]), int(ex["smoothing_s"]), float(ex["day_min_minutes"]),
                           rules.version)
+
+
+def example_vehicles(ws: Workspace) -> dict[Panel, int]:
+    """Per evidence kind, a vehicle of the latest run whose reasons call for it (lowest score first): NOX for an
+    exceedance reason, REAGENT, OBD. For screenshots and the user guide."""
+    with ws.Session() as s:
+        run_id = s.scalar(select(func.max(ScoreRun.id)))
+        rows = s.execute(select(Score.vehicle_id, Score.reasons).where(Score.run_id == run_id)
+                         .order_by(Score.score, Score.vehicle_id)).all() if run_id is not None else []
+    out: dict[Panel, int] = {}
+    for vid, stored in rows:
+        reasons = [Reason(r["code"], r["category"], r["severity"]) for r in (stored or [])]
+        panels, exceedance = panels_for(reasons)
+        if exceedance:
+            out.setdefault(Panel.NOX, vid)
+        for panel in (Panel.REAGENT, Panel.OBD):
+            if panel in panels:
+                out.setdefault(panel, vid)
+    return out
