@@ -137,3 +137,24 @@ def test_example_vehicles_for_screenshots_have_the_reasons(scored_ws, manifest):
     assert by_vid[examples[Panel.REAGENT]].startswith("reagent") or by_vid[examples[Panel.REAGENT]] == "emulated_nox"
     day = evidence.evidence_day(scored_ws, examples[Panel.NOX])
     assert evidence.day_evidence(scored_ws, examples[Panel.NOX], day).spans
+
+
+def test_spans_match_the_day_statistics_across_midnight(ws, tmp_path):
+    """A trip from 23:00 to 01:00, tailpipe NOx 1000 ppm before midnight and 200 after: the centred smoothing
+    window reaches across midnight for the evidence as for the statistics scoring counts, so the first seconds
+    after midnight (mean above 500 ppm only with the evening's samples) are shaded and counted alike."""
+    from exports import V1, frame, write
+
+    from dieselwatch.services.imports import import_records
+
+    rows = frame(V1, [date(2026, 10, 30)], hours=(23, 25))
+    after = rows["数据采集时间"].str.startswith("2026-10-31")
+    rows["SCR下游NOx传感器输出值(ppm)"] = np.where(after, 200.0, 1000.0)
+    import_records(ws, write(tmp_path / "night.csv", [rows]))
+    vid = evidence.vehicle_id(ws, V1)
+    for day in (date(2026, 10, 30), date(2026, 10, 31)):
+        ev = evidence.day_evidence(ws, vid, day)
+        assert len(ev.series) == 3600 and (ev.series["ts"].dt.date == day).all()
+        assert ev.exceed_seconds == stored_exceed_seconds(ws, vid, day)
+    first = evidence.day_evidence(ws, vid, date(2026, 10, 31)).spans[0]
+    assert first.start == datetime(2026, 10, 31) and 0 < first.samples < 15

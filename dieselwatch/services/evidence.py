@@ -130,19 +130,27 @@ def day_evidence(ws: Workspace, vehicle_id: int, day: date) -> DayEvidence:
         run_id = s.scalar(select(func.max(ScoreRun.id)))
         stored = s.scalar(select(Score.reasons).where(Score.vehicle_id == vehicle_id, Score.run_id == run_id)) \
             if run_id is not None else None
+        ex = rules["exceedance"]
+        # The centred smoothing window reaches across midnight, as it does when the day statistics are computed:
+        # read that margin too (from the neighbouring month's pieces if need be), then keep the day.
+        margin = timedelta(seconds=int(ex["smoothing_s"]))
+        lo, hi = datetime.combine(day, datetime.min.time()) - margin, datetime.combine(day, datetime.min.time()) \
+            + timedelta(days=1) + margin
+        months = sorted({f"{lo:%Y-%m}", f"{day:%Y-%m}", f"{hi:%Y-%m}"})
         paths = list(s.scalars(select(RawPartition.path).where(RawPartition.vehicle_id == vehicle_id,
-                                                                RawPartition.month == f"{day:%Y-%m}")))
+                                                                RawPartition.month.in_(months))))
     reasons = tuple(Reason(r["code"], r["category"], r["severity"]) for r in (stored or []))
     panels, exceedance = panels_for(reasons)
-    ex, validity, data = rules["exceedance"], rules["validity"], rules["data"]
-    start = np.datetime64(day, "s")
-    raw = ws.raw.read(paths, columns=RAW_COLUMNS, start=start, end=start + np.timedelta64(1, "D"))
-    raw = raw.drop_duplicates("ts", keep="first", ignore_index=True)  # pieces of one month never overlap; cheap
+    validity, data = rules["validity"], rules["data"]
+    raw = ws.raw.read(paths, columns=RAW_COLUMNS, start=np.datetime64(lo, "s"), end=np.datetime64(hi, "s"))
+    raw = raw.drop_duplicates("ts", keep="first", ignore_index=True)
     ts = raw["ts"].to_numpy(dtype="datetime64[s]")
     down, rpm = _col(raw, "nox_down"), _col(raw, "rpm")
     net = _col(raw, "torque_actual") - np.nan_to_num(_col(raw, "torque_friction"))
     valid = valid_operation(rpm, _col(raw, "coolant"), _col(raw, "scr_in"), net, down, validity)
     smooth = smoothed_down(ts, down, valid, ex["smoothing_s"])
+    keep = ts.astype("datetime64[D]") == np.datetime64(day, "D")
+    raw, ts, valid, smooth, rpm = raw[keep].reset_index(drop=True), ts[keep], valid[keep], smooth[keep], rpm[keep]
     with np.errstate(invalid="ignore"):
         exceed = valid & (smooth > ex["threshold_ppm"])
         running = rpm >= validity["rpm_min"]
