@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dieselwatch.scoring.exceedance import smoothed_down, valid_operation
 from dieselwatch.scoring.rules import MAX_POWER_STEPS, RuleSet, power_thresholds
 
 KW_COLUMNS = ["kw_n", *[f"kw_v{i}" for i in range(MAX_POWER_STEPS)], *[f"kw_o{i}" for i in range(MAX_POWER_STEPS)]]
@@ -93,8 +94,7 @@ def compute_day_stats(df: pd.DataFrame, rules: RuleSet, engine: Engine | float |
         running = rpm >= v["rpm_min"]
         warm = coolant >= v["coolant_min_c"]
         hot_scr = scr_in >= v["scr_in_min_c"]
-        loaded = net > v["torque_above_friction_pct"]
-        valid = running & warm & hot_scr & loaded & ~np.isnan(down)
+    valid = valid_operation(rpm, coolant, scr_in, net, down, v)
 
     dt_prev = np.r_[10**9, np.diff(t)]
     same_day = np.r_[False, day_idx[1:] == day_idx[:-1]]
@@ -129,10 +129,7 @@ def compute_day_stats(df: pd.DataFrame, rules: RuleSet, engine: Engine | float |
         jump = linked & (dist > allowed)
 
     # Exceedance on valid operation, smoothed over a centred time window (domain.md: 20-60 s agrees with PEMS).
-    smooth = np.full(len(df), np.nan)
-    if valid.any():
-        s = pd.Series(down[valid], index=pd.DatetimeIndex(ts[valid]))
-        smooth[valid] = s.rolling(f"{int(ex['smoothing_s'])}s", center=True, min_periods=1).mean().to_numpy()
+    smooth = smoothed_down(ts, down, valid, ex["smoothing_s"])
     with np.errstate(invalid="ignore"):
         exceed = valid & (smooth > ex["threshold_ppm"])
         hot = valid & ~np.isnan(up) & (up > 50)  # a ratio needs a real upstream signal

@@ -112,16 +112,18 @@ def vehicle_day_series(ws: Workspace, vehicle_id: int, day) -> pd.DataFrame:
 
 
 def dashboard_series(ws: Workspace) -> dict:
-    """For the dashboard charts: each vehicle's online rate in the latest run, and per day the vehicles with
-    data and those with an exceedance day (the trend officers report upwards)."""
+    """For the dashboard charts: each vehicle's online rate in the latest run, the online rate the white list
+    needs, and per day the vehicles with data and those with an exceedance day (the trend officers report
+    upwards)."""
     from dieselwatch.services.rulesets import active_rules
 
     run = latest_run(ws)
     with ws.Session() as s:
-        limit = active_rules(s)["exceedance"]["day_min_minutes"] * 60
+        rules = active_rules(s)
+        limit = rules["exceedance"]["day_min_minutes"] * 60
         rates = [m.get("online_rate") for m in s.scalars(select(Score.metrics).where(Score.run_id == run.id))] \
             if run else []
         trend = s.execute(select(DayStat.day, func.count(), func.sum((DayStat.n_exceed >= limit).cast(Integer)))
                           .group_by(DayStat.day).order_by(DayStat.day)).all()
-    return {"online_rates": [r for r in rates if r is not None],
+    return {"online_rates": [r for r in rates if r is not None], "white_online_rate": rules["data"]["white_online_rate"],
             "trend": [{"day": d, "vehicles": int(n), "exceeding": int(x or 0)} for d, n, x in trend]}

@@ -2119,54 +2119,199 @@ Details are in the log file:
 <context>
     <name>Charts</name>
     <message>
-        <location filename="../../dieselwatch/gui/charts.py" line="27" />
-        <source>Hours with data</source>
-        <translation>有数据小时数</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/charts.py" line="30" />
-        <source>Exceedance minutes</source>
-        <translation>超标分钟数</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/charts.py" line="64" />
-        <source>SCR inlet (°C)</source>
-        <translation>SCR入口温度（°C）</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/charts.py" line="66" />
+        <location filename="../../dieselwatch/gui/charts.py" line="65" />
         <source>Speed (km/h)</source>
         <translation>车速（km/h）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/charts.py" line="86" />
+        <location filename="../../dieselwatch/gui/charts.py" line="50" />
         <source>upstream</source>
         <translation>上游</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/charts.py" line="86" />
+        <location filename="../../dieselwatch/gui/charts.py" line="39" />
+        <source>{month:02d}-{day:02d}</source>
+        <translation>{month}月{day}日</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="40" />
+        <source>{year}-{month:02d}-{day:02d}</source>
+        <translation>{year}年{month}月{day}日</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="41" />
+        <source>Time of day (Beijing)</source>
+        <translation>时间（北京时间）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="42" />
+        <source>Data (h)</source>
+        <translation>有数据时长（小时）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="43" />
+        <source>Above threshold (min)</source>
+        <translation>超筛查阈值（分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="44" />
+        <source>hours with data</source>
+        <translation>有数据小时数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="45" />
+        <source>of it valid operation</source>
+        <translation>其中有效工况</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="47" />
+        <source>not an exceedance day</source>
+        <translation>非超标日</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="48" />
+        <source>day limit {0} min</source>
+        <translation>超标日门槛{0}分钟</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="49" />
+        <source>NOx (ppm)</source>
+        <translation>NOx（ppm）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="51" />
         <source>downstream</source>
         <translation>下游</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/charts.py" line="101" />
+        <location filename="../../dieselwatch/gui/charts.py" line="52" />
+        <source>downstream {0} s mean</source>
+        <translation>下游{0}秒平均</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="53" />
+        <source>threshold {0} ppm</source>
+        <translation>筛查阈值{0} ppm</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="54" />
+        <source>above threshold</source>
+        <translation>超筛查阈值时段</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="55" />
+        <source>Reagent (%)</source>
+        <translation>反应剂余量（%）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="56" />
+        <source>reagent level</source>
+        <translation>反应剂余量</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="57" />
+        <source>Fuel burnt (L)</source>
+        <translation>累计耗油（升）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="58" />
+        <source>fuel burnt (right axis)</source>
+        <translation>累计耗油（右轴）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="59" />
+        <source>MIL, DTCs</source>
+        <translation>故障灯、故障码</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="60" />
+        <source>MIL on (1)</source>
+        <translation>故障灯点亮（1）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="61" />
+        <source>trouble codes</source>
+        <translation>故障码个数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="62" />
+        <source>SCR (°C)</source>
+        <translation>SCR入口（℃）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="63" />
+        <source>SCR inlet</source>
+        <translation>SCR入口温度</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="64" />
+        <source>valid from {0} °C</source>
+        <translation>有效工况自{0}℃起</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="66" />
+        <source>speed</source>
+        <translation>车速</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="67" />
+        <source>{plate} {date}</source>
+        <translation>{plate}　{date}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="68" />
+        <source>screening threshold {thr} ppm, {win} s mean: {minutes} min above it in valid operation</source>
+        <translation>筛查阈值{thr} ppm，{win}秒平均：有效工况下高于阈值{minutes}分钟</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="70" />
+        <source>No samples stored for this day: choose another day.</source>
+        <translation>该日没有存储的采样数据，请另选一天。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="71" />
+        <source>Choose a vehicle and one of its days to see the evidence.</source>
+        <translation>请选择车辆及其某一天，查看证据曲线。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="72" />
         <source>Online rate, latest scoring (vehicles)</source>
         <translation>最近评分上线率分布（车辆数）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/charts.py" line="104" />
-        <source>Vehicles with data / with an exceedance day</source>
-        <translation>每日有数据车辆 / 超标车辆</translation>
+        <location filename="../../dieselwatch/gui/charts.py" line="73" />
+        <source>Online rate (%)</source>
+        <translation>上线率（%）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/charts.py" line="123" />
+        <location filename="../../dieselwatch/gui/charts.py" line="74" />
+        <source>Number of vehicles</source>
+        <translation>车辆数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="75" />
+        <source>white list from {0} %</source>
+        <translation>白名单要求{0}%以上</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="76" />
+        <source>Vehicles with data / with an exceedance day</source>
+        <translation>每日有数据车辆／超标车辆</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="77" />
         <source>with data</source>
         <translation>有数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/charts.py" line="125" />
+        <location filename="../../dieselwatch/gui/charts.py" line="78" />
+        <source>with an exceedance day</source>
+        <translation>有超标日</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/charts.py" line="46" />
         <source>exceedance day</source>
-        <translation>超标</translation>
+        <translation>超标日</translation>
     </message>
 </context>
 <context>
