@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QGuiApplication, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QFileDialog, QTableView, QVBoxLayout, QWidget
 
 from dieselwatch.errors import InputError
@@ -91,6 +91,22 @@ def test_ctrl_c_copies_header_and_selected_rows_as_tsv_with_the_filter_applied(p
     [copy] = [a for a in menu.actions() if a.text() == "Copy"]
     copy.trigger()
     assert QGuiApplication.clipboard().text().splitlines()[0].startswith("鲁A10001\t")
+
+
+def test_table_keys_win_over_window_shortcuts(page, qtbot):
+    """An Edit menu's Copy or Find elsewhere in the window must not take Ctrl+C / Ctrl+F from a table."""
+    fired = []
+    for keys in ("Ctrl+C", "Ctrl+F"):
+        act = QAction(keys, page)
+        act.setShortcut(QKeySequence(keys))
+        act.triggered.connect(lambda _=False, k=keys: fired.append(k))
+        page.addAction(act)
+    page.view.selectRow(1)
+    page.view.setFocus()
+    qtbot.keyClick(page.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text().splitlines()[1].startswith("LZZ1CLVB000000002\t")
+    qtbot.keyClick(page.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.tools.filter_bar.isVisible() and fired == []
 
 
 def test_filter_narrows_rows_and_esc_restores(page, qtbot):

@@ -28,12 +28,39 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import (QAbstractItemModel, QAbstractProxyModel, QByteArray, QDate, QDateTime, QEvent,
-                            QItemSelection, QItemSelectionModel, QMimeData, QModelIndex, QObject, QPoint,
-                            QSettings, QSortFilterProxyModel, Qt, Signal)
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow, QMenu, QSplitter,
-                               QTableView, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractProxyModel,
+    QByteArray,
+    QDate,
+    QDateTime,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QSettings,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from dieselwatch.gui.file_dialogs import Purpose, save_file
 from dieselwatch.services.table_export import cell_value, write_rows
@@ -46,8 +73,11 @@ _NUMBER = re.compile(r"-?\d[\d,]*(\.\d+)?")
 # --- mapping through proxies -----------------------------------------------------------------------------
 def to_bottom(index: QModelIndex) -> QModelIndex:
     """An index of any model in a proxy chain -> the index of the model at the bottom of the chain."""
-    while index.isValid() and isinstance(index.model(), QAbstractProxyModel):
-        index = index.model().mapToSource(index)
+    while index.isValid():
+        model = index.model()
+        if not isinstance(model, QAbstractProxyModel):
+            break
+        index = model.mapToSource(index)
     return index
 
 
@@ -111,7 +141,7 @@ class TableFilterProxy(QSortFilterProxyModel):
         if self._delegate and self._order[0] >= 0:
             self.sourceModel().sort(*self._order)
 
-    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:
+    def lessThan(self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex) -> bool:
         a, b = left.data(self.sortRole()), right.data(self.sortRole())
         ka, kb = _sort_key(a), _sort_key(b)
         if ka[0] != kb[0]:
@@ -255,9 +285,13 @@ class TableTools(QObject):
             if path is None:
                 return None
         headers, rows = self.headers(), self.values()
+        n = len(rows)
+
+        def done(written: Path) -> None:
+            self._exported(written, n)
+
         return jobs.run(write_rows, Path(path), self.title, headers, rows, parent=self.view,
-                        title=self.tr("Exporting {0} rows").format(len(rows)),
-                        on_done=lambda p, n=len(rows): self._exported(p, n))
+                        title=self.tr("Exporting {0} rows").format(n), on_done=done)
 
     def _exported(self, path: Path, n: int) -> None:
         window = self.view.window()
@@ -374,8 +408,8 @@ class TableTools(QObject):
         if isinstance(parent, QSplitter):
             parent.replaceWidget(parent.indexOf(view), box)
             placed = True
-        elif parent is not None and parent.layout() is not None:
-            placed = parent.layout().replaceWidget(view, box) is not None
+        elif parent is not None and (layout := parent.layout()) is not None:
+            placed = layout.replaceWidget(view, box) is not None
         if placed:
             box_lay.addWidget(bar)
             box_lay.addWidget(view)
@@ -417,9 +451,9 @@ class TableTools(QObject):
     # --- keys --------------------------------------------------------------------------------------------
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         t = event.type()
-        if t not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+        if t not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) or not isinstance(event, QKeyEvent):
             return False
-        key = event.key()  # type: ignore[attr-defined]
+        key = event.key()
         if obj is self.view:
             ours = event.matches(QKeySequence.StandardKey.Copy) or event.matches(QKeySequence.StandardKey.Find) \
                 or (key == Qt.Key.Key_Escape and self.filter_bar.isVisible())
@@ -469,8 +503,8 @@ class TableTools(QObject):
             return False
         state = self.settings.value(f"{self._settings_key()}/header")
         try:
-            columns = int(self.settings.value(f"{self._settings_key()}/columns", -1))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+            columns = int(str(self.settings.value(f"{self._settings_key()}/columns", -1)))
+        except ValueError:
             return False
         if not isinstance(state, QByteArray) or columns != self.proxy.columnCount():
             return False

@@ -128,6 +128,7 @@ def write_rows(path: Path | str, title: str, headers: Sequence[str], rows: Itera
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(n)}{max(r, HEADER_ROW)}"
     print_setup(ws, landscape=True, header=datetime.now().strftime("%Y-%m-%d %H:%M"), footer_left=title,
                 title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    ws.print_options.gridLines = True  # a table on paper needs its lines
 
     fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=".export-", dir=path.parent)
     os.close(fd)

@@ -1355,6 +1355,26 @@
         <source>notice {number} was issued at history event {seq} ({hash}), which the history does not hold</source>
         <translation>通知书{number}签发时的审计链头为第{seq}条（{hash}），但审计记录中已没有该记录</translation>
     </message>
+    <message>
+        <location filename="../../dieselwatch/services/table_export.py" line="77" />
+        <source>a table without columns cannot be exported</source>
+        <translation>表格没有列，无法导出</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/table_export.py" line="79" />
+        <source>the folder {folder} does not exist</source>
+        <translation>文件夹{folder}不存在</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/table_export.py" line="100" />
+        <source>row {row} has {found} values for {expected} columns</source>
+        <translation>第{row}行有{found}个值，而表格有{expected}列</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/table_export.py" line="138" />
+        <source>cannot write the file: it is open in another program or the folder is read-only</source>
+        <translation>无法写入文件：文件已在其他程序中打开，或文件夹为只读</translation>
+    </message>
 </context>
 <context>
     <name>App</name>
@@ -1687,6 +1707,14 @@ Details are in the log file:
         <location filename="../../dieselwatch/gui/core_text.py" line="38" />
         <source>, </source>
         <translation>,</translation>
+    </message>
+</context>
+<context>
+    <name>FileDialogs</name>
+    <message>
+        <location filename="../../dieselwatch/gui/file_dialogs.py" line="28" />
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
 </context>
 <context>
@@ -3346,6 +3374,79 @@ saved {1} by {2}</source>
         <location filename="../../ui/settings_page.ui" line="66" />
         <source>Save (applies at the next start)</source>
         <translation>保存(下次启动生效)</translation>
+    </message>
+</context>
+<context>
+    <name>TableTools</name>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="283" />
+        <source>Export to Excel</source>
+        <translation>导出到Excel</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="294" />
+        <source>Exporting {0} rows</source>
+        <translation>正在导出{0}行</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="299" />
+        <source>Exported {0} rows to {1}</source>
+        <translation>已将{0}行导出到{1}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="327" />
+        <source>Select one or more rows first.</source>
+        <translation>请先选择一行或多行。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="342" />
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="343" />
+        <source>Copy with headers</source>
+        <translation>连同表头复制</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="344" />
+        <source>Select all</source>
+        <translation>全选</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="345" />
+        <source>Export to Excel…</source>
+        <translation>导出到Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="346" />
+        <source>Filter</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="381" />
+        <source>Filter:</source>
+        <translation>筛选：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="384" />
+        <source>text in any column (Esc closes)</source>
+        <translation>任一列中的文字（按Esc关闭）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="389" />
+        <source>Close the filter (Esc)</source>
+        <translation>关闭筛选（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="448" />
+        <source>{0} of {1} rows</source>
+        <translation>显示{0}行，共{1}行</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="449" />
+        <source>{0} rows</source>
+        <translation>共{0}行</translation>
     </message>
 </context>
 <context>
