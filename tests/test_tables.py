@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QFileDialog, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from dieselwatch.errors import InputError
 from dieselwatch.gui import file_dialogs
@@ -155,6 +155,26 @@ def test_selection_maps_to_the_pages_model_rows_under_sort_and_filter(page):
     assert page.model.row_at(tools.current_source_row()).vin == "LZZ1CLVB000000005"
     hidden = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).vin.endswith("02"))
     assert not tools.view_index(hidden).isValid()  # filtered out
+
+
+def test_filter_bar_sits_above_a_table_in_a_splitter(qtbot, settings):
+    """Pages keep their tables in splitters (table above, detail below): the bar goes above the splitter."""
+    page = QWidget()
+    qtbot.addWidget(page)
+    lay = QVBoxLayout(page)
+    title = QLabel("title", page)
+    lay.addWidget(title)
+    split = QSplitter(Qt.Orientation.Vertical, page)
+    lay.addWidget(split)
+    model = QStandardItemModel(3, 1)
+    view = QTableView(split)
+    view.setModel(model)
+    QWidget(split)
+    tools = attach_table(view, "split", settings, title="t")
+    page.show()
+    tools.show_filter()
+    assert lay.indexOf(tools.filter_bar) == 1 and lay.indexOf(split) == 2 and view.parentWidget() is split
+    assert title.geometry().bottom() < tools.filter_bar.geometry().top() < split.geometry().top()
 
 
 def test_selection_model_connections_made_before_attach_keep_working(qtbot, settings):

@@ -49,16 +49,17 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QMainWindow,
     QMenu,
     QSplitter,
     QTableView,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -203,7 +204,8 @@ class TableTools(QObject):
         header = view.horizontalHeader()
         header.setSectionsMovable(True)
         header.setSectionsClickable(True)
-        if not self.restore_state():
+        self.restored = self.restore_state()  # False: the page may size the columns itself
+        if not self.restored:
             header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         view.setSortingEnabled(True)  # sorts by the restored indicator
         for sig in (header.sectionResized, header.sectionMoved, header.sortIndicatorChanged):
@@ -375,7 +377,10 @@ class TableTools(QObject):
     # --- filter bar ------------------------------------------------------------------------------------
     def _build_filter_bar(self) -> None:
         view = self.view
-        bar = QWidget()
+        # The bar is made in its final parent and never moved: re-parenting widgets between Python-made and
+        # .ui-made parents freed them twice when the window was destroyed (PySide 6.12).
+        spot = _layout_spot(view)
+        bar = QWidget(spot[0].parentWidget() if spot is not None else view)
         lay = QHBoxLayout(bar)
         lay.setContentsMargins(0, 0, 0, 0)
         self.filter_label = QLabel(self.tr("Filter:"), bar)
@@ -399,27 +404,14 @@ class TableTools(QObject):
                     self.proxy.layoutChanged):
             sig.connect(self._count)
 
-        parent = view.parentWidget()
-        box = QWidget()
-        box_lay = QVBoxLayout(box)
-        box_lay.setContentsMargins(0, 0, 0, 0)
-        box_lay.setSpacing(2)
-        placed = False
-        if isinstance(parent, QSplitter):
-            parent.replaceWidget(parent.indexOf(view), box)
-            placed = True
-        elif parent is not None and (layout := parent.layout()) is not None:
-            placed = layout.replaceWidget(view, box) is not None
-        if placed:
-            box_lay.addWidget(bar)
-            box_lay.addWidget(view)
-            view.show()
-        else:  # a view without a layout (tests, dialogs built by hand): the bar sits on its top edge
-            bar.setParent(view)
+        # Into the page's layout just above the table, or above the splitter holding it; the table is not moved.
+        if spot is not None:
+            layout, index = spot
+            layout.insertWidget(index, bar)
+        else:  # a view outside any box layout: the bar sits on its top edge
             bar.setAutoFillBackground(True)
             bar.move(0, 0)
             bar.resize(max(view.width(), 300), bar.sizeHint().height())
-            box.deleteLater()
         bar.hide()
 
     def show_filter(self) -> None:
@@ -517,6 +509,22 @@ def attach_table(view: QTableView, key: str, settings: QSettings | None, *, titl
     settings ("vehicles", "lists", ...); title heads exports and names their file; exports_dir is where the
     first export dialog opens."""
     return TableTools(view, key, settings, title, exports_dir)
+
+
+def _layout_spot(view: QWidget) -> tuple[QBoxLayout, int] | None:
+    """The box layout and position just above the view, or above the splitter(s) that hold it. Found through
+    QLayout.indexOf, not itemAt: wrapping the layout's own items made Python free them (a crash much later)."""
+    w = view
+    while (parent := w.parentWidget()) is not None and isinstance(parent, QSplitter):
+        w = parent
+    top = parent.layout() if parent is not None else None
+    if top is None:
+        return None
+    for layout in [top, *top.findChildren(QLayout)]:
+        index = layout.indexOf(w)
+        if index >= 0:
+            return (layout, index) if isinstance(layout, QBoxLayout) else None
+    return None
 
 
 def _new_mime_data() -> QMimeData:

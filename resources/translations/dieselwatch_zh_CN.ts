@@ -1371,7 +1371,7 @@
         <translation>第{row}行有{found}个值，而表格有{expected}列</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/table_export.py" line="138" />
+        <location filename="../../dieselwatch/services/table_export.py" line="139" />
         <source>cannot write the file: it is open in another program or the folder is read-only</source>
         <translation>无法写入文件：文件已在其他程序中打开，或文件夹为只读</translation>
     </message>
@@ -3379,72 +3379,72 @@ saved {1} by {2}</source>
 <context>
     <name>TableTools</name>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="283" />
+        <location filename="../../dieselwatch/gui/tables.py" line="285" />
         <source>Export to Excel</source>
         <translation>导出到Excel</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="294" />
+        <location filename="../../dieselwatch/gui/tables.py" line="296" />
         <source>Exporting {0} rows</source>
         <translation>正在导出{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="299" />
+        <location filename="../../dieselwatch/gui/tables.py" line="301" />
         <source>Exported {0} rows to {1}</source>
         <translation>已将{0}行导出到{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="327" />
+        <location filename="../../dieselwatch/gui/tables.py" line="329" />
         <source>Select one or more rows first.</source>
         <translation>请先选择一行或多行。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="342" />
+        <location filename="../../dieselwatch/gui/tables.py" line="344" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="343" />
+        <location filename="../../dieselwatch/gui/tables.py" line="345" />
         <source>Copy with headers</source>
         <translation>连同表头复制</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="344" />
+        <location filename="../../dieselwatch/gui/tables.py" line="346" />
         <source>Select all</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="345" />
+        <location filename="../../dieselwatch/gui/tables.py" line="347" />
         <source>Export to Excel…</source>
         <translation>导出到Excel…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="346" />
+        <location filename="../../dieselwatch/gui/tables.py" line="348" />
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="381" />
+        <location filename="../../dieselwatch/gui/tables.py" line="386" />
         <source>Filter:</source>
         <translation>筛选：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="384" />
+        <location filename="../../dieselwatch/gui/tables.py" line="389" />
         <source>text in any column (Esc closes)</source>
         <translation>任一列中的文字（按Esc关闭）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="389" />
+        <location filename="../../dieselwatch/gui/tables.py" line="394" />
         <source>Close the filter (Esc)</source>
         <translation>关闭筛选（Esc）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="448" />
+        <location filename="../../dieselwatch/gui/tables.py" line="440" />
         <source>{0} of {1} rows</source>
         <translation>显示{0}行，共{1}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="449" />
+        <location filename="../../dieselwatch/gui/tables.py" line="441" />
         <source>{0} rows</source>
         <translation>共{0}行</translation>
     </message>

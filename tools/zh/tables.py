@@ -17,6 +17,7 @@ ZH = {
     "Exporting {0} rows": "正在导出{0}行",
     "Exported {0} rows to {1}": "已将{0}行导出到{1}",
     "Excel workbook (*.xlsx)": "Excel工作簿 (*.xlsx)",
+    "Import batches": "导入批次",  # the imports page's table title (its exports' heading)
     "a table without columns cannot be exported": "表格没有列，无法导出",
     "the folder {folder} does not exist": "文件夹{folder}不存在",
     "row {row} has {found} values for {expected} columns": "第{row}行有{found}个值，而表格有{expected}列",
