@@ -1465,6 +1465,26 @@
         <source>the active rule set when the history began to cover it (revision 0008)</source>
         <translation>审计记录开始覆盖时的当前规则版本（版本0008）</translation>
     </message>
+    <message>
+        <location filename="../../dieselwatch/services/table_export.py" line="77" />
+        <source>a table without columns cannot be exported</source>
+        <translation>表格没有列，无法导出</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/table_export.py" line="79" />
+        <source>the folder {folder} does not exist</source>
+        <translation>文件夹{folder}不存在</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/table_export.py" line="100" />
+        <source>row {row} has {found} values for {expected} columns</source>
+        <translation>第{row}行有{found}个值，而表格有{expected}列</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/table_export.py" line="139" />
+        <source>cannot write the file: it is open in another program or the folder is read-only</source>
+        <translation>无法写入文件：文件已在其他程序中打开，或文件夹为只读</translation>
+    </message>
 </context>
 <context>
     <name>App</name>
@@ -2434,6 +2454,14 @@ Details are in the log file:
         <location filename="../../ui/dashboard_page.ui" line="6" />
         <source>Overview</source>
         <translation>概况</translation>
+    </message>
+</context>
+<context>
+    <name>FileDialogs</name>
+    <message>
+        <location filename="../../dieselwatch/gui/file_dialogs.py" line="28" />
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
 </context>
 <context>
@@ -4030,6 +4058,79 @@ saved {1} by {2}</source>
         <location filename="../../dieselwatch/gui/splash.py" line="43" />
         <source>Preparing the demo fleet (first start only)…</source>
         <translation>正在准备演示车队（仅首次启动）…</translation>
+    </message>
+</context>
+<context>
+    <name>TableTools</name>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="285" />
+        <source>Export to Excel</source>
+        <translation>导出到Excel</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="296" />
+        <source>Exporting {0} rows</source>
+        <translation>正在导出{0}行</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="301" />
+        <source>Exported {0} rows to {1}</source>
+        <translation>已将{0}行导出到{1}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="329" />
+        <source>Select one or more rows first.</source>
+        <translation>请先选择一行或多行。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="344" />
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="345" />
+        <source>Copy with headers</source>
+        <translation>连同表头复制</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="346" />
+        <source>Select all</source>
+        <translation>全选</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="347" />
+        <source>Export to Excel…</source>
+        <translation>导出到Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="348" />
+        <source>Filter</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="386" />
+        <source>Filter:</source>
+        <translation>筛选：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="389" />
+        <source>text in any column (Esc closes)</source>
+        <translation>任一列中的文字（按Esc关闭）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="394" />
+        <source>Close the filter (Esc)</source>
+        <translation>关闭筛选（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="440" />
+        <source>{0} of {1} rows</source>
+        <translation>显示{0}行，共{1}行</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/tables.py" line="441" />
+        <source>{0} rows</source>
+        <translation>共{0}行</translation>
     </message>
 </context>
 <context>
