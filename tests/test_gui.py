@@ -279,9 +279,20 @@ def test_vehicle_days_and_one_day_plot(window, manifest, qtbot):
     assert "exceedance" in ctl.vehicles_page.p.dayPick.itemText(0)  # an exceedance day comes first
     bars = [i for i in ctl.vehicles_page.days_chart.exceed.items if hasattr(i, "opts") and "height" in i.opts]
     assert bars and max(bars[0].opts["height"]) >= 10  # minutes of exceedance on the worst day
-    settle(qtbot, ctl, lambda: len(ctl.vehicles_page.day_plot.nox.listDataItems()) == 2)
-    down = ctl.vehicles_page.day_plot.nox.listDataItems()[1]
-    x, y = down.getOriginalDataset()
+    import pyqtgraph as pg
+
+    plot = ctl.vehicles_page.day_plot
+
+    def curves():
+        return [i for i in plot.nox.listDataItems() if isinstance(i, pg.PlotDataItem)] if plot.nox else []
+
+    # The plot follows the reasons of a NOx exceedance: upstream, downstream and the smoothed trace, the
+    # screening threshold and shaded exceedance spans; the day with the most exceedance is shown first.
+    settle(qtbot, ctl, lambda: len(curves()) == 3)
+    ev = plot.evidence
+    assert ev is not None and ev.spans and ev.threshold_ppm > 0
+    assert ctl.vehicles_page.p.dayPick.currentData() == ev.day
+    x, y = curves()[1].getOriginalDataset()
     assert len(x) > 1000 and (x[-1] - x[0]) < 86400
 
 

@@ -7,11 +7,13 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QFileDialog, QHeaderView, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from dieselwatch.gui.core_text import core_text
+from dieselwatch.gui.file_dialogs import Purpose, open_file, open_files, save_file
 from dieselwatch.gui.forms import load_form
 from dieselwatch.gui.row_model import Column, RowsFilterProxy, RowsModel, count
+from dieselwatch.gui.tables import attach_table
 from dieselwatch.services.import_history import BatchInfo, list_batches
 from dieselwatch.services.imports import import_records
 from dieselwatch.services.registry import import_registry
@@ -42,8 +44,11 @@ class ImportsPage(QObject):
         t.verticalHeader().hide()
         t.setEditTriggers(t.EditTrigger.NoEditTriggers)
         t.setSelectionMode(t.SelectionMode.SingleSelection)
-        t.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         t.selectionModel().currentRowChanged.connect(self._batch_selected)
+        self.tools = attach_table(t, "batches", ctl.settings, title=self.tr("Import batches"),
+                                  exports_dir=ctl.ws.home.exports_dir)
+        if not self.tools.restored:
+            t.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         p.importSplitter.setStretchFactor(0, 2)
         p.importSplitter.setStretchFactor(1, 3)
         p.importRecordsButton.clicked.connect(self.import_records)
@@ -51,6 +56,7 @@ class ImportsPage(QObject):
         p.exportReportButton.clicked.connect(self.export_report)
         p.removeBatchButton.clicked.connect(self.remove_batch)
         self.wizard = None
+        self._sized = False
         self._explain_disabled()
 
     def refresh(self) -> None:
@@ -59,8 +65,10 @@ class ImportsPage(QObject):
     def _show(self, batches: list[BatchInfo]) -> None:
         self.model.set_rows(batches)
         t = self.p.batchesTable
-        t.resizeColumnsToContents()
-        t.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        if not self.tools.restored and not self._sized:  # the officer's own widths, once set, are kept
+            t.resizeColumnsToContents()
+            t.setColumnWidth(2, max(t.columnWidth(2), 320))
+            self._sized = True
         if self.model.rowCount() and not t.currentIndex().isValid():
             t.selectRow(0)  # the newest batch's report, without a click
         self.p.emptyHint.setText(self.tr(
@@ -70,8 +78,8 @@ class ImportsPage(QObject):
         self._explain_disabled()
 
     def current_batch(self) -> BatchInfo | None:
-        idx = self.p.batchesTable.currentIndex()
-        return self.proxy.row_at(idx.row()) if idx.isValid() else None
+        idx = self.tools.to_source(self.p.batchesTable.currentIndex())
+        return self.model.rows[idx.row()] if idx.isValid() else None
 
     def _explain_disabled(self) -> None:
         """A greyed-out button says why in its tooltip."""
@@ -88,19 +96,9 @@ class ImportsPage(QObject):
                     "can then be imported again.") if b.kind == "records" else
             self.tr("A registry import cannot be removed: import a corrected registry instead."))
 
-    def _folder(self, purpose: str, default=None) -> str:
-        """The folder last used for this purpose on this workstation."""
-        s = self.ctl.settings
-        last = s.value(f"folders/{purpose}") if s is not None else None
-        return str(last or default or Path.home())
-
-    def _remember(self, purpose: str, path) -> None:
-        if self.ctl.settings is not None and path:
-            self.ctl.settings.setValue(f"folders/{purpose}", str(Path(path).parent))
-
     def _batch_selected(self, current, _previous) -> None:
         self._explain_disabled()
-        b = self.proxy.row_at(current.row()) if current.isValid() else None
+        b = self.current_batch()
         rep = b.report if b is not None else None
         self.p.exportReportButton.setEnabled(bool(rep))
         self.p.removeBatchButton.setEnabled(b is not None and b.kind == "records")
@@ -114,11 +112,9 @@ class ImportsPage(QObject):
         if b is None:
             return
         batch_id = b.id
-        default = str(Path(self._folder("exports", self.ctl.ws.home.exports_dir)) / f"import-report-{batch_id}.xlsx")
-        path, _ = QFileDialog.getSaveFileName(self.ctl.w, self.tr("Export import report"), default,
-                                              self.tr("Excel workbook (*.xlsx)"))
+        path = save_file(self.ctl.w, self.ctl.settings, Purpose.EXPORTS, self.tr("Export import report"),
+                         f"import-report-{batch_id}.xlsx", fallback=self.ctl.ws.home.exports_dir)
         if path:
-            self._remember("exports", path)
             self.ctl.run(export_batch_report, self.ctl.ws, batch_id, Path(path),
                          on_done=lambda p: self.ctl.status(self.tr("Wrote {0}").format(p), 8000))
 
@@ -156,12 +152,10 @@ class ImportsPage(QObject):
         self.ctl.refresh()
 
     def import_records(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self.ctl.w, self.tr("Import monitoring records"), self._folder("imports"),
-            self.tr("Exports and terminal captures (*.csv *.txt *.xlsx *.xls *.log *.bin *.hex);;All files (*)"))
-        if files:
-            self._remember("imports", files[0])
-        self.import_with_wizard([Path(f) for f in files])
+        files = open_files(self.ctl.w, self.ctl.settings, Purpose.IMPORTS, self.tr("Import monitoring records"),
+                           self.tr("Exports and terminal captures (*.csv *.txt *.xlsx *.xls *.log *.bin *.hex);;"
+                                   "All files (*)"))
+        self.import_with_wizard(files)
 
     def import_with_wizard(self, files: list[Path], done: list | None = None) -> None:
         """Each file: preview on the worker, the wizard (mapping, problems), then the import with progress."""
@@ -229,11 +223,10 @@ class ImportsPage(QObject):
         self.ctl.run(run, on_done=ok, title=self.tr("Importing {0}").format(path.name))
 
     def import_registry(self) -> None:
-        f, _ = QFileDialog.getOpenFileName(self.ctl.w, self.tr("Import vehicle registry"), self._folder("imports"),
-                                           self.tr("Registry (*.xlsx *.xls *.csv);;All files (*)"))
+        f = open_file(self.ctl.w, self.ctl.settings, Purpose.IMPORTS, self.tr("Import vehicle registry"),
+                      self.tr("Registry (*.xlsx *.xls *.csv);;All files (*)"))
         if f:
-            self._remember("imports", f)
-            self._import_next([Path(f)], import_registry, [])
+            self._import_next([f], import_registry, [])
 
     def _import_next(self, files: list[Path], fn, done: list) -> None:
         if not files:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QObject, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHeaderView
 
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.forms import load_form
 from dieselwatch.gui.models import PROPOSAL_COLOURS
 from dieselwatch.gui.row_model import Column, RowsFilterProxy, RowsModel
+from dieselwatch.gui.tables import attach_table
 from dieselwatch.services.rulesets import list_rule_sets
 from dieselwatch.services.score_runs import RunInfo, ScoreRow, list_runs, run_rows
 from dieselwatch.services.scoring import coverage_warnings, score_period
@@ -53,8 +55,16 @@ class ScoringPage(QObject):
         t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for i, width in enumerate((55, 70, 90, 170, 200, 80)):
             t.setColumnWidth(i, width)
-        t.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # worst first
-        t.doubleClicked.connect(self._open_vehicle)
+        self.tools = attach_table(t, "scores", ctl.settings, title=self.tr("Scoring"),
+                                  exports_dir=ctl.ws.home.exports_dir)
+        if not self.tools.restored:
+            t.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # worst first, until the officer sorts otherwise
+        self.tools.activated.connect(lambda row: self.ctl.show_vehicle(self.model.rows[row].vin))
+        self.tools.add_action(self.tr("Show vehicle and evidence"),
+                              lambda rows: self.ctl.show_vehicle(self.model.rows[rows[0]].vin),
+                              check=lambda rows: None if len(rows) == 1 else self.tr("Select one vehicle."))
+        self.tools.add_action(self.tr("Copy VIN"), lambda rows: QGuiApplication.clipboard().setText(
+            "\n".join(self.model.rows[r].vin for r in rows)))
         p.proposalFilter.addItem(self.tr("All"), "")
         p.proposalFilter.addItem(self.tr("black or watch"), "flagged")
         for key, text in self.proposals.items():
@@ -138,13 +148,8 @@ class ScoringPage(QObject):
 
         self.proxy.set_predicate(accept if kind or text else None)
 
-    def _open_vehicle(self, index) -> None:
-        row = self.proxy.row_at(index.row())
-        if row is not None:
-            self.ctl.show_vehicle(row.vin)
-
     def selected_rows(self) -> list[ScoreRow]:
-        return [self.proxy.row_at(i.row()) for i in self.p.scoresTable.selectionModel().selectedRows()]
+        return [self.model.rows[r] for r in self.tools.source_rows()]
 
     # --- scoring ----------------------------------------------------------------------------------------
     def _show_rule_sets(self, sets: list[dict]) -> None:

@@ -6,15 +6,17 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QHeaderView, QMenu
+from PySide6.QtWidgets import QFileDialog, QHeaderView, QScrollArea
 
 from dieselwatch.gui.charts import DayPlot, DaysChart
 from dieselwatch.gui.core_text import core_text
+from dieselwatch.gui.file_dialogs import Purpose, last_folder, remember_folder
 from dieselwatch.gui.forms import load_form
 from dieselwatch.gui.models import VehicleFilterProxy, VehicleTableModel
-from dieselwatch.services import overview
+from dieselwatch.gui.tables import attach_table
+from dieselwatch.services import evidence, overview
 from dieselwatch.services.lists import STATUS_NAMES, history
 from dieselwatch.services.samples import vehicle_samples, write_samples
 
@@ -23,6 +25,8 @@ def _detail(ws, vehicle_id: int) -> dict:
     """Runs on the worker: one vehicle's detail, days and list history."""
     d = overview.vehicle_detail(ws, vehicle_id)
     d["id"], d["days"] = vehicle_id, overview.vehicle_days(ws, vehicle_id)
+    d["rule"] = evidence.exceedance_rule(ws)
+    d["evidence_day"] = evidence.evidence_day(ws, vehicle_id)
     d["lists"] = history(ws, d["vin"])
     return d
 
@@ -62,9 +66,16 @@ class VehiclesPage(QObject):
         p.countyFilter.currentIndexChanged.connect(lambda _: self.proxy.set_county(p.countyFilter.currentData() or ""))
         p.scoreMax.valueChanged.connect(self.proxy.set_score_max)
         t.selectionModel().currentRowChanged.connect(self._vehicle_selected)
-        t.doubleClicked.connect(lambda _: self.set_detail_visible(True))
-        t.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        t.customContextMenuRequested.connect(self._context_menu)
+        self.tools = attach_table(t, "vehicles", ctl.settings, title=self.tr("Vehicles"),
+                                  exports_dir=ctl.ws.home.exports_dir)
+        self.tools.activated.connect(lambda _row: self.set_detail_visible(True))
+        self.tools.add_action(self.tr("Show score and evidence"), lambda rows: self.set_detail_visible(True))
+        self.tools.add_action(self.tr("Copy VIN"), lambda rows: QGuiApplication.clipboard().setText(
+            "\n".join(self.model.row_at(r).vin for r in rows)))
+        self.tools.add_action(self.tr("Export stored samples…"),
+                              lambda rows: self.export_samples(self.model.row_at(rows[0]).vin),
+                              check=lambda rows: None if len(rows) == 1 else
+                              self.tr("Select one vehicle to export its samples."))
         p.detailToggle.toggled.connect(self.set_detail_visible)
         # The table dominates; the detail below can be collapsed to a thin bar or hidden.
         p.vehicleSplitter.setStretchFactor(0, 3)
@@ -72,7 +83,10 @@ class VehiclesPage(QObject):
         p.vehicleSplitter.setSizes([480, 320])
         self.days_chart, self.day_plot = DaysChart(), DayPlot()
         p.daysLayout.addWidget(self.days_chart)
-        p.dayPlotLayout.addWidget(self.day_plot)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)  # the plot keeps a minimum height per panel; scroll when the pane is low
+        scroll.setWidget(self.day_plot)
+        p.dayPlotLayout.addWidget(scroll)
         p.dayPick.currentIndexChanged.connect(lambda _: self._load_day())
         self.vehicle_id: int | None = None
         self._pending_vin: str | None = None
@@ -111,12 +125,13 @@ class VehiclesPage(QObject):
         for r in range(self.model.rowCount()):
             if self.model.row_at(r).vin == vin:
                 p = self.p
-                if not self.proxy.mapFromSource(self.model.index(r, 0)).isValid():
+                if not self.tools.view_index(r).isValid():
+                    self.tools.hide_filter()
                     p.vehicleSearch.setText("")
                     p.proposalFilter.setCurrentIndex(0)
                     p.countyFilter.setCurrentIndex(0)
                     p.scoreMax.setValue(p.scoreMax.maximum())
-                idx = self.proxy.mapFromSource(self.model.index(r, 0))
+                idx = self.tools.view_index(r)
                 p.vehiclesTable.setCurrentIndex(idx)
                 p.vehiclesTable.selectRow(idx.row())
                 p.vehiclesTable.scrollTo(idx)
@@ -128,21 +143,7 @@ class VehiclesPage(QObject):
         return False
 
     def selected_vins(self) -> list[str]:
-        rows = self.p.vehiclesTable.selectionModel().selectedRows()
-        return [self.model.row_at(self.proxy.mapToSource(i).row()).vin for i in rows]
-
-    def _context_menu(self, pos) -> None:
-        vins = self.selected_vins()
-        if not vins:
-            return
-        menu = QMenu(self.p.vehiclesTable)
-        menu.addAction(self.tr("Show score and evidence"), lambda: self.set_detail_visible(True))
-        menu.addAction(self.tr("Copy VIN"), lambda: QGuiApplication.clipboard().setText("\n".join(vins)))
-        export = menu.addAction(self.tr("Export stored samples…"), lambda: self.export_samples(vins[0]))
-        export.setEnabled(len(vins) == 1)
-        if len(vins) != 1:
-            export.setToolTip(self.tr("Select one vehicle to export its samples."))
-        menu.exec(self.p.vehiclesTable.viewport().mapToGlobal(pos))
+        return [self.model.row_at(r).vin for r in self.tools.source_rows()]
 
     def export_samples(self, vin: str) -> None:
         """A vehicle's stored 1 Hz samples for a case file, over the latest scoring's period (else all data)."""
@@ -152,14 +153,13 @@ class VehiclesPage(QObject):
         if start is None or end is None:
             self.ctl.status(self.tr("No data stored yet."))
             return
-        folder = self.ctl.settings.value("folders/exports") if self.ctl.settings is not None else None
-        default = f"{folder or self.ctl.ws.home.exports_dir}/{vin}_{start}_{end}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self.ctl.w, self.tr("Export stored samples"), default,
+        folder = last_folder(self.ctl.settings, Purpose.EXPORTS, self.ctl.ws.home.exports_dir)
+        path, _ = QFileDialog.getSaveFileName(self.ctl.w, self.tr("Export stored samples"),
+                                              str(folder / f"{vin}_{start}_{end}.xlsx"),
                                               self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"))
         if not path:
             return
-        if self.ctl.settings is not None:
-            self.ctl.settings.setValue("folders/exports", str(Path(path).parent))
+        remember_folder(self.ctl.settings, Purpose.EXPORTS, path)
         ws = self.ctl.ws
 
         def write(progress=None):  # the file dialog already asked before replacing a file
@@ -171,30 +171,34 @@ class VehiclesPage(QObject):
     def _vehicle_selected(self, current, _previous) -> None:
         if not current.isValid():
             return
-        row = self.model.row_at(self.proxy.mapToSource(current).row())
+        row = self.model.row_at(self.tools.to_source(current).row())
         self.ctl.run(_detail, self.ctl.ws, row.id, on_done=self._show_detail)
 
     def _load_day(self) -> None:
         day = self.p.dayPick.currentData()
         if day is None or self.vehicle_id is None:
-            self.day_plot.set_series(None)
+            self.day_plot.set_evidence(None)
             return
         vid = self.vehicle_id
-        self.ctl.run(overview.vehicle_day_series, self.ctl.ws, vid, day,
-                     on_done=lambda df: self.day_plot.set_series(df) if vid == self.vehicle_id else None)
+        # The plot follows the vehicle's reasons: threshold, smoothed trace and shaded exceedances, reagent
+        # against fuel, MIL and DTCs, as its latest score calls for (services/evidence.py).
+        self.ctl.run(evidence.day_evidence, self.ctl.ws, vid, day,
+                     on_done=lambda ev: self.day_plot.set_evidence(ev) if vid == self.vehicle_id else None)
 
     # --- the detail -------------------------------------------------------------------------------------
     def _show_detail(self, d: dict) -> None:
         self.vehicle_id = d["id"]
-        self.days_chart.set_days(d["days"])
+        self.days_chart.set_days(d["days"], d["rule"].day_min_minutes)
         pick = self.p.dayPick
         pick.blockSignals(True)
         pick.clear()
-        # Exceedance days first: the day an officer wants to look at.
+        # Exceedance days first: the day an officer wants to look at; the day with the most exceedance chosen.
         for day in sorted(d["days"], key=lambda x: (not x["exceed_day"], -x["day"].toordinal())):
             label = str(day["day"]) + ("  " + self.tr("(exceedance {0} min)").format(f"{day['exceed_minutes']:.0f}")
                                        if day["exceed_day"] else "")
             pick.addItem(label, day["day"])
+        if d["evidence_day"] is not None:
+            pick.setCurrentIndex(max(pick.findData(d["evidence_day"]), 0))
         pick.blockSignals(False)
         self._load_day()
         self.p.vehicleDetail.setHtml(self._detail_html(d))

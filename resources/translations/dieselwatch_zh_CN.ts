@@ -2648,109 +2648,109 @@ Map them if the file has them. Import without them?</source>
 <context>
     <name>ImportsPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="25" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="27" />
         <source>records</source>
         <translation>监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="25" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="27" />
         <source>registry</source>
         <translation>登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="27" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="29" />
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="28" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="30" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="29" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="31" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="30" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="32" />
         <source>Imported at</source>
         <translation>导入时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="31" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="33" />
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="32" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="34" />
         <source>Rows read</source>
         <translation>读取行数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="33" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="35" />
         <source>Imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="34" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="36" />
         <source>Duplicates</source>
         <translation>重复</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="35" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="37" />
         <source>Rejected</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="67" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="48" />
+        <source>Import batches</source>
+        <translation>导入批次</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/imports_page.py" line="75" />
         <source>Nothing imported yet. Import the vehicle registry first (owners, engines), then the platform's monitoring exports (CSV or Excel, GBK or UTF-8) or raw terminal captures; you can also drop files on the window.</source>
         <translation>尚未导入任何文件。请先导入车辆登记表（车主、发动机），再导入平台的监控数据导出文件（CSV 或 Excel，GBK 或 UTF-8）或终端原始报文；也可以把文件拖到窗口上。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="81" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="89" />
         <source>Select an import batch first.</source>
         <translation>请先选择一个导入批次。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="85" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="93" />
         <source>Write this batch's report to an Excel workbook.</source>
         <translation>把该批次的导入报告写入 Excel 工作簿。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="87" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="95" />
         <location filename="../../ui/imports_page.ui" line="11" />
         <source>Undo this import: its samples are deleted and the days they touched are recomputed; the file can then be imported again.</source>
         <translation>撤销本次导入：删除其数据并重新计算涉及日期的统计；之后可重新导入该文件。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="89" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="97" />
         <source>A registry import cannot be removed: import a corrected registry instead.</source>
         <translation>车辆登记表的导入不能撤销：请导入更正后的登记表。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="118" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="115" />
         <source>Export import report</source>
         <translation>导出导入报告</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/imports_page.py" line="119" />
-        <source>Excel workbook (*.xlsx)</source>
-        <translation>Excel工作簿 (*.xlsx)</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="123" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="133" />
-        <location filename="../../dieselwatch/gui/imports_page.py" line="155" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="129" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="151" />
         <source>Remove import batch</source>
         <translation>撤销导入批次</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="135" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="131" />
         <source>Remove batch {0} ({1})? Its samples are deleted from the raw store and the days they touched are recomputed from what remains; the file can then be imported again.
 
 Reason (required):</source>
@@ -2759,180 +2759,180 @@ Reason (required):</source>
 原因（必填）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="141" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="137" />
         <source>Removing a batch needs a reason.</source>
         <translation>撤销批次须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="144" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="140" />
         <source>Removing batch {0}</source>
         <translation>正在撤销批次{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="147" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="143" />
         <source>Batch {0} ({1}) removed: {2} samples of {3} vehicles; {4} vehicle-days recomputed, {5} left without data. The file can be imported again.</source>
         <translation>已撤销批次{0}（{1}）：删除{3}辆车的{2}条数据；重新计算{4}个车辆日，{5}个车辆日已无数据。可重新导入该文件。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="152" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="148" />
         <source>These batches also delivered samples the removed batch held. Import their files again to restore them (only what is missing is stored):</source>
         <translation>以下批次也包含被撤销批次中的部分数据。请重新导入这些文件以恢复数据（只保存缺少的部分）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="160" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="155" />
         <source>Import monitoring records</source>
         <translation>导入监控数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="161" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="156" />
         <source>Exports and terminal captures (*.csv *.txt *.xlsx *.xls *.log *.bin *.hex);;All files (*)</source>
         <translation>导出文件和终端报文（*.csv *.txt *.xlsx *.xls *.log *.bin *.hex）;;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="181" />
-        <location filename="../../dieselwatch/gui/imports_page.py" line="224" />
-        <location filename="../../dieselwatch/gui/imports_page.py" line="229" />
-        <location filename="../../dieselwatch/gui/imports_page.py" line="251" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="175" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="218" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="223" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="244" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="217" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="211" />
         <source>Key fields missing</source>
         <translation>缺少关键字段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="218" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="212" />
         <source>Import without them?</source>
         <translation>是否在缺少这些字段的情况下导入？</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="232" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="226" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="233" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="227" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="257" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="250" />
         <source>already imported; nothing changed</source>
         <translation>已导入过，未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="258" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="251" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="259" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="252" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="261" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="254" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>，导入{0}条，重复{1}条，拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="264" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="257" />
         <source>, {0} created, {1} updated</source>
         <translation>，新建{0}辆，更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="268" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="261" />
         <source>Covers {0} to {1} (stated in the file).</source>
         <translation>覆盖时段：{0}至{1}（文件中注明）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="269" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="262" />
         <source>Covers {0} to {1} (first to last sample).</source>
         <translation>覆盖时段：{0}至{1}（首条至末条数据）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="272" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="265" />
         <source>Imported again to restore samples that went with a removed batch.</source>
         <translation>已重新导入，恢复随被撤销批次删除的数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="274" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="267" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="274" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="267" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="275" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="268" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="275" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="268" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="276" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="269" />
         <source>sensor not ready</source>
         <translation>传感器未就绪</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="277" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="270" />
         <source>imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="277" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="270" />
         <source>already imported</source>
         <translation>此前已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="278" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="271" />
         <source>not imported</source>
         <translation>未导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="280" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="273" />
         <source>sheet {0}: {1}</source>
         <translation>工作表{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="283" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="276" />
         <source>column {0} not imported: {1}</source>
         <translation>列{0}未导入：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="286" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="279" />
         <source>imported without key field(s): {0}</source>
         <translation>导入时缺少关键字段：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="292" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="285" />
         <source>frames: {0} read, {1} skipped, {2} encrypted</source>
         <translation>报文帧：读取{0}帧，跳过{1}帧，加密{2}帧</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="295" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="288" />
         <source>line {0}, byte {1}</source>
         <translation>第{0}行第{1}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="296" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="289" />
         <source>row {0}, byte {1}</source>
         <translation>第{0}行第{1}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="297" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="290" />
         <source>byte {0}</source>
         <translation>第{0}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="299" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="292" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行，列“{1}”：{2}</translation>
     </message>
@@ -3547,104 +3547,124 @@ Details are in the log file:
 <context>
     <name>ScoringPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="33" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="35" />
         <source>black</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="33" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="35" />
         <source>watch</source>
         <translation>重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="33" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="35" />
         <source>white</source>
         <translation>白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="34" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="36" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="37" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="39" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="38" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="40" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="40" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="42" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="41" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="43" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="42" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="44" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="43" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="45" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="44" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="46" />
         <source>Reasons</source>
         <translation>原因</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/scoring_page.py" line="58" />
+        <source>Scoring</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="63" />
+        <source>Show vehicle and evidence</source>
+        <translation>查看车辆与证据</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="65" />
+        <source>Select one vehicle.</source>
+        <translation>请只选择一辆车。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="66" />
+        <source>Copy VIN</source>
+        <translation>复制VIN</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="68" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="59" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="69" />
         <source>black or watch</source>
         <translation>黑名单或重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="96" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="106" />
         <source>#{0}: {1} to {2}, rule set {3}, {4} vehicles ({5} by {6})</source>
         <translation>第 {0} 次：{1} 至 {2}，规则版本 {3}，{4} 辆车（{5}，{6}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="102" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="112" />
         <source>No scoring yet. Choose the period (it defaults to the data stored) and press "Score all vehicles".</source>
         <translation>尚未评分。请选择时段（默认为已存数据的时段），然后点击“对全部车辆评分”。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="121" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="131" />
         <source>{0} vehicles scored: black {1}, watch {2}, white {3}, no proposal {4}. Proposals go to the Lists page with "Propose from latest scoring"; double-click a vehicle for its evidence.</source>
         <translation>共评分 {0} 辆：黑名单 {1}，重点关注 {2}，白名单 {3}，无建议 {4}。在“黑白名单”页点击“按最近评分生成建议”即可生成建议；双击车辆查看证据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="157" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="162" />
         <source>{0} (active)</source>
         <translation>{0}（当前）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="159" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="164" />
         <source>{0}
 saved {1} by {2}</source>
         <translation>{0}
 {2}于{1}保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="170" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="175" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="185" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="190" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分，时段{1}至{2}，规则版本{3}。</translation>
     </message>
@@ -4199,54 +4219,59 @@ saved {1} by {2}</source>
 <context>
     <name>VehiclesPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="53" />
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="59" />
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="92" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="57" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="63" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="106" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="56" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="60" />
         <source>on the black list</source>
         <translation>黑名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="56" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="60" />
         <source>on the watch list</source>
         <translation>重点关注在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="57" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="61" />
         <source>on the white list</source>
         <translation>白名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="97" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="111" />
         <source>No vehicles yet. Import a vehicle registry (Ctrl+R) and monitoring exports (Ctrl+I), or drop the files on this window.</source>
         <translation>尚无车辆。请导入车辆登记表（Ctrl+R）和监控数据导出文件（Ctrl+I），或把文件拖到本窗口。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="139" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="72" />
         <source>Show score and evidence</source>
         <translation>查看评分与证据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="140" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="69" />
+        <source>Vehicles</source>
+        <translation>车辆</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="73" />
         <source>Copy VIN</source>
         <translation>复制VIN</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="141" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="75" />
         <source>Export stored samples…</source>
         <translation>导出已存储的逐秒数据…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="144" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="78" />
         <source>Select one vehicle to export its samples.</source>
         <translation>请只选择一辆车来导出其数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="153" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="154" />
         <source>No data stored yet.</source>
         <translation>尚未存储任何数据。</translation>
     </message>
@@ -4256,7 +4281,7 @@ saved {1} by {2}</source>
         <translation>导出已存储的逐秒数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="158" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="159" />
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
@@ -4271,107 +4296,107 @@ saved {1} by {2}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="195" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="197" />
         <source>(exceedance {0} min)</source>
         <translation>（超标{0}分钟）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="205" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="209" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="205" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="209" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="205" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="209" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="206" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="210" />
         <source>reference torque</source>
         <translation>参考扭矩</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="206" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="210" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="213" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="217" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="216" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="220" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="216" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="220" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="224" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="228" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="225" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="229" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="226" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="230" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="227" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="231" />
         <source>Share above screening threshold</source>
         <translation>超筛查阈值占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="228" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="232" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="229" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="233" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="230" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="234" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="231" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="235" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="231" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="235" />
         <source>{0} d</source>
         <translation>{0} 天</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="232" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="236" />
         <source>Parked / not covered</source>
         <translation>停驶／未覆盖</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="232" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="236" />
         <source>{0} d / {1} d</source>
         <translation>{0} 天 / {1} 天</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="238" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="242" />
         <source>List history</source>
         <translation>名单记录</translation>
     </message>

@@ -55,4 +55,6 @@ ZH = {
     "Export stored samples": "导出已存储的逐秒数据",
     "Excel workbook (*.xlsx);;CSV (*.csv)": "Excel 工作簿 (*.xlsx);;CSV (*.csv)",
     "Exporting the samples of {0}": "正在导出 {0} 的数据",
+    "Show vehicle and evidence": "查看车辆与证据",
+    "Select one vehicle.": "请只选择一辆车。",
 }
