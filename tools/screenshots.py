@@ -50,8 +50,15 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     for i, name in enumerate(VIEWS):
         ctl.w.nav.setCurrentRow(i)
-        if name == "vehicles":
-            ctl.vehicles_page.p.vehiclesTable.selectRow(0)
+        if name == "vehicles":  # a vehicle with a NOx exceedance, its evidence given room
+            from dieselwatch.services import evidence
+
+            nox = evidence.example_vehicles(ws).get(evidence.Panel.NOX)
+            vin = next((r.vin for r in ctl.vehicles_page.model._rows if r.id == nox), None)
+            if vin:
+                ctl.show_vehicle(vin)
+            else:
+                ctl.vehicles_page.p.vehiclesTable.selectRow(0)
         if name == "lists":
             ctl.lists_page.p.statusFilter.setCurrentIndex(1)
             settle()
@@ -66,12 +73,22 @@ def main() -> None:
         ctl.w.grab().save(str(out / f"{name}_{args.lang}.png"))
         print("wrote", out / f"{name}_{args.lang}.png")
         if name == "vehicles":  # the vehicle's days and one day at 1 Hz
+            ctl.vehicles_page.p.vehicleSplitter.setSizes([220, 600])
             for tab, suffix in ((1, "days"), (2, "day_plot")):
                 ctl.vehicles_page.p.vehicleTabs.setCurrentIndex(tab)
                 settle()
                 ctl.w.grab().save(str(out / f"vehicle_{suffix}_{args.lang}.png"))
                 print("wrote", out / f"vehicle_{suffix}_{args.lang}.png")
             ctl.vehicles_page.p.vehicleTabs.setCurrentIndex(0)
+            ctl.vehicles_page.p.vehicleSplitter.setSizes([480, 320])
+    # The evidence plots by reason (NOx exceedance, reagent, OBD), drawn as the vehicles page draws them.
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    from evidence_plots import save_example_plots
+
+    for path in save_example_plots(ws, out, args.lang):
+        print("wrote", path)
     if args.wizard_csv:
         path = odd_platform_export(args.wizard_csv, Path(args.home) / "exports" / "odd_platform.csv")
         from dieselwatch.gui.import_wizard import ImportWizard
