@@ -51,7 +51,8 @@ def slug(heading: str) -> str:
 
 
 class GuideDialog(QDialog):
-    """The guide: contents on the left, the Markdown rendered on the right, a find field, Back after a link."""
+    """The guide: contents on the left, the Markdown rendered on the right, a find field, Back after a link.
+    A screenshot is shown fitted to the width; the guides link each one to itself, so a click opens it full size."""
 
     def __init__(self, parent: QWidget | None, lang: str):
         super().__init__(parent)
@@ -92,7 +93,7 @@ class GuideDialog(QDialog):
         split.addWidget(self.contents)
         split.addWidget(self.browser)
         split.setStretchFactor(1, 1)
-        split.setSizes([280, 900])
+        split.setSizes([320, 860])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
@@ -265,7 +266,8 @@ def about_html(ws: Workspace) -> str:
     raw = str(ws.raw.root) + ("" if ws.raw.refusal is None else " — " + core_text(ws.raw.refusal))
     rows = [(QCoreApplication.translate("Help", "Version"), version()),
             (QCoreApplication.translate("Help", "Database"), ws.db_url),  # the URL without its password
-            (QCoreApplication.translate("Help", "User"), f"{ws.user} ({role})"),
+            (QCoreApplication.translate("Help", "User"),
+             QCoreApplication.translate("Help", "{0} ({1})").format(ws.user, role)),
             (QCoreApplication.translate("Help", "Raw sample folder"), raw),
             (QCoreApplication.translate("Help", "Data folder"), str(ws.home.root)),
             (QCoreApplication.translate("Help", "Log file"), str(ws.home.logs_dir / "dieselwatch.log")),
@@ -292,6 +294,7 @@ def show_about(parent: QWidget | None, ws: Workspace) -> QMessageBox:
     box.setWindowTitle(QCoreApplication.translate("Help", "About DieselWatch"))
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setText(about_html(ws))
+    box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 560px; }")  # paths on one line, not wrapped
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     box.setIconPixmap(box.windowIcon().pixmap(64, 64))
     box.setStandardButtons(QMessageBox.StandardButton.Ok)

@@ -11,6 +11,7 @@ ZH = {
     "Version": "版本",
     "Database": "数据库",
     "User": "用户",
+    "{0} ({1})": "{0}（{1}）",
     "Raw sample folder": "原始数据文件夹",
     "Data folder": "数据文件夹",
     "Log file": "日志文件",
