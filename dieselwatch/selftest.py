@@ -233,7 +233,7 @@ def run_selftest() -> dict:
                 dlg.close()
             if broken or not names:
                 raise CheckFailed(f"the user guide's screenshots do not load: {broken or 'none linked'}")
-            return f"{dlg.path.name}: {heads} headings, {len(names)} screenshots"
+            return f"{dlg.path.name if dlg.path else ''}: {heads} headings, {len(names)} screenshots"
 
         # (name, check, the checks it needs)
         plan = (

@@ -74,7 +74,6 @@ class GuideDialog(QDialog):
         self.browser.setOpenLinks(False)  # links are ours: sections, other notes, the web (_follow)
         self.browser.anchorClicked.connect(self._follow)
         self.browser.viewport().installEventFilter(self)
-        self.browser.document().setDefaultStyleSheet("img { margin: 6px; }")
         self.find_edit = QLineEdit()
         self.find_edit.setObjectName("guideFind")
         self.find_edit.setPlaceholderText(QCoreApplication.translate("Help", "Find in the guide (Enter: next)"))
