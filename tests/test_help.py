@@ -226,6 +226,7 @@ def test_contents_and_links_lead_to_their_places(window, qtbot, monkeypatch):
     assert dlg.browser.verticalScrollBar().value() > 0
     dlg.browser.anchorClicked.emit(QUrl("#7-settings"))
     assert dlg.browser.textCursor().block().text() == "7. Settings"
+    assert dlg.contents.currentItem().text(0) == "7. Settings"  # the contents follow the reading
     dlg.browser.anchorClicked.emit(QUrl("domain.md"))  # the domain notes, in the same window
     assert dlg.headings()[0][1] == "DieselWatch domain notes" and dlg.back_button.isVisible()
     dlg.back()

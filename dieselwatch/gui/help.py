@@ -74,6 +74,8 @@ class GuideDialog(QDialog):
         self.browser.setOpenLinks(False)  # links are ours: sections, other notes, the web (_follow)
         self.browser.anchorClicked.connect(self._follow)
         self.browser.viewport().installEventFilter(self)
+        self.browser.verticalScrollBar().valueChanged.connect(self._follow_scroll)
+        self.items: dict[int, QTreeWidgetItem] = {}  # block number of a heading -> its line in the contents
         self.find_edit = QLineEdit()
         self.find_edit.setObjectName("guideFind")
         self.find_edit.setPlaceholderText(QCoreApplication.translate("Help", "Find in the guide (Enter: next)"))
@@ -129,6 +131,7 @@ class GuideDialog(QDialog):
 
     def _build_contents(self) -> None:
         self.contents.clear()
+        self.items = {}
         parents: list[QTreeWidgetItem] = []
         for level, text, number in self.headings():
             if level > 3:
@@ -137,6 +140,7 @@ class GuideDialog(QDialog):
             item = QTreeWidgetItem([text])
             item.setData(0, Qt.ItemDataRole.UserRole, number)
             item.setToolTip(0, text)
+            self.items[number] = item
             (parents[-1].addChild(item) if parents else self.contents.addTopLevelItem(item))
             while len(parents) < level - 1:  # a skipped level: keep the item at the depth it has
                 parents.append(item)
@@ -199,6 +203,19 @@ class GuideDialog(QDialog):
     # --- navigation -------------------------------------------------------------------------------------
     def _go_to_item(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         self.go_to_block(int(item.data(0, Qt.ItemDataRole.UserRole)))
+
+    def _follow_scroll(self, value: int) -> None:
+        """The contents mark the section being read: the last heading at or above the top of the view."""
+        doc = self.browser.document()
+        layout = doc.documentLayout()
+        current = None
+        for number, item in self.items.items():
+            if layout.blockBoundingRect(doc.findBlockByNumber(number)).top() > value + 4:
+                break
+            current = item
+        if current is not None and current is not self.contents.currentItem():
+            self.contents.setCurrentItem(current)
+            self.contents.scrollToItem(current)
 
     def go_to_block(self, number: int) -> None:
         """The heading at the top of the reading area."""
