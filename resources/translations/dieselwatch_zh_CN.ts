@@ -1760,88 +1760,88 @@ Details are in the log file:
         <translation>DieselWatch 用户指南</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/help.py" line="80" />
+        <location filename="../../dieselwatch/gui/help.py" line="81" />
         <source>Find in the guide (Enter: next)</source>
         <translation>在指南中查找（回车：下一处）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/help.py" line="83" />
+        <location filename="../../dieselwatch/gui/help.py" line="84" />
         <source>Back to the guide</source>
         <translation>返回指南</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/help.py" line="265" />
+        <location filename="../../dieselwatch/gui/help.py" line="281" />
         <source>set-up mode, no accounts yet</source>
         <translation>初始设置状态，尚无账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/help.py" line="267" />
+        <location filename="../../dieselwatch/gui/help.py" line="283" />
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/help.py" line="268" />
+        <location filename="../../dieselwatch/gui/help.py" line="284" />
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/help.py" line="269" />
+        <location filename="../../dieselwatch/gui/help.py" line="285" />
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/help.py" line="270" />
+        <location filename="../../dieselwatch/gui/help.py" line="286" />
         <source>{0} ({1})</source>
         <translation>{0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/help.py" line="271" />
+        <location filename="../../dieselwatch/gui/help.py" line="287" />
         <source>Raw sample folder</source>
         <translation>原始数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/help.py" line="272" />
+        <location filename="../../dieselwatch/gui/help.py" line="288" />
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/help.py" line="273" />
+        <location filename="../../dieselwatch/gui/help.py" line="289" />
         <source>Log file</source>
         <translation>日志文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/help.py" line="275" />
+        <location filename="../../dieselwatch/gui/help.py" line="291" />
         <source>System</source>
         <translation>操作系统</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/help.py" line="277" />
+        <location filename="../../dieselwatch/gui/help.py" line="293" />
         <source>Review of the remote OBD monitoring data of China VI heavy-duty diesel vehicles: import, scoring with evidence, black and white lists, rectification notices.</source>
         <translation>国六重型柴油车远程OBD监控数据审查：数据导入、有证据的评分、黑白名单、整改通知书。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/help.py" line="280" />
+        <location filename="../../dieselwatch/gui/help.py" line="296" />
         <source>DieselWatch is free software under the MIT licence. It uses Qt through PySide6 (LGPL v3) and other open-source libraries under their own licences.</source>
         <translation>DieselWatch 是以 MIT 许可证发布的自由软件，通过 PySide6 使用 Qt（LGPL v3），并使用其他遵循各自许可证的开源库。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/help.py" line="283" />
+        <location filename="../../dieselwatch/gui/help.py" line="299" />
         <source>The screening threshold, the rule set and the legal texts of the notices are the office’s choices: check them before notices go out.</source>
         <translation>筛查阈值、评分规则和通知书的法律文本由本单位确定：签发通知书前请逐一核对。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/help.py" line="294" />
-        <location filename="../../dieselwatch/gui/help.py" line="314" />
+        <location filename="../../dieselwatch/gui/help.py" line="310" />
+        <location filename="../../dieselwatch/gui/help.py" line="330" />
         <source>About DieselWatch</source>
         <translation>关于 DieselWatch</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/help.py" line="308" />
+        <location filename="../../dieselwatch/gui/help.py" line="324" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/help.py" line="310" />
+        <location filename="../../dieselwatch/gui/help.py" line="326" />
         <source>User guide</source>
         <translation>用户指南</translation>
     </message>
