@@ -271,3 +271,25 @@ def test_about_names_version_database_user_and_raw_folder(window, qtbot, ws):
     box.close()
     ws.role = "supervisor"
     assert "supervisor" in about_html(ws)
+
+
+def test_a_reworded_rule_set_doc_is_the_same_rule_set(ws):
+    """The domain-note citations in default.json's _doc changed: the shipped version stored with one wording
+    accepts the file with the other as that same version, while a changed value is still refused."""
+    import copy
+
+    from dieselwatch.errors import ConfigError
+    from dieselwatch.scoring.rules import default_rules
+    from dieselwatch.services.rulesets import active_rules, save_rules
+
+    with ws.Session.begin() as s:
+        stored = active_rules(s)  # the shipped default, stored on first use
+    old = copy.deepcopy(dict(default_rules()))
+    old["data"]["_doc"] = old["data"]["_doc"].replace("docs/domain.md", "domain.md")
+    assert old != dict(stored)
+    with ws.Session.begin() as s:
+        assert save_rules(s, old, "tester").version == stored.version
+    changed = copy.deepcopy(dict(default_rules()))
+    changed["exceedance"]["threshold_ppm"] = 450
+    with pytest.raises(ConfigError), ws.Session.begin() as s:
+        save_rules(s, changed, "tester")
