@@ -92,6 +92,11 @@ def test_every_linked_screenshot_and_note_exists(lang):
     assert len(images) >= 8
     for name in images + [x for x in LINK.findall(text) if not x.startswith(("#", "http"))]:
         assert (DOCS / name).is_file(), name
+    from dieselwatch.gui.help import slug
+
+    anchors = {slug(h) for h in re.findall(r"^#+ (.*)$", text, re.MULTILINE)}
+    sections = [x[1:] for x in LINK.findall(text) if x.startswith("#")]
+    assert sections and set(sections) <= anchors
 
 
 def test_both_guides_have_the_same_sections():
