@@ -215,6 +215,26 @@ def run_selftest() -> dict:
                 raise CheckFailed(f"vehicle table shows {n} rows")
             return f"main window built, {n} vehicles shown, title {ctl.w.windowTitle()!r}"
 
+        def guide():
+            """The user guide and its screenshots shipped (docs/), and the Help window renders every one of them."""
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QPixmap, QTextDocument
+
+            from dieselwatch.gui.help import GuideDialog
+
+            dlg = GuideDialog(None, "zh_CN")
+            try:
+                dlg.grab()
+                doc, names = dlg.browser.document(), dlg.image_names()
+                broken = [n for n in names if not isinstance(
+                    doc.resource(QTextDocument.ResourceType.ImageResource, QUrl(n)), QPixmap)]
+                heads = len(dlg.headings())
+            finally:
+                dlg.close()
+            if broken or not names:
+                raise CheckFailed(f"the user guide's screenshots do not load: {broken or 'none linked'}")
+            return f"{dlg.path.name if dlg.path else ''}: {heads} headings, {len(names)} screenshots"
+
         # (name, check, the checks it needs)
         plan = (
             ("platform", platform, ()),
@@ -228,6 +248,7 @@ def run_selftest() -> dict:
             ("notice", notice, ("decide",)),
             ("audit", audit, ("decide",)),
             ("window", window, ("import", "fonts")),
+            ("guide", guide, ("fonts",)),
         )
         for name, fn, needs in plan:
             t = time.perf_counter()

@@ -33,6 +33,8 @@ CASES = [
     ("notice", "the notice template", ["resources/templates/rectification_notice.xlsx"], {}),
     ("postgres-driver", "psycopg's bundled libpq", ["psycopg_binary", "psycopg_binary.libs"], {}),
     ("database", "the Alembic migrations", ["dieselwatch/storage/migrations"], {}),
+    ("guide", "the Chinese user guide", ["docs/guide_zh_CN.md"], {}),
+    ("guide", "the user guide's screenshots", ["docs/screenshots"], {}),
 ]
 
 

@@ -1,5 +1,5 @@
 """Builds terminal frames of GB 17691-2018 Annex Q and HJ 1239.3-2021 for the tests, written from the tables
-of shared/protocol.md independently of the decoder (struct packing, one body at a time)."""
+of docs/domain.md section 6 independently of the decoder (struct packing, one body at a time)."""
 
 from __future__ import annotations
 

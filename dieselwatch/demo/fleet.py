@@ -1,4 +1,4 @@
-"""A realistic synthetic export set following shared domain.md.
+"""A realistic synthetic export set following docs/domain.md.
 
 Each vehicle drives 1 Hz trips: cold starts (coolant and SCR from ambient), SCR warm-up with load, urban and
 highway segments, upstream NOx following load and SCR efficiency following inlet temperature. Planted
@@ -264,7 +264,7 @@ def _transmission(df: pd.DataFrame, rng: np.random.Generator, gappy: bool) -> pd
     resent = df[late[packet]]
     dup = df[twice[packet] & ~lost[packet]]
     out = pd.concat([on_time, resent, dup], ignore_index=True)
-    # Sentinels and invalid cells as platforms export them (domain.md section 2). Text markers are kept as
+    # Sentinels and invalid cells as platforms export them (docs/domain.md section 2). Text markers are kept as
     # flags (TEXT_MARKERS) and written as text by the exporters, so the data stay numeric and fast.
     n = len(out)
     out.loc[rng.random(n) < 0.002, "nox_down"] = 3012.75

@@ -1,5 +1,5 @@
 """Raw terminal messages of GB 17691-2018 Annex Q (`##`) and HJ 1239.3-2021 (`~~`): find frames in a byte
-buffer, check them, and decode their real-time bodies into samples (shared/protocol.md).
+buffer, check them, and decode their real-time bodies into samples (docs/domain.md section 6).
 
 Finding frames is one Python step per frame (lengths chain the frames, so it is sequential), with the XOR
 check taken from a prefix-XOR array in O(1). Everything per body (layout walk, field decoding, times) is numpy
@@ -21,7 +21,7 @@ COMMANDS = {1: "login", 2: "realtime", 3: "resent", 4: "logout", 5: "time_sync",
             7: "activation_request", 8: "activation_reply"}
 INFO_TYPES = {1: "obd", 2: "diesel", 3: "gas_twc", 4: "hybrid", 5: "gas_nox"}
 ENCRYPTION = {2: "RSA", 3: "SM2", 0xFE: "abnormal", 0xFF: "invalid"}
-STREAM_LEN = 37  # the diesel data-stream body (protocol.md table)
+STREAM_LEN = 37  # the diesel data-stream body (docs/domain.md section 6)
 OBD_FIXED = 96  # the OBD body up to and including the DTC count
 HYBRID_LEN = 8
 MAX_SKIPPED_DETAILS = 100

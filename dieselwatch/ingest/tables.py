@@ -25,7 +25,7 @@ SAMPLE_ROWS = 200  # rows under the header that decide between two columns claim
 # Sheets already parsed during detection are kept for the data read up to this many cells (about 30 bytes
 # each in calamine); the first data sheet is always kept, others are parsed again when their turn comes.
 KEEP_LOADED_CELLS = 6_000_000
-# Text that means "no value" in exports (domain.md section 2); decoded numeric sentinels are in columns.csv.
+# Text that means "no value" in exports (docs/domain.md section 2); decoded numeric sentinels are in columns.csv.
 NA_TEXT = ["", "FF", "FE", "FFFF", "FFFE", "FFFFFFFF", "ff", "ffff", "无效", "异常", "无", "NA", "N/A", "n/a", "-",
            "--", "null", "NULL", "None", "nan", "NaN", "#N/A"]
 _NA = frozenset(NA_TEXT)

@@ -70,7 +70,7 @@ class ValueReport:
 
 
 def parse_times(s: pd.Series) -> pd.Series:
-    """Beijing local time, naive, second resolution. Formats of domain.md section 2 plus Excel serial dates
+    """Beijing local time, naive, second resolution. Formats of docs/domain.md section 2 plus Excel serial dates
     and datetimes calamine already decoded. Anything else becomes NaT for the caller to reject."""
     if pd.api.types.is_datetime64_any_dtype(s):
         return s.astype("datetime64[s]")

@@ -1,4 +1,4 @@
-"""Per vehicle and Beijing day: the aggregates of domain.md sections 3 and 4, computed from raw samples.
+"""Per vehicle and Beijing day: the aggregates of docs/domain.md sections 3 and 4, computed from raw samples.
 
 Computed at import for the days an import touches (merged with what was stored before) and again from the
 raw store when a rule set changes. Everything is vectorised over one vehicle's sorted, de-duplicated rows."""
@@ -128,7 +128,7 @@ def compute_day_stats(df: pd.DataFrame, rules: RuleSet, engine: Engine | float |
     with np.errstate(invalid="ignore"):
         jump = linked & (dist > allowed)
 
-    # Exceedance on valid operation, smoothed over a centred time window (domain.md: 20-60 s agrees with PEMS).
+    # Exceedance on valid operation, smoothed over a centred window (docs/domain.md section 3: 20-60 s agree with PEMS).
     smooth = smoothed_down(ts, down, valid, ex["smoothing_s"])
     with np.errstate(invalid="ignore"):
         exceed = valid & (smooth > ex["threshold_ppm"])

@@ -528,7 +528,7 @@ def judge(m: Figures, rules: RuleSet, engine: Engine | float | None, exceed_days
         elif eff is not None and eff < scr["efficiency_watch"]:
             add(reason("SCR_EFF_WEAK", "watch", eff=eff))
 
-    # Tampering signatures (domain.md section 4).
+    # Tampering signatures (docs/domain.md section 4).
     if offset_source is None and hot >= scr["min_hot_samples"] and m.n_down_gt_up / hot >= tp["down_gt_up_share"]:
         add(reason("TAMPER_DOWN_GT_UP", "black", share=m.n_down_gt_up / hot))
     if valid >= scr["min_hot_samples"] and m.n_down_zero_loaded / valid >= tp["down_zero_share"]:

@@ -23,7 +23,9 @@ class RuleSet(dict):
         return self["version"]
 
     def fingerprint(self) -> str:
-        body = {k: v for k, v in self.items() if k not in ("version", "name")}
+        """The values only: a reworded _doc (or name) does not make the same version a different rule set."""
+        body = {k: ({kk: vv for kk, vv in v.items() if not kk.startswith("_")} if isinstance(v, dict) else v)
+                for k, v in self.items() if k not in ("version", "name")}
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]
 
 

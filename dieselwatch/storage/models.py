@@ -135,7 +135,7 @@ class TerminalSession(Base):
 
 
 class DayStat(Base):
-    """Per vehicle and Beijing calendar day: the aggregates scoring works on (domain.md sections 3 and 4)."""
+    """Per vehicle and Beijing calendar day: the aggregates scoring works on (docs/domain.md sections 3 and 4)."""
 
     __tablename__ = "day_stats"
     vehicle_id: Mapped[int] = mapped_column(ForeignKey("vehicles.id"), primary_key=True)

@@ -239,48 +239,48 @@
         <translation>已由用户取消</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="38" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="40" />
         <source>{source}: not a readable rule set ({error})</source>
         <translation>{source}：不是可读取的规则文件（{error}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="42" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="44" />
         <location filename="../../dieselwatch/storage/auditstate.py" line="28" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="47" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="49" />
         <source>{source}: needs a non-empty “version”</source>
         <translation>{source}：必须填写“version”（版本号）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="53" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="55" />
         <source>{source}: section “{section}” missing</source>
         <translation>{source}：缺少“{section}”部分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="58" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="60" />
         <source>{source}: “{key}” missing</source>
         <translation>{source}：缺少“{key}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="60" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="62" />
         <source>{source}: “{key}” must be a number &gt;= 0, got “{value}”</source>
         <translation>{source}：“{key}”必须是≥0的数值，实际为“{value}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="64" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="66" />
         <source>{source}: unknown key(s) in “{section}”: {keys}</source>
         <translation>{source}：“{section}”中有未知的项：{keys}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="70" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="72" />
         <source>{source}: the work-window power threshold must fall from power_share_start to power_share_min in at most {n} steps</source>
         <translation>{source}：功基窗口功率阈值须从power_share_start降至power_share_min，且不超过{n}步</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="73" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="75" />
         <source>{source}: “{key}” must lie between 0 and 1</source>
         <translation>{source}：“{key}”须在0与1之间</translation>
     </message>
@@ -2525,6 +2525,100 @@ Details are in the log file:
         <location filename="../../ui/first_run_dialog.ui" line="23" />
         <source>Load the demo fleet to try things out (12 trucks, 5 days)</source>
         <translation>载入演示车队试用（12辆车，5天数据）</translation>
+    </message>
+</context>
+<context>
+    <name>Help</name>
+    <message>
+        <location filename="../../dieselwatch/gui/help.py" line="60" />
+        <source>DieselWatch user guide</source>
+        <translation>DieselWatch 用户指南</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/help.py" line="81" />
+        <source>Find in the guide (Enter: next)</source>
+        <translation>在指南中查找（回车：下一处）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/help.py" line="84" />
+        <source>Back to the guide</source>
+        <translation>返回指南</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/help.py" line="281" />
+        <source>set-up mode, no accounts yet</source>
+        <translation>初始设置状态，尚无账号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/help.py" line="283" />
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/help.py" line="284" />
+        <source>Database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/help.py" line="285" />
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/help.py" line="286" />
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/help.py" line="287" />
+        <source>Raw sample folder</source>
+        <translation>原始数据文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/help.py" line="288" />
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/help.py" line="289" />
+        <source>Log file</source>
+        <translation>日志文件</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/help.py" line="291" />
+        <source>System</source>
+        <translation>操作系统</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/help.py" line="293" />
+        <source>Review of the remote OBD monitoring data of China VI heavy-duty diesel vehicles: import, scoring with evidence, black and white lists, rectification notices.</source>
+        <translation>国六重型柴油车远程OBD监控数据审查：数据导入、有证据的评分、黑白名单、整改通知书。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/help.py" line="296" />
+        <source>DieselWatch is free software under the MIT licence. It uses Qt through PySide6 (LGPL v3) and other open-source libraries under their own licences.</source>
+        <translation>DieselWatch 是以 MIT 许可证发布的自由软件，通过 PySide6 使用 Qt（LGPL v3），并使用其他遵循各自许可证的开源库。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/help.py" line="299" />
+        <source>The screening threshold, the rule set and the legal texts of the notices are the office’s choices: check them before notices go out.</source>
+        <translation>筛查阈值、评分规则和通知书的法律文本由本单位确定：签发通知书前请逐一核对。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/help.py" line="310" />
+        <location filename="../../dieselwatch/gui/help.py" line="330" />
+        <source>About DieselWatch</source>
+        <translation>关于 DieselWatch</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/help.py" line="324" />
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/help.py" line="326" />
+        <source>User guide</source>
+        <translation>用户指南</translation>
     </message>
 </context>
 <context>
