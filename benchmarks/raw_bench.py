@@ -96,7 +96,7 @@ def build(work: Path, samples: int, prefixed: bool = False) -> tuple[Path, Path]
     pk[:, -1] = np.bitwise_xor.reduce(pk[:, 2:-1], axis=1)
     log = work / "capture.log"
     with open(log, "w", encoding="ascii") as fh:
-        for row, t in zip(pk, pd.DatetimeIndex(ts[first]).strftime("%Y-%m-%d %H:%M:%S")):
+        for row, t in zip(pk, pd.DatetimeIndex(ts[first]).strftime("%Y-%m-%d %H:%M:%S"), strict=False):
             if prefixed:  # as many platform logs write them: time, direction, spaced hex
                 fh.write(f"{t} RECV: {row.tobytes().hex(' ').upper()}\n")
             else:

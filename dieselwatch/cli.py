@@ -368,10 +368,8 @@ def _reject_text(head: str, rejects: list[dict]) -> str:
 
 def cmd_import(args) -> int:
     from dieselwatch.services.imports import import_records
-
-    from dieselwatch.services.profiles import load_profile, save_profile
-
     from dieselwatch.services.key_fields import normalise_allowed
+    from dieselwatch.services.profiles import load_profile, save_profile
 
     normalise_allowed(args.allow_missing)  # a typo refuses the command, not each file
     ws = _workspace(args)
@@ -686,7 +684,7 @@ def cmd_settings(args) -> int:
     if args.action == "set":
         if len(args.pairs) % 2:
             raise InputError("settings set takes KEY VALUE pairs")
-        cfg = update_settings(ws, dict(zip(args.pairs[::2], args.pairs[1::2])), reason=args.reason)
+        cfg = update_settings(ws, dict(zip(args.pairs[::2], args.pairs[1::2], strict=True)), reason=args.reason)
     else:
         cfg = get_settings(ws)
     _emit(args, cfg, "\n".join(f"{sec}.{k} = {v}" for sec, d in cfg.items() for k, v in d.items()))
@@ -786,7 +784,7 @@ def _main(argv: list[str] | None = None) -> int:
         err = InputError(Msg("cannot be written or read: {error}", error=exc.strerror or str(exc)), file=str(exc.filename))
         _fail(args, err, EXIT_INPUT)
         return EXIT_INPUT
-    except Exception as exc:  # noqa: BLE001 - the contract: internal errors exit 1 with a message, not a traceback
+    except Exception as exc:  # the contract: internal errors exit 1 with a message, not a traceback
         log.exception("internal error")
         _fail(args, exc, EXIT_INTERNAL)
         return EXIT_INTERNAL

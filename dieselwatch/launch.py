@@ -44,7 +44,7 @@ def launch(args) -> int:
             return 0
         base = (["--home", args.home] if args.home else []) + (["--db", args.db] if args.db else []) + \
             (["--raw", args.raw] if args.raw else [])
-        return main(base + ["score", "--from", str(run.period_from), "--to", str(run.period_to)])
+        return main([*base, "score", "--from", str(run.period_from), "--to", str(run.period_to)])
     from dieselwatch.gui.app import run as run_gui
 
     return run_gui(args)

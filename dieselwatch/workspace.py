@@ -10,7 +10,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-
 from pathlib import Path
 
 from sqlalchemy import Engine, event, select
@@ -46,7 +45,7 @@ class Workspace:
 
     @classmethod
     def open(cls, home: str | None = None, db: str | None = None, user: str | None = None,
-             raw: str | None = None) -> "Workspace":
+             raw: str | None = None) -> Workspace:
         h = resolve_home(home).ensure()
         url = resolve_db_url(h, db)
         sqlite_file = _sqlite_file(url)

@@ -58,9 +58,9 @@ def stream_body(raw: dict[str, int] | None = None) -> bytes:
 def stream_raw_from(values: dict[str, float]) -> dict[str, int]:
     """Raw integers for physical values (exactly representable ones round-trip)."""
     out = {}
-    for name, w, res, off in STREAM:
+    for name, _w, res, off in STREAM:
         if name in values:
-            out[name] = int(round((values[name] - off) / res))
+            out[name] = round((values[name] - off) / res)
     return out
 
 

@@ -146,7 +146,7 @@ def test_users_sign_in_and_list_decisions_from_the_cli(capsys, tmp_path, loaded_
     code, out, _ = run(capsys, *h, "users", "add", "chief", "--role", "admin", "--json")
     assert code == 0 and json.loads(out)["role"] == "admin"
     # From now on every command signs in.
-    code, out, err = run(capsys, *h, "lists", "show", "--json")
+    code, out, _err = run(capsys, *h, "lists", "show", "--json")
     assert code == 3 and "--user" in json.loads(out)["error"]
     monkeypatch.setenv("DIESELWATCH_USER", "chief")
     monkeypatch.setenv("DIESELWATCH_PASSWORD", "wrong-password")

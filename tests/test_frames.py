@@ -51,7 +51,7 @@ def max_raw(name: str) -> int:
     """The largest raw value inside the standard's range as resources/columns.csv states it."""
     w, res, off = next((w, r, o) for n, w, r, o in enc.STREAM if n == name)
     f = record_fields()[name]
-    return min(enc.MAX_RAW[w], int(math.floor((f.max - off) / res + 1e-9)))
+    return min(enc.MAX_RAW[w], math.floor((f.max - off) / res + 1e-9))
 
 
 def min_raw(name: str) -> int:

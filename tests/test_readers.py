@@ -108,7 +108,7 @@ def test_sentinels_and_out_of_range_become_missing_and_are_counted(tmp_path):
 
 
 def test_text_in_numeric_column_is_missing_with_row_and_column(tmp_path):
-    rows = ROWS + [["鲁A12345", VIN, "2026-03-01 08:00:03", "fast", 100, 50]]
+    rows = [*ROWS, ["鲁A12345", VIN, "2026-03-01 08:00:03", "fast", 100, 50]]
     _, df, rep = read(write(tmp_path / "x.csv", rows))
     assert np.isnan(df["speed"].iloc[3])
     ex = rep.not_a_number_examples[0]

@@ -346,7 +346,7 @@ def test_gbk_invalid_markers_under_pandas3_str_columns(ws, tmp_path):
     p.write_bytes(("\n".join(lines) + "\n").encode("gbk"))
     t = open_table(p, record_fields(), ("vin", "ts"))
     assert t.encoding == "gbk"
-    (first, chunk), = iter_chunks(t, 1000, {"vin", "plate", "ts"})
+    (_first, chunk), = iter_chunks(t, 1000, {"vin", "plate", "ts"})
     assert "ÎÞÐ§" not in chunk.astype(str).to_numpy().ravel().tolist()
     rep = import_records(ws, p)
     nox = rep.invalid_values["SCR下游NOx传感器输出值(ppm)"]
@@ -363,13 +363,12 @@ def test_a_csv_cannot_be_recorded_twice_even_by_a_second_writer(ws, tmp_path):
     collide)."""
     from sqlalchemy.exc import IntegrityError
 
-    with pytest.raises(IntegrityError):
-        with ws.Session.begin() as s:
-            for _ in range(2):
-                s.add(ImportBatch(kind="records", file_name="a.csv", file_hash="ab" * 32, file_size=1, sheet=None,
-                                  imported_at=datetime.now(), imported_by="x", rows_read=0, rows_imported=0,
-                                  duplicates=0, rejected=0, report={}))
-                s.flush()
+    with pytest.raises(IntegrityError), ws.Session.begin() as s:
+        for _ in range(2):
+            s.add(ImportBatch(kind="records", file_name="a.csv", file_hash="ab" * 32, file_size=1, sheet=None,
+                              imported_at=datetime.now(), imported_by="x", rows_read=0, rows_imported=0,
+                              duplicates=0, rejected=0, report={}))
+            s.flush()
 
 
 def test_not_a_monitoring_export_says_what_was_recognised(ws, tmp_path):

@@ -95,7 +95,7 @@ def make_vehicles(n: int, rng: np.random.Generator) -> list[DemoVehicle]:
         for i in range(n - len(PRIORITY)):
             behaviours.append("clean" if rng.random() < 0.6 else others[i % len(others)])
     out, plates = [], set()
-    for i, b in enumerate(behaviours):
+    for b in behaviours:
         body = rng.choice(WMI) + "".join(rng.choice(list("ABCDEFGHJKLMNPRSTUVWXYZ0123456789"), 5)) + "0" + \
             "R" + "".join(rng.choice(list("0123456789"), 7))
         vin = with_check_digit(body[:17])
@@ -225,7 +225,7 @@ def vehicle_days(v: DemoVehicle, start: date, days: int, minutes_per_day: int, s
             ts = np.datetime64(day0 + timedelta(seconds=float(int(begin)))) + np.arange(n).astype("timedelta64[s]")
             if d in quiet:  # offline while driving: the trip happened, nothing reached the platform
                 continue
-            frames.append(dict({
+            frames.append({
                 "ts": ts,
                 "speed": sig["speed"], "baro": np.full(n, 100.5), "torque_actual": sig["torque_actual"],
                 "torque_friction": sig["torque_friction"], "rpm": sig["rpm"], "fuel_rate": sig["fuel_rate"],
@@ -233,7 +233,7 @@ def vehicle_days(v: DemoVehicle, start: date, days: int, minutes_per_day: int, s
                 "scr_in": sig["scr_in"], "scr_out": sig["scr_out"], "dpf_dp": 1.5 + 9 * sig["load"],
                 "coolant": sig["coolant"], "tank": np.clip(tank_l, 0, 100), "gnss_status": 0,
                 "lon": np.round(lon_t, 6), "lat": np.round(lat_t, 6), "odometer": odo_t,
-            }))
+            })
     if not frames:
         return pd.DataFrame(columns=list(CSV_HEADERS))
     # One DataFrame per vehicle, not per trip: building frames dominated generation time.
@@ -294,7 +294,7 @@ def write_registry(path: Path, vehicles: list[DemoVehicle], rng: np.random.Gener
                    f"山东省济南市{v.county}{rng.choice(['工业北路', '经十路', '旅游路', '二环东路'])}{int(rng.integers(1, 999))}号",
                    v.county, "国六", "重型半挂牵引车", v.engine_model, v.ref_torque_nm,
                    f"T{int(rng.integers(10**9, 10**10))}", v.rated_power_kw, v.whtc_work_kwh])
-    for col, w in zip("ABCDEFGHIJKLM", (22, 12, 28, 14, 40, 10, 10, 16, 16, 14, 14, 16, 14)):
+    for col, w in zip("ABCDEFGHIJKLM", (22, 12, 28, 14, 40, 10, 10, 16, 16, 14, 14, 16, 14), strict=True):
         ws.column_dimensions[col].width = w
     wb.save(path)
 

@@ -184,7 +184,7 @@ class Capture:
 
     def _join_lines(self, numbers: list[int], lines: list[object]) -> tuple[bytes, fr.Where, bool]:
         parts, starts, nums, pos = [], [], [], 0
-        for no, line in zip(numbers, lines):
+        for no, line in zip(numbers, lines, strict=True):
             b = frame_bytes(line) if isinstance(line, str) else None
             if b is None:
                 if isinstance(line, str) and line.strip():
@@ -200,7 +200,7 @@ class Capture:
 
     def _line_blocks(self) -> Iterator[tuple[list[int], list[object]]]:
         if self.kind == "hex":
-            with open(self.path, "r", encoding="latin-1", newline=None) as fh:
+            with open(self.path, encoding="latin-1", newline=None) as fh:
                 no = 1
                 while True:
                     lines = list(islice(fh, TEXT_BLOCK_LINES))

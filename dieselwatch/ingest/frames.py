@@ -287,7 +287,8 @@ def _walk(arr: np.ndarray, first: np.ndarray, end: np.ndarray, layout: int):
         cur[idx[good]] += blen[good]
         active[bad] = False
         active &= cur < end
-    cat = (lambda xs: np.concatenate(xs) if xs else np.zeros(0, np.int64))
+    def cat(xs):
+        return np.concatenate(xs) if xs else np.zeros(0, np.int64)
     return cat(frames), cat(poss), cat(types), fail_at, fail_type
 
 
@@ -308,7 +309,7 @@ def decode(buf: bytes, loc: Located, stats: FrameStats, where: Where) -> Decoded
     stats.skipped += int(ev32960.sum())
     keep = ~ev32960
     known = np.isin(cmd, list(COMMANDS))
-    for p, c in zip(start[keep & ~known][:MAX_SKIPPED_DETAILS], cmd[keep & ~known]):
+    for p, c in zip(start[keep & ~known][:MAX_SKIPPED_DETAILS], cmd[keep & ~known], strict=False):
         stats.skip(where(p), Msg("unknown command 0x{cmd}", cmd=f"{c:02X}"), frames=0)
     stats.skipped += int((keep & ~known).sum())
     keep &= known

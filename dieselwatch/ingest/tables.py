@@ -15,8 +15,8 @@ import pandas as pd
 
 from dieselwatch.errors import InputError
 from dieselwatch.ingest.columns import Field, HeaderMatch, LeftOut, match_headers
-from dieselwatch.ingest.vin import is_wellformed
 from dieselwatch.ingest.limits import check_workbook, check_xls, csv_header_error, csv_parser_error, truncated_text
+from dieselwatch.ingest.vin import is_wellformed
 from dieselwatch.messages import Msg, joined
 
 SNIFF_BYTES = 1 << 20
@@ -330,7 +330,7 @@ BYTE_TRANSPARENT = {"gbk", "gb18030"}
 
 def _csv_chunks(t, positions, names, chunk_rows, text_fields):
     # object, not pandas 3's Arrow "str": converting millions of cells to Arrow costs more than it saves here.
-    dtypes = {p: object for p, n in zip(positions, names) if n in text_fields}
+    dtypes = {p: object for p, n in zip(positions, names, strict=True) if n in text_fields}
     split_as = "latin-1" if t.encoding in BYTE_TRANSPARENT else t.encoding
     try:
         reader = pd.read_csv(
@@ -393,7 +393,7 @@ def _redecode(chunk: pd.DataFrame, t: Table, first_row: int) -> None:
                 raise InputError(Msg("is not valid {encoding} text ({error})", encoding=t.encoding, error=exc.reason),
                                  file=t.path.name, row=row,
                                  column=t.header_of(name)) from exc
-        values = np.array(fixed + [None], dtype=object)
+        values = np.array([*fixed, None], dtype=object)
         chunk[name] = pd.Series(values[codes], index=chunk.index, dtype=object)
 
 
@@ -420,7 +420,7 @@ def _excel_chunks(t, positions, names, chunk_rows, text_fields):
             if not block:
                 return
             frame = pd.DataFrame({n: _excel_column([(r[p] if p < len(r) else None) for r in block], n in text_fields)
-                                  for p, n in zip(positions, names)})
+                                  for p, n in zip(positions, names, strict=True)})
             del block
             yield row, frame
             row += len(frame)

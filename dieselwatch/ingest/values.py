@@ -59,7 +59,7 @@ class ValueReport:
     def reject(self, rows: np.ndarray, column: str, reason: str, values) -> None:
         self.rejected += len(rows)
         self.reject_reasons[reason] += len(rows)
-        for r, v in list(zip(rows, values))[:MAX_REJECT_DETAILS]:
+        for r, v in list(zip(rows, values, strict=True))[:MAX_REJECT_DETAILS]:
             self._pending.append(Reject(int(r), column, reason, "" if v is None else str(v)[:80]))
 
     def end_chunk(self) -> None:
@@ -232,7 +232,7 @@ def _numeric(col: pd.Series, f: Field, rows: np.ndarray, header: str, report: Va
             junk = np.isnan(x) & col.notna().to_numpy() & ~marker
             report.not_a_number[header] += int(junk.sum())
             room = MAX_REJECT_DETAILS - len(report.not_a_number_examples)
-            for r, v in list(zip(rows[junk], col[junk]))[: max(room, 0)]:
+            for r, v in list(zip(rows[junk], col[junk], strict=True))[: max(room, 0)]:
                 report.not_a_number_examples.append(Reject(int(r), header, "not a number", str(v)[:80]))
     if f.sentinels:
         with np.errstate(over="ignore", invalid="ignore"):  # 1e308 typed into a cell is out of range anyway

@@ -71,7 +71,7 @@ def compute_day_stats(df: pd.DataFrame, rules: RuleSet, engine: Engine | float |
         return pd.DataFrame(columns=DAY_COLUMNS)
     if not isinstance(engine, Engine):
         engine = Engine(ref_torque_nm=engine)
-    v, ex, ww, tp, dr = rules["validity"], rules["exceedance"], rules["work_window"], rules["tamper"], rules["data"]
+    v, ex, tp, dr = rules["validity"], rules["exceedance"], rules["tamper"], rules["data"]
     ts = df["ts"].to_numpy(dtype="datetime64[s]")
     t = ts.astype("int64")
     days_all = ts.astype("datetime64[D]")
@@ -387,8 +387,8 @@ def _calid_pairs(df: pd.DataFrame, day_idx: np.ndarray, nd: int) -> list[str]:
     if "calid" not in df and "cvn" not in df:
         return out
     empty = pd.Series([None] * len(df), dtype=object)
-    c1, u1 = pd.factorize(df["calid"] if "calid" in df else empty, use_na_sentinel=True)
-    c2, u2 = pd.factorize(df["cvn"] if "cvn" in df else empty, use_na_sentinel=True)
+    c1, u1 = pd.factorize(df.get("calid", empty), use_na_sentinel=True)
+    c2, u2 = pd.factorize(df.get("cvn", empty), use_na_sentinel=True)
     keep = (c1 >= 0) | (c2 >= 0)
     if not keep.any():
         return out

@@ -186,7 +186,7 @@ class Figures(dict):
 
 def silent(days: int) -> Figures:
     """The figures of a vehicle with no data at all in the period."""
-    f = Figures({c: 0.0 for c in SUM_COLUMNS + MAX_COLUMNS})
+    f = Figures(dict.fromkeys(SUM_COLUMNS + MAX_COLUMNS, 0.0))
     f.update(down_min_hot=None, work_kwh=None, days_with_data=0, days_in_period=days, last_day=None)
     return f
 
@@ -218,7 +218,7 @@ def usage(start: date, end: date, spans, first_day: date | None, last_day: date 
     outside coverage are not covered, never offline."""
     cov = _merge([(max(a, start), min(b, end)) for a, b in spans if b >= start and a <= end])
     if first_day is not None:  # data proves coverage even where the coverage list is thinner
-        cov = _merge(cov + [(first_day, last_day)])
+        cov = _merge([*cov, (first_day, last_day)])
     n_days = (end - start).days + 1
     covered = _overlap(start, end, cov)
     on = {d for d in (terminal_on or ()) if start <= d <= end}
@@ -586,7 +586,7 @@ def raw_score(reasons: list[dict], rules: RuleSet) -> float:
 def banded_score(reasons: list[dict], rules: RuleSet, proposal: str) -> int:
     """The weighted score kept inside the proposal's band: black below watch and none, white above all."""
     lo, hi = SCORE_BANDS[proposal]
-    return int(round(min(hi, max(lo, raw_score(reasons, rules)))))
+    return round(min(hi, max(lo, raw_score(reasons, rules))))
 
 
 def white_shortfalls(metrics: dict, rules: RuleSet) -> list[tuple[str, str]]:

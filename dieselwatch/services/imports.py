@@ -5,11 +5,12 @@ sheets are one export: one transaction, one batch per sheet, so a sheet left out
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import queue
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,8 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from dieselwatch.errors import InputError
 from dieselwatch.ingest.captures import Capture, open_capture
-from dieselwatch.ingest.columns import record_fields
-from dieselwatch.ingest.columns import match_headers, registry_fields
+from dieselwatch.ingest.columns import match_headers, record_fields, registry_fields
 from dieselwatch.ingest.tables import Export, MissingColumns, Table, iter_chunks, open_export
 from dieselwatch.ingest.values import MAX_REJECT_DETAILS, ValueReport, convert_records
 from dieselwatch.messages import Msg
@@ -32,10 +32,10 @@ from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.scoring.daystats import compute_day_stats, to_rows
 from dieselwatch.scoring.rules import RuleSet
 from dieselwatch.services import key_fields
-from dieselwatch.services.key_fields import KEY_FIELDS
 from dieselwatch.services.batches import awaits_restore, reopen_for_restore
 from dieselwatch.services.coverage import record_coverage
 from dieselwatch.services.engines import engine_specs
+from dieselwatch.services.key_fields import KEY_FIELDS
 from dieselwatch.services.rulesets import active_rules
 from dieselwatch.services.sessions import store_sessions
 from dieselwatch.services.users import require
@@ -305,10 +305,8 @@ def _read_ahead(chunks, cancel: CancelToken):
     finally:
         stop.set()
         while t.is_alive():  # unblock a producer waiting on a full queue, then let it finish
-            try:
+            with contextlib.suppress(queue.Empty):
                 q.get_nowait()
-            except queue.Empty:
-                pass
             t.join(timeout=0.05)
 
 
@@ -416,7 +414,7 @@ def _commit_unit(s, ws, path, digest, size, unit: _Unit, rules, cancel, prog, wr
 
     def prepare(job):
         """Files and arithmetic only (no session): runs on a worker thread."""
-        vin, month, files, vid, tref, old_paths = job
+        vin, month, files, _vid, tref, old_paths = job
         cancel.check()
         return _prepare_partition(ws, batch.id, vin, month, files, tref, old_paths, rules, written)
 
@@ -425,7 +423,7 @@ def _commit_unit(s, ws, path, digest, size, unit: _Unit, rules, cancel, prog, wr
     # Two threads: Parquet writing and numpy release the GIL, so the second core does real work.
     with ThreadPoolExecutor(max_workers=2) as pool:
         try:
-            for job, res in zip(jobs, pool.map(prepare, jobs)):
+            for job, res in zip(jobs, pool.map(prepare, jobs), strict=True):
                 done[0] += 1
                 if res is None:
                     continue

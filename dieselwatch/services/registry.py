@@ -12,11 +12,11 @@ import pandas as pd
 from sqlalchemy import select
 
 from dieselwatch.errors import InputError
-from dieselwatch.messages import Msg, joined
 from dieselwatch.ingest.columns import match_headers, record_fields, registry_fields
 from dieselwatch.ingest.tables import iter_chunks, open_table
 from dieselwatch.ingest.values import MAX_REJECT_DETAILS, Reject
 from dieselwatch.ingest.vin import check_digit, is_wellformed, normalise_series
+from dieselwatch.messages import Msg, joined
 from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.services.imports import file_sha256
 from dieselwatch.services.users import require
@@ -142,11 +142,10 @@ def _rebuild_work_windows(ws: Workspace, vehicle_ids: list[int]) -> None:
     work windows."""
     from sqlalchemy import func
 
+    from dieselwatch.services.engines import same_model_vehicles
     from dieselwatch.services.rulesets import active_rules
     from dieselwatch.services.scoring import recompute_from_raw
     from dieselwatch.storage.models import DayStat
-
-    from dieselwatch.services.engines import same_model_vehicles
 
     with ws.Session() as s:
         vehicle_ids = same_model_vehicles(s, vehicle_ids)

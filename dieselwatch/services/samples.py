@@ -182,7 +182,7 @@ def _write_xlsx(samples: VehicleSamples, path: Path, prog) -> None:
         chunk = frame.iloc[lo:lo + SHEET_ROWS]
         times = chunk["ts"].dt.to_pydatetime()
         values = chunk.drop(columns=["ts"]).astype(object).where(chunk.drop(columns=["ts"]).notna(), None)
-        for k, (t, row) in enumerate(zip(times, values.itertuples(index=False, name=None))):
+        for k, (t, row) in enumerate(zip(times, values.itertuples(index=False, name=None), strict=True)):
             cells = [_time_cell(sh, t), *row]
             for i in text_cols:
                 cells[i] = safe_text(cells[i])

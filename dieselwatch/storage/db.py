@@ -34,7 +34,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
-    except Exception as exc:  # noqa: BLE001 - any parse failure is a settings problem for the user
+    except Exception as exc:  # any parse failure is a settings problem for the user
         raise ConfigError(Msg("not a database URL: “{url}” ({error})", url=url, error=exc)) from exc
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -120,7 +120,7 @@ def check_connection(url: str) -> str:
             rev = MigrationContext.configure(conn).get_current_revision()
     except ConfigError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any driver error is the user's connection problem to read
+    except Exception as exc:  # any driver error is the user's connection problem to read
         raise ConfigError(Msg("cannot connect: {error}", error=exc)) from exc
     finally:
         engine.dispose()
