@@ -36,8 +36,8 @@ def _has_cjk(text: str) -> bool:
 def run_selftest() -> dict:
     steps: list[dict] = []
     failed: set[str] = set()
-    with tempfile.TemporaryDirectory(prefix="dieselwatch-selftest-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="dieselwatch-selftest-") as tmp_name:
+        tmp = Path(tmp_name)
         ctx: dict = {}
 
         def platform():
@@ -167,6 +167,7 @@ def run_selftest() -> dict:
         def notice():
             """The notice template is there and renders: write a notice workbook and read it back."""
             from openpyxl import load_workbook
+            from dieselwatch.services.excel import first_sheet
 
             from dieselwatch.paths import resource
             from dieselwatch.services.notices import export_notices
@@ -175,7 +176,7 @@ def run_selftest() -> dict:
             if not template.is_file():
                 raise CheckFailed(f"the notice template is missing: {template}")
             res = export_notices(ctx["ws"], tmp / "notices")
-            sheet = load_workbook(res.files[0]).active
+            sheet = first_sheet(load_workbook(res.files[0]))
             text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
             if "整改通知书" not in text or "{{" in text:
                 raise CheckFailed("the notice template was not filled")

@@ -16,12 +16,15 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+# The dataclass field below is named Session (ws.Session() opens one): annotations inside the class use this.
+OrmSession = Session
+
 from dieselwatch.config import Home, private_sqlite_file, resolve_db_url, resolve_home, resolve_raw_dir
 from dieselwatch.storage import headfile
 from dieselwatch.storage.db import make_engine, migrate, session_factory
 from dieselwatch.storage.models import DatabaseIdentity, RawPartition
 from dieselwatch.storage.rawstore import RawStore
-from dieselwatch.storage.upsert import insert_missing
+from dieselwatch.storage.upsert import insert_missing, table_of
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +66,7 @@ class Workspace:
         ws.sweep()
         return ws
 
-    def _record_head(self, session: Session) -> None:
+    def _record_head(self, session: OrmSession) -> None:
         """After a commit that appended audit events, remember the new head outside the database."""
         head = session.info.pop("audit_head", None)
         if head:
@@ -75,9 +78,11 @@ class Workspace:
         with self.Session.begin() as s:
             found = s.scalar(select(DatabaseIdentity.uuid).where(DatabaseIdentity.id == 1))
             if found is None:  # the row was deleted by hand: a new id (a store marked with the old one refuses it)
-                insert_missing(s, DatabaseIdentity.__table__, [{"id": 1, "uuid": uuid.uuid4().hex,
+                insert_missing(s, table_of(DatabaseIdentity), [{"id": 1, "uuid": uuid.uuid4().hex,
                                                                  "created_at": datetime.now()}], ["id"])
                 found = s.scalar(select(DatabaseIdentity.uuid).where(DatabaseIdentity.id == 1))
+            if found is None:
+                raise RuntimeError("the database identity row cannot be created")
             return found
 
     def _committed_sample(self, n: int = 50) -> list[str]:

@@ -215,11 +215,11 @@ def vehicle_days(v: DemoVehicle, start: date, days: int, minutes_per_day: int, s
                 level = np.full(n, 72.0)
             tank_l = tank - fuel_l / 6.0
             tank = float(tank_l[-1]) if tank_l[-1] > 20 else rng.uniform(80, 98)
-            heading = heading + np.cumsum(rng.normal(0, 0.01, n))
+            heading_t = heading + np.cumsum(rng.normal(0, 0.01, n))
             step_km = sig["speed"] / 3600.0
-            lat_t = lat + np.cumsum(step_km * np.cos(heading)) / 111.0
-            lon_t = lon + np.cumsum(step_km * np.sin(heading)) / (111.0 * np.cos(np.radians(lat)))
-            lat, lon, heading = float(lat_t[-1]), float(lon_t[-1]), float(heading[-1])
+            lat_t = lat + np.cumsum(step_km * np.cos(heading_t)) / 111.0
+            lon_t = lon + np.cumsum(step_km * np.sin(heading_t)) / (111.0 * np.cos(np.radians(lat)))
+            lat, lon, heading = float(lat_t[-1]), float(lon_t[-1]), float(heading_t[-1])
             odo_t = odo + np.cumsum(step_km)
             odo = float(odo_t[-1])
             ts = np.datetime64(day0 + timedelta(seconds=float(int(begin)))) + np.arange(n).astype("timedelta64[s]")
@@ -279,9 +279,11 @@ TEXT_MARKERS = {"reagent": ("_mark_reagent", "FF"), "scr_in": ("_mark_scr_in", "
 def write_registry(path: Path, vehicles: list[DemoVehicle], rng: np.random.Generator) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = "车辆登记"
     ws.append(["重型柴油车登记信息(演示数据)"])
     ws["A1"].font = Font(bold=True, size=14)

@@ -80,7 +80,7 @@ class Where:
         self.base, self.line_starts, self.line_numbers, self.unit = base, line_starts, line_numbers, unit
 
     def __call__(self, pos: int) -> dict:
-        if self.line_starts is None:
+        if self.line_starts is None or self.line_numbers is None:
             return {"offset": self.base + int(pos)}
         i = max(int(np.searchsorted(self.line_starts, pos, side="right")) - 1, 0)
         return {self.unit: int(self.line_numbers[i]), "offset": int(pos - self.line_starts[i])}
@@ -477,7 +477,7 @@ def _join_obd_only(samples: pd.DataFrame, obd: pd.DataFrame) -> pd.DataFrame:
         hit = at >= 0
         for n in names:
             if n not in samples:
-                samples[n] = np.full(len(samples), None if obd[n].dtype == object else np.nan, dtype=obd[n].dtype)
+                samples[n] = np.full(len(samples), None if obd[n].dtype == object else np.nan, dtype=obd[n].to_numpy().dtype)
             cur = samples[n].to_numpy().copy()
             fill = hit & pd.isna(cur)
             cur[fill] = obd[n].to_numpy()[at[fill]]

@@ -105,7 +105,7 @@ def _mixed_times(s: pd.Series, out: pd.Series, todo: np.ndarray) -> pd.Series:
     """Cell by cell: datetime objects, serial numbers, numbers as text, and any of TIME_FORMATS as text."""
     pos = np.flatnonzero(todo)
     nat = np.datetime64("NaT", "s")
-    vals = []
+    vals: list[np.datetime64] = []
     for v in s.iloc[pos]:
         if isinstance(v, datetime):
             vals.append(np.datetime64(v.replace(tzinfo=None), "s"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -41,9 +42,10 @@ def normalise_series(s: pd.Series) -> pd.Series:
     return pd.Series(clean[codes], index=s.index, dtype=object)
 
 
-def check_unique(vins: np.ndarray) -> tuple[set[str], set[str]]:
+def check_unique(vins: Iterable[object]) -> tuple[set[object], set[str]]:
     """For the distinct VINs of a file: (malformed, wrong check digit). Done per distinct value, not per row."""
-    bad, wrong = set(), set()
+    bad: set[object] = set()  # what the cells held, blanks (NaN) included
+    wrong: set[str] = set()
     for v in vins:
         if not isinstance(v, str) or not is_wellformed(v):
             bad.add(v)

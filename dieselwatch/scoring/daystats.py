@@ -110,7 +110,7 @@ def compute_day_stats(df: pd.DataFrame, rules: RuleSet, engine: Engine | float |
         first_t = t[trip_starts]
         last_t = np.zeros(len(trip_starts), dtype="int64")
         np.maximum.at(last_t, trip_of_row, t[r_idx])
-        n_expected = np.bincount(day_idx[trip_starts], weights=last_t - first_t + 1, minlength=nd)
+        n_expected: np.ndarray = np.bincount(day_idx[trip_starts], weights=last_t - first_t + 1, minlength=nd)
     else:
         n_expected = np.zeros(nd)
     gap = linked & (dt_prev > dr["gap_min_s"])
@@ -146,7 +146,7 @@ def compute_day_stats(df: pd.DataFrame, rules: RuleSet, engine: Engine | float |
     # Stuck downstream sensor: identical consecutive valid values while the engine runs. Invalid cells
     # (sentinels) in between do not break a run: a stuck sensor that now and then reports "invalid" is still stuck.
     max_const = np.zeros(nd, dtype="int64")
-    n_repeat = np.zeros(nd)
+    n_repeat: np.ndarray = np.zeros(nd)
     sel = np.flatnonzero(running & ~np.isnan(down))
     n_down_valid = np.bincount(day_idx[sel], minlength=nd)
     if len(sel) > 1:
@@ -203,7 +203,7 @@ def compute_day_stats(df: pd.DataFrame, rules: RuleSet, engine: Engine | float |
     r_first = np.full(nd, np.nan)
     r_last = np.full(nd, np.nan)
     r_min = np.full(nd, np.nan)
-    r_drop = np.zeros(nd)
+    r_drop: np.ndarray = np.zeros(nd)
     if rmask.any():
         rd, rv = day_idx[rmask], reagent[rmask]
         first_pos = np.r_[True, rd[1:] != rd[:-1]]

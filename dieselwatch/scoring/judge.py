@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -217,7 +218,7 @@ def usage(start: date, end: date, spans, first_day: date | None, last_day: date 
     driving unreported when it did; at the edges of the data nothing tells, so those days are unknown. Days
     outside coverage are not covered, never offline."""
     cov = _merge([(max(a, start), min(b, end)) for a, b in spans if b >= start and a <= end])
-    if first_day is not None:  # data proves coverage even where the coverage list is thinner
+    if first_day is not None and last_day is not None:  # data proves coverage where the coverage list is thinner
         cov = _merge([*cov, (first_day, last_day)])
     n_days = (end - start).days + 1
     covered = _overlap(start, end, cov)
@@ -227,7 +228,7 @@ def usage(start: date, end: date, spans, first_day: date | None, last_day: date 
     km_unreported = 0.0
     longest = 0
     driven: list[dict] = []
-    edges = [(start, end)] if first_day is None else [(start, first_day - timedelta(days=1)),
+    edges = [(start, end)] if first_day is None or last_day is None else [(start, first_day - timedelta(days=1)),
                                                      (last_day + timedelta(days=1), end)]
     for a, b in edges:
         if a > b:
@@ -363,7 +364,7 @@ def offset_sources(down_min: dict[int, float | None], sources: dict[str, list[in
     pr = rules["peer"]
     out = {}
     for src, vids in sources.items():
-        vals = [down_min[v] for v in vids if down_min.get(v) is not None]
+        vals = [x for v in vids if (x := down_min.get(v)) is not None]
         if len(vals) >= pr["offset_min_vehicles"] and min(vals) >= pr["offset_min_ppm"]:
             out[src] = {"vehicles": [v for v in vids if down_min.get(v) is not None], "min": float(min(vals))}
     return out
@@ -379,18 +380,19 @@ def _windows(m: Figures, rules: RuleSet, engine: Engine) -> tuple[dict, list[dic
     allow = 1 - ww["cf_percentile"]
     tol = 1e-9  # 60 of 600 windows is exactly the 10 % allowed, whatever 1 - 0.9 rounds to
     over_mg = ww["whtc_limit_mg_kwh"] * ww["cf_limit"]
-    mets = {"bs_method": None, "bs_valid_windows": 0, "bs_power_threshold": None, "bs_valid_window_share": None,
+    mets: dict[str, Any] = {"bs_method": None, "bs_valid_windows": 0, "bs_power_threshold": None, "bs_valid_window_share": None,
             "bs_windows_over_share": None}
     missing = [(zh, en) for ok, zh, en in ((engine.ref_torque_nm, "参考扭矩", "reference torque"),
                                            (engine.rated_power_kw, "额定功率", "rated power"),
                                            (engine.whtc_work_kwh, "WHTC循环功", "WHTC work")) if not ok]
     if engine.annex_k and m.kw_n > 0:
         mets["bs_method"] = "annex_k"
-        chosen = None
+        chosen: tuple[int, float] | None = None
         for i, thr in enumerate(power_thresholds(rules)):
             chosen = (i, thr)
             if m[f"kw_v{i}"] / m.kw_n >= ww["min_valid_window_share"]:
                 break
+        assert chosen is not None  # power_thresholds() gives at least one step (rules.py checks the step)
         i, thr = chosen
         nv, no = float(m[f"kw_v{i}"]), float(m[f"kw_o{i}"])
         mets.update(bs_power_threshold=thr, bs_valid_window_share=nv / m.kw_n, bs_valid_windows=int(nv),

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from dieselwatch.errors import InputError
 from dieselwatch.messages import Msg
-from dieselwatch.services.excel import save, write_sheet
+from dieselwatch.services.excel import first_sheet, save, write_sheet
 from dieselwatch.storage import audit, headfile
 from dieselwatch.storage.models import AuditEvent
 from dieselwatch.workspace import Workspace
@@ -112,7 +112,7 @@ def export_workbook(ws: Workspace, out: Path) -> Path:
     """The whole history, oldest first, with the verification result on top so a printout carries it."""
     status = verify(ws)
     wb = Workbook()
-    sheet = wb.active
+    sheet = first_sheet(wb)
     sheet.title = "审计记录 Audit"
     rows = []
     for e in reversed(events(ws)):

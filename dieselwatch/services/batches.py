@@ -39,6 +39,7 @@ from dieselwatch.storage.models import (
     TerminalSession,
     Vehicle,
 )
+from dieselwatch.storage.upsert import table_of
 from dieselwatch.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -136,7 +137,7 @@ def remove_batch(ws: Workspace, batch_id: int, reason: str, *, progress: Progres
                     s.execute(delete(DayStat).where(DayStat.vehicle_id == vid, DayStat.day.in_(days)))
                     rows = to_rows(stats, vid, rules.version)
                     if rows:
-                        s.execute(DayStat.__table__.insert(), rows)
+                        s.execute(table_of(DayStat).insert(), rows)
                     recomputed, emptied = recomputed + len(rows), emptied + len(days) - len(rows)
                     prog(0.9 * (i + 1) / len(jobs), vehicles[vid].vin)
             except BaseException:
@@ -152,7 +153,7 @@ def remove_batch(ws: Workspace, batch_id: int, reason: str, *, progress: Progres
         s.execute(delete(TerminalSession).where(TerminalSession.batch_id == b.id))
         s.delete(b)
         s.flush()
-        result = RemovalResult(batch_id, before["file"], before["sha256"], before["sheet"], reason,
+        result = RemovalResult(batch_id, b.file_name, b.file_hash, b.sheet, reason,
                                sum(p.rows for p in parts), sorted(v.vin for v in vehicles.values()), recomputed,
                                emptied, len(parts), shared=shared)
         audit.append(s, ws.user, "import.remove", "import_batch", batch_id, before=before,

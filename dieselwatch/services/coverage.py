@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from dieselwatch.ingest.span import stated_span, title_rows
 from dieselwatch.services.batches import awaits_restore
 from dieselwatch.storage.models import BatchCoverage, ImportBatch, RawPartition
+from dieselwatch.storage.upsert import table_of
 
 ONE_DAY = timedelta(days=1)
 
@@ -45,7 +46,7 @@ def record_coverage(s: Session, batch: ImportBatch, table, vehicle_ids: dict[str
     restoring = awaits_restore(s, batch.id)
     s.execute(delete(BatchCoverage).where(BatchCoverage.batch_id == batch.id))
     if cov:
-        s.execute(BatchCoverage.__table__.insert(), [
+        s.execute(table_of(BatchCoverage).insert(), [
             {"batch_id": batch.id, "vehicle_id": vehicle_ids[vin], "first_ts": first, "last_ts": last, "rows": n,
              "incomplete": False} for vin, (first, last, n) in sorted(cov.items())])
     span = _stated(table)

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from dieselwatch.errors import InputError
 from dieselwatch.messages import Msg
-from dieselwatch.services.excel import save, write_sheet
+from dieselwatch.services.excel import first_sheet, save, write_sheet
 from dieselwatch.storage.models import ImportBatch
 from dieselwatch.workspace import Workspace
 
@@ -34,7 +34,7 @@ def export_batch_report(ws: Workspace, batch_id: int, out: Path) -> Path:
                 ("工作表 Sheets", "; ".join(f"{x['name']}: {x['status']}" + (f" ({x['reason']})" if x.get("reason") else "")
                                          for x in rep.get("sheets", [])))]
     wb = Workbook()
-    sh = wb.active
+    sh = first_sheet(wb)
     sh.title = "概要 Summary"
     write_sheet(sh, ["项目 Item", "值 Value"], summary, [34, 70])
     write_sheet(wb.create_sheet("拒绝行 Rejected rows"), ["行 Row", "列 Column", "原因 Reason", "值 Value"],

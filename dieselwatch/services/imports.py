@@ -42,7 +42,7 @@ from dieselwatch.services.users import require
 from dieselwatch.services.vehicles import ensure_vehicles
 from dieselwatch.storage.models import DayStat, ImportBatch, RawPartition
 from dieselwatch.storage.rawstore import to_table
-from dieselwatch.storage.upsert import upsert
+from dieselwatch.storage.upsert import table_of, upsert
 from dieselwatch.workspace import Workspace
 
 CHUNK_ROWS = 500_000
@@ -431,7 +431,7 @@ def _commit_unit(s, ws, path, digest, size, unit: _Unit, rules, cancel, prog, wr
                 rel, nbytes, n, first, last, stats = res
                 s.add(RawPartition(batch_id=batch.id, vehicle_id=vid, month=month, path=rel, rows=n,
                                    bytes=nbytes, first_ts=first, last_ts=last))
-                upsert(s, DayStat.__table__, to_rows(stats, vid, rules.version), ["vehicle_id", "day"])
+                upsert(s, table_of(DayStat), to_rows(stats, vid, rules.version), ["vehicle_id", "day"])
                 kept += n
                 c = coverage.setdefault(vin, {"vin": vin, "rows": 0, "first": str(first), "last": str(last), "days": 0})
                 c["rows"] += n

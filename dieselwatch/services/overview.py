@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Integer, func, select
 
-from dieselwatch.messages import sentences
+from dieselwatch.errors import InputError
+from dieselwatch.messages import Msg, sentences
 from dieselwatch.storage.models import DayStat, ImportBatch, ListEntry, RawPartition, Score, ScoreRun, Vehicle
 from dieselwatch.workspace import Workspace
+
 
 @dataclass(frozen=True)
 class VehicleRow:
@@ -51,6 +53,8 @@ def vehicle_detail(ws: Workspace, vehicle_id: int) -> dict:
     run = latest_run(ws)
     with ws.Session() as s:
         v = s.get(Vehicle, vehicle_id)
+        if v is None:  # removed with its batch since the list was shown
+            raise InputError(Msg("no vehicle with id {id} in this database (removed?)", id=vehicle_id))
         sc = s.scalar(select(Score).where(Score.vehicle_id == vehicle_id, Score.run_id == run.id)) if run else None
         days = s.scalar(select(func.count()).select_from(DayStat).where(DayStat.vehicle_id == vehicle_id))
         return {

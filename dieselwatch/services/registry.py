@@ -176,7 +176,7 @@ def _validate(frames, table, rep: RegistryReport) -> dict[str, dict]:
             if raw.isna().all():
                 rep.rows_read -= 1
                 continue
-            vin = vins.iat[i]
+            vin = str(vins.iat[i])  # normalise_series gives text, "" for a blank cell
             if not vin:
                 reject(row, hdr["vin"], Msg("VIN missing"))
                 continue
@@ -188,7 +188,8 @@ def _validate(frames, table, rep: RegistryReport) -> dict[str, dict]:
             if vin in records:
                 reject(row, hdr["vin"], Msg("VIN repeated (first at row {row})", row=first_row_of[vin]), vin)
                 continue
-            rec, ok = {}, True
+            rec: dict[str, str | float | None] = {}
+            ok = True
             for f, limit in REGISTRY_TEXT_LIMITS.items():
                 if f not in chunk:
                     continue
@@ -208,12 +209,12 @@ def _validate(frames, table, rep: RegistryReport) -> dict[str, dict]:
                     continue
                 v = raw[f]
                 if v is not None and not (isinstance(v, float) and np.isnan(v)):
-                    num = pd.to_numeric(pd.Series([str(v).strip()]), errors="coerce").iat[0]
-                    if pd.isna(num) or not (lo <= float(num) <= hi):
+                    num = float(pd.to_numeric(pd.Series([str(v).strip()]), errors="coerce").astype("float64").iat[0])
+                    if np.isnan(num) or not (lo <= num <= hi):
                         reject(row, hdr[f], msg, v)
                         ok = False
                     else:
-                        rec[f] = float(num)
+                        rec[f] = num
             if ok:
                 records[vin] = rec
                 first_row_of[vin] = row

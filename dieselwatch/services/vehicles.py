@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dieselwatch.storage.models import Vehicle
-from dieselwatch.storage.upsert import insert_missing
+from dieselwatch.storage.upsert import insert_missing, table_of
 
 
 def ensure_vehicles(s: Session, vins: list[str], plates: dict[str, str] | None = None) -> dict[str, Vehicle]:
@@ -21,7 +21,7 @@ def ensure_vehicles(s: Session, vins: list[str], plates: dict[str, str] | None =
     for i in range(0, len(vins), 500):
         known.update(s.scalars(select(Vehicle.vin).where(Vehicle.vin.in_(vins[i: i + 500]))))
     # Another workstation may create the same VIN at the same moment: the database settles it.
-    insert_missing(s, Vehicle.__table__, [
+    insert_missing(s, table_of(Vehicle), [
         {"vin": vin, "plate": plates.get(vin), "in_registry": False, "created_at": now, "updated_at": now,
          "version": 1} for vin in vins if vin not in known], ["vin"])
     ids: list[int] = []

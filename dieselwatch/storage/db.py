@@ -61,7 +61,10 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:  # a bundle that lost its migration scripts
+        raise RuntimeError("no Alembic migration scripts found")
+    return head
 
 
 def migrate(engine: Engine, backups_dir: Path | None = None) -> str | None:
@@ -125,4 +128,4 @@ def check_connection(url: str) -> str:
     finally:
         engine.dispose()
     state = Msg("schema revision {rev}", rev=rev) if rev else Msg("empty database (it is set up at the first start)")
-    return Msg("{version}; {state}", version=version.split(",")[0], state=state)
+    return Msg("{version}; {state}", version=str(version).split(",")[0], state=state)
