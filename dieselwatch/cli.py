@@ -8,6 +8,7 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -231,7 +232,7 @@ class _Bar:
             sys.stderr.flush()
 
 
-def _emit(args, doc: dict, text: str) -> None:
+def _emit(args, doc: Mapping[str, object], text: str) -> None:
     if getattr(args, "json", False):
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
@@ -347,14 +348,9 @@ def cmd_vehicles(args) -> int:
               f"{rep.updated} updated, {rep.unchanged} unchanged"
               + (f"; check digit wrong for {len(rep.wrong_check_digit)} VIN(s)" if rep.wrong_check_digit else ""))
         return EXIT_OK
-    from sqlalchemy import select
+    from dieselwatch.services.vehicles import list_vehicles
 
-    from dieselwatch.storage.models import Vehicle
-
-    with ws.Session() as s:
-        rows = [{"vin": v.vin, "plate": v.plate, "owner": v.owner, "county": v.county, "engine_model": v.engine_model,
-                 "ref_torque_nm": v.ref_torque_nm, "in_registry": v.in_registry}
-                for v in s.scalars(select(Vehicle).order_by(Vehicle.vin))]
+    rows = list_vehicles(ws)
     _emit(args, {"vehicles": rows}, "\n".join(f"{r['vin']}  {r['plate'] or '':10s} {r['owner'] or ''}" for r in rows)
           or "no vehicles")
     return EXIT_OK
@@ -442,10 +438,7 @@ def _sheet_lines(r) -> list[str]:
 
 
 def cmd_imports(args) -> int:
-    from sqlalchemy import select
-
-    from dieselwatch.services.batches import awaits_restore
-    from dieselwatch.storage.models import ImportBatch
+    from dieselwatch.services.batches import list_batches
 
     ws = _workspace(args)
     if args.action == "remove":
@@ -457,13 +450,7 @@ def cmd_imports(args) -> int:
         path = export_batch_report(ws, args.export, out)
         _emit(args, {"batch": args.export, "out": str(path)}, f"wrote {path}")
         return EXIT_OK
-    with ws.Session() as s:
-        rows = [{"id": b.id, "kind": b.kind, "file": b.file_name, "sheet": b.sheet, "sha256": b.file_hash,
-                 "at": b.imported_at, "by": b.imported_by, "rows_read": b.rows_read, "rows_imported": b.rows_imported,
-                 "duplicates": b.duplicates, "rejected": b.rejected, "span": [b.span_start, b.span_end],
-                 "missing_key_fields": (b.report or {}).get("missing_key_fields", []),
-                 "awaits_restore": awaits_restore(s, b.id)}
-                for b in s.scalars(select(ImportBatch).order_by(ImportBatch.id))]
+    rows = list_batches(ws)
     _emit(args, {"batches": rows}, "\n".join(
         f"{r['id']:4d} {r['at']:%Y-%m-%d %H:%M} {r['by']:10s} {r['kind']:8s} {r['file']}"
         f"{' [' + r['sheet'] + ']' if r['sheet'] else ''}  {r['rows_imported']:,}/{r['rows_read']:,} rows"
@@ -754,7 +741,7 @@ def _main(argv: list[str] | None = None) -> int:
         from dieselwatch.launch import launch
 
         try:
-            return launch(args)
+            return launch(args, main)
         except (InputError, ConfigError) as exc:
             _fail(args, exc, EXIT_INPUT)
             return EXIT_INPUT

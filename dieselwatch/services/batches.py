@@ -17,6 +17,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,37 @@ from dieselwatch.storage.upsert import table_of
 from dieselwatch.workspace import Workspace
 
 log = logging.getLogger(__name__)
+
+
+class BatchListing(TypedDict):
+    """One import batch as `dieselwatch imports` lists it."""
+
+    id: int
+    kind: str
+    file: str
+    sheet: str | None
+    sha256: str
+    at: datetime
+    by: str
+    rows_read: int
+    rows_imported: int
+    duplicates: int
+    rejected: int
+    span: list[datetime | None]
+    missing_key_fields: list[str]
+    awaits_restore: bool  # lost samples with a removed batch: importing the file again restores them
+
+
+def list_batches(ws: Workspace) -> list[BatchListing]:
+    """Every import batch, oldest first."""
+    with ws.Session() as s:
+        return [BatchListing(id=b.id, kind=b.kind, file=b.file_name, sheet=b.sheet, sha256=b.file_hash,
+                             at=b.imported_at, by=b.imported_by, rows_read=b.rows_read,
+                             rows_imported=b.rows_imported, duplicates=b.duplicates, rejected=b.rejected,
+                             span=[b.span_start, b.span_end],
+                             missing_key_fields=(b.report or {}).get("missing_key_fields", []),
+                             awaits_restore=awaits_restore(s, b.id))
+                for b in s.scalars(select(ImportBatch).order_by(ImportBatch.id))]
 
 
 @dataclass

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from dieselwatch.ingest.span import stated_span, title_rows
 from dieselwatch.services.batches import awaits_restore
+from dieselwatch.services.statuses import ImportStatus
 from dieselwatch.storage.models import BatchCoverage, ImportBatch, RawPartition
 from dieselwatch.storage.upsert import table_of
 
@@ -60,10 +61,10 @@ def record_coverage(s: Session, batch: ImportBatch, table, vehicle_ids: dict[str
     if span:
         stored_report["span"] = {"start": str(span[0]), "end": str(span[1]), "source": source}
     if restoring:  # earlier pieces of this batch plus the ones just written
-        stored_report = dict(stored_report, status="restored")
+        stored_report = dict(stored_report, status=ImportStatus.RESTORED)
         stored_report.setdefault("restored", []).append({"at": datetime.now().isoformat(timespec="seconds"),
                                                          "rows": batch.rows_imported})
-        report.status = "restored"
+        report.status = ImportStatus.RESTORED
         batch.rows_imported = stored
         batch.duplicates = max(batch.rows_read - batch.rejected - int(stored_report.get("blank_rows") or 0) - stored, 0)
         stored_report["rows_imported"], stored_report["duplicates"] = stored, batch.duplicates

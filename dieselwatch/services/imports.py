@@ -39,6 +39,7 @@ from dieselwatch.services.engines import engine_specs
 from dieselwatch.services.key_fields import KEY_FIELDS
 from dieselwatch.services.rulesets import active_rules
 from dieselwatch.services.sessions import store_sessions
+from dieselwatch.services.statuses import ImportStatus
 from dieselwatch.services.users import require
 from dieselwatch.services.vehicles import ensure_vehicles
 from dieselwatch.storage.models import DayStat, ImportBatch, RawPartition
@@ -55,7 +56,7 @@ class SheetResult:
     """One sheet of a workbook: imported now, imported before, or left out (with the reason)."""
 
     name: str
-    status: str  # imported | already_imported | skipped
+    status: ImportStatus
     reason: str = ""
     rows: int = 0
     batch_id: int | None = None
@@ -64,7 +65,7 @@ class SheetResult:
 @dataclass
 class ImportReport:
     file: str
-    status: str  # imported | already_imported
+    status: ImportStatus  # imported or already_imported
     batch_id: int | None = None  # the first batch of this import (a workbook has one per sheet: see sheets)
     encoding: str | None = None
     sheet: str | None = None
@@ -122,7 +123,7 @@ def import_records(ws: Workspace, path: str | Path, *, progress: ProgressFn | No
         return _import(ws, path, digest_f, progress=prog, cancel=cancel, profile=profile, sheet=sheet,
                        chunk_rows=chunk_rows, allow_missing=allow_missing)
     except _SeenBefore as seen:
-        return ImportReport(file=path.name, status="already_imported", batch_id=seen.batch.id,
+        return ImportReport(file=path.name, status=ImportStatus.ALREADY_IMPORTED, batch_id=seen.batch.id,
                             file_hash=seen.batch.file_hash, rows_read=seen.batch.rows_read,
                             encoding=seen.batch.encoding, sheet=seen.batch.sheet or None, sheets=seen.sheets)
     finally:
@@ -248,20 +249,21 @@ def _import(ws, path, digest_f, *, progress, cancel, profile, sheet, chunk_rows,
     workbook = first.kind == "excel"
     mapping = {h: f for t in tables for h, f in ((t.headers[p], f) for p, f in t.mapping.items())}
     left_out = {(lo.header, lo.field): lo.as_dict() for t in tables for lo in getattr(t, "left_out", [])}
-    report = ImportReport(file=path.name, status="imported", encoding=first.encoding, sheet=first.sheet,
+    report = ImportReport(file=path.name, status=ImportStatus.IMPORTED, encoding=first.encoding, sheet=first.sheet,
                           header_row=first.header_row + 1, mapping=mapping,
                           unknown_columns=list(dict.fromkeys(u for t in tables for u in t.unknown)),
                           left_out_columns=list(left_out.values()))
     if capture is not None and capture.header_row < 0:
         report.header_row = None  # a log has no header row
-    sheets = {x.name: SheetResult(x.name, "skipped", x.reason) for x in export.skipped}
+    sheets = {x.name: SheetResult(x.name, ImportStatus.SKIPPED, x.reason) for x in export.skipped}
     if workbook:  # which sheets are stored already: the rest imports now
         stored = _stored_sheets(ws, digest_f.result()[0])
         with ws.Session() as s:  # a sheet whose samples went with a removed batch imports again (what is missing)
             stored = {name: b for name, b in stored.items() if not awaits_restore(s, b.id)}
         for t in tables:
             if (b := stored.get(t.sheet or "")) is not None:
-                sheets[t.sheet or ""] = SheetResult(t.sheet or "", "already_imported", rows=b.rows_read, batch_id=b.id)
+                sheets[t.sheet or ""] = SheetResult(t.sheet or "", ImportStatus.ALREADY_IMPORTED, rows=b.rows_read,
+                                                      batch_id=b.id)
         tables = [t for t in tables if (t.sheet or "") not in stored]
         report.sheets = [sheets[n] for n in export.names if n in sheets]
         if not tables:
@@ -304,7 +306,8 @@ def _import(ws, path, digest_f, *, progress, cancel, profile, sheet, chunk_rows,
         ws.raw.close_staging(staging)
     if workbook:
         for u in units:
-            sheets[u.sheet_key] = SheetResult(u.sheet_key, "imported", rows=u.rows_read, batch_id=u.stored.id)
+            sheets[u.sheet_key] = SheetResult(u.sheet_key, ImportStatus.IMPORTED, rows=u.rows_read,
+                                                   batch_id=u.stored.id)
         report.sheets = [sheets[n] for n in export.names if n in sheets]
     progress(1.0, "done")
     return report

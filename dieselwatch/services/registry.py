@@ -19,6 +19,7 @@ from dieselwatch.ingest.vin import check_digit, is_wellformed, normalise_series
 from dieselwatch.messages import Msg, joined
 from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.services.imports import file_sha256
+from dieselwatch.services.statuses import ImportStatus
 from dieselwatch.services.users import require
 from dieselwatch.storage import audit
 from dieselwatch.storage.models import ImportBatch, Vehicle
@@ -39,7 +40,7 @@ ENGINE_FIELDS = tuple(REGISTRY_NUMBERS)
 @dataclass
 class RegistryReport:
     file: str
-    status: str
+    status: ImportStatus
     batch_id: int | None = None
     rows_read: int = 0
     created: int = 0
@@ -67,12 +68,12 @@ def import_registry(ws: Workspace, path: str | Path, *, progress: ProgressFn | N
     with ws.Session() as s:
         prior = s.scalar(select(ImportBatch).where(ImportBatch.kind == "registry", ImportBatch.file_hash == digest))
         if prior is not None:
-            return RegistryReport(file=path.name, status="already_imported", batch_id=prior.id,
+            return RegistryReport(file=path.name, status=ImportStatus.ALREADY_IMPORTED, batch_id=prior.id,
                                   rows_read=prior.rows_read)
     fields = registry_fields()
     table = open_table(path, fields, required=("vin",), sheet=sheet, kind="registry")
     _refuse_monitoring_export(table)
-    rep = RegistryReport(file=path.name, status="imported", unknown_columns=table.unknown,
+    rep = RegistryReport(file=path.name, status=ImportStatus.IMPORTED, unknown_columns=table.unknown,
                          mapping={table.headers[p]: f for p, f in table.mapping.items()})
     frames = [(first, chunk) for first, chunk in iter_chunks(table, 100_000, set(fields))]
     records = _validate(frames, table, rep)
