@@ -17,7 +17,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -63,18 +63,25 @@ class BatchListing(TypedDict):
     span: list[datetime | None]
     missing_key_fields: list[str]
     awaits_restore: bool  # lost samples with a removed batch: importing the file again restores them
+    report: NotRequired[dict]  # the import's full report (ImportReport.as_dict()), with_reports=True only
 
 
-def list_batches(ws: Workspace) -> list[BatchListing]:
-    """Every import batch, oldest first."""
+def list_batches(ws: Workspace, *, newest_first: bool = False, with_reports: bool = False) -> list[BatchListing]:
+    """Every import batch, oldest first (or newest first)."""
+    order = ImportBatch.id.desc() if newest_first else ImportBatch.id
+    out: list[BatchListing] = []
     with ws.Session() as s:
-        return [BatchListing(id=b.id, kind=b.kind, file=b.file_name, sheet=b.sheet, sha256=b.file_hash,
-                             at=b.imported_at, by=b.imported_by, rows_read=b.rows_read,
-                             rows_imported=b.rows_imported, duplicates=b.duplicates, rejected=b.rejected,
-                             span=[b.span_start, b.span_end],
-                             missing_key_fields=(b.report or {}).get("missing_key_fields", []),
-                             awaits_restore=awaits_restore(s, b.id))
-                for b in s.scalars(select(ImportBatch).order_by(ImportBatch.id))]
+        for b in s.scalars(select(ImportBatch).order_by(order)):
+            row = BatchListing(id=b.id, kind=b.kind, file=b.file_name, sheet=b.sheet, sha256=b.file_hash,
+                               at=b.imported_at, by=b.imported_by, rows_read=b.rows_read,
+                               rows_imported=b.rows_imported, duplicates=b.duplicates, rejected=b.rejected,
+                               span=[b.span_start, b.span_end],
+                               missing_key_fields=(b.report or {}).get("missing_key_fields", []),
+                               awaits_restore=awaits_restore(s, b.id))
+            if with_reports:
+                row["report"] = b.report or {}
+            out.append(row)
+    return out
 
 
 @dataclass

@@ -8,6 +8,7 @@ import copy
 from dieselwatch.errors import InputError
 from dieselwatch.messages import Msg, joined
 from dieselwatch.storage import audit
+from dieselwatch.storage.db import check_connection
 from dieselwatch.storage.models import Setting
 from dieselwatch.workspace import Workspace
 
@@ -116,3 +117,9 @@ def update_settings(ws: Workspace, changes: dict[str, object], reason: str | Non
             audit.append(s, ws.user, "settings.update", "settings", section, before=current[section],
                          after=new[section], reason=reason)
     return new
+
+
+def check_database(url: str) -> str:
+    """Connect once to a database URL and describe what is there (version, schema revision): the settings
+    page's connection test. ConfigError with the reason when it cannot connect."""
+    return check_connection(url)
