@@ -56,3 +56,16 @@ def test_every_form_loads(qapp, form):
 
     w = load_form(form)
     assert w is not None and w.objectName()
+
+
+def test_no_runtime_files_tracked():
+    """Databases, their WAL/SHM files and logs that a run leaves in the tree stay out of git (.gitignore)."""
+    r = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip("not a git checkout")
+    runtime = [f for f in r.stdout.splitlines()
+               if f.endswith((".log", ".sqlite3", ".sqlite3-wal", ".sqlite3-shm", ".sqlite3-journal"))]
+    assert runtime == []
+    ignored = subprocess.run(["git", "check-ignore", "imports/dieselwatch.sqlite3-wal", "imports/logs/dieselwatch.log",
+                              "x.sqlite3-shm"], cwd=ROOT, capture_output=True, text=True)
+    assert len(ignored.stdout.split()) == 3
