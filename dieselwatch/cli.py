@@ -408,7 +408,8 @@ def cmd_import(args) -> int:
             lines += [f"  skipped: {', '.join(f'{k} {v}' for k, v in x.items() if k != 'reason')}: {x['reason']}"
                       for x in r.frames["skipped_first"][:5]]
         if r.status == "restored":
-            lines.append(f"  restored: the file's samples that went with a removed batch are stored again (batch {r.batch_id})")
+            lines.append(f"  restored: the file's samples that went with a removed batch are stored again "
+                         f"(batch {r.batch_id})")
         for col, c in r.invalid_values.items():
             lines.append(f"  {col}: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in c.items() if v))
         for x in r.rejects[:10]:
@@ -470,7 +471,8 @@ def _remove_batch(ws, args) -> int:
     if r.shared:
         lines.append("these batches also delivered samples the removed batch held; import their files again to "
                      "restore them (only what is missing is stored):")
-        lines += [f"  batch {x.batch_id} {x.file_name}: {', '.join(x.vins)} from {x.first} to {x.last}" for x in r.shared]
+        lines += [f"  batch {x.batch_id} {x.file_name}: {', '.join(x.vins)} from {x.first} to {x.last}"
+                  for x in r.shared]
     if r.files_left:
         lines.append(f"  {len(r.files_left)} raw file(s) could not be deleted; they are no longer used and are "
                      "swept later")
@@ -616,7 +618,8 @@ def cmd_notices(args) -> int:
     if args.action == "issue":
         refs = notices.issue_notices(ws, args.entry)
         _emit(args, {"issued": [r.__dict__ for r in refs]},
-              "\n".join(f"{r.number}  {r.vin} {r.plate or ''}" for r in refs) or "no active black entry without a notice")
+              "\n".join(f"{r.number}  {r.vin} {r.plate or ''}" for r in refs)
+              or "no active black entry without a notice")
     elif args.action == "export":
         out = _out_folder(args.out or ws.home.exports_dir / "notices")
         res = notices.export_notices(ws, out, notice_ids=args.ids, one_workbook=args.one_workbook,
@@ -702,13 +705,14 @@ def cmd_selftest(args) -> int:
     from dieselwatch.selftest import run_selftest
 
     result = run_selftest()
-    _emit(args, result, "\n".join(f"{'ok  ' if s['ok'] else 'FAIL'} {s['step']}: {s['detail']}" for s in result["steps"]))
+    _emit(args, result, "\n".join(f"{'ok  ' if s['ok'] else 'FAIL'} {s['step']}: {s['detail']}"
+                                  for s in result["steps"]))
     return EXIT_OK if result["ok"] else EXIT_INTERNAL
 
 
 COMMANDS = {"demo": cmd_demo, "vehicles": cmd_vehicles, "import": cmd_import, "imports": cmd_imports,
-            "score": cmd_score, "audit": cmd_audit, "lists": cmd_lists, "notices": cmd_notices, "users": cmd_users, "settings": cmd_settings,
-            "selftest": cmd_selftest}
+            "score": cmd_score, "audit": cmd_audit, "lists": cmd_lists, "notices": cmd_notices, "users": cmd_users,
+            "settings": cmd_settings, "selftest": cmd_selftest}
 COMMANDS["samples"] = cmd_samples
 
 
@@ -768,7 +772,8 @@ def _main(argv: list[str] | None = None) -> int:
             _fail(args, exc, EXIT_INTERNAL)
             return EXIT_INTERNAL
         # A file the user named cannot be written or read (full disk, no permission, a folder in the way).
-        err = InputError(Msg("cannot be written or read: {error}", error=exc.strerror or str(exc)), file=str(exc.filename))
+        err = InputError(Msg("cannot be written or read: {error}", error=exc.strerror or str(exc)),
+                         file=str(exc.filename))
         _fail(args, err, EXIT_INPUT)
         return EXIT_INPUT
     except Exception as exc:  # the contract: internal errors exit 1 with a message, not a traceback

@@ -130,7 +130,8 @@ def run_selftest() -> dict:
             x = import_records(ctx["ws"], tmp / "demo" / "records_other_platform.xlsx")
             if rep.rows_imported == 0 or x.rows_imported != 0:
                 raise CheckFailed(f"unexpected import counts {rep.rows_imported}, {x.rows_imported}")
-            return f"{reg.created} vehicles, {rep.rows_imported} records ({rep.encoding}), {x.duplicates} xlsx duplicates"
+            return (f"{reg.created} vehicles, {rep.rows_imported} records ({rep.encoding}), "
+                    f"{x.duplicates} xlsx duplicates")
 
         def score():
             from dieselwatch.services.scoring import score_period
@@ -167,9 +168,9 @@ def run_selftest() -> dict:
         def notice():
             """The notice template is there and renders: write a notice workbook and read it back."""
             from openpyxl import load_workbook
-            from dieselwatch.services.excel import first_sheet
 
             from dieselwatch.paths import resource
+            from dieselwatch.services.excel import first_sheet
             from dieselwatch.services.notices import export_notices
 
             template = resource("templates", "rectification_notice.xlsx")

@@ -12,12 +12,9 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, event, orm, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
-
-# The dataclass field below is named Session (ws.Session() opens one): annotations inside the class use this.
-OrmSession = Session
 
 from dieselwatch.config import Home, private_sqlite_file, resolve_db_url, resolve_home, resolve_raw_dir
 from dieselwatch.storage import headfile
@@ -66,7 +63,7 @@ class Workspace:
         ws.sweep()
         return ws
 
-    def _record_head(self, session: OrmSession) -> None:
+    def _record_head(self, session: orm.Session) -> None:  # orm.: the field Session shadows the name here
         """After a commit that appended audit events, remember the new head outside the database."""
         head = session.info.pop("audit_head", None)
         if head:
@@ -103,8 +100,8 @@ class Workspace:
 
     def sweep(self) -> None:
         """Remove what imports killed before committing left behind: their staging folders and the raw files they
-        noted (as soon as the import is gone), and any raw file no row of this database names (after a day). Never in a store that
-        belongs to another database."""
+        noted (as soon as the import is gone), and any raw file no row of this database names (after a day). Never
+        in a store that belongs to another database."""
         if self.raw.refusal is not None:
             return
         staged = self.raw.sweep_staging(self.committed_paths)

@@ -30,7 +30,8 @@ BEHAVIOURS = {
     "mil_dtc": ("MIL on with diagnostic trouble codes: a defect to repair, not an emission or tamper finding", "watch"),
     "offline": ("Drives every day but its terminal sends nothing on the middle days (odometer moves on)", "not white"),
     "gappy": ("Loses 15 % of its packets and has outages inside trips", "not white"),
-    "cold_urban": ("Slow urban duty: SCR inlet stays below 250 degC, high raw ppm but no valid exceedance", "not black"),
+    "cold_urban": ("Slow urban duty: SCR inlet stays below 250 degC, high raw ppm but no valid exceedance",
+                   "not black"),
     "parked": ("Parked on the middle days: no records, odometer and position unchanged (not a fault)", "not black"),
     "emulated_nox": ("Emulated tailpipe NOx: plausible 20-50 ppm that ignores load and upstream NOx, reagent level "
                      "falling far slower than the fuel burnt asks for", "black"),
@@ -58,11 +59,13 @@ CSV_HEADERS = {
     "nox_down": "SCR下游NOx传感器输出值(ppm)", "reagent": "反应剂余量(%)", "air_flow": "进气量(kg/h)",
     "scr_in": "SCR入口温度(℃)", "scr_out": "SCR出口温度(℃)", "dpf_dp": "DPF压差(kPa)",
     "coolant": "发动机冷却液温度(℃)", "tank": "油箱液位(%)", "gnss_status": "定位状态", "lon": "经度", "lat": "纬度",
-    "odometer": "累计里程(km)", "mil": "MIL状态", "dtc_count": "故障码总数", "calid": "软件标定识别号", "cvn": "标定验证码",
+    "odometer": "累计里程(km)", "mil": "MIL状态", "dtc_count": "故障码总数", "calid": "软件标定识别号",
+    "cvn": "标定验证码",
 }
 XLSX_HEADERS = {  # another platform's aliases: the importer must map both
     "vin": "车架号", "plate": "号牌号码", "ts": "采集时间", "speed": "车速", "torque_actual": "实际扭矩百分比",
-    "torque_friction": "摩擦扭矩百分比", "rpm": "发动机转速", "fuel_rate": "发动机燃料流量", "nox_up": "后处理上游氮氧浓度",
+    "torque_friction": "摩擦扭矩百分比", "rpm": "发动机转速", "fuel_rate": "发动机燃料流量",
+    "nox_up": "后处理上游氮氧浓度",
     "nox_down": "后处理下游氮氧浓度", "reagent": "尿素箱液位", "air_flow": "进气流量", "scr_in": "后处理上游排气温度",
     "scr_out": "后处理下游排气温度", "coolant": "冷却液温度", "lon": "经度", "lat": "纬度", "odometer": "总行驶里程",
 }
@@ -100,7 +103,8 @@ def make_vehicles(n: int, rng: np.random.Generator) -> list[DemoVehicle]:
             "R" + "".join(rng.choice(list("0123456789"), 7))
         vin = with_check_digit(body[:17])
         while True:
-            plate = "鲁" + str(rng.choice(list("ABCDEFGHJKLMNPQRSUV"))) + "".join(rng.choice(list("0123456789ABCDEFGHJK"), 5))
+            plate = "鲁" + str(rng.choice(list("ABCDEFGHJKLMNPQRSUV"))) \
+                + "".join(rng.choice(list("0123456789ABCDEFGHJK"), 5))
             if plate not in plates:
                 plates.add(plate)
                 break
@@ -146,7 +150,8 @@ def _trip(rng: np.random.Generator, seconds: int, highway: bool, gentle: bool, t
     coolant = 88 - (88 - t0_cool) * np.exp(-t / 420)
     load_s = pd.Series(load).ewm(alpha=1 / 60, adjust=False).mean().to_numpy()
     scr_target = (105 + 170 * load_s) if gentle else (150 + 360 * load_s)
-    scr = pd.Series(np.r_[t0_scr, scr_target]).ewm(alpha=1 / (240 if gentle else 150), adjust=False).mean().to_numpy()[1:]
+    scr = pd.Series(np.r_[t0_scr, scr_target]).ewm(alpha=1 / (240 if gentle else 150),
+                                                   adjust=False).mean().to_numpy()[1:]
     if gentle:
         scr = np.minimum(scr, 232 + rng.normal(0, 2, seconds))
     scr_out = pd.Series(scr).ewm(alpha=1 / 40, adjust=False).mean().to_numpy() - 12
@@ -293,7 +298,8 @@ def write_registry(path: Path, vehicles: list[DemoVehicle], rng: np.random.Gener
         c.font = Font(bold=True)
     for v in vehicles:
         ws.append([v.vin, v.plate, v.owner, f"13{int(rng.integers(100000000, 999999999))}",
-                   f"山东省济南市{v.county}{rng.choice(['工业北路', '经十路', '旅游路', '二环东路'])}{int(rng.integers(1, 999))}号",
+                   f"山东省济南市{v.county}{rng.choice(['工业北路', '经十路', '旅游路', '二环东路'])}"
+                   f"{int(rng.integers(1, 999))}号",
                    v.county, "国六", "重型半挂牵引车", v.engine_model, v.ref_torque_nm,
                    f"T{int(rng.integers(10**9, 10**10))}", v.rated_power_kw, v.whtc_work_kwh])
     for col, w in zip("ABCDEFGHIJKLM", (22, 12, 28, 14, 40, 10, 10, 16, 16, 14, 14, 16, 14), strict=True):
@@ -340,8 +346,8 @@ def write_xlsx_records(path: Path, df: pd.DataFrame) -> None:
         if c in data:
             data[c] = data[c].astype(object).where(~df[flag], text)
     for row in data.itertuples(index=False):
-        ws.append([(x.to_pydatetime() if isinstance(x, pd.Timestamp) else (None if (isinstance(x, float) and np.isnan(x)) else x))
-                   for x in row])
+        ws.append([(x.to_pydatetime() if isinstance(x, pd.Timestamp)
+                    else (None if (isinstance(x, float) and np.isnan(x)) else x)) for x in row])
     wb.save(path)
 
 

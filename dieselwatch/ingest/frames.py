@@ -477,7 +477,8 @@ def _join_obd_only(samples: pd.DataFrame, obd: pd.DataFrame) -> pd.DataFrame:
         hit = at >= 0
         for n in names:
             if n not in samples:
-                samples[n] = np.full(len(samples), None if obd[n].dtype == object else np.nan, dtype=obd[n].to_numpy().dtype)
+                samples[n] = np.full(len(samples), None if obd[n].dtype == object else np.nan,
+                                     dtype=obd[n].to_numpy().dtype)
             cur = samples[n].to_numpy().copy()
             fill = hit & pd.isna(cur)
             cur[fill] = obd[n].to_numpy()[at[fill]]

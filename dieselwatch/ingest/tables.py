@@ -428,5 +428,5 @@ def _excel_chunks(t, positions, names, chunk_rows, text_fields):
     except InputError:
         raise
     except Exception as exc:
-        raise InputError(Msg("sheet “{sheet}” cannot be read ({error})", sheet=t.sheet, error=f"{type(exc).__name__}: {exc}"),
-                         file=t.path.name) from exc
+        raise InputError(Msg("sheet “{sheet}” cannot be read ({error})", sheet=t.sheet,
+                             error=f"{type(exc).__name__}: {exc}"), file=t.path.name) from exc

@@ -176,7 +176,8 @@ def convert_records(chunk: pd.DataFrame, first_row: int, fields: dict[str, Field
     keep &= ~nat
     out_t = keep & ((ts < MIN_TIME) | (ts > limit)).to_numpy()
     if out_t.any():
-        report.reject(rows[out_t], headers["ts"], Msg("time before 2015 or in the future"), ts[out_t].astype(str).tolist())
+        report.reject(rows[out_t], headers["ts"], Msg("time before 2015 or in the future"),
+                      ts[out_t].astype(str).tolist())
     keep &= ~out_t
 
     out = {"vin": vin[keep].to_numpy(dtype=object), "ts": ts[keep].to_numpy(dtype="datetime64[s]")}

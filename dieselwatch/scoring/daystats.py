@@ -17,7 +17,8 @@ CS_COLUMNS = ["cs_n", "cs_u", "cs_d", "cs_l", "cs_uu", "cs_dd", "cs_ll", "cs_ud"
 DAY_COLUMNS = [
     "n_records", "n_running", "n_expected", "n_trips", "n_gaps", "gap_s", "max_gap_s", "n_position_jumps",
     "n_valid", "n_exceed", "n_hot", "sum_up_hot", "sum_down_hot", "n_low_eff", "n_down_gt_up",
-    "n_down_zero_loaded", "max_down_const_s", "n_down_repeat", "n_down_valid", "n_scr_cold_high_load", "nox_mass_g", "work_kwh", "bs_windows",
+    "n_down_zero_loaded", "max_down_const_s", "n_down_repeat", "n_down_valid", "n_scr_cold_high_load", "nox_mass_g",
+    "work_kwh", "bs_windows",
     "bs_windows_over", "distance_km", "fuel_l", "n_miss_down", "n_miss_scr_temp", "n_miss_reagent", "n_miss_air",
     "reagent_first", "reagent_last", "reagent_min", "reagent_drop", "n_reagent_zero", "n_mil_on", "dtc_max",
     "calids", "n_odo_back", "n_gnss_invalid",
@@ -141,7 +142,8 @@ def compute_day_stats(df: pd.DataFrame, rules: RuleSet, engine: Engine | float |
         down_gt_up = hot & (down > up + tp["down_gt_up_margin_ppm"])
         loaded_hot = running & warm & hot_scr & (net > 20)
         down_zero = loaded_hot & (np.abs(down) <= tp["down_zero_ppm"])
-        cold_high = running & warm & (net >= tp["scr_cold_high_load_torque_pct"]) & (scr_in < tp["scr_cold_high_load_c"])
+        cold_high = (running & warm & (net >= tp["scr_cold_high_load_torque_pct"])
+                     & (scr_in < tp["scr_cold_high_load_c"]))
 
     # Stuck downstream sensor: identical consecutive valid values while the engine runs. Invalid cells
     # (sentinels) in between do not break a run: a stuck sensor that now and then reports "invalid" is still stuck.

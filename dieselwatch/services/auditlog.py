@@ -124,7 +124,8 @@ def export_workbook(ws: Workspace, out: Path) -> Path:
     info = wb.create_sheet("校验 Verification")
     write_sheet(info, ["项目 Item", "值 Value"], [
         ["数据库 Database", ws.db_url], ["校验结果 Result", "通过 OK" if status.ok else "失败 BROKEN"],
-        ["说明 Message", status.message], ["链头序号 Head seq", status.head_seq], ["链头哈希 Head hash", status.head_hash],
+        ["说明 Message", status.message], ["链头序号 Head seq", status.head_seq],
+        ["链头哈希 Head hash", status.head_hash],
         ["导出时间 Exported", datetime.now().isoformat(timespec="seconds")], ["导出人 By", ws.user]],
         widths=[22, 80])
     return save(wb, out)

@@ -28,7 +28,8 @@ def delivered(pieces: dict[tuple[str, str], list[Path]]) -> dict[str, tuple[date
     by_vin: dict[str, list] = {}
     for (vin, _month), files in pieces.items():
         for p in files:
-            by_vin.setdefault(vin, []).extend(feather.read_table(p, columns=["ts"], memory_map=True).column("ts").chunks)
+            ts = feather.read_table(p, columns=["ts"], memory_map=True).column("ts")
+            by_vin.setdefault(vin, []).extend(ts.chunks)
     out = {}
     for vin, chunks in by_vin.items():
         ts = pa.chunked_array(chunks)

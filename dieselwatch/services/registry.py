@@ -80,7 +80,8 @@ def import_registry(ws: Workspace, path: str | Path, *, progress: ProgressFn | N
     prog(0.3, "validated")
     torque_changed: list[int] = []
     with ws.Session.begin() as s:
-        existing = {v.vin: v for v in s.scalars(select(Vehicle).where(Vehicle.vin.in_(list(records))))} if records else {}
+        existing = ({v.vin: v for v in s.scalars(select(Vehicle).where(Vehicle.vin.in_(list(records))))}
+                    if records else {})
         now = datetime.now()
         for i, (vin, rec) in enumerate(records.items()):
             cancel.check()
@@ -223,7 +224,8 @@ def _validate(frames, table, rep: RegistryReport) -> dict[str, dict]:
         # All-or-nothing: a registry with bad rows is refused whole, with every reason, so the officer fixes
         # the sheet once rather than discovering half of it imported.
         first = rep.rejects[0]
-        raise RegistryRejected(rep, InputError(Msg("{n} row(s) refused, first: {first}", n=rep.rejected, first=first["reason"]),
+        raise RegistryRejected(rep, InputError(Msg("{n} row(s) refused, first: {first}", n=rep.rejected,
+                                                   first=first["reason"]),
                                                file=table.path.name, row=first["row"], column=first["column"]))
     return records
 

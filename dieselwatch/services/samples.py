@@ -67,7 +67,8 @@ class VehicleSamples:
 def sample_columns() -> list[SampleColumn]:
     """The time, the VIN, then every field the raw store keeps, in its order."""
     fields = record_fields()
-    cols = [SampleColumn("ts", fields["ts"].aliases[0], "", True), SampleColumn("vin", fields["vin"].aliases[0], "", True)]
+    cols = [SampleColumn("ts", fields["ts"].aliases[0], "", True),
+            SampleColumn("vin", fields["vin"].aliases[0], "", True)]
     for name in [f.name for f in schema() if f.name != "ts"]:
         f = fields[name]
         unit = UNIT_TEXT.get(f.unit, f.unit)

@@ -121,8 +121,8 @@ def require(ws: Workspace, role: str, *, setup_ok: bool = False) -> None:
         if u is None or not u.active:
             raise PermissionDenied(Msg("the account “{user}” no longer exists or was disabled", user=ws.user))
         if RANK[u.role] < RANK[role]:
-            raise PermissionDenied(Msg("{user} is {role}; this needs the {need} role", user=ws.user, role=role_name(u.role),
-                                       need=role_name(role)))
+            raise PermissionDenied(Msg("{user} is {role}; this needs the {need} role", user=ws.user,
+                                       role=role_name(u.role), need=role_name(role)))
         ws.role = u.role
 
 

@@ -124,7 +124,8 @@ class Replay:
             for name, was in before.items():
                 if name in known and not _same(known[name], was):
                     path, found, audited = _first_difference(name, was, known[name])
-                    self.contradictions.setdefault(key, []).append(Msg("event {seq} found {entity} {id} with {field} = {found}, but the "
+                    self.contradictions.setdefault(key, []).append(Msg(
+                        "event {seq} found {entity} {id} with {field} = {found}, but the "
                         "history had {audited}: it was changed outside DieselWatch before that event", seq=seq,
                         entity=ENTITY_NAMES[entity], id=entity_id, field=path, found=_shown(found),
                         audited=_shown(audited)))

@@ -192,7 +192,8 @@ def upgrade() -> None:
     sa.Column('bytes', sa.BigInteger(), nullable=False),
     sa.Column('first_ts', sa.DateTime(), nullable=False),
     sa.Column('last_ts', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['batch_id'], ['import_batches.id'], name=op.f('fk_raw_partitions_batch_id_import_batches')),
+    sa.ForeignKeyConstraint(['batch_id'], ['import_batches.id'],
+                            name=op.f('fk_raw_partitions_batch_id_import_batches')),
     sa.ForeignKeyConstraint(['vehicle_id'], ['vehicles.id'], name=op.f('fk_raw_partitions_vehicle_id_vehicles')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_raw_partitions')),
     sa.UniqueConstraint('path', name=op.f('uq_raw_partitions_path'))
