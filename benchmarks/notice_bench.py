@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import best_of
 
 REASONS = [
-    {"code": "EXC_SHARE", "category": "emission", "severity": "black", "text": "有效工况下游NOx(平滑30s)超过500ppm的时间占比62.0%",
-     "text_en": "", "figures": {"share": 0.62}},
-    {"code": "EXC_DAYS", "category": "emission", "severity": "black", "text": "超标天数8天(每天超标≥10分钟)", "text_en": "",
-     "figures": {"days": 8}},
+    {"code": "EXC_SHARE", "category": "emission", "severity": "black",
+     "text": "有效工况下游NOx(平滑30s)超过500ppm的时间占比62.0%", "text_en": "", "figures": {"share": 0.62}},
+    {"code": "EXC_DAYS", "category": "emission", "severity": "black", "text": "超标天数8天(每天超标≥10分钟)",
+     "text_en": "", "figures": {"days": 8}},
     {"code": "SCR_EFF_LOW", "category": "emission", "severity": "black", "text": "SCR热态转化效率仅31%(正常应>80%)",
      "text_en": "", "figures": {"eff": 0.31}},
 ]

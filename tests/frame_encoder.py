@@ -36,7 +36,8 @@ def t6(t: datetime) -> bytes:
 
 
 def frame(cmd: int, vin: str, data: bytes, std: str = GB, enc: int = 1, version: int = 1) -> bytes:
-    body = bytes([cmd]) + vin.encode("ascii").ljust(17, b"\x00") + bytes([version, enc]) + struct.pack(">H", len(data)) + data
+    body = (bytes([cmd]) + vin.encode("ascii").ljust(17, b"\x00") + bytes([version, enc])
+            + struct.pack(">H", len(data)) + data)
     return START[std] + body + bytes([reduce(lambda a, b: a ^ b, body, 0)])
 
 

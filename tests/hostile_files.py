@@ -53,7 +53,8 @@ def sheet_xml(extra_cells: str = "", dimension: str | None = None, rows: int = 5
     for i in range(rows):
         r = i + 2
         vals = ["鲁A12345", VIN, f"2026-03-01 09:00:{i:02d}", 10 + i, 50 + i]
-        body.append(f'<row r="{r}">' + "".join(_cell(f"{c}{r}", v) for c, v in zip("ABCDE", vals, strict=False)) + "</row>")
+        cells = "".join(_cell(f"{c}{r}", v) for c, v in zip("ABCDE", vals, strict=False))
+        body.append(f'<row r="{r}">{cells}</row>')
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
     return (f'<?xml version="1.0" encoding="UTF-8"?><worksheet {NS}>{dim}<sheetData>{"".join(body)}{extra_cells}'
             '</sheetData></worksheet>').encode()

@@ -312,7 +312,8 @@ def raw_sql(w: Workspace, *stmts: str, bypass_guards: bool = False, params: dict
                 c.execute(text(st), params or {})
         return
     con = sqlite3.connect(w.engine.url.database)
-    saved = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall() if bypass_guards else []
+    saved = (con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+             if bypass_guards else [])
     for name, _ in saved:
         con.execute(f"DROP TRIGGER {name}")
     for st in stmts:
@@ -411,7 +412,8 @@ def test_no_op_triggers_with_the_right_names_fail(backend, ws, request):
         assert auditlog.verify(w).ok
         raw_sql(w, "DROP TRIGGER audit_head_forward_only ON audit_head",
                 "CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
-                "CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON audit_head FOR EACH ROW EXECUTE FUNCTION noop()")
+                "CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON audit_head FOR EACH ROW "
+                "EXECUTE FUNCTION noop()")
     else:
         raw_sql(w, "DROP TRIGGER audit_events_no_update",
                 "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT 1; END",
@@ -489,7 +491,8 @@ def test_a_wholesale_rewrite_shows_against_the_head_printed_on_a_notice(ws, tmp_
         forget_heads(w)
         assert auditlog.verify(w).ok  # honest: a consistent rewrite passes every check inside the database
         st = auditlog.verify(w, heads=[f"{seq}:{short_hash}"])
-        assert not st.ok and f"event {seq} differs from the one the head {seq}:{short_hash} given to check" in st.message
+        assert not st.ok
+        assert f"event {seq} differs from the one the head {seq}:{short_hash} given to check" in st.message
     finally:
         w.close()
     r = subprocess.run([sys.executable, "-m", "dieselwatch", "--home", str(tmp_path / "home"), "audit", "verify",

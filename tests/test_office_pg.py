@@ -182,8 +182,10 @@ def test_two_workstations_proposing_at_once_make_no_duplicates(pg_ws, small_flee
     runs = []
     db = _db(pg_ws)
     procs, q = _run_workstations([
-        ("propose_rounds", {"home": str(tmp_path / "a"), "db": db, "user": "wang", "rounds": list(range(1, rounds + 1))}),
-        ("propose_rounds", {"home": str(tmp_path / "b"), "db": db, "user": "zhou", "rounds": list(range(1, rounds + 1))})],
+        ("propose_rounds", {"home": str(tmp_path / "a"), "db": db, "user": "wang",
+                            "rounds": list(range(1, rounds + 1))}),
+        ("propose_rounds", {"home": str(tmp_path / "b"), "db": db, "user": "zhou",
+                            "rounds": list(range(1, rounds + 1))})],
         barrier=barrier)
     kinds = ("black", "white", "watch")
     for r in range(rounds):

@@ -81,7 +81,8 @@ def test_delimiters(tmp_path, sep):
 
 
 def test_title_rows_above_header(tmp_path):
-    t, df, _ = read(write(tmp_path / "x.csv", ROWS, title_rows=["重型柴油车远程监控平台 数据导出", "导出时间: 2026-03-02,,"]))
+    t, df, _ = read(write(tmp_path / "x.csv", ROWS,
+                          title_rows=["重型柴油车远程监控平台 数据导出", "导出时间: 2026-03-02,,"]))
     assert t.header_row == 2 and t.first_data_row == 4 and len(df) == 3
 
 

@@ -18,7 +18,8 @@ from dieselwatch.services.samples import vehicle_samples, write_samples
 # The export's headers and the fields they map to (resources/columns.csv).
 FIELDS = {"车速(km/h)": "speed", "发动机转速(rpm)": "rpm", "发动机净输出扭矩(%)": "torque_actual",
           "摩擦扭矩(%)": "torque_friction", "发动机冷却液温度(℃)": "coolant", "SCR入口温度(℃)": "scr_in",
-          "SCR上游NOx传感器输出值(ppm)": "nox_up", "SCR下游NOx传感器输出值(ppm)": "nox_down", "反应剂余量(%)": "reagent",
+          "SCR上游NOx传感器输出值(ppm)": "nox_up", "SCR下游NOx传感器输出值(ppm)": "nox_down",
+          "反应剂余量(%)": "reagent",
           "进气量(kg/h)": "air_flow", "发动机燃料流量(L/h)": "fuel_rate", "累计里程(km)": "odometer"}
 
 
