@@ -124,11 +124,11 @@ class Replay:
             for name, was in before.items():
                 if name in known and not _same(known[name], was):
                     path, found, audited = _first_difference(name, was, known[name])
-                    self.contradictions.setdefault(key, []).append(Msg(
-                        "event {seq} found {entity} {id} with {field} = {found}, but the "
-                        "history had {audited}: it was changed outside DieselWatch before that event", seq=seq,
-                        entity=ENTITY_NAMES[entity], id=entity_id, field=path, found=_shown(found),
-                        audited=_shown(audited)))
+                    msg = Msg("event {seq} found {entity} {id} with {field} = {found}, but the "
+                              "history had {audited}: it was changed outside DieselWatch before that event", seq=seq,
+                              entity=ENTITY_NAMES[entity], id=entity_id, field=path, found=_shown(found),
+                              audited=_shown(audited))
+                    self.contradictions.setdefault(key, []).append(msg)
                     break
         if isinstance(after, dict):
             self.state[key] = {**(known or {}), **after}

@@ -213,13 +213,13 @@
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/values.py" line="164" />
-        <location filename="../../dieselwatch/services/registry.py" line="182" />
+        <location filename="../../dieselwatch/services/registry.py" line="183" />
         <source>VIN missing</source>
         <translation>缺少VIN</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/values.py" line="167" />
-        <location filename="../../dieselwatch/services/registry.py" line="185" />
+        <location filename="../../dieselwatch/services/registry.py" line="186" />
         <source>VIN malformed (17 characters, no I, O or Q)</source>
         <translation>VIN格式错误(应为17位,不含I、O、Q)</translation>
     </message>
@@ -285,42 +285,42 @@
         <translation>{source}：“{key}”须在0与1之间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="86" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="87" />
         <source>unreadable time: the row is rejected</source>
         <translation>时间无法识别:该行将被拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="87" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="88" />
         <source>no time: the row is rejected</source>
         <translation>没有时间:该行将被拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="92" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="93" />
         <source>not a 17-character VIN: the row is rejected</source>
         <translation>不是17位VIN:该行将被拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="97" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="98" />
         <source>invalid marker: stored as missing</source>
         <translation>无效标记:按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="102" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="103" />
         <source>not a number: stored as missing</source>
         <translation>非数值:按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="105" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="106" />
         <source>invalid-value code: stored as missing</source>
         <translation>无效值代码:按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="107" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="108" />
         <source>sensor not ready: stored as missing</source>
         <translation>传感器未就绪：按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="109" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="110" />
         <source>out of range {min} to {max}: stored as missing</source>
         <translation>超出范围{min}至{max}:按缺失值保存</translation>
     </message>
@@ -555,7 +555,7 @@
     </message>
     <message>
         <location filename="../../dieselwatch/cli.py" line="251" />
-        <location filename="../../dieselwatch/services/samples.py" line="135" />
+        <location filename="../../dieselwatch/services/samples.py" line="136" />
         <source>cannot be written: folder {folder} does not exist</source>
         <translation>无法写入：文件夹{folder}不存在</translation>
     </message>
@@ -565,28 +565,28 @@
         <translation>是文件而不是文件夹：--out请给出文件夹</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="690" />
+        <location filename="../../dieselwatch/cli.py" line="693" />
         <location filename="../../dieselwatch/services/profiles.py" line="43" />
         <source>is not readable JSON ({error})</source>
         <translation>不是可读取的JSON({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="771" />
+        <location filename="../../dieselwatch/cli.py" line="775" />
         <source>cannot be written or read: {error}</source>
         <translation>无法写入或读取：{error}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="135" />
+        <location filename="../../dieselwatch/services/registry.py" line="136" />
         <source>is a monitoring export (a time column and columns such as {cols}), not a vehicle registry: import it as monitoring records (dieselwatch import)</source>
         <translation>是监控数据导出文件（有时间列及{cols}等列），不是车辆登记表：请作为监控数据导入（dieselwatch import）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="190" />
+        <location filename="../../dieselwatch/services/registry.py" line="191" />
         <source>VIN repeated (first at row {row})</source>
         <translation>VIN重复(首次出现在第{row}行)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="204" />
+        <location filename="../../dieselwatch/services/registry.py" line="205" />
         <source>longer than {limit} characters</source>
         <translation>超过{limit}个字符</translation>
     </message>
@@ -606,7 +606,7 @@
         <translation>WHTC循环功须为以kWh计的数值（1-200）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="226" />
+        <location filename="../../dieselwatch/services/registry.py" line="227" />
         <source>{n} row(s) refused, first: {first}</source>
         <translation>有{n}行被拒绝,第一处:{first}</translation>
     </message>
@@ -651,33 +651,33 @@
         <translation>{n}辆车不在覆盖该期间的任何导出数据中，不作判定（{vins}）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="90" />
+        <location filename="../../dieselwatch/services/samples.py" line="91" />
         <location filename="../../dieselwatch/services/scoring.py" line="196" />
         <source>the period ends ({end}) before it starts ({start})</source>
         <translation>时段的结束日期({end})早于开始日期({start})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="98" />
+        <location filename="../../dieselwatch/services/samples.py" line="99" />
         <source>no vehicle with VIN {vin} in this database</source>
         <translation>数据库中没有VIN为{vin}的车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="110" />
+        <location filename="../../dieselwatch/services/samples.py" line="111" />
         <source>no samples of {vin} from {start} to {end}; its stored samples run from {first} to {last}</source>
         <translation>{vin}在{start}至{end}期间没有数据；已存数据的时间范围为{first}至{last}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="112" />
+        <location filename="../../dieselwatch/services/samples.py" line="113" />
         <source>no samples of {vin} are stored</source>
         <translation>没有{vin}的已存数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="131" />
+        <location filename="../../dieselwatch/services/samples.py" line="132" />
         <source>write samples to a .xlsx or .csv file</source>
         <translation>数据只能写入.xlsx或.csv文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="133" />
+        <location filename="../../dieselwatch/services/samples.py" line="134" />
         <source>already exists; choose another name or overwrite it with --force</source>
         <translation>文件已存在；请换一个文件名，或用--force覆盖</translation>
     </message>
@@ -905,162 +905,162 @@
         <translation>{version};{state}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="131" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="138" />
         <source>NOx above screening threshold</source>
         <translation>NOx超筛查阈值占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="131" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="138" />
         <source>days above screening threshold</source>
         <translation>超筛查阈值天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="132" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="139" />
         <source>brake-specific NOx (Annex K windows)</source>
         <translation>比排放NOx（附录K功基窗口）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="132" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="139" />
         <source>brake-specific NOx (fixed time windows)</source>
         <translation>比排放NOx（固定时间窗口）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="133" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="140" />
         <source>too few valid work windows</source>
         <translation>有效功基窗口不足</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="133" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="140" />
         <source>engine data missing</source>
         <translation>缺少发动机参数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="134" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="141" />
         <source>SCR efficiency low</source>
         <translation>SCR转化效率过低</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="135" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="142" />
         <source>SCR efficiency weak</source>
         <translation>SCR转化效率偏低</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="135" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="142" />
         <source>too little valid operation</source>
         <translation>有效工况不足</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="136" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="143" />
         <source>downstream NOx above upstream</source>
         <translation>下游NOx高于上游</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="136" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="143" />
         <source>downstream NOx at zero</source>
         <translation>下游NOx恒为零</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="137" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="144" />
         <source>downstream NOx stuck</source>
         <translation>下游NOx卡滞</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="137" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="144" />
         <source>downstream NOx emulated</source>
         <translation>下游NOx疑被模拟</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="138" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="145" />
         <source>reagent empty</source>
         <translation>反应剂为空</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="139" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="146" />
         <source>reagent level not falling</source>
         <translation>反应剂余量不降</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="139" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="147" />
         <source>reagent use far below peers</source>
         <translation>尿素消耗远低于同类车</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="140" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="148" />
         <source>SCR temperature implausible</source>
         <translation>SCR温度不可信</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="141" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="149" />
         <source>calibration changed</source>
         <translation>标定被修改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="141" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="149" />
         <source>odometer backwards</source>
         <translation>里程倒退</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="142" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="150" />
         <source>MIL on</source>
         <translation>故障灯点亮</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="142" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="150" />
         <source>MIL on at times</source>
         <translation>故障灯曾点亮</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="142" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="150" />
         <source>long offline</source>
         <translation>长期离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="143" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="151" />
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="143" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="151" />
         <source>online rate low</source>
         <translation>上线率低</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="144" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="152" />
         <source>data incomplete</source>
         <translation>数据不完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="144" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="152" />
         <source>key fields missing</source>
         <translation>关键字段缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="145" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="153" />
         <source>no valid position</source>
         <translation>定位无效</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="145" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="153" />
         <source>position jumps</source>
         <translation>位置跳变</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="146" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="154" />
         <source>insufficient data</source>
         <translation>数据不足</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="146" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="154" />
         <source>days not covered</source>
         <translation>数据未覆盖的天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="147" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="155" />
         <source>data source offset</source>
         <translation>数据来源偏移</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="147" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="155" />
         <source>not enough evidence for white</source>
         <translation>白名单证据不足</translation>
     </message>
@@ -1327,32 +1327,32 @@
         <translation>第{seq}条记录发现{entity}{id}的{field}为{found}，而审计记录中为{audited}：此前有人绕过本程序修改了它</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="145" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="146" />
         <source>the history is empty but the database holds {entries} list entries, {users} users and {notices} notices</source>
         <translation>审计记录为空，但数据库中有{entries}条名单条目、{users}个账号和{notices}份通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="152" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="153" />
         <source>{entity} {id} is in the table but not in the history</source>
         <translation>{entity}{id}在数据表中存在，但审计记录中没有</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="155" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="156" />
         <source>{entity} {id} is in the history but not in the table</source>
         <translation>{entity}{id}在审计记录中存在，但数据表中没有</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="161" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="162" />
         <source>{entity} {id}: {field} is {table} in the table but {audited} in the history</source>
         <translation>{entity}{id}：{field}在数据表中为{table}，在审计记录中为{audited}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="165" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="166" />
         <source>the active rule set is {table} in the table but {audited} in the history</source>
         <translation>数据表中当前规则版本为{table}，审计记录中为{audited}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="174" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="175" />
         <source>notice {number} was issued at history event {seq} ({hash}), which the history does not hold</source>
         <translation>通知书{number}签发时的审计链头为第{seq}条（{hash}），但审计记录中已没有该记录</translation>
     </message>
