@@ -17,12 +17,12 @@ def _lint_imports(contract: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True)
 
 
-@pytest.mark.parametrize("contract", ["core-no-qt", "layers", "gui-through-services"])
+@pytest.mark.parametrize("contract", ["core-no-qt", "layers", "gui-through-services", "cli-through-services"])
 def test_import_contract_kept(contract):
     """The import-linter contracts in pyproject.toml: the core (ingest, storage, scoring, services...) imports no
     PySide6 and no GUI, so it runs headless in the CLI, tests and batch jobs; each layer imports only the layers
-    below it (entry > gui > demo > services > workspace > storage > ingest | scoring > base); the GUI reaches
-    storage, ingest and scoring only through services."""
+    below it (entry > gui > demo > services > workspace > storage > ingest | scoring > base); the GUI and the CLI
+    reach storage, ingest and scoring only through services."""
     r = _lint_imports(contract)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "KEPT" in r.stdout and "BROKEN" not in r.stdout
@@ -33,8 +33,8 @@ def test_every_contract_is_checked():
     import tomllib
 
     contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
-    assert sorted(c.get("id", "") for c in contracts["contracts"]) == ["core-no-qt", "gui-through-services",
-                                                                      "layers"]
+    assert sorted(c.get("id", "") for c in contracts["contracts"]) == ["cli-through-services", "core-no-qt",
+                                                                      "gui-through-services", "layers"]
 
 
 def test_core_import_does_not_load_qt():
