@@ -153,7 +153,7 @@ def create_user(ws: Workspace, username: str, password: str, role: str, display_
     with ws.Session.begin() as s:
         if s.scalar(select(User).where(User.username == username)):
             raise InputError(Msg("the user “{user}” already exists", user=username))
-        # The plain string: a database driver may write an enum member by its name (psycopg does).
+        # The column holds the plain value ("officer"), whatever enum or string the caller passed.
         u = User(username=username, display_name=display_name, password_hash=hash_password(password),
                  role=Role(role).value, active=True, created_at=datetime.now())
         s.add(u)
