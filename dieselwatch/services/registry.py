@@ -211,7 +211,8 @@ def _validate(frames, table, rep: RegistryReport) -> dict[str, dict]:
                     continue
                 v = raw[f]
                 if v is not None and not (isinstance(v, float) and np.isnan(v)):
-                    num = float(pd.to_numeric(pd.Series([str(v).strip()]), errors="coerce").to_numpy(dtype="float64")[0])
+                    parsed = pd.to_numeric(pd.Series([str(v).strip()]), errors="coerce")
+                    num = float(parsed.to_numpy(dtype="float64")[0])
                     if np.isnan(num) or not (lo <= num <= hi):
                         reject(row, hdr[f], msg, v)
                         ok = False
