@@ -26,20 +26,20 @@ def main() -> None:
     args = ap.parse_args()
     os.environ["DIESELWATCH_CONFIG_DIR"] = tempfile.mkdtemp(prefix="dw-bench-config-")
     from sqlalchemy import select
+    from test_lists import as_user, fake_run, make_office
 
     from dieselwatch.services import auditlog, lists
     from dieselwatch.services.vehicles import ensure_vehicles
     from dieselwatch.storage import audit
     from dieselwatch.storage.models import AuditEvent
     from dieselwatch.workspace import Workspace
-    from test_lists import as_user, fake_run, make_office
 
     ws = Workspace.open(home=tempfile.mkdtemp(prefix="dw-bench-"))
     make_office(ws)
     as_user(ws, "wang")
     with ws.Session.begin() as s:
         vids = [v.id for v in ensure_vehicles(s, [f"LZZ1CLVB{i:09d}" for i in range(args.entries)]).values()]
-    lists.propose_from_run(ws, fake_run(ws, {v: "watch" for v in vids}, date(2026, 10, 1), date(2026, 10, 5)))
+    lists.propose_from_run(ws, fake_run(ws, dict.fromkeys(vids, "watch"), date(2026, 10, 1), date(2026, 10, 5)))
 
     def chain_only() -> int:
         with ws.Session() as s:

@@ -22,11 +22,12 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import best_of, demo_export  # noqa: E402
+from _common import best_of, demo_export
 
 # 20 columns, as the benchmark: identity, time and 17 measurements.
-COLUMNS = ["车牌号", "车辆识别代号", "数据采集时间", "车速(km/h)", "发动机净输出扭矩(%)", "摩擦扭矩(%)", "发动机转速(rpm)",
-           "发动机燃料流量(L/h)", "SCR上游NOx传感器输出值(ppm)", "SCR下游NOx传感器输出值(ppm)", "反应剂余量(%)",
+COLUMNS = ["车牌号", "车辆识别代号", "数据采集时间", "车速(km/h)", "发动机净输出扭矩(%)", "摩擦扭矩(%)",
+           "发动机转速(rpm)", "发动机燃料流量(L/h)", "SCR上游NOx传感器输出值(ppm)", "SCR下游NOx传感器输出值(ppm)",
+           "反应剂余量(%)",
            "进气量(kg/h)", "SCR入口温度(℃)", "SCR出口温度(℃)", "DPF压差(kPa)", "发动机冷却液温度(℃)", "油箱液位(%)",
            "经度", "纬度", "累计里程(km)"]
 
@@ -54,8 +55,8 @@ def make_xlsx(work: Path, csv: Path, rows: int) -> Path:
     ws = wb.create_sheet("数据")
     ws.append(list(df.columns))
     for row in df.itertuples(index=False):
-        ws.append([None if (isinstance(x, float) and x != x) else (x.to_pydatetime() if hasattr(x, "to_pydatetime") else x)
-                   for x in row])
+        ws.append([None if (isinstance(x, float) and x != x)
+                   else (x.to_pydatetime() if hasattr(x, "to_pydatetime") else x) for x in row])
     out = work / "records.xlsx"
     wb.save(out)
     return out
@@ -97,7 +98,8 @@ def main() -> None:
     if not csv.exists():
         print(f"building a {a.rows:,}-row, {len(COLUMNS)}-column GBK export in {work} ...", flush=True)
         csv = make_csv(work, a.rows)
-    n_rows = sum(1 for _ in open(csv, "rb")) - 2
+    with open(csv, "rb") as f:
+        n_rows = sum(1 for _ in f) - 2
     bare_csv, _ = best_of(lambda: pd.read_csv(csv, encoding="gbk", skiprows=1), a.repeat)
     ours_csv, rep = best_of(lambda: import_once(csv, work / "home"), a.repeat)
     from sqlalchemy import func, select

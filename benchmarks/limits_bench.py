@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import import_bench  # noqa: E402
+import import_bench
 
 
 def main() -> None:

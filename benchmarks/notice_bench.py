@@ -20,13 +20,13 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import best_of  # noqa: E402
+from _common import best_of
 
 REASONS = [
-    {"code": "EXC_SHARE", "category": "emission", "severity": "black", "text": "有效工况下游NOx(平滑30s)超过500ppm的时间占比62.0%",
-     "text_en": "", "figures": {"share": 0.62}},
-    {"code": "EXC_DAYS", "category": "emission", "severity": "black", "text": "超标天数8天(每天超标≥10分钟)", "text_en": "",
-     "figures": {"days": 8}},
+    {"code": "EXC_SHARE", "category": "emission", "severity": "black",
+     "text": "有效工况下游NOx(平滑30s)超过500ppm的时间占比62.0%", "text_en": "", "figures": {"share": 0.62}},
+    {"code": "EXC_DAYS", "category": "emission", "severity": "black", "text": "超标天数8天(每天超标≥10分钟)",
+     "text_en": "", "figures": {"days": 8}},
     {"code": "SCR_EFF_LOW", "category": "emission", "severity": "black", "text": "SCR热态转化效率仅31%(正常应>80%)",
      "text_en": "", "figures": {"eff": 0.31}},
 ]
@@ -35,13 +35,14 @@ METRICS = {"exceed_share": 0.62, "scr_efficiency": 0.31, "bsnox_mg_kwh": 2210.0,
 
 
 def build_office(work: Path, n: int):
+    from sqlalchemy import select
+
     from dieselwatch.demo.fleet import generate
     from dieselwatch.services import lists, users
     from dieselwatch.services.notices import issue_notices
     from dieselwatch.services.registry import import_registry
     from dieselwatch.storage.models import Score, ScoreRun, Vehicle
     from dieselwatch.workspace import Workspace
-    from sqlalchemy import select
 
     m = generate(work / "demo", vehicles=n, days=1, minutes_per_day=5, seed=3)
     ws = Workspace.open(home=str(work / "home"))

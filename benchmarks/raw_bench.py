@@ -46,7 +46,8 @@ def make_raws(n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     t = np.arange(n)
     wave = (np.sin(t / 300.0) + 1) / 2
     return {
-        "speed": (wave * 80 * 256).astype(np.int64), "baro": np.full(n, 200), "torque_actual": 125 + (wave * 80).astype(int),
+        "speed": (wave * 80 * 256).astype(np.int64), "baro": np.full(n, 200),
+        "torque_actual": 125 + (wave * 80).astype(int),
         "torque_friction": np.full(n, 135), "rpm": (800 + wave * 1200).astype(np.int64) * 8,
         "fuel_rate": (wave * 600).astype(np.int64), "nox_up": ((600 + wave * 400 + 200) * 20).astype(np.int64),
         "nox_down": ((30 + rng.integers(0, 80, n) + 200) * 20).astype(np.int64), "reagent": 200 - t // 20000 % 100,
@@ -96,7 +97,7 @@ def build(work: Path, samples: int, prefixed: bool = False) -> tuple[Path, Path]
     pk[:, -1] = np.bitwise_xor.reduce(pk[:, 2:-1], axis=1)
     log = work / "capture.log"
     with open(log, "w", encoding="ascii") as fh:
-        for row, t in zip(pk, pd.DatetimeIndex(ts[first]).strftime("%Y-%m-%d %H:%M:%S")):
+        for row, t in zip(pk, pd.DatetimeIndex(ts[first]).strftime("%Y-%m-%d %H:%M:%S"), strict=False):
             if prefixed:  # as many platform logs write them: time, direction, spaced hex
                 fh.write(f"{t} RECV: {row.tobytes().hex(' ').upper()}\n")
             else:

@@ -6,8 +6,9 @@ The demo fleet (dieselwatch demo: 12 vehicles, 5 days, about 237,000 records) is
 imports records.csv into a fresh home (the baseline), then removes that batch (imports remove). A second
 export overlapping the first is imported before the removal, so the removal also finds a batch that shared
 samples. A second case splits the export record by record into two batches and removes one: every
-vehicle-day is then rebuilt from the other's samples. Prints remove time / import time (lower is better) and the import's coverage overhead: the time of
-reading the staged pieces' times for batch_coverage, as a share of the import."""
+vehicle-day is then rebuilt from the other's samples. Prints remove time / import time (lower is better) and
+the import's coverage overhead: the time of reading the staged pieces' times for batch_coverage, as a share of
+the import."""
 
 from __future__ import annotations
 

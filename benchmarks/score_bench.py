@@ -14,7 +14,6 @@ import json
 import shutil
 import sys
 import tempfile
-
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -23,7 +22,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import best_of, demo_export  # noqa: E402
+from _common import best_of, demo_export
 
 
 def build_stats_db(work: Path, vehicles: int, days: int):

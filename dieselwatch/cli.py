@@ -8,6 +8,7 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -231,7 +232,7 @@ class _Bar:
             sys.stderr.flush()
 
 
-def _emit(args, doc: dict, text: str) -> None:
+def _emit(args, doc: Mapping[str, object], text: str) -> None:
     if getattr(args, "json", False):
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
@@ -347,14 +348,9 @@ def cmd_vehicles(args) -> int:
               f"{rep.updated} updated, {rep.unchanged} unchanged"
               + (f"; check digit wrong for {len(rep.wrong_check_digit)} VIN(s)" if rep.wrong_check_digit else ""))
         return EXIT_OK
-    from sqlalchemy import select
+    from dieselwatch.services.vehicles import list_vehicles
 
-    from dieselwatch.storage.models import Vehicle
-
-    with ws.Session() as s:
-        rows = [{"vin": v.vin, "plate": v.plate, "owner": v.owner, "county": v.county, "engine_model": v.engine_model,
-                 "ref_torque_nm": v.ref_torque_nm, "in_registry": v.in_registry}
-                for v in s.scalars(select(Vehicle).order_by(Vehicle.vin))]
+    rows = list_vehicles(ws)
     _emit(args, {"vehicles": rows}, "\n".join(f"{r['vin']}  {r['plate'] or '':10s} {r['owner'] or ''}" for r in rows)
           or "no vehicles")
     return EXIT_OK
@@ -368,10 +364,8 @@ def _reject_text(head: str, rejects: list[dict]) -> str:
 
 def cmd_import(args) -> int:
     from dieselwatch.services.imports import import_records
-
-    from dieselwatch.services.profiles import load_profile, save_profile
-
     from dieselwatch.services.key_fields import normalise_allowed
+    from dieselwatch.services.profiles import load_profile, save_profile
 
     normalise_allowed(args.allow_missing)  # a typo refuses the command, not each file
     ws = _workspace(args)
@@ -414,7 +408,8 @@ def cmd_import(args) -> int:
             lines += [f"  skipped: {', '.join(f'{k} {v}' for k, v in x.items() if k != 'reason')}: {x['reason']}"
                       for x in r.frames["skipped_first"][:5]]
         if r.status == "restored":
-            lines.append(f"  restored: the file's samples that went with a removed batch are stored again (batch {r.batch_id})")
+            lines.append(f"  restored: the file's samples that went with a removed batch are stored again "
+                         f"(batch {r.batch_id})")
         for col, c in r.invalid_values.items():
             lines.append(f"  {col}: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in c.items() if v))
         for x in r.rejects[:10]:
@@ -444,10 +439,7 @@ def _sheet_lines(r) -> list[str]:
 
 
 def cmd_imports(args) -> int:
-    from sqlalchemy import select
-
-    from dieselwatch.services.batches import awaits_restore
-    from dieselwatch.storage.models import ImportBatch
+    from dieselwatch.services.batches import list_batches
 
     ws = _workspace(args)
     if args.action == "remove":
@@ -459,13 +451,7 @@ def cmd_imports(args) -> int:
         path = export_batch_report(ws, args.export, out)
         _emit(args, {"batch": args.export, "out": str(path)}, f"wrote {path}")
         return EXIT_OK
-    with ws.Session() as s:
-        rows = [{"id": b.id, "kind": b.kind, "file": b.file_name, "sheet": b.sheet, "sha256": b.file_hash,
-                 "at": b.imported_at, "by": b.imported_by, "rows_read": b.rows_read, "rows_imported": b.rows_imported,
-                 "duplicates": b.duplicates, "rejected": b.rejected, "span": [b.span_start, b.span_end],
-                 "missing_key_fields": (b.report or {}).get("missing_key_fields", []),
-                 "awaits_restore": awaits_restore(s, b.id)}
-                for b in s.scalars(select(ImportBatch).order_by(ImportBatch.id))]
+    rows = list_batches(ws)
     _emit(args, {"batches": rows}, "\n".join(
         f"{r['id']:4d} {r['at']:%Y-%m-%d %H:%M} {r['by']:10s} {r['kind']:8s} {r['file']}"
         f"{' [' + r['sheet'] + ']' if r['sheet'] else ''}  {r['rows_imported']:,}/{r['rows_read']:,} rows"
@@ -485,7 +471,8 @@ def _remove_batch(ws, args) -> int:
     if r.shared:
         lines.append("these batches also delivered samples the removed batch held; import their files again to "
                      "restore them (only what is missing is stored):")
-        lines += [f"  batch {x.batch_id} {x.file_name}: {', '.join(x.vins)} from {x.first} to {x.last}" for x in r.shared]
+        lines += [f"  batch {x.batch_id} {x.file_name}: {', '.join(x.vins)} from {x.first} to {x.last}"
+                  for x in r.shared]
     if r.files_left:
         lines.append(f"  {len(r.files_left)} raw file(s) could not be deleted; they are no longer used and are "
                      "swept later")
@@ -631,7 +618,8 @@ def cmd_notices(args) -> int:
     if args.action == "issue":
         refs = notices.issue_notices(ws, args.entry)
         _emit(args, {"issued": [r.__dict__ for r in refs]},
-              "\n".join(f"{r.number}  {r.vin} {r.plate or ''}" for r in refs) or "no active black entry without a notice")
+              "\n".join(f"{r.number}  {r.vin} {r.plate or ''}" for r in refs)
+              or "no active black entry without a notice")
     elif args.action == "export":
         out = _out_folder(args.out or ws.home.exports_dir / "notices")
         res = notices.export_notices(ws, out, notice_ids=args.ids, one_workbook=args.one_workbook,
@@ -686,7 +674,7 @@ def cmd_settings(args) -> int:
     if args.action == "set":
         if len(args.pairs) % 2:
             raise InputError("settings set takes KEY VALUE pairs")
-        cfg = update_settings(ws, dict(zip(args.pairs[::2], args.pairs[1::2])), reason=args.reason)
+        cfg = update_settings(ws, dict(zip(args.pairs[::2], args.pairs[1::2], strict=True)), reason=args.reason)
     else:
         cfg = get_settings(ws)
     _emit(args, cfg, "\n".join(f"{sec}.{k} = {v}" for sec, d in cfg.items() for k, v in d.items()))
@@ -717,13 +705,14 @@ def cmd_selftest(args) -> int:
     from dieselwatch.selftest import run_selftest
 
     result = run_selftest()
-    _emit(args, result, "\n".join(f"{'ok  ' if s['ok'] else 'FAIL'} {s['step']}: {s['detail']}" for s in result["steps"]))
+    _emit(args, result, "\n".join(f"{'ok  ' if s['ok'] else 'FAIL'} {s['step']}: {s['detail']}"
+                                  for s in result["steps"]))
     return EXIT_OK if result["ok"] else EXIT_INTERNAL
 
 
 COMMANDS = {"demo": cmd_demo, "vehicles": cmd_vehicles, "import": cmd_import, "imports": cmd_imports,
-            "score": cmd_score, "audit": cmd_audit, "lists": cmd_lists, "notices": cmd_notices, "users": cmd_users, "settings": cmd_settings,
-            "selftest": cmd_selftest}
+            "score": cmd_score, "audit": cmd_audit, "lists": cmd_lists, "notices": cmd_notices, "users": cmd_users,
+            "settings": cmd_settings, "selftest": cmd_selftest}
 COMMANDS["samples"] = cmd_samples
 
 
@@ -756,7 +745,7 @@ def _main(argv: list[str] | None = None) -> int:
         from dieselwatch.launch import launch
 
         try:
-            return launch(args)
+            return launch(args, main)
         except (InputError, ConfigError) as exc:
             _fail(args, exc, EXIT_INPUT)
             return EXIT_INPUT
@@ -783,10 +772,11 @@ def _main(argv: list[str] | None = None) -> int:
             _fail(args, exc, EXIT_INTERNAL)
             return EXIT_INTERNAL
         # A file the user named cannot be written or read (full disk, no permission, a folder in the way).
-        err = InputError(Msg("cannot be written or read: {error}", error=exc.strerror or str(exc)), file=str(exc.filename))
+        err = InputError(Msg("cannot be written or read: {error}", error=exc.strerror or str(exc)),
+                         file=str(exc.filename))
         _fail(args, err, EXIT_INPUT)
         return EXIT_INPUT
-    except Exception as exc:  # noqa: BLE001 - the contract: internal errors exit 1 with a message, not a traceback
+    except Exception as exc:  # the contract: internal errors exit 1 with a message, not a traceback
         log.exception("internal error")
         _fail(args, exc, EXIT_INTERNAL)
         return EXIT_INTERNAL

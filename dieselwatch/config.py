@@ -39,7 +39,7 @@ class Home:
     def default_db_url(self) -> str:
         return f"sqlite:///{(self.root / 'dieselwatch.sqlite3').as_posix()}"
 
-    def ensure(self) -> "Home":
+    def ensure(self) -> Home:
         for d in (self.root, self.raw_dir, self.logs_dir, self.exports_dir, self.backups_dir):
             d.mkdir(parents=True, exist_ok=True)
         private(self.root, 0o700)  # the database in it holds the password hashes and the owners' details

@@ -12,7 +12,8 @@ class InputError(DieselWatchError):
 
     def __init__(self, message: str, *, file: str | None = None, row: int | None = None, column: str | None = None):
         self.file, self.row, self.column, self.reason = file, row, column, message
-        where = [p for p in (file, f"row {row}" if row is not None else None, f"column {column!r}" if column else None) if p]
+        where = [p for p in (file, f"row {row}" if row is not None else None, f"column {column!r}" if column else None)
+                 if p]
         super().__init__(f"{': '.join([', '.join(where), message]) if where else message}")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 
 
 def has_display() -> bool:
@@ -13,7 +14,8 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def launch(args) -> int:
+def launch(args, run_command: Callable[[list[str]], int]) -> int:
+    """run_command: the CLI's main(argv), handed in by the CLI so this module never imports it back."""
     if args.demo and has_display():
         from dieselwatch.config import demo_home
 
@@ -35,8 +37,6 @@ def launch(args) -> int:
                   + ", ".join(f"{k} {v}" for k, v in c.items()), file=sys.stderr)
         ws.close()
     if not has_display():
-        from dieselwatch.cli import main
-
         print("No display here: showing the scores through the CLI. On a desktop, the same command opens the "
               "window.", file=sys.stderr)
         from dieselwatch.services.overview import latest_run
@@ -49,7 +49,7 @@ def launch(args) -> int:
             return 0
         base = (["--home", args.home] if args.home else []) + (["--db", args.db] if args.db else []) + \
             (["--raw", args.raw] if args.raw else [])
-        return main(base + ["score", "--from", str(run.period_from), "--to", str(run.period_to)])
+        return run_command([*base, "score", "--from", str(run.period_from), "--to", str(run.period_to)])
     from dieselwatch.gui.app import run as run_gui
 
     return run_gui(args)

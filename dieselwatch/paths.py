@@ -1,4 +1,5 @@
-"""Where the non-code parts (resources/, ui/) live: the PyInstaller bundle, the source tree, or the installed package."""
+"""Where the non-code parts (resources/, ui/) live: the PyInstaller bundle, the source tree, or the installed
+package."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ def _locate(name: str) -> Path:
     for c in candidates:
         if c.is_dir():
             return c
-    raise FileNotFoundError(f"DieselWatch cannot find its {name}/ folder; looked in: " + ", ".join(map(str, candidates)))
+    raise FileNotFoundError(f"DieselWatch cannot find its {name}/ folder; looked in: "
+                            + ", ".join(map(str, candidates)))
 
 
 def resources_dir() -> Path:

@@ -36,8 +36,8 @@ def _has_cjk(text: str) -> bool:
 def run_selftest() -> dict:
     steps: list[dict] = []
     failed: set[str] = set()
-    with tempfile.TemporaryDirectory(prefix="dieselwatch-selftest-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="dieselwatch-selftest-") as tmp_name:
+        tmp = Path(tmp_name)
         ctx: dict = {}
 
         def platform():
@@ -130,7 +130,8 @@ def run_selftest() -> dict:
             x = import_records(ctx["ws"], tmp / "demo" / "records_other_platform.xlsx")
             if rep.rows_imported == 0 or x.rows_imported != 0:
                 raise CheckFailed(f"unexpected import counts {rep.rows_imported}, {x.rows_imported}")
-            return f"{reg.created} vehicles, {rep.rows_imported} records ({rep.encoding}), {x.duplicates} xlsx duplicates"
+            return (f"{reg.created} vehicles, {rep.rows_imported} records ({rep.encoding}), "
+                    f"{x.duplicates} xlsx duplicates")
 
         def score():
             from dieselwatch.services.scoring import score_period
@@ -169,13 +170,14 @@ def run_selftest() -> dict:
             from openpyxl import load_workbook
 
             from dieselwatch.paths import resource
+            from dieselwatch.services.excel import first_sheet
             from dieselwatch.services.notices import export_notices
 
             template = resource("templates", "rectification_notice.xlsx")
             if not template.is_file():
                 raise CheckFailed(f"the notice template is missing: {template}")
             res = export_notices(ctx["ws"], tmp / "notices")
-            sheet = load_workbook(res.files[0]).active
+            sheet = first_sheet(load_workbook(res.files[0]))
             text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
             if "整改通知书" not in text or "{{" in text:
                 raise CheckFailed("the notice template was not filled")

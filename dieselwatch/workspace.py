@@ -10,10 +10,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-
 from pathlib import Path
 
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, event, orm, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,7 +21,7 @@ from dieselwatch.storage import headfile
 from dieselwatch.storage.db import make_engine, migrate, session_factory
 from dieselwatch.storage.models import DatabaseIdentity, RawPartition
 from dieselwatch.storage.rawstore import RawStore
-from dieselwatch.storage.upsert import insert_missing
+from dieselwatch.storage.upsert import insert_missing, table_of
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +45,7 @@ class Workspace:
 
     @classmethod
     def open(cls, home: str | None = None, db: str | None = None, user: str | None = None,
-             raw: str | None = None) -> "Workspace":
+             raw: str | None = None) -> Workspace:
         h = resolve_home(home).ensure()
         url = resolve_db_url(h, db)
         sqlite_file = _sqlite_file(url)
@@ -64,7 +63,7 @@ class Workspace:
         ws.sweep()
         return ws
 
-    def _record_head(self, session: Session) -> None:
+    def _record_head(self, session: orm.Session) -> None:  # orm.: the field Session shadows the name here
         """After a commit that appended audit events, remember the new head outside the database."""
         head = session.info.pop("audit_head", None)
         if head:
@@ -76,9 +75,11 @@ class Workspace:
         with self.Session.begin() as s:
             found = s.scalar(select(DatabaseIdentity.uuid).where(DatabaseIdentity.id == 1))
             if found is None:  # the row was deleted by hand: a new id (a store marked with the old one refuses it)
-                insert_missing(s, DatabaseIdentity.__table__, [{"id": 1, "uuid": uuid.uuid4().hex,
+                insert_missing(s, table_of(DatabaseIdentity), [{"id": 1, "uuid": uuid.uuid4().hex,
                                                                  "created_at": datetime.now()}], ["id"])
                 found = s.scalar(select(DatabaseIdentity.uuid).where(DatabaseIdentity.id == 1))
+            if found is None:
+                raise RuntimeError("the database identity row cannot be created")
             return found
 
     def _committed_sample(self, n: int = 50) -> list[str]:
@@ -99,8 +100,8 @@ class Workspace:
 
     def sweep(self) -> None:
         """Remove what imports killed before committing left behind: their staging folders and the raw files they
-        noted (as soon as the import is gone), and any raw file no row of this database names (after a day). Never in a store that
-        belongs to another database."""
+        noted (as soon as the import is gone), and any raw file no row of this database names (after a day). Never
+        in a store that belongs to another database."""
         if self.raw.refusal is not None:
             return
         staged = self.raw.sweep_staging(self.committed_paths)

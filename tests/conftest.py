@@ -7,14 +7,14 @@ os.environ.pop("DIESELWATCH_DB", None)
 # The workstation's audit heads go to a throw-away folder, never to the user's real settings.
 os.environ["DIESELWATCH_CONFIG_DIR"] = __import__("tempfile").mkdtemp(prefix="dw-config-")
 
-import json  # noqa: E402
-import shutil  # noqa: E402
-from pathlib import Path  # noqa: E402
+import json
+import shutil
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from dieselwatch.demo.fleet import generate  # noqa: E402
-from dieselwatch.workspace import Workspace  # noqa: E402
+from dieselwatch.demo.fleet import generate
+from dieselwatch.workspace import Workspace
 
 
 @pytest.fixture(scope="session")

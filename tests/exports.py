@@ -25,7 +25,8 @@ def frame(vin: str, days: list[date], hours: tuple[int, int] = (8, 9), seed: int
     n = len(ts)
     return pd.DataFrame({
         "车辆识别代号": vin, "数据采集时间": pd.to_datetime(ts).strftime("%Y-%m-%d %H:%M:%S"),
-        "车速(km/h)": np.round(40 + 20 * np.sin(k / 300), 2), "发动机转速(rpm)": np.round(1200 + 300 * np.sin(k / 200), 3),
+        "车速(km/h)": np.round(40 + 20 * np.sin(k / 300), 2),
+        "发动机转速(rpm)": np.round(1200 + 300 * np.sin(k / 200), 3),
         "发动机净输出扭矩(%)": np.round(40 + 20 * np.sin(k / 90)), "摩擦扭矩(%)": np.full(n, 8.0),
         "发动机冷却液温度(℃)": np.full(n, 85.0), "SCR入口温度(℃)": np.round(300 + 40 * np.sin(k / 500), 2),
         "SCR上游NOx传感器输出值(ppm)": np.round(600 + 100 * np.sin(k / 60), 2),

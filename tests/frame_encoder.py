@@ -36,7 +36,8 @@ def t6(t: datetime) -> bytes:
 
 
 def frame(cmd: int, vin: str, data: bytes, std: str = GB, enc: int = 1, version: int = 1) -> bytes:
-    body = bytes([cmd]) + vin.encode("ascii").ljust(17, b"\x00") + bytes([version, enc]) + struct.pack(">H", len(data)) + data
+    body = (bytes([cmd]) + vin.encode("ascii").ljust(17, b"\x00") + bytes([version, enc])
+            + struct.pack(">H", len(data)) + data)
     return START[std] + body + bytes([reduce(lambda a, b: a ^ b, body, 0)])
 
 
@@ -58,9 +59,9 @@ def stream_body(raw: dict[str, int] | None = None) -> bytes:
 def stream_raw_from(values: dict[str, float]) -> dict[str, int]:
     """Raw integers for physical values (exactly representable ones round-trip)."""
     out = {}
-    for name, w, res, off in STREAM:
+    for name, _w, res, off in STREAM:
         if name in values:
-            out[name] = int(round((values[name] - off) / res))
+            out[name] = round((values[name] - off) / res)
     return out
 
 

@@ -21,24 +21,24 @@ HEAD_CELLS = ("车牌号", "车辆识别代号", "数据采集时间", "车速",
 def _static_parts() -> dict[str, bytes]:
     return {
         "[Content_Types].xml": (
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
-            'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.worksheet+xml"/></Types>').encode(),
+            b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            b'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            b'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+            b'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            b'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+            b'officedocument.spreadsheetml.worksheet+xml"/></Types>'),
         "_rels/.rels": (
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>').encode(),
+            b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+            b'2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            b'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
         "xl/workbook.xml": (
             f'<?xml version="1.0" encoding="UTF-8"?><workbook {NS} xmlns:r="http://schemas.openxmlformats.org/'
             'officeDocument/2006/relationships"><sheets><sheet name="数据" sheetId="1" r:id="rId1"/></sheets>'
             '</workbook>').encode(),
         "xl/_rels/workbook.xml.rels": (
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>').encode(),
+            b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+            b'2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            b'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
     }
 
 
@@ -49,11 +49,12 @@ def _cell(ref: str, v) -> str:
 
 
 def sheet_xml(extra_cells: str = "", dimension: str | None = None, rows: int = 5) -> bytes:
-    body = ["<row r=\"1\">" + "".join(_cell(f"{c}1", h) for c, h in zip("ABCDE", HEAD_CELLS)) + "</row>"]
+    body = ["<row r=\"1\">" + "".join(_cell(f"{c}1", h) for c, h in zip("ABCDE", HEAD_CELLS, strict=False)) + "</row>"]
     for i in range(rows):
         r = i + 2
         vals = ["鲁A12345", VIN, f"2026-03-01 09:00:{i:02d}", 10 + i, 50 + i]
-        body.append(f'<row r="{r}">' + "".join(_cell(f"{c}{r}", v) for c, v in zip("ABCDE", vals)) + "</row>")
+        cells = "".join(_cell(f"{c}{r}", v) for c, v in zip("ABCDE", vals, strict=False))
+        body.append(f'<row r="{r}">{cells}</row>')
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
     return (f'<?xml version="1.0" encoding="UTF-8"?><worksheet {NS}>{dim}<sheetData>{"".join(body)}{extra_cells}'
             '</sheetData></worksheet>').encode()

@@ -11,14 +11,30 @@ from dieselwatch.paths import resource, resources_dir, ui_dir
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_domain_core_imports_no_qt():
-    """The import-linter contract in pyproject.toml: the core (ingest, storage, scoring, services...) may not
-    import PySide6 or the GUI package, so it runs headless in the CLI, tests and batch jobs."""
+def _lint_imports(contract: str) -> subprocess.CompletedProcess:
     linter = Path(sys.executable).parent / "lint-imports"
-    r = subprocess.run([str(linter), str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True,
-                       text=True)
+    return subprocess.run([str(linter), str(ROOT / "pyproject.toml"), "--contract", contract], cwd=ROOT,
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("contract", ["core-no-qt", "layers", "gui-through-services", "cli-through-services"])
+def test_import_contract_kept(contract):
+    """The import-linter contracts in pyproject.toml: the core (ingest, storage, scoring, services...) imports no
+    PySide6 and no GUI, so it runs headless in the CLI, tests and batch jobs; each layer imports only the layers
+    below it (entry > gui > demo > services > workspace > storage > ingest | scoring > base); the GUI and the CLI
+    reach storage, ingest and scoring only through services."""
+    r = _lint_imports(contract)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "KEPT" in r.stdout and "BROKEN" not in r.stdout
+
+
+def test_every_contract_is_checked():
+    """A contract added to pyproject.toml without an id (or with one this test does not name) is not left out."""
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    assert sorted(c.get("id", "") for c in contracts["contracts"]) == ["cli-through-services", "core-no-qt",
+                                                                      "gui-through-services", "layers"]
 
 
 def test_core_import_does_not_load_qt():
@@ -63,3 +79,16 @@ def test_form_widgets_the_code_names_exist(qapp):
             if name not in names and name not in qt:
                 missing.append(f"{py.name}: {name}")
     assert not missing, missing
+
+
+def test_no_runtime_files_tracked():
+    """Databases, their WAL/SHM files and logs that a run leaves in the tree stay out of git (.gitignore)."""
+    r = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip("not a git checkout")
+    runtime = [f for f in r.stdout.splitlines()
+               if f.endswith((".log", ".sqlite3", ".sqlite3-wal", ".sqlite3-shm", ".sqlite3-journal"))]
+    assert runtime == []
+    ignored = subprocess.run(["git", "check-ignore", "imports/dieselwatch.sqlite3-wal", "imports/logs/dieselwatch.log",
+                              "x.sqlite3-shm"], cwd=ROOT, capture_output=True, text=True)
+    assert len(ignored.stdout.split()) == 3

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from test_lists import PASSWORDS, as_user, fake_run, make_office, office  # noqa: F401 - a fixture
 
 from dieselwatch.errors import InputError
 from dieselwatch.services import auditlog, lists, users
@@ -22,8 +23,6 @@ from dieselwatch.services.settings import update_settings
 from dieselwatch.storage import audit
 from dieselwatch.storage.audit import event_hash
 from dieselwatch.workspace import Workspace
-
-from test_lists import PASSWORDS, as_user, fake_run, make_office, office  # noqa: F401 - office is a fixture
 
 
 def busy_office(ws: Workspace) -> None:
@@ -43,13 +42,11 @@ def test_triggers_refuse_update_and_delete(backend, ws, request):
     busy_office(w)
     for stmt in ("UPDATE audit_events SET actor = 'nobody' WHERE seq = 2", "DELETE FROM audit_events WHERE seq = 3",
                  "UPDATE audit_head SET seq = 1", "DELETE FROM audit_head"):
-        with pytest.raises(DBAPIError, match="append-only"):
-            with w.engine.begin() as c:
-                c.execute(text(stmt))
+        with pytest.raises(DBAPIError, match="append-only"), w.engine.begin() as c:
+            c.execute(text(stmt))
     if backend == "postgresql":
-        with pytest.raises(DBAPIError, match="append-only"):
-            with w.engine.begin() as c:
-                c.execute(text("TRUNCATE audit_events"))
+        with pytest.raises(DBAPIError, match="append-only"), w.engine.begin() as c:
+            c.execute(text("TRUNCATE audit_events"))
     assert auditlog.verify(w).ok
 
 
@@ -143,7 +140,7 @@ def test_100_random_tamperings_are_all_detected(ws, tmp_path):
             _restore_triggers(copy)  # a careful editor puts the triggers back
         eng = create_engine(f"sqlite:///{copy}")
         with Session(eng) as s:
-            ok, first, msg = audit.verify(s, anchor)
+            ok, _first, _msg = audit.verify(s, anchor)
         eng.dispose()
         assert not ok, f"tampering {i} ({kind}) went unnoticed"
         kinds[kind] = kinds.get(kind, 0) + 1
@@ -229,7 +226,7 @@ def test_two_workstations_on_postgres_deciding_the_same_vehicles(pg_ws, demo_dir
     import_registry(pg_ws, demo_dir / "registry.xlsx")
     with pg_ws.Session() as s:
         vids = list(s.scalars(select(Vehicle.id)))
-    run = fake_run(pg_ws, {v: "watch" for v in vids}, date(2026, 10, 1), date(2026, 10, 5))
+    run = fake_run(pg_ws, dict.fromkeys(vids, "watch"), date(2026, 10, 1), date(2026, 10, 5))
     lists.propose_from_run(pg_ws, run)
     proposed = [(e["id"], e["version"]) for e in lists.entries(pg_ws, status="proposed")]
     assert len(proposed) == len(vids) >= 10
@@ -290,7 +287,7 @@ def listed_office(w: Workspace) -> dict[str, int]:
     as_user(w, "wang")
     with w.Session.begin() as s:
         vids = [v.id for v in ensure_vehicles(s, VINS).values()]
-    run = fake_run(w, dict(zip(vids, ("black", "white", "watch"))), date(2026, 10, 1), date(2026, 10, 5))
+    run = fake_run(w, dict(zip(vids, ("black", "white", "watch"), strict=False)), date(2026, 10, 1), date(2026, 10, 5))
     lists.propose_from_run(w, run)
     ids = {e["list"]: e["id"] for e in lists.entries(w)}
     as_user(w, "li")
@@ -315,7 +312,8 @@ def raw_sql(w: Workspace, *stmts: str, bypass_guards: bool = False, params: dict
                 c.execute(text(st), params or {})
         return
     con = sqlite3.connect(w.engine.url.database)
-    saved = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall() if bypass_guards else []
+    saved = (con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+             if bypass_guards else [])
     for name, _ in saved:
         con.execute(f"DROP TRIGGER {name}")
     for st in stmts:
@@ -414,7 +412,8 @@ def test_no_op_triggers_with_the_right_names_fail(backend, ws, request):
         assert auditlog.verify(w).ok
         raw_sql(w, "DROP TRIGGER audit_head_forward_only ON audit_head",
                 "CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
-                "CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON audit_head FOR EACH ROW EXECUTE FUNCTION noop()")
+                "CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON audit_head FOR EACH ROW "
+                "EXECUTE FUNCTION noop()")
     else:
         raw_sql(w, "DROP TRIGGER audit_events_no_update",
                 "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT 1; END",
@@ -492,7 +491,8 @@ def test_a_wholesale_rewrite_shows_against_the_head_printed_on_a_notice(ws, tmp_
         forget_heads(w)
         assert auditlog.verify(w).ok  # honest: a consistent rewrite passes every check inside the database
         st = auditlog.verify(w, heads=[f"{seq}:{short_hash}"])
-        assert not st.ok and f"event {seq} differs from the one the head {seq}:{short_hash} given to check" in st.message
+        assert not st.ok
+        assert f"event {seq} differs from the one the head {seq}:{short_hash} given to check" in st.message
     finally:
         w.close()
     r = subprocess.run([sys.executable, "-m", "dieselwatch", "--home", str(tmp_path / "home"), "audit", "verify",
@@ -562,21 +562,21 @@ def test_a_rolled_back_change_does_not_move_the_recorded_head(ws):
 
     listed_office(ws)
     before = headfile.recorded(ws.db_url)
-    with pytest.raises(RuntimeError):
-        with ws.Session.begin() as s:
-            audit.append(s, "chief", "settings.update", "settings", "bureau", after={"name": "x"})
-            raise RuntimeError("the change fails after its event was written")
+    with pytest.raises(RuntimeError), ws.Session.begin() as s:
+        audit.append(s, "chief", "settings.update", "settings", "bureau", after={"name": "x"})
+        raise RuntimeError("the change fails after its event was written")
     assert headfile.recorded(ws.db_url) == before and auditlog.verify(ws).ok
 
 
-def test_the_whole_workflow_verifies(office, tmp_path):
+def test_the_whole_workflow_verifies(office, tmp_path):  # noqa: F811 - the fixture from test_lists
     """Every service that changes lists, users, settings, rule sets and notices leaves tables and history in
     agreement: no false alarm from a real day's work."""
     from datetime import date, timedelta
 
+    from test_lists import entry_of
+
     from dieselwatch.services.notices import export_notices
     from dieselwatch.services.rulesets import current_rules, save_edited_rules
-    from test_lists import entry_of
 
     lists.propose_from_run(office)
     black, white = entry_of(office, "high_emitter", "black"), entry_of(office, "clean", "white")

@@ -67,7 +67,7 @@ def three(ws, tmp_path):
     c = write(tmp_path / "c.csv", [frame(V1, days("2026-10-04", 3))])
     reps = [import_records(ws, p) for p in (a, b, c)]
     assert [r.rows_imported for r in reps] == [3 * 3600, 2 * 3600 + 2 * 7200 + 4 * 3600, 3600]
-    return ws, {"a": a, "b": b, "c": c}, {k: r.batch_id for k, r in zip("abc", reps)}
+    return ws, {"a": a, "b": b, "c": c}, {k: r.batch_id for k, r in zip("abc", reps, strict=False)}
 
 
 def test_remove_in_the_middle_names_batches_that_shared_samples(three, tmp_path):

@@ -106,8 +106,8 @@ def test_saved_profile_and_rejects_workbook(capsys, tmp_path):
     vin = with_check_digit("LFWADRJF0R1000001")
     home = str(tmp_path / "h")
     data = tmp_path / "odd.csv"
-    data.write_text(f"车辆编码,时刻,尾排氮氧\n{vin},2026-03-01 08:00:00,12.5\n=cmd|' /C calc'!A0,2026-03-01 08:00:01,1\n"
-                    f"{vin},soon,3\n", encoding="utf-8")
+    data.write_text(f"车辆编码,时刻,尾排氮氧\n{vin},2026-03-01 08:00:00,12.5\n"
+                    f"=cmd|' /C calc'!A0,2026-03-01 08:00:01,1\n{vin},soon,3\n", encoding="utf-8")
     prof = tmp_path / "p.json"
     prof.write_text(json.dumps({"车辆编码": "vin", "时刻": "ts", "尾排氮氧": "nox_down"}), encoding="utf-8")
     code, out, _ = run(capsys, "--home", home, "import", str(data), "--profile", str(prof), "--save-profile",
@@ -146,7 +146,7 @@ def test_users_sign_in_and_list_decisions_from_the_cli(capsys, tmp_path, loaded_
     code, out, _ = run(capsys, *h, "users", "add", "chief", "--role", "admin", "--json")
     assert code == 0 and json.loads(out)["role"] == "admin"
     # From now on every command signs in.
-    code, out, err = run(capsys, *h, "lists", "show", "--json")
+    code, out, _err = run(capsys, *h, "lists", "show", "--json")
     assert code == 3 and "--user" in json.loads(out)["error"]
     monkeypatch.setenv("DIESELWATCH_USER", "chief")
     monkeypatch.setenv("DIESELWATCH_PASSWORD", "wrong-password")

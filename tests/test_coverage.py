@@ -132,12 +132,13 @@ def test_migration_backfills_coverage_from_import_reports(tmp_path):
         for i, vin in enumerate((V1, V2), start=1):
             c.execute(text("INSERT INTO vehicles (id, vin, in_registry, created_at, updated_at, version) "
                            "VALUES (:i, :v, 0, '2026-10-06', '2026-10-06', 1)"), {"i": i, "v": vin})
-        c.execute(text("INSERT INTO import_batches (id, kind, file_name, file_hash, file_size, imported_at, imported_by, "
-                       "rows_read, rows_imported, duplicates, rejected, report) VALUES (1, 'records', 'old.csv', 'h', 1, "
-                       "'2026-10-06', 'x', 3610, 3610, 0, 0, :r)"), {"r": report})
-        c.execute(text("INSERT INTO import_batches (id, kind, file_name, file_hash, file_size, imported_at, imported_by, "
-                       "rows_read, rows_imported, duplicates, rejected, report) VALUES (2, 'registry', 'reg.xlsx', 'g', 1, "
-                       "'2026-10-06', 'x', 2, 2, 0, 0, '{}')"))
+        c.execute(text("INSERT INTO import_batches (id, kind, file_name, file_hash, file_size, imported_at, "
+                       "imported_by, rows_read, rows_imported, duplicates, rejected, report) "
+                       "VALUES (1, 'records', 'old.csv', 'h', 1, '2026-10-06', 'x', 3610, 3610, 0, 0, :r)"),
+                  {"r": report})
+        c.execute(text("INSERT INTO import_batches (id, kind, file_name, file_hash, file_size, imported_at, "
+                       "imported_by, rows_read, rows_imported, duplicates, rejected, report) "
+                       "VALUES (2, 'registry', 'reg.xlsx', 'g', 1, '2026-10-06', 'x', 2, 2, 0, 0, '{}')"))
     migrate(eng, tmp_path / "bk")
     from sqlalchemy.orm import Session
 

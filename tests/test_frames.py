@@ -51,7 +51,7 @@ def max_raw(name: str) -> int:
     """The largest raw value inside the standard's range as resources/columns.csv states it."""
     w, res, off = next((w, r, o) for n, w, r, o in enc.STREAM if n == name)
     f = record_fields()[name]
-    return min(enc.MAX_RAW[w], int(math.floor((f.max - off) / res + 1e-9)))
+    return min(enc.MAX_RAW[w], math.floor((f.max - off) / res + 1e-9))
 
 
 def min_raw(name: str) -> int:
@@ -67,7 +67,8 @@ def six_frames() -> list[bytes]:
     return [
         enc.login(VIN, T0, 7, iccid="89860412345678901234"),
         enc.gb_realtime(VIN, T0 + timedelta(seconds=1), [
-            (1, enc.obd_body(VIN, mil=1, calid=b"CAL-SX-0427  \x00\x00 ", cvn=cvn, dtcs=[0x00_0F_A1_03, 0x00_0E_11_02])),
+            (1, enc.obd_body(VIN, mil=1, calid=b"CAL-SX-0427  \x00\x00 ", cvn=cvn,
+                             dtcs=[0x00_0F_A1_03, 0x00_0E_11_02])),
             (2, enc.stream_body()),
             (2, stream_invalid),
         ]),
@@ -145,7 +146,8 @@ def test_every_stream_field_at_min_max_and_invalid(ws, tmp_path):
         d["gnss_status"] = 0xFF
     bodies = [mins, maxs, ones, errs, {"nox_up": 0, "nox_down": 0xFFF0}]
     gb = enc.gb_realtime(VIN, T0, [(2, enc.stream_body(b)) for b in bodies])
-    hj = enc.hj_realtime(VIN2, T0, 3, [(2, T0 + timedelta(seconds=k), enc.stream_body(b)) for k, b in enumerate(bodies)])
+    hj = enc.hj_realtime(VIN2, T0, 3, [(2, T0 + timedelta(seconds=k), enc.stream_body(b))
+                                       for k, b in enumerate(bodies)])
     path = tmp_path / "fields.bin"
     path.write_bytes(gb + hj)
     rep = import_records(ws, path)
@@ -203,7 +205,8 @@ def test_binary_stream_with_garbage_between_frames(ws, tmp_path):
 def test_frame_column_of_a_csv_export(ws, tmp_path):
     frames = [enc.gb_realtime(VIN, T0 + timedelta(seconds=k), [(2, enc.stream_body({"rpm": 8 * (1000 + k)}))])
               for k in range(5)]
-    rows = ["车辆识别代号,接收时间,原始报文"] + [f"{VIN},2026-10-01 08:00:0{k},{f.hex(' ')}" for k, f in enumerate(frames)]
+    rows = ["车辆识别代号,接收时间,原始报文",
+            *(f"{VIN},2026-10-01 08:00:0{k},{f.hex(' ')}" for k, f in enumerate(frames))]
     rows.insert(3, f"{VIN},2026-10-01 08:00:09,--")
     path = tmp_path / "报文导出.csv"
     path.write_bytes(("\n".join(rows) + "\n").encode("gbk"))
@@ -301,8 +304,9 @@ def test_days_terminal_on(ws, tmp_path):
     assert got == {ids[VIN]: {date(2026, 10, 1), date(2026, 10, 2), date(2026, 10, 3), date(2026, 10, 5)}}
     assert only == {ids[VIN2]: {date(2026, 9, 30)}}
     # A logout in a later file closes the session its login opened.
-    import_records(ws, write_log(tmp_path / "t.log", [enc.logout(VIN, datetime(2026, 10, 6, 8, 0), 2),
-                                                      enc.hj_packet_of_ten(VIN, datetime(2026, 10, 6, 7, 0), 5, [{}] * 10)]))
+    later = [enc.logout(VIN, datetime(2026, 10, 6, 8, 0), 2),
+             enc.hj_packet_of_ten(VIN, datetime(2026, 10, 6, 7, 0), 5, [{}] * 10)]
+    import_records(ws, write_log(tmp_path / "t.log", later))
     with ws.Session() as s:
         got = days_terminal_on(s, [ids[VIN]], date(2026, 10, 5), date(2026, 10, 10))
     assert got == {ids[VIN]: {date(2026, 10, 5), date(2026, 10, 6)}}
@@ -348,8 +352,9 @@ def test_ten_body_gb_packet_times_and_large_file_blocks(tmp_path, monkeypatch):
     samples as read whole (a frame cut by a block boundary is carried into the next block)."""
     from dieselwatch.ingest import captures
 
-    pkts = b"".join(enc.gb_realtime(VIN, T0 + timedelta(seconds=10 * i), [(2, enc.stream_body({"rpm": 8 * (i * 10 + k)}))
-                                                                         for k in range(10)]) for i in range(20))
+    pkts = b"".join(enc.gb_realtime(VIN, T0 + timedelta(seconds=10 * i),
+                                    [(2, enc.stream_body({"rpm": 8 * (i * 10 + k)})) for k in range(10)])
+                    for i in range(20))
     path = tmp_path / "x.bin"
     path.write_bytes(pkts)
     monkeypatch.setattr(captures, "BINARY_BLOCK", 1000)

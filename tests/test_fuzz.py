@@ -305,7 +305,7 @@ def test_hostile_corpus_exit_code_message_and_memory(tmp_path):
         cases.append((build(d), code, text, tmp_path / f"home{i}"))
 
     def one(case):
-        path, code, text, home = case
+        path, _code, _text, home = case
         # The corpus tests reading, not the key-field guard: its files lack most fields on purpose.
         return case, *run_cli("import", path, "--allow-missing", "all", home=home)
 

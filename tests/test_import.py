@@ -154,7 +154,8 @@ def test_day_stats_reflect_planted_behaviour(loaded_ws, manifest):
     stats = load_day_stats(loaded_ws, pd.Timestamp(manifest["start"]).date(), pd.Timestamp(manifest["end"]).date())
     with loaded_ws.Session() as s:
         vin_of = dict(s.execute(select(Vehicle.id, Vehicle.vin)).all())
-    stats["behaviour"] = stats["vehicle_id"].map(lambda i: {v["vin"]: v["behaviour"] for v in manifest["vehicles"]}[vin_of[i]])
+    behaviour_of = {v["vin"]: v["behaviour"] for v in manifest["vehicles"]}
+    stats["behaviour"] = stats["vehicle_id"].map(lambda i: behaviour_of[vin_of[i]])
     by = stats.groupby("behaviour").sum(numeric_only=True)
     gappy, clean = by.loc["gappy"], by.loc["clean"]
     assert gappy["n_running"] / gappy["n_expected"] < 0.9 < clean["n_running"] / clean["n_expected"]

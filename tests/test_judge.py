@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from dieselwatch.scoring.daystats import Engine, compute_day_stats
-from dieselwatch.scoring.judge import (SCORE_BANDS, Figures, judge, offset_sources, peer_reasons, silent, usage)
+from dieselwatch.scoring.judge import SCORE_BANDS, Figures, judge, offset_sources, peer_reasons, silent, usage
 from dieselwatch.scoring.rules import default_rules, power_thresholds
 
 RULES = default_rules()
@@ -136,7 +136,7 @@ def test_power_threshold_steps_follow_the_rule_set():
 def test_annex_k_percentile_boundary():
     # 90th percentile of the conformity factors above 1.5 <=> more than 10 % of the valid windows above 1.5.
     assert "BSNOX" not in verdict(kwin([600], [60]))[1]  # exactly 10 %
-    p, codes, _, m = verdict(kwin([600], [61]))
+    _p, codes, _, m = verdict(kwin([600], [61]))
     assert codes["BSNOX"] == "black" and m["bs_method"] == "annex_k" and m["bs_power_threshold"] == 0.2
     assert "BSNOX" not in verdict(kwin([600], [59]))[1]
 
@@ -255,7 +255,7 @@ def sig(rate=8.0, r_up=0.95, r_load=0.95, mean=20.0):
 
 def test_reagent_use_against_peers_at_half_the_median():
     fleet = {i: sig(rate=8.0 + 0.1 * i) for i in range(8)}  # median 8.35
-    models = {i: "WP13" for i in range(10)}
+    models = dict.fromkeys(range(10), "WP13")
     for rate, flagged in ((4.2, False), (4.1, True)):
         got = peer_reasons({**fleet, 9: sig(rate=rate)}, models, RULES)
         assert (9 in got) == flagged
@@ -266,7 +266,7 @@ def test_reagent_use_against_peers_at_half_the_median():
 
 def test_small_groups_compare_with_the_fleet():
     s = {i: sig() for i in range(6)} | {9: sig(rate=0.5)}
-    models = {i: "A" for i in range(6)} | {9: "RARE"}
+    models = dict.fromkeys(range(6), "A") | {9: "RARE"}
     r = peer_reasons(s, models, RULES)[9][0]
     assert "the fleet" in r["text_en"] and "全车队" in r["text"]
     assert peer_reasons({0: sig(), 9: sig(rate=0.5)}, {0: "A", 9: "A"}, RULES) == {}  # too few to compare
@@ -274,7 +274,7 @@ def test_small_groups_compare_with_the_fleet():
 
 def test_emulated_downstream_against_peers():
     fleet = {i: sig() for i in range(8)}
-    models = {i: "M" for i in range(10)}
+    models = dict.fromkeys(range(10), "M")
     for r_up, r_load, flagged in ((0.29, 0.1, True), (0.3, 0.1, False), (0.1, 0.3, False)):
         got = peer_reasons({**fleet, 9: sig(r_up=r_up, r_load=r_load, mean=35)}, models, RULES)
         assert (9 in got) == flagged, (r_up, r_load)

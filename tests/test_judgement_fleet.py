@@ -101,7 +101,8 @@ def test_score_orders_vehicles_as_proposals_do_on_a_random_fleet():
                  dtc_max=float(rng.integers(0, 3)), n_odo_back=float(rng.choice([0, 0, 0, 1])),
                  days_with_data=int(rng.integers(0, 31)), fuel_l=run / 3600 * 20,
                  reagent_drop=run / 3600 * 20 * 0.08 * rng.choice([1, 1, 0]), kw_n=2000.0,
-                 **{f"kw_v{i}": 1500.0 for i in range(6)}, **{f"kw_o{i}": float(rng.choice([0, 400])) for i in range(6)})
+                 **{f"kw_v{i}": 1500.0 for i in range(6)},
+                 **{f"kw_o{i}": float(rng.choice([0, 400])) for i in range(6)})
         results.append(judge(f, rules, Engine(2100.0, 330.0, 25.0))[:2])
     by = {p: [s for s, q in results if q == p] for p in ("black", "watch", "none", "white")}
     assert all(by.values()), {p: len(v) for p, v in by.items()}

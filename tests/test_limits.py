@@ -3,9 +3,9 @@ against references placed to slip past a cheap scan; caps come from the environm
 
 import zipfile
 
+import hostile_files as h
 import pytest
 
-import hostile_files as h
 from dieselwatch.errors import ConfigError, InputError
 from dieselwatch.ingest import limits
 from dieselwatch.ingest.limits import Limits, check_workbook, check_xls
@@ -72,7 +72,7 @@ def test_sheet_named_and_sparse_sheet_refused(tmp_path):
 
 
 def test_declared_size_never_trusted(tmp_path):
-    with pytest.raises(InputError, match="declares .* bytes but unpacks to more"):
+    with pytest.raises(InputError, match=r"declares .* bytes but unpacks to more"):
         check_workbook(h.lying_header(tmp_path))
 
 

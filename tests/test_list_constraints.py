@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import IntegrityError
+from test_lists import as_user, fake_run, make_office
 
 from dieselwatch.errors import Conflict
 from dieselwatch.services import auditlog, lists
@@ -14,7 +15,6 @@ from dieselwatch.services.registry import import_registry
 from dieselwatch.storage.db import make_engine, upgrade
 from dieselwatch.storage.models import ListEntry, Vehicle
 from dieselwatch.workspace import Workspace
-from test_lists import as_user, fake_run, make_office
 
 
 @pytest.fixture()
@@ -25,8 +25,8 @@ def both_proposed(ws, demo_dir):
     import_registry(ws, demo_dir / "registry.xlsx")
     with ws.Session() as s:
         vids = sorted(s.scalars(select(Vehicle.id)))
-    lists.propose_from_run(ws, fake_run(ws, {v: "watch" for v in vids}, date(2026, 10, 1), date(2026, 10, 5)))
-    lists.propose_from_run(ws, fake_run(ws, {v: "white" for v in vids}, date(2026, 10, 6), date(2026, 10, 9)))
+    lists.propose_from_run(ws, fake_run(ws, dict.fromkeys(vids, "watch"), date(2026, 10, 1), date(2026, 10, 5)))
+    lists.propose_from_run(ws, fake_run(ws, dict.fromkeys(vids, "white"), date(2026, 10, 6), date(2026, 10, 9)))
     ws.ids = {k: [e["id"] for e in lists.entries(ws, kind=k, status="proposed")] for k in ("white", "watch")}
     return ws
 
@@ -36,14 +36,12 @@ def test_the_database_refuses_a_second_current_entry_or_a_repeated_proposal(both
     w, x = ws.ids["white"][0], ws.ids["watch"][0]
     with ws.engine.begin() as c:
         c.execute(text("UPDATE list_entries SET status = 'active' WHERE id = :id"), {"id": w})
-    with pytest.raises(IntegrityError):
-        with ws.engine.begin() as c:
-            c.execute(text("UPDATE list_entries SET status = 'removal_pending' WHERE id = :id"), {"id": x})
-    with pytest.raises(IntegrityError):
-        with ws.engine.begin() as c:
-            c.execute(text("INSERT INTO list_entries (vehicle_id, list_kind, status, reason_codes, evidence, proposed_by,"
-                           " created_at, version) SELECT vehicle_id, list_kind, 'proposed', reason_codes, evidence, "
-                           "'x', created_at, 1 FROM list_entries WHERE id = :id"), {"id": x})
+    with pytest.raises(IntegrityError), ws.engine.begin() as c:
+        c.execute(text("UPDATE list_entries SET status = 'removal_pending' WHERE id = :id"), {"id": x})
+    with pytest.raises(IntegrityError), ws.engine.begin() as c:
+        c.execute(text("INSERT INTO list_entries (vehicle_id, list_kind, status, reason_codes, evidence, proposed_by,"
+                       " created_at, version) SELECT vehicle_id, list_kind, 'proposed', reason_codes, evidence, "
+                       "'x', created_at, 1 FROM list_entries WHERE id = :id"), {"id": x})
 
 
 def test_an_approval_that_loses_the_race_is_a_conflict(both_proposed, monkeypatch):

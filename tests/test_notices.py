@@ -58,7 +58,7 @@ def listed(loaded_ws, manifest, demo_dir, tmp_path):
     score_period(ws, date.fromisoformat(manifest["start"]), date.fromisoformat(manifest["end"]))
     lists.propose_from_run(ws)
     as_user(ws, "li")
-    black = [e for e in lists.entries(ws, kind="black", status="proposed")]
+    black = list(lists.entries(ws, kind="black", status="proposed"))
     for e in black:
         lists.decide(ws, e["id"], True, "复核属实")
     as_user(ws, "wang")
@@ -253,7 +253,7 @@ def test_a_notice_needs_the_office_contact_and_the_signers_name(listed):
     as_user(listed, "chief")
     update_settings(listed, {"bureau.contact": "", "bureau.phone": ""})
     as_user(listed, "wang")
-    with pytest.raises(InputError, match="bureau.contact, bureau.phone"):
+    with pytest.raises(InputError, match=r"bureau\.contact, bureau\.phone"):
         notices.issue_notices(listed)
     as_user(listed, "chief")
     update_settings(listed, {"bureau.contact": "张科长", "bureau.phone": "0531-87881234"})

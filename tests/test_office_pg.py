@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
+from test_crash_safety import check_integrity
+from test_lists import as_user, fake_run, make_office
 
 from dieselwatch.demo.fleet import generate
 from dieselwatch.errors import Conflict, InputError
@@ -22,8 +24,6 @@ from dieselwatch.services.registry import import_registry
 from dieselwatch.services.scoring import score_period
 from dieselwatch.storage.models import DatabaseIdentity, DayStat, ListEntry, RuleSet, Vehicle
 from dieselwatch.workspace import Workspace
-from test_crash_safety import check_integrity
-from test_lists import PASSWORDS, as_user, fake_run, make_office
 
 pytestmark = pytest.mark.postgres
 CTX = multiprocessing.get_context("spawn")  # a clean interpreter per workstation, as on two machines
@@ -149,8 +149,8 @@ def test_white_and_watch_approved_at_once_never_leave_two_lists(pg_ws, small_fle
     with pg_ws.Session() as s:
         vids = sorted(s.scalars(select(Vehicle.id)))
     # Two later runs proposed both a watch and a white entry for every vehicle.
-    lists.propose_from_run(pg_ws, fake_run(pg_ws, {v: "watch" for v in vids}, date(2026, 10, 1), date(2026, 10, 5)))
-    lists.propose_from_run(pg_ws, fake_run(pg_ws, {v: "white" for v in vids}, date(2026, 10, 6), date(2026, 10, 9)))
+    lists.propose_from_run(pg_ws, fake_run(pg_ws, dict.fromkeys(vids, "watch"), date(2026, 10, 1), date(2026, 10, 5)))
+    lists.propose_from_run(pg_ws, fake_run(pg_ws, dict.fromkeys(vids, "white"), date(2026, 10, 6), date(2026, 10, 9)))
     by_kind = {k: [e["id"] for e in lists.entries(pg_ws, kind=k, status="proposed")] for k in ("white", "watch")}
     assert len(by_kind["white"]) == len(by_kind["watch"]) == len(vids)
     db = _db(pg_ws)
@@ -158,13 +158,13 @@ def test_white_and_watch_approved_at_once_never_leave_two_lists(pg_ws, small_fle
         ("approve_each", {"home": str(tmp_path / "a"), "db": db, "user": "zhou", "entries": by_kind["white"]}),
         ("approve_each", {"home": str(tmp_path / "b"), "db": db, "user": "li", "entries": by_kind["watch"]})])
     white, watch = _collect(procs, q)
-    assert _current_per_vehicle(pg_ws) == {v: 1 for v in vids}  # every vehicle on exactly one list, never two
+    assert _current_per_vehicle(pg_ws) == dict.fromkeys(vids, 1)  # every vehicle on exactly one list, never two
     with pg_ws.Session() as s:
         active = set(s.scalars(select(ListEntry.id).where(ListEntry.status == "active")))
-    for w_id, x_id, w, x in zip(by_kind["white"], by_kind["watch"], white, watch):
+    for w_id, x_id, w, x in zip(by_kind["white"], by_kind["watch"], white, watch, strict=False):
         # Somebody's decision stood and the other was told why not; an approved watch entry is never ended by a
         # white one, and an approved white entry stays unless a watch approval came after it.
-        assert "approved" in (w, x) and set((w, x)) <= {"approved", "conflict", "already listed"}
+        assert "approved" in (w, x) and {w, x} <= {"approved", "conflict", "already listed"}
         assert active & {w_id, x_id} == ({x_id} if x == "approved" else {w_id})
     st = auditlog.verify(pg_ws)
     assert st.ok, st.message
@@ -182,8 +182,10 @@ def test_two_workstations_proposing_at_once_make_no_duplicates(pg_ws, small_flee
     runs = []
     db = _db(pg_ws)
     procs, q = _run_workstations([
-        ("propose_rounds", {"home": str(tmp_path / "a"), "db": db, "user": "wang", "rounds": list(range(1, rounds + 1))}),
-        ("propose_rounds", {"home": str(tmp_path / "b"), "db": db, "user": "zhou", "rounds": list(range(1, rounds + 1))})],
+        ("propose_rounds", {"home": str(tmp_path / "a"), "db": db, "user": "wang",
+                            "rounds": list(range(1, rounds + 1))}),
+        ("propose_rounds", {"home": str(tmp_path / "b"), "db": db, "user": "zhou",
+                            "rounds": list(range(1, rounds + 1))})],
         barrier=barrier)
     kinds = ("black", "white", "watch")
     for r in range(rounds):
@@ -200,7 +202,7 @@ def test_two_workstations_proposing_at_once_make_no_duplicates(pg_ws, small_flee
         for e in lists.entries(pg_ws, status="proposed"):  # clear the round so the next one proposes again
             lists.decide(pg_ws, e["id"], False, "next round")
     a, b = _collect(procs, q)
-    assert [x + y for x, y in zip(a, b)] == [len(vids)] * rounds  # each proposal made once, none lost
+    assert [x + y for x, y in zip(a, b, strict=False)] == [len(vids)] * rounds  # each proposal made once, none lost
     st = auditlog.verify(pg_ws)
     assert st.ok, st.message
     with pg_ws.engine.connect() as c:

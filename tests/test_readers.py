@@ -81,7 +81,8 @@ def test_delimiters(tmp_path, sep):
 
 
 def test_title_rows_above_header(tmp_path):
-    t, df, _ = read(write(tmp_path / "x.csv", ROWS, title_rows=["重型柴油车远程监控平台 数据导出", "导出时间: 2026-03-02,,"]))
+    t, df, _ = read(write(tmp_path / "x.csv", ROWS,
+                          title_rows=["重型柴油车远程监控平台 数据导出", "导出时间: 2026-03-02,,"]))
     assert t.header_row == 2 and t.first_data_row == 4 and len(df) == 3
 
 
@@ -108,7 +109,7 @@ def test_sentinels_and_out_of_range_become_missing_and_are_counted(tmp_path):
 
 
 def test_text_in_numeric_column_is_missing_with_row_and_column(tmp_path):
-    rows = ROWS + [["鲁A12345", VIN, "2026-03-01 08:00:03", "fast", 100, 50]]
+    rows = [*ROWS, ["鲁A12345", VIN, "2026-03-01 08:00:03", "fast", 100, 50]]
     _, df, rep = read(write(tmp_path / "x.csv", rows))
     assert np.isnan(df["speed"].iloc[3])
     ex = rep.not_a_number_examples[0]

@@ -36,8 +36,9 @@ KEYS = ("nox_down", "nox_up", "scr_in", "coolant", "torque_actual", "torque_fric
 NATIONAL = {  # national/provincial platform CSV, English "vin" and three times of which one is the sample's
     "vin": "vin", "接入标识_协议种类_协议版本": None, "车辆类型": None, "终端报文采集时间": "ts", "服务器时间": None,
     "终端报文发送时间": None, "转发类型": None, "流水号": None, "车速": "speed", "大气压力": "baro",
-    "发动机净输出扭矩": "torque_actual", "摩擦扭矩": "torque_friction", "发动机转速": "rpm", "发动机燃料流量": "fuel_rate",
-    "SCR上游NOx传感器输出值": "nox_up", "SCR下游NOx传感器输出值": "nox_down", "反应剂余量": "reagent", "进气量": "air_flow",
+    "发动机净输出扭矩": "torque_actual", "摩擦扭矩": "torque_friction", "发动机转速": "rpm",
+    "发动机燃料流量": "fuel_rate", "SCR上游NOx传感器输出值": "nox_up", "SCR下游NOx传感器输出值": "nox_down",
+    "反应剂余量": "reagent", "进气量": "air_flow",
     "SCR入口温度": "scr_in", "SCR出口温度": "scr_out", "DPF压差": "dpf_dp", "发动机冷却液温度": "coolant",
     "油箱液位": "tank", "定位状态": "gnss_status", "经度": "lon", "纬度": "lat", "累计里程": "odometer"}
 JT808 = {  # a JT/T 808 terminal platform's OBD extension names, units in brackets, spaces, its own 水温 column
@@ -51,9 +52,11 @@ JT808 = {  # a JT/T 808 terminal platform's OBD extension names, units in bracke
     "尿素箱温度(℃)": None}
 WEB_TABLE = {  # a web platform's history table export, full-width brackets
     "序号": None, "设备号": None, "车牌号": "plate", "车架号（VIN）": "vin", "采集时间": "ts", "行驶里程": "odometer",
-    "车速": "speed", "发动机转速": "rpm", "大气压力": "baro", "发动机净输出扭矩": "torque_actual", "摩擦扭矩": "torque_friction",
+    "车速": "speed", "发动机转速": "rpm", "大气压力": "baro", "发动机净输出扭矩": "torque_actual",
+    "摩擦扭矩": "torque_friction",
     "发动机燃料流量": "fuel_rate", "SCR上游NOx传感器输出值": "nox_up", "SCR下游NOx传感器输出值": "nox_down",
-    "反应剂余量": "reagent", "进气量": "air_flow", "SCR入口温度": "scr_in", "SCR出口温度": "scr_out", "DPF压差": "dpf_dp",
+    "反应剂余量": "reagent", "进气量": "air_flow", "SCR入口温度": "scr_in", "SCR出口温度": "scr_out",
+    "DPF压差": "dpf_dp",
     "发动机冷却液温度": "coolant", "油箱液位": "tank", "燃油消耗量": None, "定位状态": "gnss_status", "经度": "lon",
     "纬度": "lat", "海拔": None, "故障指示灯状态": "mil", "故障码个数": "dtc_count", "故障码": "dtc_list", "补传": None}
 LOCAL = {  # the variants the issue names: 监控对象, 定位时间, NOx without 值, full-width letters, prefixes, old names
@@ -346,7 +349,7 @@ def test_gbk_invalid_markers_under_pandas3_str_columns(ws, tmp_path):
     p.write_bytes(("\n".join(lines) + "\n").encode("gbk"))
     t = open_table(p, record_fields(), ("vin", "ts"))
     assert t.encoding == "gbk"
-    (first, chunk), = iter_chunks(t, 1000, {"vin", "plate", "ts"})
+    (_first, chunk), = iter_chunks(t, 1000, {"vin", "plate", "ts"})
     assert "ÎÞÐ§" not in chunk.astype(str).to_numpy().ravel().tolist()
     rep = import_records(ws, p)
     nox = rep.invalid_values["SCR下游NOx传感器输出值(ppm)"]
@@ -363,13 +366,12 @@ def test_a_csv_cannot_be_recorded_twice_even_by_a_second_writer(ws, tmp_path):
     collide)."""
     from sqlalchemy.exc import IntegrityError
 
-    with pytest.raises(IntegrityError):
-        with ws.Session.begin() as s:
-            for _ in range(2):
-                s.add(ImportBatch(kind="records", file_name="a.csv", file_hash="ab" * 32, file_size=1, sheet=None,
-                                  imported_at=datetime.now(), imported_by="x", rows_read=0, rows_imported=0,
-                                  duplicates=0, rejected=0, report={}))
-                s.flush()
+    with pytest.raises(IntegrityError), ws.Session.begin() as s:
+        for _ in range(2):
+            s.add(ImportBatch(kind="records", file_name="a.csv", file_hash="ab" * 32, file_size=1, sheet=None,
+                              imported_at=datetime.now(), imported_by="x", rows_read=0, rows_imported=0,
+                              duplicates=0, rejected=0, report={}))
+            s.flush()
 
 
 def test_not_a_monitoring_export_says_what_was_recognised(ws, tmp_path):

@@ -18,14 +18,15 @@ from dieselwatch.services.samples import vehicle_samples, write_samples
 # The export's headers and the fields they map to (resources/columns.csv).
 FIELDS = {"车速(km/h)": "speed", "发动机转速(rpm)": "rpm", "发动机净输出扭矩(%)": "torque_actual",
           "摩擦扭矩(%)": "torque_friction", "发动机冷却液温度(℃)": "coolant", "SCR入口温度(℃)": "scr_in",
-          "SCR上游NOx传感器输出值(ppm)": "nox_up", "SCR下游NOx传感器输出值(ppm)": "nox_down", "反应剂余量(%)": "reagent",
+          "SCR上游NOx传感器输出值(ppm)": "nox_up", "SCR下游NOx传感器输出值(ppm)": "nox_down",
+          "反应剂余量(%)": "reagent",
           "进气量(kg/h)": "air_flow", "发动机燃料流量(L/h)": "fuel_rate", "累计里程(km)": "odometer"}
 
 
 @pytest.fixture()
 def imported(ws, tmp_path):
     """Two days of V1 (with an invalid-value code, an empty cell and 无效 planted) and a day of V2."""
-    f = frame(V1, days("2026-10-01", 2)).astype({c: object for c in FIELDS})
+    f = frame(V1, days("2026-10-01", 2)).astype(dict.fromkeys(FIELDS, object))
     f.loc[5, "SCR下游NOx传感器输出值(ppm)"] = "3012.75"  # the sensor's invalid code
     f.loc[6, "反应剂余量(%)"] = ""
     f.loc[7, "SCR入口温度(℃)"] = "无效"
@@ -121,7 +122,7 @@ def test_refuses_to_overwrite_unless_forced(imported, tmp_path, capsys):
     args = ["--home", home, "samples", V2, "--from", "2026-10-01", "--to", "2026-10-01", "--out", str(out)]
     assert main(args) == 3
     assert "already exists" in capsys.readouterr().err and out.read_text() == "an officer's own file"
-    assert main(args + ["--force"]) == 0
+    assert main([*args, "--force"]) == 0
     assert load_workbook(out)[V2].max_row == 3601
     assert not list(tmp_path.glob("*.tmp"))
 
@@ -136,7 +137,7 @@ def test_unknown_vin_and_empty_range_are_explained(imported, capsys):
         vehicle_samples(ws, V1, date(2026, 10, 2), date(2026, 10, 1))
     assert main(["--home", str(ws.home.root), "samples", V1, "--from", "2026-12-01", "--to", "2026-12-02"]) == 3
     assert "no samples of" in capsys.readouterr().err
-    with pytest.raises(InputError, match=".xlsx or .csv"):
+    with pytest.raises(InputError, match=r"\.xlsx or \.csv"):
         write_samples(vehicle_samples(ws, V1, date(2026, 10, 1), date(2026, 10, 1)), ws.home.root / "x.txt")
 
 

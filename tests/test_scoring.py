@@ -174,4 +174,5 @@ def test_registry_after_records_enables_work_windows(ws, demo_dir, manifest):
     beh = {v["vin"]: v["behaviour"] for v in manifest["vehicles"]}
     hi = [v for v in after.vehicles if beh[v["vin"]] == "high_emitter"]
     assert hi and all("BSNOX" in {r["code"] for r in v["reasons"]} for v in hi)
-    assert all(v["metrics"]["bs_method"] in ("annex_k", "time_300s") for v in after.vehicles if v["metrics"]["valid_samples"] > 3600)
+    assert all(v["metrics"]["bs_method"] in ("annex_k", "time_300s")
+               for v in after.vehicles if v["metrics"]["valid_samples"] > 3600)

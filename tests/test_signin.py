@@ -7,12 +7,11 @@ import stat
 import time
 
 import pytest
+from test_lists import PASSWORDS, as_user, make_office
 
 from dieselwatch.errors import InputError, PermissionDenied
 from dieselwatch.services import users
 from dieselwatch.workspace import Workspace
-
-from test_lists import PASSWORDS, as_user, make_office
 
 
 @pytest.fixture()

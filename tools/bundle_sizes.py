@@ -59,9 +59,8 @@ class _Counter(io.RawIOBase):
 
 def installer_estimate(root: Path) -> int:
     sink = _Counter()
-    with lzma.LZMAFile(sink, "wb", format=lzma.FORMAT_XZ, preset=9) as xz:
-        with tarfile.open(fileobj=xz, mode="w|") as tar:
-            tar.add(root, arcname=root.name)
+    with lzma.LZMAFile(sink, "wb", format=lzma.FORMAT_XZ, preset=9) as xz, tarfile.open(fileobj=xz, mode="w|") as tar:
+        tar.add(root, arcname=root.name)
     return sink.n
 
 

@@ -59,7 +59,7 @@ def build() -> Workbook:
     def boxed(cells: list[tuple[str, object]], last_from: str, height: float) -> None:
         """One table row: (text, font) per column from A, the last cell merged from last_from to F."""
         nonlocal row
-        for col, (text, font) in zip("ABCD", cells):
+        for col, (text, font) in zip("ABCD", cells, strict=False):
             cell = ws[f"{col}{row}"]
             cell.value, cell.font, cell.border = text, font, box
             cell.alignment = center if font is bold and last_from == "C" else middle

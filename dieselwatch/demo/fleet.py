@@ -31,7 +31,8 @@ BEHAVIOURS = {
     "mil_dtc": ("MIL on with diagnostic trouble codes: a defect to repair, not an emission or tamper finding", "watch"),
     "offline": ("Drives every day but its terminal sends nothing on the middle days (odometer moves on)", "not white"),
     "gappy": ("Loses 15 % of its packets and has outages inside trips", "not white"),
-    "cold_urban": ("Slow urban duty: SCR inlet stays below 250 degC, high raw ppm but no valid exceedance", "not black"),
+    "cold_urban": ("Slow urban duty: SCR inlet stays below 250 degC, high raw ppm but no valid exceedance",
+                   "not black"),
     "parked": ("Parked on the middle days: no records, odometer and position unchanged (not a fault)", "not black"),
     "emulated_nox": ("Emulated tailpipe NOx: plausible 20-50 ppm that ignores load and upstream NOx, reagent level "
                      "falling far slower than the fuel burnt asks for", "black"),
@@ -59,11 +60,13 @@ CSV_HEADERS = {
     "nox_down": "SCR下游NOx传感器输出值(ppm)", "reagent": "反应剂余量(%)", "air_flow": "进气量(kg/h)",
     "scr_in": "SCR入口温度(℃)", "scr_out": "SCR出口温度(℃)", "dpf_dp": "DPF压差(kPa)",
     "coolant": "发动机冷却液温度(℃)", "tank": "油箱液位(%)", "gnss_status": "定位状态", "lon": "经度", "lat": "纬度",
-    "odometer": "累计里程(km)", "mil": "MIL状态", "dtc_count": "故障码总数", "calid": "软件标定识别号", "cvn": "标定验证码",
+    "odometer": "累计里程(km)", "mil": "MIL状态", "dtc_count": "故障码总数", "calid": "软件标定识别号",
+    "cvn": "标定验证码",
 }
 XLSX_HEADERS = {  # another platform's aliases: the importer must map both
     "vin": "车架号", "plate": "号牌号码", "ts": "采集时间", "speed": "车速", "torque_actual": "实际扭矩百分比",
-    "torque_friction": "摩擦扭矩百分比", "rpm": "发动机转速", "fuel_rate": "发动机燃料流量", "nox_up": "后处理上游氮氧浓度",
+    "torque_friction": "摩擦扭矩百分比", "rpm": "发动机转速", "fuel_rate": "发动机燃料流量",
+    "nox_up": "后处理上游氮氧浓度",
     "nox_down": "后处理下游氮氧浓度", "reagent": "尿素箱液位", "air_flow": "进气流量", "scr_in": "后处理上游排气温度",
     "scr_out": "后处理下游排气温度", "coolant": "冷却液温度", "lon": "经度", "lat": "纬度", "odometer": "总行驶里程",
 }
@@ -96,12 +99,13 @@ def make_vehicles(n: int, rng: np.random.Generator) -> list[DemoVehicle]:
         for i in range(n - len(PRIORITY)):
             behaviours.append("clean" if rng.random() < 0.6 else others[i % len(others)])
     out, plates = [], set()
-    for i, b in enumerate(behaviours):
+    for b in behaviours:
         body = rng.choice(WMI) + "".join(rng.choice(list("ABCDEFGHJKLMNPRSTUVWXYZ0123456789"), 5)) + "0" + \
             "R" + "".join(rng.choice(list("0123456789"), 7))
         vin = with_check_digit(body[:17])
         while True:
-            plate = "鲁" + str(rng.choice(list("ABCDEFGHJKLMNPQRSUV"))) + "".join(rng.choice(list("0123456789ABCDEFGHJK"), 5))
+            plate = "鲁" + str(rng.choice(list("ABCDEFGHJKLMNPQRSUV"))) \
+                + "".join(rng.choice(list("0123456789ABCDEFGHJK"), 5))
             if plate not in plates:
                 plates.add(plate)
                 break
@@ -147,7 +151,8 @@ def _trip(rng: np.random.Generator, seconds: int, highway: bool, gentle: bool, t
     coolant = 88 - (88 - t0_cool) * np.exp(-t / 420)
     load_s = pd.Series(load).ewm(alpha=1 / 60, adjust=False).mean().to_numpy()
     scr_target = (105 + 170 * load_s) if gentle else (150 + 360 * load_s)
-    scr = pd.Series(np.r_[t0_scr, scr_target]).ewm(alpha=1 / (240 if gentle else 150), adjust=False).mean().to_numpy()[1:]
+    scr = pd.Series(np.r_[t0_scr, scr_target]).ewm(alpha=1 / (240 if gentle else 150),
+                                                   adjust=False).mean().to_numpy()[1:]
     if gentle:
         scr = np.minimum(scr, 232 + rng.normal(0, 2, seconds))
     scr_out = pd.Series(scr).ewm(alpha=1 / 40, adjust=False).mean().to_numpy() - 12
@@ -216,17 +221,17 @@ def vehicle_days(v: DemoVehicle, start: date, days: int, minutes_per_day: int, s
                 level = np.full(n, 72.0)
             tank_l = tank - fuel_l / 6.0
             tank = float(tank_l[-1]) if tank_l[-1] > 20 else rng.uniform(80, 98)
-            heading = heading + np.cumsum(rng.normal(0, 0.01, n))
+            heading_t = heading + np.cumsum(rng.normal(0, 0.01, n))
             step_km = sig["speed"] / 3600.0
-            lat_t = lat + np.cumsum(step_km * np.cos(heading)) / 111.0
-            lon_t = lon + np.cumsum(step_km * np.sin(heading)) / (111.0 * np.cos(np.radians(lat)))
-            lat, lon, heading = float(lat_t[-1]), float(lon_t[-1]), float(heading[-1])
+            lat_t = lat + np.cumsum(step_km * np.cos(heading_t)) / 111.0
+            lon_t = lon + np.cumsum(step_km * np.sin(heading_t)) / (111.0 * np.cos(np.radians(lat)))
+            lat, lon, heading = float(lat_t[-1]), float(lon_t[-1]), float(heading_t[-1])
             odo_t = odo + np.cumsum(step_km)
             odo = float(odo_t[-1])
             ts = np.datetime64(day0 + timedelta(seconds=float(int(begin)))) + np.arange(n).astype("timedelta64[s]")
             if d in quiet:  # offline while driving: the trip happened, nothing reached the platform
                 continue
-            frames.append(dict({
+            frames.append({
                 "ts": ts,
                 "speed": sig["speed"], "baro": np.full(n, 100.5), "torque_actual": sig["torque_actual"],
                 "torque_friction": sig["torque_friction"], "rpm": sig["rpm"], "fuel_rate": sig["fuel_rate"],
@@ -234,7 +239,7 @@ def vehicle_days(v: DemoVehicle, start: date, days: int, minutes_per_day: int, s
                 "scr_in": sig["scr_in"], "scr_out": sig["scr_out"], "dpf_dp": 1.5 + 9 * sig["load"],
                 "coolant": sig["coolant"], "tank": np.clip(tank_l, 0, 100), "gnss_status": 0,
                 "lon": np.round(lon_t, 6), "lat": np.round(lat_t, 6), "odometer": odo_t,
-            }))
+            })
     if not frames:
         return pd.DataFrame(columns=list(CSV_HEADERS))
     # One DataFrame per vehicle, not per trip: building frames dominated generation time.
@@ -280,9 +285,11 @@ TEXT_MARKERS = {"reagent": ("_mark_reagent", "FF"), "scr_in": ("_mark_scr_in", "
 def write_registry(path: Path, vehicles: list[DemoVehicle], rng: np.random.Generator) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = "车辆登记"
     ws.append(["重型柴油车登记信息(演示数据)"])
     ws["A1"].font = Font(bold=True, size=14)
@@ -292,10 +299,11 @@ def write_registry(path: Path, vehicles: list[DemoVehicle], rng: np.random.Gener
         c.font = Font(bold=True)
     for v in vehicles:
         ws.append([v.vin, v.plate, v.owner, f"13{int(rng.integers(100000000, 999999999))}",
-                   f"山东省济南市{v.county}{rng.choice(['工业北路', '经十路', '旅游路', '二环东路'])}{int(rng.integers(1, 999))}号",
+                   f"山东省济南市{v.county}{rng.choice(['工业北路', '经十路', '旅游路', '二环东路'])}"
+                   f"{int(rng.integers(1, 999))}号",
                    v.county, "国六", "重型半挂牵引车", v.engine_model, v.ref_torque_nm,
                    f"T{int(rng.integers(10**9, 10**10))}", v.rated_power_kw, v.whtc_work_kwh])
-    for col, w in zip("ABCDEFGHIJKLM", (22, 12, 28, 14, 40, 10, 10, 16, 16, 14, 14, 16, 14)):
+    for col, w in zip("ABCDEFGHIJKLM", (22, 12, 28, 14, 40, 10, 10, 16, 16, 14, 14, 16, 14), strict=True):
         ws.column_dimensions[col].width = w
     wb.save(path)
 
@@ -339,8 +347,8 @@ def write_xlsx_records(path: Path, df: pd.DataFrame) -> None:
         if c in data:
             data[c] = data[c].astype(object).where(~df[flag], text)
     for row in data.itertuples(index=False):
-        ws.append([(x.to_pydatetime() if isinstance(x, pd.Timestamp) else (None if (isinstance(x, float) and np.isnan(x)) else x))
-                   for x in row])
+        ws.append([(x.to_pydatetime() if isinstance(x, pd.Timestamp)
+                    else (None if (isinstance(x, float) and np.isnan(x)) else x)) for x in row])
     wb.save(path)
 
 

@@ -9,7 +9,7 @@ import csv
 import html
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -91,7 +91,7 @@ def frame_bytes(line: str) -> bytes | None:
     return tails[0]
 
 
-def _frame_column(cells: list[object]) -> int | None:
+def _frame_column(cells: Sequence[object]) -> int | None:
     keys = {normalise_header(a) for a in FRAME_COLUMN_ALIASES}
     for i, c in enumerate(cells):
         if normalise_header("" if c is None else c) in keys:
@@ -182,9 +182,9 @@ class Capture:
                     return
                 block = nxt
 
-    def _join_lines(self, numbers: list[int], lines: list[object]) -> tuple[bytes, fr.Where, bool]:
+    def _join_lines(self, numbers: list[int], lines: Sequence[object]) -> tuple[bytes, fr.Where, bool]:
         parts, starts, nums, pos = [], [], [], 0
-        for no, line in zip(numbers, lines):
+        for no, line in zip(numbers, lines, strict=True):
             b = frame_bytes(line) if isinstance(line, str) else None
             if b is None:
                 if isinstance(line, str) and line.strip():
@@ -198,9 +198,9 @@ class Capture:
         where = fr.Where(line_starts=np.asarray(starts, dtype=np.int64), line_numbers=np.asarray(nums), unit=unit)
         return b"".join(parts), where, True
 
-    def _line_blocks(self) -> Iterator[tuple[list[int], list[object]]]:
+    def _line_blocks(self) -> Iterator[tuple[list[int], Sequence[object]]]:
         if self.kind == "hex":
-            with open(self.path, "r", encoding="latin-1", newline=None) as fh:
+            with open(self.path, encoding="latin-1", newline=None) as fh:
                 no = 1
                 while True:
                     lines = list(islice(fh, TEXT_BLOCK_LINES))
@@ -222,13 +222,16 @@ class Capture:
         else:
             from python_calamine import CalamineWorkbook
 
+            if self.sheet is None or self.column is None:  # open_capture() sets both for a workbook
+                raise ValueError(f"{self.path}: a workbook capture without its sheet and column")
+            column = self.column
             sheet = CalamineWorkbook.from_path(str(self.path)).get_sheet_by_name(self.sheet)
             it = sheet.iter_rows()
             for _ in range(self.header_row + 1):
                 next(it, None)
             row = self.header_row + 2
             while block := list(islice(it, TEXT_BLOCK_LINES)):
-                vals = [(r[self.column] if self.column < len(r) else None) for r in block]
+                vals = [(r[column] if column < len(r) else None) for r in block]
                 yield list(range(row, row + len(vals))), [str(v) if v not in (None, "") else None for v in vals]
                 row += len(vals)
 
@@ -306,7 +309,7 @@ def _looks_binary(head: bytes) -> bool:
     return False
 
 
-def _measurements(cells: list[object]) -> set[str]:
+def _measurements(cells: Sequence[object]) -> set[str]:
     mapping, _ = map_headers(["" if c is None else str(c) for c in cells], record_fields())
     return set(mapping.values()) - IDENTITY_FIELDS
 

@@ -80,7 +80,7 @@ class Where:
         self.base, self.line_starts, self.line_numbers, self.unit = base, line_starts, line_numbers, unit
 
     def __call__(self, pos: int) -> dict:
-        if self.line_starts is None:
+        if self.line_starts is None or self.line_numbers is None:
             return {"offset": self.base + int(pos)}
         i = max(int(np.searchsorted(self.line_starts, pos, side="right")) - 1, 0)
         return {self.unit: int(self.line_numbers[i]), "offset": int(pos - self.line_starts[i])}
@@ -287,7 +287,8 @@ def _walk(arr: np.ndarray, first: np.ndarray, end: np.ndarray, layout: int):
         cur[idx[good]] += blen[good]
         active[bad] = False
         active &= cur < end
-    cat = (lambda xs: np.concatenate(xs) if xs else np.zeros(0, np.int64))
+    def cat(xs):
+        return np.concatenate(xs) if xs else np.zeros(0, np.int64)
     return cat(frames), cat(poss), cat(types), fail_at, fail_type
 
 
@@ -308,7 +309,7 @@ def decode(buf: bytes, loc: Located, stats: FrameStats, where: Where) -> Decoded
     stats.skipped += int(ev32960.sum())
     keep = ~ev32960
     known = np.isin(cmd, list(COMMANDS))
-    for p, c in zip(start[keep & ~known][:MAX_SKIPPED_DETAILS], cmd[keep & ~known]):
+    for p, c in zip(start[keep & ~known][:MAX_SKIPPED_DETAILS], cmd[keep & ~known], strict=False):
         stats.skip(where(p), Msg("unknown command 0x{cmd}", cmd=f"{c:02X}"), frames=0)
     stats.skipped += int((keep & ~known).sum())
     keep &= known
@@ -476,7 +477,8 @@ def _join_obd_only(samples: pd.DataFrame, obd: pd.DataFrame) -> pd.DataFrame:
         hit = at >= 0
         for n in names:
             if n not in samples:
-                samples[n] = np.full(len(samples), None if obd[n].dtype == object else np.nan, dtype=obd[n].dtype)
+                samples[n] = np.full(len(samples), None if obd[n].dtype == object else np.nan,
+                                     dtype=obd[n].to_numpy().dtype)
             cur = samples[n].to_numpy().copy()
             fill = hit & pd.isna(cur)
             cur[fill] = obd[n].to_numpy()[at[fill]]

@@ -406,10 +406,10 @@ def csv_parser_error(exc: Exception, path: Path, first_line: int = 1) -> InputEr
         return InputError(Msg("has {saw} fields in this row where the header has {expected} (doubled separators "
                               "or an unquoted separator inside a value)", saw=saw, expected=expected),
                           file=path.name, row=row, column=f"#{expected + 1}")
-    m = _LINE.search(text)
-    row = int(m.group(1)) + first_line - 1 if m else None
+    line_m = _LINE.search(text)
+    at_row = int(line_m.group(1)) + first_line - 1 if line_m else None
     return InputError(Msg("is not a well-formed CSV: {error}", error=text.removeprefix("Error tokenizing data. ")),
-                      file=path.name, row=row)
+                      file=path.name, row=at_row)
 
 
 def csv_header_error(exc: Exception, path: Path, line: int) -> InputError:

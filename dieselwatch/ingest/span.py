@@ -89,7 +89,7 @@ def title_rows(path: Path, *, kind: str, encoding: str | None, delimiter: str | 
             text = codecs.decode(head, encoding or "utf-8", errors="ignore").lstrip("\ufeff")
             return list(csv.reader(text.splitlines()[:n], delimiter=delimiter or ","))
         rows_iter = loaded_sheet.iter_rows() if loaded_sheet is not None else _sheet_rows(path, sheet)
-        out = []
+        out: list[list[object]] = []
         for r in rows_iter:
             if len(out) >= n:
                 break

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -15,8 +15,8 @@ import pandas as pd
 
 from dieselwatch.errors import InputError
 from dieselwatch.ingest.columns import Field, HeaderMatch, LeftOut, match_headers
-from dieselwatch.ingest.vin import is_wellformed
 from dieselwatch.ingest.limits import check_workbook, check_xls, csv_header_error, csv_parser_error, truncated_text
+from dieselwatch.ingest.vin import is_wellformed
 from dieselwatch.messages import Msg, joined
 
 SNIFF_BYTES = 1 << 20
@@ -120,7 +120,7 @@ def _valid_cells(cells: list, f: Field) -> int:
     return n
 
 
-def _find_header(rows: list[list[object]], fields: dict[str, Field], profile, required: tuple[str, ...],
+def _find_header(rows: Sequence[Sequence[object]], fields: dict[str, Field], profile, required: tuple[str, ...],
                  path: Path, kind: str = "records") -> tuple[int, HeaderMatch]:
     """The header row among the first rows (the one naming most fields), matched with the rows under it as
     the sample that settles columns claiming the same field."""
@@ -228,7 +228,7 @@ def open_export(path: Path, fields: dict[str, Field], required: tuple[str, ...],
 def _sniff_delimiter(lines: list[str]) -> str:
     # The header line has the most separators; count over the first lines and take the most frequent.
     counts = {d: max(line.count(d) for line in lines) for d in (",", "\t", ";")}
-    return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
+    return max(counts, key=lambda d: counts[d]) if max(counts.values()) > 0 else ","
 
 
 def _workbook(path: Path):
@@ -302,7 +302,7 @@ def _one_layout(found: list[Table], skipped: list[SkippedSheet], fields: dict[st
         have = set(t.mapping.values())
         lacks = [fields[f].aliases[0] if fields[f].aliases else f for f in fields if f in layout - have]
         extra = [t.header_of(f) for f in fields if f in have - layout]
-        skipped.append(SkippedSheet(t.sheet, Msg("its columns differ from sheet “{sheet}” (missing: {lacks}; "
+        skipped.append(SkippedSheet(t.sheet or "", Msg("its columns differ from sheet “{sheet}” (missing: {lacks}; "
                                                  "extra: {extra}); import it on its own (--sheet)",
                                                  sheet=first.sheet, lacks=joined(lacks) or "—",
                                                  extra=joined(extra) or "—")))
@@ -330,7 +330,7 @@ BYTE_TRANSPARENT = {"gbk", "gb18030"}
 
 def _csv_chunks(t, positions, names, chunk_rows, text_fields):
     # object, not pandas 3's Arrow "str": converting millions of cells to Arrow costs more than it saves here.
-    dtypes = {p: object for p, n in zip(positions, names) if n in text_fields}
+    dtypes = {p: object for p, n in zip(positions, names, strict=True) if n in text_fields}
     split_as = "latin-1" if t.encoding in BYTE_TRANSPARENT else t.encoding
     try:
         reader = pd.read_csv(
@@ -387,13 +387,13 @@ def _redecode(chunk: pd.DataFrame, t: Table, first_row: int) -> None:
                 fixed.append(u)
                 continue
             try:
-                fixed.append(u.encode("latin-1").decode(t.encoding))
+                fixed.append(u.encode("latin-1").decode(t.encoding or "utf-8"))
             except UnicodeDecodeError as exc:
                 row = first_row + int(np.flatnonzero(codes == i)[0])
                 raise InputError(Msg("is not valid {encoding} text ({error})", encoding=t.encoding, error=exc.reason),
                                  file=t.path.name, row=row,
                                  column=t.header_of(name)) from exc
-        values = np.array(fixed + [None], dtype=object)
+        values = np.array([*fixed, None], dtype=object)
         chunk[name] = pd.Series(values[codes], index=chunk.index, dtype=object)
 
 
@@ -420,7 +420,7 @@ def _excel_chunks(t, positions, names, chunk_rows, text_fields):
             if not block:
                 return
             frame = pd.DataFrame({n: _excel_column([(r[p] if p < len(r) else None) for r in block], n in text_fields)
-                                  for p, n in zip(positions, names)})
+                                  for p, n in zip(positions, names, strict=True)})
             del block
             yield row, frame
             row += len(frame)
@@ -428,5 +428,5 @@ def _excel_chunks(t, positions, names, chunk_rows, text_fields):
     except InputError:
         raise
     except Exception as exc:
-        raise InputError(Msg("sheet “{sheet}” cannot be read ({error})", sheet=t.sheet, error=f"{type(exc).__name__}: {exc}"),
-                         file=t.path.name) from exc
+        raise InputError(Msg("sheet “{sheet}” cannot be read ({error})", sheet=t.sheet,
+                             error=f"{type(exc).__name__}: {exc}"), file=t.path.name) from exc

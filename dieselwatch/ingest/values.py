@@ -59,7 +59,7 @@ class ValueReport:
     def reject(self, rows: np.ndarray, column: str, reason: str, values) -> None:
         self.rejected += len(rows)
         self.reject_reasons[reason] += len(rows)
-        for r, v in list(zip(rows, values))[:MAX_REJECT_DETAILS]:
+        for r, v in list(zip(rows, values, strict=True))[:MAX_REJECT_DETAILS]:
             self._pending.append(Reject(int(r), column, reason, "" if v is None else str(v)[:80]))
 
     def end_chunk(self) -> None:
@@ -105,7 +105,7 @@ def _mixed_times(s: pd.Series, out: pd.Series, todo: np.ndarray) -> pd.Series:
     """Cell by cell: datetime objects, serial numbers, numbers as text, and any of TIME_FORMATS as text."""
     pos = np.flatnonzero(todo)
     nat = np.datetime64("NaT", "s")
-    vals = []
+    vals: list[np.datetime64] = []
     for v in s.iloc[pos]:
         if isinstance(v, datetime):
             vals.append(np.datetime64(v.replace(tzinfo=None), "s"))
@@ -176,7 +176,8 @@ def convert_records(chunk: pd.DataFrame, first_row: int, fields: dict[str, Field
     keep &= ~nat
     out_t = keep & ((ts < MIN_TIME) | (ts > limit)).to_numpy()
     if out_t.any():
-        report.reject(rows[out_t], headers["ts"], Msg("time before 2015 or in the future"), ts[out_t].astype(str).tolist())
+        report.reject(rows[out_t], headers["ts"], Msg("time before 2015 or in the future"),
+                      ts[out_t].astype(str).tolist())
     keep &= ~out_t
 
     out = {"vin": vin[keep].to_numpy(dtype=object), "ts": ts[keep].to_numpy(dtype="datetime64[s]")}
@@ -232,7 +233,7 @@ def _numeric(col: pd.Series, f: Field, rows: np.ndarray, header: str, report: Va
             junk = np.isnan(x) & col.notna().to_numpy() & ~marker
             report.not_a_number[header] += int(junk.sum())
             room = MAX_REJECT_DETAILS - len(report.not_a_number_examples)
-            for r, v in list(zip(rows[junk], col[junk]))[: max(room, 0)]:
+            for r, v in list(zip(rows[junk], col[junk], strict=True))[: max(room, 0)]:
                 report.not_a_number_examples.append(Reject(int(r), header, "not a number", str(v)[:80]))
     if f.sentinels:
         with np.errstate(over="ignore", invalid="ignore"):  # 1e308 typed into a cell is out of range anyway

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 _TRANSLIT = {**{str(d): d for d in range(10)},
-             **dict(zip("ABCDEFGH", range(1, 9))), **dict(zip("JKLMN", range(1, 6))), "P": 7, "R": 9,
-             **dict(zip("STUVWXYZ", range(2, 10)))}
+             **dict(zip("ABCDEFGH", range(1, 9), strict=True)), **dict(zip("JKLMN", range(1, 6), strict=True)),
+             "P": 7, "R": 9,
+             **dict(zip("STUVWXYZ", range(2, 10), strict=True))}
 _WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 
 
 def check_digit(vin: str) -> str:
-    total = sum(_TRANSLIT[c] * w for c, w in zip(vin, _WEIGHTS))
+    total = sum(_TRANSLIT[c] * w for c, w in zip(vin, _WEIGHTS, strict=False))
     r = total % 11
     return "X" if r == 10 else str(r)
 
@@ -41,9 +43,10 @@ def normalise_series(s: pd.Series) -> pd.Series:
     return pd.Series(clean[codes], index=s.index, dtype=object)
 
 
-def check_unique(vins: np.ndarray) -> tuple[set[str], set[str]]:
+def check_unique(vins: Iterable[object]) -> tuple[set[object], set[str]]:
     """For the distinct VINs of a file: (malformed, wrong check digit). Done per distinct value, not per row."""
-    bad, wrong = set(), set()
+    bad: set[object] = set()  # what the cells held, blanks (NaN) included
+    wrong: set[str] = set()
     for v in vins:
         if not isinstance(v, str) or not is_wellformed(v):
             bad.add(v)

@@ -18,7 +18,8 @@ CS_COLUMNS = ["cs_n", "cs_u", "cs_d", "cs_l", "cs_uu", "cs_dd", "cs_ll", "cs_ud"
 DAY_COLUMNS = [
     "n_records", "n_running", "n_expected", "n_trips", "n_gaps", "gap_s", "max_gap_s", "n_position_jumps",
     "n_valid", "n_exceed", "n_hot", "sum_up_hot", "sum_down_hot", "n_low_eff", "n_down_gt_up",
-    "n_down_zero_loaded", "max_down_const_s", "n_down_repeat", "n_down_valid", "n_scr_cold_high_load", "nox_mass_g", "work_kwh", "bs_windows",
+    "n_down_zero_loaded", "max_down_const_s", "n_down_repeat", "n_down_valid", "n_scr_cold_high_load", "nox_mass_g",
+    "work_kwh", "bs_windows",
     "bs_windows_over", "distance_km", "fuel_l", "n_miss_down", "n_miss_scr_temp", "n_miss_reagent", "n_miss_air",
     "reagent_first", "reagent_last", "reagent_min", "reagent_drop", "n_reagent_zero", "n_mil_on", "dtc_max",
     "calids", "n_odo_back", "n_gnss_invalid",
@@ -72,7 +73,7 @@ def compute_day_stats(df: pd.DataFrame, rules: RuleSet, engine: Engine | float |
         return pd.DataFrame(columns=DAY_COLUMNS)
     if not isinstance(engine, Engine):
         engine = Engine(ref_torque_nm=engine)
-    v, ex, ww, tp, dr = rules["validity"], rules["exceedance"], rules["work_window"], rules["tamper"], rules["data"]
+    v, ex, tp, dr = rules["validity"], rules["exceedance"], rules["tamper"], rules["data"]
     ts = df["ts"].to_numpy(dtype="datetime64[s]")
     t = ts.astype("int64")
     days_all = ts.astype("datetime64[D]")
@@ -110,7 +111,7 @@ def compute_day_stats(df: pd.DataFrame, rules: RuleSet, engine: Engine | float |
         first_t = t[trip_starts]
         last_t = np.zeros(len(trip_starts), dtype="int64")
         np.maximum.at(last_t, trip_of_row, t[r_idx])
-        n_expected = np.bincount(day_idx[trip_starts], weights=last_t - first_t + 1, minlength=nd)
+        n_expected: np.ndarray = np.bincount(day_idx[trip_starts], weights=last_t - first_t + 1, minlength=nd)
     else:
         n_expected = np.zeros(nd)
     gap = linked & (dt_prev > dr["gap_min_s"])
@@ -138,12 +139,13 @@ def compute_day_stats(df: pd.DataFrame, rules: RuleSet, engine: Engine | float |
         down_gt_up = hot & (down > up + tp["down_gt_up_margin_ppm"])
         loaded_hot = running & warm & hot_scr & (net > 20)
         down_zero = loaded_hot & (np.abs(down) <= tp["down_zero_ppm"])
-        cold_high = running & warm & (net >= tp["scr_cold_high_load_torque_pct"]) & (scr_in < tp["scr_cold_high_load_c"])
+        cold_high = (running & warm & (net >= tp["scr_cold_high_load_torque_pct"])
+                     & (scr_in < tp["scr_cold_high_load_c"]))
 
     # Stuck downstream sensor: identical consecutive valid values while the engine runs. Invalid cells
     # (sentinels) in between do not break a run: a stuck sensor that now and then reports "invalid" is still stuck.
     max_const = np.zeros(nd, dtype="int64")
-    n_repeat = np.zeros(nd)
+    n_repeat: np.ndarray = np.zeros(nd)
     sel = np.flatnonzero(running & ~np.isnan(down))
     n_down_valid = np.bincount(day_idx[sel], minlength=nd)
     if len(sel) > 1:
@@ -200,7 +202,7 @@ def compute_day_stats(df: pd.DataFrame, rules: RuleSet, engine: Engine | float |
     r_first = np.full(nd, np.nan)
     r_last = np.full(nd, np.nan)
     r_min = np.full(nd, np.nan)
-    r_drop = np.zeros(nd)
+    r_drop: np.ndarray = np.zeros(nd)
     if rmask.any():
         rd, rv = day_idx[rmask], reagent[rmask]
         first_pos = np.r_[True, rd[1:] != rd[:-1]]
@@ -384,8 +386,8 @@ def _calid_pairs(df: pd.DataFrame, day_idx: np.ndarray, nd: int) -> list[str]:
     if "calid" not in df and "cvn" not in df:
         return out
     empty = pd.Series([None] * len(df), dtype=object)
-    c1, u1 = pd.factorize(df["calid"] if "calid" in df else empty, use_na_sentinel=True)
-    c2, u2 = pd.factorize(df["cvn"] if "cvn" in df else empty, use_na_sentinel=True)
+    c1, u1 = pd.factorize(df.get("calid", empty), use_na_sentinel=True)
+    c2, u2 = pd.factorize(df.get("cvn", empty), use_na_sentinel=True)
     keep = (c1 >= 0) | (c2 >= 0)
     if not keep.any():
         return out

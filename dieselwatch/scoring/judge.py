@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -23,7 +24,8 @@ SCORE_BANDS = {"black": (0, 49), "watch": (50, 89), "none": (50, 89), "white": (
 
 # code: (category, zh, en). Texts take the figures by name.
 REASONS = {
-    "EXC_SHARE": ("emission", "有效工况下游NOx（{win}秒平滑）高于筛查阈值{thr}ppm的时间占{share:.1%}（本规则集自{need:.0%}起判定）。",
+    "EXC_SHARE": ("emission", "有效工况下游NOx（{win}秒平滑）高于筛查阈值{thr}ppm的时间占{share:.1%}"
+                              "（本规则集自{need:.0%}起判定）。",
                   "In valid operation, tailpipe NOx (smoothed over {win} s) was above the screening threshold of "
                   "{thr} ppm for {share:.1%} of the time; this rule set acts from {need:.0%}."),
     "EXC_DAYS": ("emission", "共{days}天有效工况下游NOx高于筛查阈值{thr}ppm累计{mins}分钟以上：{day_list}。",
@@ -37,7 +39,8 @@ REASONS = {
               "average power at least {thr:.0%} of the rated {rated:g} kW), {share:.1%} of {n} valid windows "
               "emitted more than {over:g} mg/kWh NOx (conformity factor {cf:g} x {lim:g} mg/kWh): the {pct:.0%} "
               "percentile conformity factor exceeds {cf:g} (at most {allow:.0%} of the windows may)."),
-    "BSNOX_TIME": ("emission", "按固定{win}秒时间窗口（不是GB 17691附录K的功基窗口法）计算，{n}个平均功率不低于{kw:g}kW的窗口中"
+    "BSNOX_TIME": ("emission", "按固定{win}秒时间窗口（不是GB 17691附录K的功基窗口法）计算，"
+                               "{n}个平均功率不低于{kw:g}kW的窗口中"
                                "{share:.1%}的NOx比排放超过{over:g}mg/kWh；仅供关注，须补充额定功率和WHTC循环功后按附录K判定。",
                    "By fixed {win} s time windows (not the work-based window method of GB 17691 Annex K), "
                    "{share:.1%} of {n} windows of at least {kw:g} kW average emitted more than {over:g} mg/kWh NOx; "
@@ -46,7 +49,8 @@ REASONS = {
                                    "{need:.0%}），不作比排放判定。",
                        "Only {share:.0%} of the work-based windows reach {thr:.0%} of rated power (Annex K needs "
                        "{need:.0%}): no brake-specific NOx verdict."),
-    "ENGINE_DATA_MISSING": ("emission", "车辆登记信息缺少{missing_zh}，无法按GB 17691-2018附录K功基窗口法计算比排放{fallback_zh}。",
+    "ENGINE_DATA_MISSING": ("emission", "车辆登记信息缺少{missing_zh}，"
+                                        "无法按GB 17691-2018附录K功基窗口法计算比排放{fallback_zh}。",
                             "The registry lacks {missing_en}: brake-specific NOx cannot be judged by the "
                             "work-based windows of GB 17691-2018 Annex K{fallback_en}."),
     "SCR_EFF_LOW": ("emission", "热态运行时SCR转化效率仅为{eff:.0%}（正常工作的国六SCR应高于80%）。",
@@ -61,7 +65,8 @@ REASONS = {
                           "When hot, downstream NOx was above upstream NOx in {share:.0%} of the samples."),
     "TAMPER_DOWN_ZERO": ("tamper", "负载运行时，下游NOx读数为零的样本占{share:.0%}。",
                          "Under load, downstream NOx read zero in {share:.0%} of the samples."),
-    "TAMPER_DOWN_STUCK": ("tamper", "下游NOx读数有{share:.0%}与前一秒完全相同，最长{secs}秒不变（传感器卡滞或信号被替换）。",
+    "TAMPER_DOWN_STUCK": ("tamper", "下游NOx读数有{share:.0%}与前一秒完全相同，"
+                                    "最长{secs}秒不变（传感器卡滞或信号被替换）。",
                           "Downstream NOx repeated its previous value in {share:.0%} of the samples and stayed "
                           "constant for up to {secs} s (stuck or substituted sensor)."),
     "TAMPER_DOWN_EMULATED": ("tamper", "下游NOx读数保持在看似合理的水平（平均{mean:.0f}ppm），却不随上游NOx和负荷变化："
@@ -109,19 +114,22 @@ REASONS = {
     "DATA_GNSS": ("data", "定位无效的记录占{share:.0%}。", "{share:.0%} of the records had no valid position."),
     "DATA_POSITION_JUMPS": ("data", "位置跳变{count}次，远超车速允许的距离。",
                             "The position jumped {count} times, far beyond what the speed allows."),
-    "DATA_INSUFFICIENT": ("data", "数据不足，不作判定：期内{days}天有数据，发动机运行{hours:.1f}小时（至少需要{need_days}天、"
+    "DATA_INSUFFICIENT": ("data", "数据不足，不作判定：期内{days}天有数据，"
+                                  "发动机运行{hours:.1f}小时（至少需要{need_days}天、"
                                   "{need_hours:g}小时）。",
                           "Insufficient data, not judged: {days} days with data and {hours:.1f} h of engine running "
                           "in the period (at least {need_days} days and {need_hours:g} h are needed)."),
     "DATA_NOT_COVERED": ("data", "期内有{days}天不在已导入数据的覆盖范围内（{spans}），这些天不作判定。",
                          "{days} days of the period lie outside what the imported exports cover ({spans}); they are "
                          "not judged."),
-    "DATA_SOURCE_OFFSET": ("data", "该数据来源（{source}）的全部{n}辆车热态负载下下游NOx从不低于{min:.0f}ppm，疑为平台未减去"
+    "DATA_SOURCE_OFFSET": ("data", "该数据来源（{source}）的全部{n}辆车热态负载下下游NOx从不低于{min:.0f}ppm，"
+                                   "疑为平台未减去"
                                    "200ppm偏移：属数据来源问题而非车辆故障，NOx指标不作判定。",
                            "Every one of the {n} vehicles of this data source ({source}) reads at least {min:.0f} "
                            "ppm downstream NOx when hot and loaded: the platform seems to omit the -200 ppm offset. "
                            "A data-source problem, not a vehicle fault: NOx figures are not judged."),
-    "WHITE_EVIDENCE": ("data", "证据不足以列入白名单：{what_zh}。", "Not enough evidence for the white list: {what_en}."),
+    "WHITE_EVIDENCE": ("data", "证据不足以列入白名单：{what_zh}。",
+                       "Not enough evidence for the white list: {what_en}."),
 }
 
 # Short names of the reasons for tables (the full text with figures is in "text" / "text_en"); Msg, so the app
@@ -135,7 +143,8 @@ LABELS = {
     "TAMPER_DOWN_GT_UP": Msg("downstream NOx above upstream"), "TAMPER_DOWN_ZERO": Msg("downstream NOx at zero"),
     "TAMPER_DOWN_STUCK": Msg("downstream NOx stuck"), "TAMPER_DOWN_EMULATED": Msg("downstream NOx emulated"),
     "TAMPER_REAGENT_EMPTY": Msg("reagent empty"),
-    "TAMPER_REAGENT_STATIC": Msg("reagent level not falling"), "TAMPER_REAGENT_LOW_USE": Msg("reagent use far below peers"),
+    "TAMPER_REAGENT_STATIC": Msg("reagent level not falling"),
+    "TAMPER_REAGENT_LOW_USE": Msg("reagent use far below peers"),
     "TAMPER_SCR_COLD_LOAD": Msg("SCR temperature implausible"),
     "TAMPER_CALID": Msg("calibration changed"), "TAMPER_ODO_BACK": Msg("odometer backwards"),
     "OBD_MIL": Msg("MIL on"), "OBD_MIL_SOME": Msg("MIL on at times"), "DATA_OFFLINE_LONG": Msg("long offline"),
@@ -186,7 +195,7 @@ class Figures(dict):
 
 def silent(days: int) -> Figures:
     """The figures of a vehicle with no data at all in the period."""
-    f = Figures({c: 0.0 for c in SUM_COLUMNS + MAX_COLUMNS})
+    f = Figures(dict.fromkeys(SUM_COLUMNS + MAX_COLUMNS, 0.0))
     f.update(down_min_hot=None, work_kwh=None, days_with_data=0, days_in_period=days, last_day=None)
     return f
 
@@ -217,8 +226,8 @@ def usage(start: date, end: date, spans, first_day: date | None, last_day: date 
     driving unreported when it did; at the edges of the data nothing tells, so those days are unknown. Days
     outside coverage are not covered, never offline."""
     cov = _merge([(max(a, start), min(b, end)) for a, b in spans if b >= start and a <= end])
-    if first_day is not None:  # data proves coverage even where the coverage list is thinner
-        cov = _merge(cov + [(first_day, last_day)])
+    if first_day is not None and last_day is not None:  # data proves coverage where the coverage list is thinner
+        cov = _merge([*cov, (first_day, last_day)])
     n_days = (end - start).days + 1
     covered = _overlap(start, end, cov)
     on = {d for d in (terminal_on or ()) if start <= d <= end}
@@ -227,7 +236,7 @@ def usage(start: date, end: date, spans, first_day: date | None, last_day: date 
     km_unreported = 0.0
     longest = 0
     driven: list[dict] = []
-    edges = [(start, end)] if first_day is None else [(start, first_day - timedelta(days=1)),
+    edges = [(start, end)] if first_day is None or last_day is None else [(start, first_day - timedelta(days=1)),
                                                      (last_day + timedelta(days=1), end)]
     for a, b in edges:
         if a > b:
@@ -363,7 +372,7 @@ def offset_sources(down_min: dict[int, float | None], sources: dict[str, list[in
     pr = rules["peer"]
     out = {}
     for src, vids in sources.items():
-        vals = [down_min[v] for v in vids if down_min.get(v) is not None]
+        vals = [x for v in vids if (x := down_min.get(v)) is not None]
         if len(vals) >= pr["offset_min_vehicles"] and min(vals) >= pr["offset_min_ppm"]:
             out[src] = {"vehicles": [v for v in vids if down_min.get(v) is not None], "min": float(min(vals))}
     return out
@@ -379,18 +388,19 @@ def _windows(m: Figures, rules: RuleSet, engine: Engine) -> tuple[dict, list[dic
     allow = 1 - ww["cf_percentile"]
     tol = 1e-9  # 60 of 600 windows is exactly the 10 % allowed, whatever 1 - 0.9 rounds to
     over_mg = ww["whtc_limit_mg_kwh"] * ww["cf_limit"]
-    mets = {"bs_method": None, "bs_valid_windows": 0, "bs_power_threshold": None, "bs_valid_window_share": None,
-            "bs_windows_over_share": None}
+    mets: dict[str, Any] = {"bs_method": None, "bs_valid_windows": 0, "bs_power_threshold": None,
+                            "bs_valid_window_share": None, "bs_windows_over_share": None}
     missing = [(zh, en) for ok, zh, en in ((engine.ref_torque_nm, "参考扭矩", "reference torque"),
                                            (engine.rated_power_kw, "额定功率", "rated power"),
                                            (engine.whtc_work_kwh, "WHTC循环功", "WHTC work")) if not ok]
     if engine.annex_k and m.kw_n > 0:
         mets["bs_method"] = "annex_k"
-        chosen = None
+        chosen: tuple[int, float] | None = None
         for i, thr in enumerate(power_thresholds(rules)):
             chosen = (i, thr)
             if m[f"kw_v{i}"] / m.kw_n >= ww["min_valid_window_share"]:
                 break
+        assert chosen is not None  # power_thresholds() gives at least one step (rules.py checks the step)
         i, thr = chosen
         nv, no = float(m[f"kw_v{i}"]), float(m[f"kw_o{i}"])
         mets.update(bs_power_threshold=thr, bs_valid_window_share=nv / m.kw_n, bs_valid_windows=int(nv),
@@ -435,8 +445,8 @@ def judge(m: Figures, rules: RuleSet, engine: Engine | float | None, exceed_days
     rec = max(float(m.n_records), 1.0)
     if use is None:  # nothing known of coverage: every day covered, every silence unknown
         d0 = date(2000, 1, 1)
-        use = usage(d0, d0 + timedelta(days=int(m.days_in_period) - 1), [(d0, d0 + timedelta(days=int(m.days_in_period) - 1))],
-                    None, None, int(m.days_with_data), [], None, rules)
+        d1 = d0 + timedelta(days=int(m.days_in_period) - 1)
+        use = usage(d0, d1, [(d0, d1)], None, None, int(m.days_with_data), [], None, rules)
         use["unknown_days"] -= int(m.days_with_data)
         use["days_in_use"] = int(m.days_with_data)
         use["online_rate"] = 1.0 if m.days_with_data else None
@@ -453,7 +463,8 @@ def judge(m: Figures, rules: RuleSet, engine: Engine | float | None, exceed_days
         "valid_share": valid / run if run else None, "valid_samples": int(valid),
         "valid_hours": valid / 3600,
         "exceed_share": m.n_exceed / valid if valid else None,
-        "scr_efficiency": 1 - m.sum_down_hot / m.sum_up_hot if hot >= scr["min_hot_samples"] and m.sum_up_hot > 0 else None,
+        "scr_efficiency": (1 - m.sum_down_hot / m.sum_up_hot if hot >= scr["min_hot_samples"] and m.sum_up_hot > 0
+                           else None),
         "nox_mass_g": round(float(m.nox_mass_g), 3), "distance_km": round(float(m.distance_km), 2),
         "nox_g_per_km": m.nox_mass_g / m.distance_km if m.distance_km > 1 else None,
         "work_kwh": None if m.work_kwh is None else round(float(m.work_kwh), 3),
@@ -461,7 +472,8 @@ def judge(m: Figures, rules: RuleSet, engine: Engine | float | None, exceed_days
         **win_mets,
         "fuel_l": round(float(m.fuel_l), 2), "reagent_drop_pct": round(float(m.reagent_drop), 2),
         **(sig if sig is not None else signals(m, rules)),
-        "field_missing": {k: (getattr(m, f"n_miss_{k}") / run if run else None) for k in ("down", "scr_temp", "reagent", "air")},
+        "field_missing": {k: (getattr(m, f"n_miss_{k}") / run if run else None)
+                          for k in ("down", "scr_temp", "reagent", "air")},
         "mil_share": m.n_mil_on / rec, "dtc_max": int(m.dtc_max),
         "gnss_invalid_share": m.n_gnss_invalid / run if run else None,
         "down_min_hot_ppm": m.get("down_min_hot"),
@@ -534,7 +546,8 @@ def judge(m: Figures, rules: RuleSet, engine: Engine | float | None, exceed_days
     if valid >= scr["min_hot_samples"] and m.n_down_zero_loaded / valid >= tp["down_zero_share"]:
         add(reason("TAMPER_DOWN_ZERO", "black", share=m.n_down_zero_loaded / valid))
     elif m.max_down_const_s >= tp["down_const_run_s"] or (
-            m.n_down_valid >= tp["down_repeat_min_samples"] and m.n_down_repeat / m.n_down_valid >= tp["down_repeat_share"]):
+            m.n_down_valid >= tp["down_repeat_min_samples"]
+            and m.n_down_repeat / m.n_down_valid >= tp["down_repeat_share"]):
         add(reason("TAMPER_DOWN_STUCK", "black", secs=int(m.max_down_const_s),
                    share=m.n_down_repeat / m.n_down_valid if m.n_down_valid else 0.0))
     if run and m.n_reagent_zero / run >= tp["reagent_zero_share"]:
@@ -553,7 +566,8 @@ def judge(m: Figures, rules: RuleSet, engine: Engine | float | None, exceed_days
     for r in extra or ():  # peer comparison; a frozen or empty reagent level is already said
         if r["code"] == "TAMPER_REAGENT_LOW_USE" and have & {"TAMPER_REAGENT_STATIC", "TAMPER_REAGENT_EMPTY"}:
             continue
-        if r["code"] == "TAMPER_DOWN_EMULATED" and (offset_source is not None or have & {"TAMPER_DOWN_STUCK", "TAMPER_DOWN_ZERO"}):
+        if r["code"] == "TAMPER_DOWN_EMULATED" and (offset_source is not None
+                                                    or have & {"TAMPER_DOWN_STUCK", "TAMPER_DOWN_ZERO"}):
             continue
         add(r)
 
@@ -586,7 +600,7 @@ def raw_score(reasons: list[dict], rules: RuleSet) -> float:
 def banded_score(reasons: list[dict], rules: RuleSet, proposal: str) -> int:
     """The weighted score kept inside the proposal's band: black below watch and none, white above all."""
     lo, hi = SCORE_BANDS[proposal]
-    return int(round(min(hi, max(lo, raw_score(reasons, rules)))))
+    return round(min(hi, max(lo, raw_score(reasons, rules))))
 
 
 def white_shortfalls(metrics: dict, rules: RuleSet) -> list[tuple[str, str]]:

@@ -11,7 +11,6 @@ from dieselwatch.errors import ConfigError
 from dieselwatch.messages import Msg, joined
 from dieselwatch.paths import resource
 
-
 MAX_POWER_STEPS = 6  # day statistics keep one window count per threshold step (columns kw_v0..kw_v5)
 
 
@@ -53,7 +52,7 @@ def validate(data: dict, source: str = Msg("rule set")) -> RuleSet:
         got = data.get(section)
         if not isinstance(got, dict):
             raise ConfigError(Msg("{source}: section “{section}” missing", source=source, section=section))
-        for k, v in keys.items():
+        for k in keys:
             if k.startswith("_"):
                 continue
             if k not in got:
@@ -66,7 +65,7 @@ def validate(data: dict, source: str = Msg("rule set")) -> RuleSet:
             raise ConfigError(Msg("{source}: unknown key(s) in “{section}”: {keys}", source=source, section=section,
                                   keys=joined(extra)))
     ww = data["work_window"]
-    steps = int(round((ww["power_share_start"] - ww["power_share_min"]) / ww["power_share_step"])) + 1 \
+    steps = round((ww["power_share_start"] - ww["power_share_min"]) / ww["power_share_step"]) + 1 \
         if ww["power_share_step"] > 0 else 1
     if ww["power_share_min"] > ww["power_share_start"] or steps > MAX_POWER_STEPS:
         raise ConfigError(Msg("{source}: the work-window power threshold must fall from power_share_start to "

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from dieselwatch.errors import InputError
 from dieselwatch.messages import Msg
-from dieselwatch.services.excel import save, write_sheet
+from dieselwatch.services.excel import first_sheet, save, write_sheet
 from dieselwatch.storage import audit, headfile
 from dieselwatch.storage.models import AuditEvent
 from dieselwatch.workspace import Workspace
@@ -112,7 +112,7 @@ def export_workbook(ws: Workspace, out: Path) -> Path:
     """The whole history, oldest first, with the verification result on top so a printout carries it."""
     status = verify(ws)
     wb = Workbook()
-    sheet = wb.active
+    sheet = first_sheet(wb)
     sheet.title = "审计记录 Audit"
     rows = []
     for e in reversed(events(ws)):
@@ -124,7 +124,8 @@ def export_workbook(ws: Workspace, out: Path) -> Path:
     info = wb.create_sheet("校验 Verification")
     write_sheet(info, ["项目 Item", "值 Value"], [
         ["数据库 Database", ws.db_url], ["校验结果 Result", "通过 OK" if status.ok else "失败 BROKEN"],
-        ["说明 Message", status.message], ["链头序号 Head seq", status.head_seq], ["链头哈希 Head hash", status.head_hash],
+        ["说明 Message", status.message], ["链头序号 Head seq", status.head_seq],
+        ["链头哈希 Head hash", status.head_hash],
         ["导出时间 Exported", datetime.now().isoformat(timespec="seconds")], ["导出人 By", ws.user]],
         widths=[22, 80])
     return save(wb, out)

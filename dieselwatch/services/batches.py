@@ -17,6 +17,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from typing import NotRequired, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -39,9 +40,48 @@ from dieselwatch.storage.models import (
     TerminalSession,
     Vehicle,
 )
+from dieselwatch.storage.upsert import table_of
 from dieselwatch.workspace import Workspace
 
 log = logging.getLogger(__name__)
+
+
+class BatchListing(TypedDict):
+    """One import batch as `dieselwatch imports` lists it."""
+
+    id: int
+    kind: str
+    file: str
+    sheet: str | None
+    sha256: str
+    at: datetime
+    by: str
+    rows_read: int
+    rows_imported: int
+    duplicates: int
+    rejected: int
+    span: list[datetime | None]
+    missing_key_fields: list[str]
+    awaits_restore: bool  # lost samples with a removed batch: importing the file again restores them
+    report: NotRequired[dict]  # the import's full report (ImportReport.as_dict()), with_reports=True only
+
+
+def list_batches(ws: Workspace, *, newest_first: bool = False, with_reports: bool = False) -> list[BatchListing]:
+    """Every import batch, oldest first (or newest first)."""
+    order = ImportBatch.id.desc() if newest_first else ImportBatch.id
+    out: list[BatchListing] = []
+    with ws.Session() as s:
+        for b in s.scalars(select(ImportBatch).order_by(order)):
+            row = BatchListing(id=b.id, kind=b.kind, file=b.file_name, sheet=b.sheet, sha256=b.file_hash,
+                               at=b.imported_at, by=b.imported_by, rows_read=b.rows_read,
+                               rows_imported=b.rows_imported, duplicates=b.duplicates, rejected=b.rejected,
+                               span=[b.span_start, b.span_end],
+                               missing_key_fields=(b.report or {}).get("missing_key_fields", []),
+                               awaits_restore=awaits_restore(s, b.id))
+            if with_reports:
+                row["report"] = b.report or {}
+            out.append(row)
+    return out
 
 
 @dataclass
@@ -136,7 +176,7 @@ def remove_batch(ws: Workspace, batch_id: int, reason: str, *, progress: Progres
                     s.execute(delete(DayStat).where(DayStat.vehicle_id == vid, DayStat.day.in_(days)))
                     rows = to_rows(stats, vid, rules.version)
                     if rows:
-                        s.execute(DayStat.__table__.insert(), rows)
+                        s.execute(table_of(DayStat).insert(), rows)
                     recomputed, emptied = recomputed + len(rows), emptied + len(days) - len(rows)
                     prog(0.9 * (i + 1) / len(jobs), Msg("vehicle {vin} recomputed", vin=vehicles[vid].vin))
             except BaseException:
@@ -152,7 +192,7 @@ def remove_batch(ws: Workspace, batch_id: int, reason: str, *, progress: Progres
         s.execute(delete(TerminalSession).where(TerminalSession.batch_id == b.id))
         s.delete(b)
         s.flush()
-        result = RemovalResult(batch_id, before["file"], before["sha256"], before["sheet"], reason,
+        result = RemovalResult(batch_id, b.file_name, b.file_hash, b.sheet, reason,
                                sum(p.rows for p in parts), sorted(v.vin for v in vehicles.values()), recomputed,
                                emptied, len(parts), shared=shared)
         audit.append(s, ws.user, "import.remove", "import_batch", batch_id, before=before,

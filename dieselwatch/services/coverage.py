@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from dieselwatch.ingest.span import stated_span, title_rows
 from dieselwatch.services.batches import awaits_restore
+from dieselwatch.services.statuses import ImportStatus
 from dieselwatch.storage.models import BatchCoverage, ImportBatch, RawPartition
+from dieselwatch.storage.upsert import table_of
 
 ONE_DAY = timedelta(days=1)
 
@@ -26,7 +28,8 @@ def delivered(pieces: dict[tuple[str, str], list[Path]]) -> dict[str, tuple[date
     by_vin: dict[str, list] = {}
     for (vin, _month), files in pieces.items():
         for p in files:
-            by_vin.setdefault(vin, []).extend(feather.read_table(p, columns=["ts"], memory_map=True).column("ts").chunks)
+            ts = feather.read_table(p, columns=["ts"], memory_map=True).column("ts")
+            by_vin.setdefault(vin, []).extend(ts.chunks)
     out = {}
     for vin, chunks in by_vin.items():
         ts = pa.chunked_array(chunks)
@@ -45,7 +48,7 @@ def record_coverage(s: Session, batch: ImportBatch, table, vehicle_ids: dict[str
     restoring = awaits_restore(s, batch.id)
     s.execute(delete(BatchCoverage).where(BatchCoverage.batch_id == batch.id))
     if cov:
-        s.execute(BatchCoverage.__table__.insert(), [
+        s.execute(table_of(BatchCoverage).insert(), [
             {"batch_id": batch.id, "vehicle_id": vehicle_ids[vin], "first_ts": first, "last_ts": last, "rows": n,
              "incomplete": False} for vin, (first, last, n) in sorted(cov.items())])
     span = _stated(table)
@@ -59,10 +62,10 @@ def record_coverage(s: Session, batch: ImportBatch, table, vehicle_ids: dict[str
     if span:
         stored_report["span"] = {"start": str(span[0]), "end": str(span[1]), "source": source}
     if restoring:  # earlier pieces of this batch plus the ones just written
-        stored_report = dict(stored_report, status="restored")
+        stored_report = dict(stored_report, status=ImportStatus.RESTORED)
         stored_report.setdefault("restored", []).append({"at": datetime.now().isoformat(timespec="seconds"),
                                                          "rows": batch.rows_imported})
-        report.status = "restored"
+        report.status = ImportStatus.RESTORED
         batch.rows_imported = stored
         batch.duplicates = max(batch.rows_read - batch.rejected - int(stored_report.get("blank_rows") or 0) - stored, 0)
         stored_report["rows_imported"], stored_report["duplicates"] = stored, batch.duplicates

@@ -18,7 +18,7 @@ def engine_specs(s: Session, vehicle_ids: list[int] | None = None) -> dict[int, 
     for _, model, *vals in rows:
         if model:
             known = by_model.setdefault(model.strip().upper(), {})
-            for f, v in zip(FIELDS, vals):
+            for f, v in zip(FIELDS, vals, strict=True):
                 if v is not None:
                     known.setdefault(f, v)
     wanted = None if vehicle_ids is None else set(vehicle_ids)
@@ -27,7 +27,7 @@ def engine_specs(s: Session, vehicle_ids: list[int] | None = None) -> dict[int, 
         if wanted is not None and vid not in wanted:
             continue
         model_vals = by_model.get((model or "").strip().upper(), {})
-        out[vid] = Engine(**{f: (v if v is not None else model_vals.get(f)) for f, v in zip(FIELDS, vals)})
+        out[vid] = Engine(**{f: (v if v is not None else model_vals.get(f)) for f, v in zip(FIELDS, vals, strict=True)})
     return out
 
 

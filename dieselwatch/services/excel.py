@@ -11,10 +11,19 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl/Excel refuse in a cell
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def first_sheet(wb: Workbook) -> Worksheet:
+    """The first worksheet (a new workbook's only one; wb.active may name a chart sheet or nothing)."""
+    sheet = wb.worksheets[0]
+    if not isinstance(sheet, Worksheet):
+        raise TypeError("the first sheet is not a worksheet")
+    return sheet
 
 
 def safe_text(value):

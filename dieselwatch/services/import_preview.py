@@ -41,7 +41,8 @@ class Preview:
     missing_key_fields: list[str] = field(default_factory=list)
     empty_key_fields: list[str] = field(default_factory=list)
     cannot_judge: dict[str, str] = field(default_factory=dict)  # key field -> what scoring then cannot judge
-    left_out: list[dict] = field(default_factory=list)  # columns that lost a field to another: header, field, kept, reason
+    # Columns that lost a field to another: header, field, kept, reason.
+    left_out: list[dict] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)  # a workbook's data sheets, imported together
     skipped_sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, why it is left out)
 
@@ -107,7 +108,8 @@ def preview_records(path: str | Path, profile: dict[str, str] | None = None, she
             elif v in f.not_ready:
                 problems.append((i, pos, "warning", Msg("sensor not ready: stored as missing")))
             elif (f.min is not None and v < f.min) or (f.max is not None and v > f.max):
-                problems.append((i, pos, "error", Msg("out of range {min} to {max}: stored as missing", min=f"{f.min:g}", max=f"{f.max:g}")))
+                problems.append((i, pos, "error", Msg("out of range {min} to {max}: stored as missing",
+                                                      min=f"{f.min:g}", max=f"{f.max:g}")))
     mapped = set(t.mapping.values())
     unmapped = [f for f in KEY_FIELDS if f not in mapped]
     bad = {(i, j) for i, j, _, _ in problems}

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from dieselwatch.errors import InputError
 from dieselwatch.messages import Msg
-from dieselwatch.services.excel import save, write_sheet
+from dieselwatch.services.excel import first_sheet, save, write_sheet
 from dieselwatch.storage.models import ImportBatch
 from dieselwatch.workspace import Workspace
 
@@ -31,17 +31,19 @@ def export_batch_report(ws: Workspace, batch_id: int, out: Path) -> Path:
                 ("缺少的关键字段 Key fields missing", ", ".join(rep.get("missing_key_fields", []))),
                 ("未采用的列 Columns left out", "; ".join(f"{x['header']} ({x['field']}): {x['reason']}"
                                                      for x in rep.get("left_out_columns", []))),
-                ("工作表 Sheets", "; ".join(f"{x['name']}: {x['status']}" + (f" ({x['reason']})" if x.get("reason") else "")
+                ("工作表 Sheets", "; ".join(f"{x['name']}: {x['status']}"
+                                         + (f" ({x['reason']})" if x.get("reason") else "")
                                          for x in rep.get("sheets", [])))]
     wb = Workbook()
-    sh = wb.active
+    sh = first_sheet(wb)
     sh.title = "概要 Summary"
     write_sheet(sh, ["项目 Item", "值 Value"], summary, [34, 70])
     write_sheet(wb.create_sheet("拒绝行 Rejected rows"), ["行 Row", "列 Column", "原因 Reason", "值 Value"],
                 [(r["row"], r["column"], r["reason"], r.get("value", "")) for r in rep.get("rejects", [])],
                 [10, 28, 48, 30])
     write_sheet(wb.create_sheet("无效值 Invalid values"),
-                ["列 Column", "缺失 Missing", "无效值代码 Invalid code", "超出范围 Out of range", "非数值 Not a number"],
+                ["列 Column", "缺失 Missing", "无效值代码 Invalid code", "超出范围 Out of range",
+                 "非数值 Not a number"],
                 [(col, c.get("missing", 0), c.get("sentinel", 0), c.get("out_of_range", 0), c.get("not_a_number", 0))
                  for col, c in rep.get("invalid_values", {}).items()], [30, 12, 16, 16, 14])
     write_sheet(wb.create_sheet("覆盖 Coverage"), ["VIN", "行数 Rows", "首条 First", "末条 Last", "天数 Days"],

@@ -5,11 +5,12 @@ sheets are one export: one transaction, one batch per sheet, so a sheet left out
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import queue
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,29 +21,30 @@ import pyarrow as pa
 import pyarrow.feather as feather
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from dieselwatch.errors import InputError
 from dieselwatch.ingest.captures import Capture, open_capture
-from dieselwatch.ingest.columns import record_fields
-from dieselwatch.ingest.columns import match_headers, registry_fields
+from dieselwatch.ingest.columns import Field, match_headers, record_fields, registry_fields
 from dieselwatch.ingest.tables import Export, MissingColumns, Table, iter_chunks, open_export
 from dieselwatch.ingest.values import MAX_REJECT_DETAILS, ValueReport, convert_records
 from dieselwatch.messages import Msg
 from dieselwatch.progress import CancelToken, ProgressFn, Throttled
-from dieselwatch.scoring.daystats import compute_day_stats, to_rows
+from dieselwatch.scoring.daystats import Engine, compute_day_stats, to_rows
 from dieselwatch.scoring.rules import RuleSet
 from dieselwatch.services import key_fields
-from dieselwatch.services.key_fields import KEY_FIELDS
 from dieselwatch.services.batches import awaits_restore, reopen_for_restore
 from dieselwatch.services.coverage import record_coverage
 from dieselwatch.services.engines import engine_specs
+from dieselwatch.services.key_fields import KEY_FIELDS
 from dieselwatch.services.rulesets import active_rules
 from dieselwatch.services.sessions import store_sessions
+from dieselwatch.services.statuses import ImportStatus
 from dieselwatch.services.users import require
 from dieselwatch.services.vehicles import ensure_vehicles
 from dieselwatch.storage.models import DayStat, ImportBatch, RawPartition
 from dieselwatch.storage.rawstore import to_table
-from dieselwatch.storage.upsert import upsert
+from dieselwatch.storage.upsert import table_of, upsert
 from dieselwatch.workspace import Workspace
 
 CHUNK_ROWS = 500_000
@@ -54,7 +56,7 @@ class SheetResult:
     """One sheet of a workbook: imported now, imported before, or left out (with the reason)."""
 
     name: str
-    status: str  # imported | already_imported | skipped
+    status: ImportStatus
     reason: str = ""
     rows: int = 0
     batch_id: int | None = None
@@ -63,7 +65,7 @@ class SheetResult:
 @dataclass
 class ImportReport:
     file: str
-    status: str  # imported | already_imported
+    status: ImportStatus  # imported or already_imported
     batch_id: int | None = None  # the first batch of this import (a workbook has one per sheet: see sheets)
     encoding: str | None = None
     sheet: str | None = None
@@ -121,7 +123,7 @@ def import_records(ws: Workspace, path: str | Path, *, progress: ProgressFn | No
         return _import(ws, path, digest_f, progress=prog, cancel=cancel, profile=profile, sheet=sheet,
                        chunk_rows=chunk_rows, allow_missing=allow_missing)
     except _SeenBefore as seen:
-        return ImportReport(file=path.name, status="already_imported", batch_id=seen.batch.id,
+        return ImportReport(file=path.name, status=ImportStatus.ALREADY_IMPORTED, batch_id=seen.batch.id,
                             file_hash=seen.batch.file_hash, rows_read=seen.batch.rows_read,
                             encoding=seen.batch.encoding, sheet=seen.batch.sheet or None, sheets=seen.sheets)
     finally:
@@ -173,9 +175,61 @@ class _Unit:
     def sheet_key(self) -> str:
         return self.table.sheet or ""
 
+    @property
+    def stored(self) -> ImportBatch:
+        """The batch row, once _commit_unit() has made it."""
+        if self.batch is None:
+            raise RuntimeError("the unit has no batch before its commit")
+        return self.batch
+
+
+@dataclass
+class _Run:
+    """What every stage of one file's import shares, instead of a dozen parameters passed along."""
+
+    ws: Workspace
+    path: Path
+    digest_f: Future[tuple[str, int]]  # (sha256, size) computed beside the reading
+    size: int
+    fields: dict[str, Field]
+    cancel: CancelToken
+    prog: Throttled
+    chunk_rows: int
+    workbook: bool = False  # a workbook's sheets are checked for re-import up front, a CSV while it reads
+    digest: str = ""  # known once staging is done
+    written: list[str] = field(default_factory=list)  # raw files written: removed again if the commit fails
+    partitions_done: int = 0
+    partitions_total: int = 1
+
+    def check_seen(self, wait: bool) -> None:
+        _check_seen(self.ws, self.digest_f, wait)
+
+
+@dataclass
+class _PartitionJob:
+    """One vehicle-month of one unit: its staged pieces and what is stored for it already."""
+
+    vin: str
+    month: str
+    files: list[Path]
+    vehicle_id: int
+    engine: Engine
+    old_paths: list[str]
+
+
+@dataclass
+class _Partition:
+    """A vehicle-month's new raw piece and the recomputed statistics of the days it touches."""
+
+    path: str
+    nbytes: int
+    rows: int
+    first: datetime
+    last: datetime
+    stats: pd.DataFrame  # compute_day_stats(): one row per day
+
 
 def _import(ws, path, digest_f, *, progress, cancel, profile, sheet, chunk_rows, allow_missing) -> ImportReport:
-    prog = progress
     size = path.stat().st_size
     fields = record_fields()
     # Raw terminal frames (hex log, binary stream, 报文 column) decode into the same chunks as an export's rows.
@@ -195,41 +249,39 @@ def _import(ws, path, digest_f, *, progress, cancel, profile, sheet, chunk_rows,
     workbook = first.kind == "excel"
     mapping = {h: f for t in tables for h, f in ((t.headers[p], f) for p, f in t.mapping.items())}
     left_out = {(lo.header, lo.field): lo.as_dict() for t in tables for lo in getattr(t, "left_out", [])}
-    report = ImportReport(file=path.name, status="imported", encoding=first.encoding, sheet=first.sheet,
+    report = ImportReport(file=path.name, status=ImportStatus.IMPORTED, encoding=first.encoding, sheet=first.sheet,
                           header_row=first.header_row + 1, mapping=mapping,
                           unknown_columns=list(dict.fromkeys(u for t in tables for u in t.unknown)),
                           left_out_columns=list(left_out.values()))
     if capture is not None and capture.header_row < 0:
         report.header_row = None  # a log has no header row
-    sheets = {x.name: SheetResult(x.name, "skipped", x.reason) for x in export.skipped}
+    sheets = {x.name: SheetResult(x.name, ImportStatus.SKIPPED, x.reason) for x in export.skipped}
     if workbook:  # which sheets are stored already: the rest imports now
         stored = _stored_sheets(ws, digest_f.result()[0])
         with ws.Session() as s:  # a sheet whose samples went with a removed batch imports again (what is missing)
             stored = {name: b for name, b in stored.items() if not awaits_restore(s, b.id)}
         for t in tables:
-            if t.sheet in stored:
-                b = stored[t.sheet]
-                sheets[t.sheet] = SheetResult(t.sheet, "already_imported", rows=b.rows_read, batch_id=b.id)
-        tables = [t for t in tables if t.sheet not in stored]
+            if (b := stored.get(t.sheet or "")) is not None:
+                sheets[t.sheet or ""] = SheetResult(t.sheet or "", ImportStatus.ALREADY_IMPORTED, rows=b.rows_read,
+                                                      batch_id=b.id)
+        tables = [t for t in tables if (t.sheet or "") not in stored]
         report.sheets = [sheets[n] for n in export.names if n in sheets]
         if not tables:
-            raise _SeenBefore(min((stored[t.sheet] for t in export.tables), key=lambda b: b.id), report.sheets)
-        report.sheet = ", ".join(t.sheet for t in tables)
+            raise _SeenBefore(min((stored[t.sheet or ""] for t in export.tables), key=lambda b: b.id), report.sheets)
+        report.sheet = ", ".join(t.sheet or "" for t in tables)
     unmapped = [f for f in KEY_FIELDS if f not in first.mapping.values()]
     if unmapped and allow_missing is not None:
         if not workbook:
             _check_seen(ws, digest_f, wait=True)  # a file stored before is "already imported", not refused
         key_fields.check(path.name, unmapped, [], allow_missing)
     units = [_Unit(t) for t in tables]
+    run = _Run(ws, path, digest_f, size, fields, cancel, progress, chunk_rows, workbook=workbook)
     staging = ws.raw.open_staging()  # refuses a raw store of another database before anything is read
-    written: list[str] = []
     try:
         for k, unit in enumerate(units):
-            seen = (lambda: _check_seen(ws, digest_f, wait=False)) if not workbook else (lambda: None)
-            _stage(unit, staging / str(k), fields, cancel, prog, chunk_rows, size, seen,
-                   sum(u.rows_read for u in units[:k]))
+            _stage(run, unit, staging / str(k), sum(u.rows_read for u in units[:k]))
         if not workbook:
-            _check_seen(ws, digest_f, wait=True)
+            run.check_seen(wait=True)
         report.rows_read = sum(u.rows_read for u in units)
         if capture is not None:
             report.frames = capture.frames.as_dict()
@@ -240,24 +292,24 @@ def _import(ws, path, digest_f, *, progress, cancel, profile, sheet, chunk_rows,
         report.missing_key_fields = unmapped + empty
         allowed = key_fields.normalise_allowed(allow_missing or [])
         report.allowed_missing = [f for f in report.missing_key_fields if f in allowed]
-        digest = digest_f.result()[0]
-        report.file_hash = digest
+        run.digest = report.file_hash = digest_f.result()[0]
         try:
-            _commit(ws, path, digest, size, units, report, cancel, prog, written)
+            _commit(run, units, report)
         except IntegrityError:
-            _check_seen(ws, digest_f, wait=True)  # the same file committed by another workstation meanwhile
+            run.check_seen(wait=True)  # the same file committed by another workstation meanwhile
             raise
     except BaseException:
-        for rel in written:  # files of a batch that will never commit: remove now rather than at the sweep
+        for rel in run.written:  # files of a batch that will never commit: remove now rather than at the sweep
             (ws.raw.root / rel).unlink(missing_ok=True)
         raise
     finally:
         ws.raw.close_staging(staging)
     if workbook:
         for u in units:
-            sheets[u.sheet_key] = SheetResult(u.sheet_key, "imported", rows=u.rows_read, batch_id=u.batch.id)
+            sheets[u.sheet_key] = SheetResult(u.sheet_key, ImportStatus.IMPORTED, rows=u.rows_read,
+                                                   batch_id=u.stored.id)
         report.sheets = [sheets[n] for n in export.names if n in sheets]
-    prog(1.0, Msg("done"))
+    progress(1.0, Msg("done"))
     return report
 
 
@@ -305,14 +357,12 @@ def _read_ahead(chunks, cancel: CancelToken):
     finally:
         stop.set()
         while t.is_alive():  # unblock a producer waiting on a full queue, then let it finish
-            try:
+            with contextlib.suppress(queue.Empty):
                 q.get_nowait()
-            except queue.Empty:
-                pass
             t.join(timeout=0.05)
 
 
-def _stage(unit: _Unit, staging: Path, fields, cancel, prog, chunk_rows, size, seen_check, rows_before: int):
+def _stage(run: _Run, unit: _Unit, staging: Path, rows_before: int) -> None:
     """Read, convert and spill each chunk per (vin, month) to uncompressed Arrow files: memory stays bounded by
     the chunk size, whatever the file size."""
     table, values, pieces, plates = unit.table, unit.values, unit.pieces, unit.plates
@@ -320,17 +370,20 @@ def _stage(unit: _Unit, staging: Path, fields, cancel, prog, chunk_rows, size, s
     headers = {f: table.header_of(f) for f in table.mapping.values()}
     keys = [f for f in KEY_FIELDS if f in headers]
     k = 0
-    chunks = table.chunks(chunk_rows) if isinstance(table, Capture) else iter_chunks(table, chunk_rows, TEXT_FIELDS)
-    for first_row, chunk in _read_ahead(chunks, cancel):
-        cancel.check()
-        seen_check()
+    chunks = (table.chunks(run.chunk_rows) if isinstance(table, Capture)
+              else iter_chunks(table, run.chunk_rows, TEXT_FIELDS))
+    for first_row, chunk in _read_ahead(chunks, run.cancel):
+        run.cancel.check()
+        if not run.workbook:
+            run.check_seen(wait=False)
         unit.rows_read += len(chunk)
-        frame = convert_records(chunk, first_row, fields, headers, values)
+        frame = convert_records(chunk, first_row, run.fields, headers, values)
         del chunk
         for f in keys:
             unit.valid[f] += int(frame[f].notna().sum())
         if "plate" in frame:
-            for vin, plate in frame.dropna(subset=["plate"]).drop_duplicates("vin")[["vin", "plate"]].itertuples(index=False):
+            first_plates = frame.dropna(subset=["plate"]).drop_duplicates("vin")[["vin", "plate"]]
+            for vin, plate in first_plates.itertuples(index=False):
                 plates.setdefault(vin, plate)
             frame = frame.drop(columns=["plate"])
         if len(frame):
@@ -350,26 +403,25 @@ def _stage(unit: _Unit, staging: Path, fields, cancel, prog, chunk_rows, size, s
                 k += 1
         # Progress by rows against an estimate from the file size (CSV) or the sheet (Excel): reading is ~half.
         done = rows_before + unit.rows_read
-        prog(min(0.5, 0.5 * done * 200 / max(size, 1)), Msg("{rows} rows read", rows=f"{done:,}"))
+        run.prog(min(0.5, 0.5 * done * 200 / max(run.size, 1)), Msg("{rows} rows read", rows=f"{done:,}"))
     if table.kind == "excel":  # row numbers are the sheet's: say which sheet
         for r in values.rejects + values.not_a_number_examples:
             r.sheet = table.sheet
 
 
-def _commit(ws, path, digest, size, units: list[_Unit], report, cancel, prog, written):
+def _commit(run: _Run, units: list[_Unit], report: ImportReport) -> None:
     """Every unit (sheet) in one transaction: a later sheet sees the partitions an earlier one added, so rows
     repeated across sheets are stored once and day statistics cover both."""
-    with ws.Session.begin() as s:
+    with run.ws.Session.begin() as s:
         rules = active_rules(s)
         report.ruleset_version = rules.version
-        total = max(sum(len(u.pieces) for u in units), 1)
-        done = [0]
+        run.partitions_total = max(sum(len(u.pieces) for u in units), 1)
         for unit in units:
-            _commit_unit(s, ws, path, digest, size, unit, rules, cancel, prog, written, done, total)
+            _commit_unit(s, run, unit, rules)
         values = _merged([u.values for u in units])
         kept = sum(u.kept for u in units)
-        if isinstance(units[0].table, Capture):
-            report.frames["sessions"] = store_sessions(s, units[0].batch.id, *units[0].table.sessions)
+        if isinstance(units[0].table, Capture) and report.frames is not None:
+            report.frames["sessions"] = store_sessions(s, units[0].stored.id, *units[0].table.sessions)
         report.rows_imported = kept
         report.rejected = values.rejected
         report.blank_rows = values.blank_rows
@@ -387,20 +439,21 @@ def _commit(ws, path, digest, size, units: list[_Unit], report, cancel, prog, wr
                 t["days"] += c["days"]
                 t["first"], t["last"] = min(t["first"], c["first"]), max(t["last"], c["last"])
         report.coverage = sorted(coverage.values(), key=lambda c: c["vin"])
-        report.batch_id = units[0].batch.id
+        report.batch_id = units[0].stored.id
         doc = report.as_dict()
         for u in units:
-            u.batch.report = {**doc, "batch_sheet": u.sheet_key} if len(units) > 1 else doc
-            record_coverage(s, u.batch, u.table, u.vehicle_ids, u.pieces, report)
-        cancel.check()  # the last moment a cancel can still undo everything
+            u.stored.report = {**doc, "batch_sheet": u.sheet_key} if len(units) > 1 else doc
+            record_coverage(s, u.stored, u.table, u.vehicle_ids, u.pieces, report)
+        run.cancel.check()  # the last moment a cancel can still undo everything
 
 
-def _commit_unit(s, ws, path, digest, size, unit: _Unit, rules, cancel, prog, written, done, total):
-    table, pieces = unit.table, unit.pieces
+def _commit_unit(s: Session, run: _Run, unit: _Unit, rules: RuleSet) -> None:
+    table, pieces, cancel = unit.table, unit.pieces, run.cancel
     # A batch that lost samples when another was removed takes the restored ones; otherwise a new batch.
-    batch = reopen_for_restore(s, "records", digest, unit.sheet_key) or ImportBatch(
-        kind="records", file_name=path.name, file_hash=digest, file_size=size, encoding=table.encoding,
-        sheet=unit.sheet_key, imported_at=datetime.now(), imported_by=ws.user, rows_read=unit.rows_read, report={})
+    batch = reopen_for_restore(s, "records", run.digest, unit.sheet_key) or ImportBatch(
+        kind="records", file_name=run.path.name, file_hash=run.digest, file_size=run.size, encoding=table.encoding,
+        sheet=unit.sheet_key, imported_at=datetime.now(), imported_by=run.ws.user, rows_read=unit.rows_read,
+        report={})
     s.add(batch)
     s.flush()
     unit.batch = batch
@@ -411,35 +464,35 @@ def _commit_unit(s, ws, path, digest, size, unit: _Unit, rules, cancel, prog, wr
                                    .where(RawPartition.vehicle_id.in_([v.id for v in vehicles.values()]))):
         existing.setdefault((vid, month), []).append(p)
     engines = engine_specs(s, [v.id for v in vehicles.values()])
-    jobs = [(vin, month, files, vehicles[vin].id, engines[vehicles[vin].id],
-             existing.get((vehicles[vin].id, month), [])) for (vin, month), files in sorted(pieces.items())]
+    jobs = [_PartitionJob(vin, month, files, vehicles[vin].id, engines[vehicles[vin].id],
+                          existing.get((vehicles[vin].id, month), []))
+            for (vin, month), files in sorted(pieces.items())]
 
-    def prepare(job):
+    def prepare(job: _PartitionJob) -> _Partition | None:
         """Files and arithmetic only (no session): runs on a worker thread."""
-        vin, month, files, vid, tref, old_paths = job
         cancel.check()
-        return _prepare_partition(ws, batch.id, vin, month, files, tref, old_paths, rules, written)
+        return _prepare_partition(run, batch.id, job, rules)
 
     kept = 0
     coverage = unit.coverage
     # Two threads: Parquet writing and numpy release the GIL, so the second core does real work.
     with ThreadPoolExecutor(max_workers=2) as pool:
         try:
-            for job, res in zip(jobs, pool.map(prepare, jobs)):
-                done[0] += 1
+            for job, res in zip(jobs, pool.map(prepare, jobs), strict=True):
+                run.partitions_done += 1
                 if res is None:
                     continue
-                vin, month, _, vid, _, _ = job
-                rel, nbytes, n, first, last, stats = res
-                s.add(RawPartition(batch_id=batch.id, vehicle_id=vid, month=month, path=rel, rows=n,
-                                   bytes=nbytes, first_ts=first, last_ts=last))
-                upsert(s, DayStat.__table__, to_rows(stats, vid, rules.version), ["vehicle_id", "day"])
+                vin, month, vid, n, first, last = job.vin, job.month, job.vehicle_id, res.rows, res.first, res.last
+                s.add(RawPartition(batch_id=batch.id, vehicle_id=vid, month=month, path=res.path, rows=n,
+                                   bytes=res.nbytes, first_ts=first, last_ts=last))
+                upsert(s, table_of(DayStat), to_rows(res.stats, vid, rules.version), ["vehicle_id", "day"])
                 kept += n
                 c = coverage.setdefault(vin, {"vin": vin, "rows": 0, "first": str(first), "last": str(last), "days": 0})
                 c["rows"] += n
-                c["days"] += len(stats)
+                c["days"] += len(res.stats)
                 c["first"], c["last"] = min(c["first"], str(first)), max(c["last"], str(last))
-                prog(0.5 + 0.5 * done[0] / total, Msg("vehicle {vin}, month {month} stored", vin=vin, month=month))
+                run.prog(0.5 + 0.5 * run.partitions_done / run.partitions_total,
+                         Msg("vehicle {vin}, month {month} stored", vin=vin, month=month))
         except BaseException:
             cancel.cancel()  # stop the other worker between partitions
             raise
@@ -466,18 +519,19 @@ def _merged(reports: list[ValueReport]) -> ValueReport:
     return out
 
 
-def _prepare_partition(ws, batch_id, vin, month, files, tref, old_paths, rules: RuleSet, written: list):
+def _prepare_partition(run: _Run, batch_id: int, job: _PartitionJob, rules: RuleSet) -> _Partition | None:
     """One vehicle-month: merge staged pieces, drop rows stored before, write the raw piece, and recompute the
     touched days' statistics over everything stored for them."""
-    new = pa.concat_tables([feather.read_table(p) for p in files]).to_pandas()
+    ws, old_paths = run.ws, job.old_paths
+    new = pa.concat_tables([feather.read_table(p) for p in job.files]).to_pandas()
     new = new.sort_values("ts", kind="stable").drop_duplicates("ts", keep="first", ignore_index=True)
     if old_paths:
         old_ts = ws.raw.read(old_paths, columns=["ts"])["ts"].to_numpy(dtype="datetime64[s]")
         new = new[~np.isin(new["ts"].to_numpy(dtype="datetime64[s]"), old_ts)].reset_index(drop=True)
     if new.empty:
         return None
-    rel, nbytes = ws.raw.write(vin, month, batch_id, new)
-    written.append(rel)
+    rel, nbytes = ws.raw.write(job.vin, job.month, batch_id, new)
+    run.written.append(rel)
     ts = new["ts"].to_numpy(dtype="datetime64[s]")
     days = np.unique(ts.astype("datetime64[D]"))
     if old_paths:
@@ -486,8 +540,9 @@ def _prepare_partition(ws, batch_id, vin, month, files, tref, old_paths, rules: 
         data = pd.concat([old, new], ignore_index=True).sort_values("ts", kind="stable", ignore_index=True)
     else:
         data = new
-    stats = compute_day_stats(data, rules, tref)
-    return (rel, nbytes, len(new), pd.Timestamp(ts[0]).to_pydatetime(), pd.Timestamp(ts[-1]).to_pydatetime(), stats)
+    stats = compute_day_stats(data, rules, job.engine)
+    return _Partition(rel, nbytes, len(new), pd.Timestamp(ts[0]).to_pydatetime(), pd.Timestamp(ts[-1]).to_pydatetime(),
+                      stats)
 
 
 def _invalid_summary(values: ValueReport) -> dict:

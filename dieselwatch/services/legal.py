@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
+from typing import Any
 
 from dieselwatch.errors import InputError
 from dieselwatch.messages import Msg, joined
@@ -111,7 +112,7 @@ def _check(v: dict, where: str) -> LegalTexts:
         str(v["rights"]).format(body="", court="")
     except (KeyError, IndexError, ValueError):
         raise InputError(Msg("legal texts {where}: rights may use only {{body}} and {{court}}", where=where)) from None
-    out = {k: (val.strip() if isinstance(val, str) else val) for k, val in v.items()}  # types checked above
+    out: dict[str, Any] = {k: (val.strip() if isinstance(val, str) else val) for k, val in v.items()}  # checked above
     return LegalTexts(**out)
 
 
@@ -141,7 +142,7 @@ def in_force(versions: list[LegalTexts], day: date) -> LegalTexts:
     return max(usable, key=lambda t: t.effective_from)
 
 
-def set_legal_versions(ws: Workspace, versions: list[dict], reason: str | None = None) -> list[LegalTexts]:
+def set_legal_versions(ws: Workspace, versions: object, reason: str | None = None) -> list[LegalTexts]:
     """Replace the office's versions (admin, audited, all or nothing)."""
     from dieselwatch.services.users import require
 
@@ -167,7 +168,7 @@ def set_legal_versions(ws: Workspace, versions: list[dict], reason: str | None =
     return checked
 
 
-def unverified_warning(ws: Workspace, day: date) -> Msg | None:
+def unverified_warning(ws: Workspace, day: date) -> str | None:
     """A reminder while the texts a notice of `day` would cite are shipped defaults nobody has checked."""
     try:
         t = in_force(legal_versions(ws), day)

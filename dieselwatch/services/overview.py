@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Integer, func, select
 
-from dieselwatch.messages import sentences
+from dieselwatch.errors import InputError
+from dieselwatch.messages import Msg, sentences
 from dieselwatch.storage.models import DayStat, ImportBatch, ListEntry, RawPartition, Score, ScoreRun, Vehicle
 from dieselwatch.workspace import Workspace
+
 
 @dataclass(frozen=True)
 class VehicleRow:
@@ -47,24 +51,72 @@ def vehicle_rows(ws: Workspace, lang: str = "zh") -> list[VehicleRow]:
         return out
 
 
-def vehicle_detail(ws: Workspace, vehicle_id: int) -> dict:
+# TypedDicts (dict access keeps working for callers); "from" is a keyword, hence the functional form.
+RunInfo = TypedDict("RunInfo", {"from": date, "to": date, "ruleset": str})
+LatestRun = TypedDict("LatestRun", {"id": int, "from": date, "to": date, "ruleset": str, "at": datetime})
+
+
+class ScoreInfo(TypedDict):
+    score: int
+    proposal: str
+    reasons: list
+    metrics: dict
+
+
+class VehicleDetail(TypedDict):
+    vin: str
+    plate: str | None
+    owner: str | None
+    contact: str | None
+    address: str | None
+    county: str | None
+    emission_stage: str | None
+    engine_model: str | None
+    ref_torque_nm: float | None
+    in_registry: bool
+    days_stored: int
+    score: ScoreInfo | None  # in the latest scoring run
+    run: RunInfo | None
+
+
+class LastImport(TypedDict):
+    file: str
+    at: datetime
+
+
+class FleetSummary(TypedDict):
+    lists: dict[str, int]  # list kind -> active entries (removal pending included)
+    pending: int  # proposals and removals awaiting a decision
+    vehicles: int
+    in_registry: int
+    records: int
+    last_import: LastImport | None
+    data_from: date | None
+    data_to: date | None
+    proposals: dict[str, int]  # proposal -> vehicles, in the latest run
+    run: LatestRun | None
+
+
+def vehicle_detail(ws: Workspace, vehicle_id: int) -> VehicleDetail:
     run = latest_run(ws)
     with ws.Session() as s:
         v = s.get(Vehicle, vehicle_id)
+        if v is None:  # removed with its batch since the list was shown
+            raise InputError(Msg("no vehicle with id {id} in this database (removed?)", id=vehicle_id))
         sc = s.scalar(select(Score).where(Score.vehicle_id == vehicle_id, Score.run_id == run.id)) if run else None
         days = s.scalar(select(func.count()).select_from(DayStat).where(DayStat.vehicle_id == vehicle_id))
-        return {
-            "vin": v.vin, "plate": v.plate, "owner": v.owner, "contact": v.contact, "address": v.address,
-            "county": v.county, "emission_stage": v.emission_stage, "engine_model": v.engine_model,
-            "ref_torque_nm": v.ref_torque_nm, "in_registry": v.in_registry, "days_stored": days,
-            "score": None if sc is None else {"score": sc.score, "proposal": sc.proposal, "reasons": sc.reasons,
-                                              "metrics": sc.metrics},
-            "run": None if run is None else {"from": run.period_from, "to": run.period_to,
-                                             "ruleset": run.ruleset_version},
-        }
+        return VehicleDetail(
+            vin=v.vin, plate=v.plate, owner=v.owner, contact=v.contact, address=v.address,
+            county=v.county, emission_stage=v.emission_stage, engine_model=v.engine_model,
+            ref_torque_nm=v.ref_torque_nm, in_registry=v.in_registry, days_stored=days or 0,
+            score=None if sc is None else ScoreInfo(score=sc.score, proposal=sc.proposal, reasons=sc.reasons,
+                                                    metrics=sc.metrics),
+            run=None if run is None else RunInfo({"from": run.period_from, "to": run.period_to,
+                                                  "ruleset": run.ruleset_version}),
+        )
 
 
-def fleet_summary(ws: Workspace) -> dict:
+def fleet_summary(ws: Workspace) -> FleetSummary:
     run = latest_run(ws)
     with ws.Session() as s:
         n_veh = s.scalar(select(func.count()).select_from(Vehicle))
@@ -78,11 +130,12 @@ def fleet_summary(ws: Workspace) -> dict:
             ListEntry.status.in_(("active", "removal_pending"))).group_by(ListEntry.list_kind)).all())
         pending = s.scalar(select(func.count()).select_from(ListEntry).where(
             ListEntry.status.in_(("proposed", "removal_pending")))) or 0
-    return {"lists": listed, "pending": pending,"vehicles": n_veh, "in_registry": n_reg, "records": int(rows),
-            "last_import": None if last is None else {"file": last.file_name, "at": last.imported_at},
-            "data_from": span[0], "data_to": span[1], "proposals": proposals,
-            "run": None if run is None else {"id": run.id, "from": run.period_from, "to": run.period_to,
-                                             "ruleset": run.ruleset_version, "at": run.created_at}}
+    return FleetSummary(lists=listed, pending=pending, vehicles=n_veh or 0, in_registry=n_reg or 0, records=int(rows),
+                        last_import=None if last is None else LastImport(file=last.file_name, at=last.imported_at),
+                        data_from=span[0], data_to=span[1], proposals=proposals,
+                        run=None if run is None else LatestRun({"id": run.id, "from": run.period_from,
+                                                                "to": run.period_to, "ruleset": run.ruleset_version,
+                                                                "at": run.created_at}))
 
 
 def vehicle_days(ws: Workspace, vehicle_id: int) -> list[dict]:

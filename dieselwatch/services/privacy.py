@@ -23,7 +23,7 @@ VIN_SHOWN = 6
 
 
 def is_firm(name: str | None) -> bool:
-    return bool(name) and bool(_FIRM.search(name))
+    return bool(name and _FIRM.search(name))
 
 
 def mask_person(name: str | None) -> str:

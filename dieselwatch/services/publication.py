@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from dieselwatch.errors import InputError
 from dieselwatch.messages import Msg, sentences
-from dieselwatch.services.excel import fit_row_heights, print_setup, save, write_sheet
+from dieselwatch.services.excel import first_sheet, fit_row_heights, print_setup, save, write_sheet
 from dieselwatch.services.privacy import published_owner
 from dieselwatch.services.settings import get_settings
 from dieselwatch.storage import audit
@@ -34,7 +34,7 @@ def export_publication(ws: Workspace, out: Path) -> Path:
     are masked (services/privacy.py); the scoring report below is internal and shows everything."""
     bureau = get_settings(ws)["bureau"]["name"]
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(first_sheet(wb))
     with ws.Session() as s:
         seq, head = audit.head(s)  # printed on every page: audit verify --head SEQ:HASH checks it later
         for kind, title in (("black", "黑名单"), ("white", "白名单")):
@@ -79,7 +79,7 @@ def export_score_report(ws: Workspace, out: Path, run_id: int | None = None) -> 
         period = f"{run.period_from} 至 {run.period_to}"
         version = run.ruleset_version
     wb = Workbook()
-    sheet = wb.active
+    sheet = first_sheet(wb)
     sheet.title = "评分结果"
     write_sheet(sheet, ["车牌号", "车辆识别代号", "车辆所有人", "评分", "建议", "上线率", "数据完整率", "超标时间占比",
                         "SCR热态效率", "比排放NOx(mg/kWh)", "最长离线(天)", "有数据天数", "原因代码", "原因说明"],

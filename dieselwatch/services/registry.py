@@ -12,13 +12,14 @@ import pandas as pd
 from sqlalchemy import select
 
 from dieselwatch.errors import InputError
-from dieselwatch.messages import Msg, joined
 from dieselwatch.ingest.columns import match_headers, record_fields, registry_fields
 from dieselwatch.ingest.tables import iter_chunks, open_table
 from dieselwatch.ingest.values import MAX_REJECT_DETAILS, Reject
 from dieselwatch.ingest.vin import check_digit, is_wellformed, normalise_series
+from dieselwatch.messages import Msg, joined
 from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.services.imports import file_sha256
+from dieselwatch.services.statuses import ImportStatus
 from dieselwatch.services.users import require
 from dieselwatch.storage import audit
 from dieselwatch.storage.models import ImportBatch, Vehicle
@@ -39,7 +40,7 @@ ENGINE_FIELDS = tuple(REGISTRY_NUMBERS)
 @dataclass
 class RegistryReport:
     file: str
-    status: str
+    status: ImportStatus
     batch_id: int | None = None
     rows_read: int = 0
     created: int = 0
@@ -67,19 +68,20 @@ def import_registry(ws: Workspace, path: str | Path, *, progress: ProgressFn | N
     with ws.Session() as s:
         prior = s.scalar(select(ImportBatch).where(ImportBatch.kind == "registry", ImportBatch.file_hash == digest))
         if prior is not None:
-            return RegistryReport(file=path.name, status="already_imported", batch_id=prior.id,
+            return RegistryReport(file=path.name, status=ImportStatus.ALREADY_IMPORTED, batch_id=prior.id,
                                   rows_read=prior.rows_read)
     fields = registry_fields()
     table = open_table(path, fields, required=("vin",), sheet=sheet, kind="registry")
     _refuse_monitoring_export(table)
-    rep = RegistryReport(file=path.name, status="imported", unknown_columns=table.unknown,
+    rep = RegistryReport(file=path.name, status=ImportStatus.IMPORTED, unknown_columns=table.unknown,
                          mapping={table.headers[p]: f for p, f in table.mapping.items()})
     frames = [(first, chunk) for first, chunk in iter_chunks(table, 100_000, set(fields))]
     records = _validate(frames, table, rep)
     prog(0.3, Msg("registry rows checked"))
     torque_changed: list[int] = []
     with ws.Session.begin() as s:
-        existing = {v.vin: v for v in s.scalars(select(Vehicle).where(Vehicle.vin.in_(list(records))))} if records else {}
+        existing = ({v.vin: v for v in s.scalars(select(Vehicle).where(Vehicle.vin.in_(list(records))))}
+                    if records else {})
         now = datetime.now()
         for i, (vin, rec) in enumerate(records.items()):
             cancel.check()
@@ -142,11 +144,10 @@ def _rebuild_work_windows(ws: Workspace, vehicle_ids: list[int]) -> None:
     work windows."""
     from sqlalchemy import func
 
+    from dieselwatch.services.engines import same_model_vehicles
     from dieselwatch.services.rulesets import active_rules
     from dieselwatch.services.scoring import recompute_from_raw
     from dieselwatch.storage.models import DayStat
-
-    from dieselwatch.services.engines import same_model_vehicles
 
     with ws.Session() as s:
         vehicle_ids = same_model_vehicles(s, vehicle_ids)
@@ -177,7 +178,7 @@ def _validate(frames, table, rep: RegistryReport) -> dict[str, dict]:
             if raw.isna().all():
                 rep.rows_read -= 1
                 continue
-            vin = vins.iat[i]
+            vin = str(vins.iat[i])  # normalise_series gives text, "" for a blank cell
             if not vin:
                 reject(row, hdr["vin"], Msg("VIN missing"))
                 continue
@@ -189,7 +190,8 @@ def _validate(frames, table, rep: RegistryReport) -> dict[str, dict]:
             if vin in records:
                 reject(row, hdr["vin"], Msg("VIN repeated (first at row {row})", row=first_row_of[vin]), vin)
                 continue
-            rec, ok = {}, True
+            rec: dict[str, str | float | None] = {}
+            ok = True
             for f, limit in REGISTRY_TEXT_LIMITS.items():
                 if f not in chunk:
                     continue
@@ -209,12 +211,13 @@ def _validate(frames, table, rep: RegistryReport) -> dict[str, dict]:
                     continue
                 v = raw[f]
                 if v is not None and not (isinstance(v, float) and np.isnan(v)):
-                    num = pd.to_numeric(pd.Series([str(v).strip()]), errors="coerce").iat[0]
-                    if pd.isna(num) or not (lo <= float(num) <= hi):
+                    parsed = pd.to_numeric(pd.Series([str(v).strip()]), errors="coerce")
+                    num = float(parsed.to_numpy(dtype="float64")[0])
+                    if np.isnan(num) or not (lo <= num <= hi):
                         reject(row, hdr[f], msg, v)
                         ok = False
                     else:
-                        rec[f] = float(num)
+                        rec[f] = num
             if ok:
                 records[vin] = rec
                 first_row_of[vin] = row
@@ -222,7 +225,8 @@ def _validate(frames, table, rep: RegistryReport) -> dict[str, dict]:
         # All-or-nothing: a registry with bad rows is refused whole, with every reason, so the officer fixes
         # the sheet once rather than discovering half of it imported.
         first = rep.rejects[0]
-        raise RegistryRejected(rep, InputError(Msg("{n} row(s) refused, first: {first}", n=rep.rejected, first=first["reason"]),
+        raise RegistryRejected(rep, InputError(Msg("{n} row(s) refused, first: {first}", n=rep.rejected,
+                                                   first=first["reason"]),
                                                file=table.path.name, row=first["row"], column=first["column"]))
     return records
 

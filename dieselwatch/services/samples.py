@@ -67,7 +67,8 @@ class VehicleSamples:
 def sample_columns() -> list[SampleColumn]:
     """The time, the VIN, then every field the raw store keeps, in its order."""
     fields = record_fields()
-    cols = [SampleColumn("ts", fields["ts"].aliases[0], "", True), SampleColumn("vin", fields["vin"].aliases[0], "", True)]
+    cols = [SampleColumn("ts", fields["ts"].aliases[0], "", True),
+            SampleColumn("vin", fields["vin"].aliases[0], "", True)]
     for name in [f.name for f in schema() if f.name != "ts"]:
         f = fields[name]
         unit = UNIT_TEXT.get(f.unit, f.unit)
@@ -182,7 +183,7 @@ def _write_xlsx(samples: VehicleSamples, path: Path, prog) -> None:
         chunk = frame.iloc[lo:lo + SHEET_ROWS]
         times = chunk["ts"].dt.to_pydatetime()
         values = chunk.drop(columns=["ts"]).astype(object).where(chunk.drop(columns=["ts"]).notna(), None)
-        for k, (t, row) in enumerate(zip(times, values.itertuples(index=False, name=None))):
+        for k, (t, row) in enumerate(zip(times, values.itertuples(index=False, name=None), strict=True)):
             cells = [_time_cell(sh, t), *row]
             for i in text_cols:
                 cells[i] = safe_text(cells[i])

@@ -13,6 +13,8 @@ import hmac
 import logging
 import secrets
 from datetime import datetime
+from enum import StrEnum
+from typing import TypedDict
 
 from sqlalchemy import func, select
 
@@ -24,14 +26,34 @@ from dieselwatch.storage.models import User
 from dieselwatch.workspace import Workspace
 
 log = logging.getLogger(__name__)
-ROLES = ("officer", "supervisor", "admin")
-RANK = {r: i for i, r in enumerate(ROLES)}
+
+
+class Role(StrEnum):
+    """Equal to the plain strings stored in users.role ("admin" == Role.ADMIN); in rank order."""
+
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+ROLES = tuple(r.value for r in Role)
+RANK = {r.value: i for i, r in enumerate(Role)}
 # The role names as messages, so the GUI shows them translated inside a sentence.
-ROLE_NAMES = {"officer": Msg("officer"), "supervisor": Msg("supervisor"), "admin": Msg("admin")}
+ROLE_NAMES = {Role.OFFICER: Msg("officer"), Role.SUPERVISOR: Msg("supervisor"), Role.ADMIN: Msg("admin")}
+
+
+class UserInfo(TypedDict):
+    """A user as the services show it (never the password hash)."""
+
+    username: str
+    display_name: str | None
+    role: Role
+    active: bool
+    created_at: str  # ISO, seconds
 
 
 def role_name(role: str) -> str:
-    return ROLE_NAMES.get(role, role)
+    return ROLE_NAMES.get(Role(role), role) if role in RANK else role
 # scrypt at N=2^14, r=8: 16 MiB and about 50 ms per check: cheap for a sign-in, costly for a guessing attack.
 _N, _R, _P = 2**14, 8, 1
 MIN_PASSWORD = 8
@@ -67,12 +89,12 @@ def user_count(ws: Workspace) -> int:
         return s.scalar(select(func.count()).select_from(User)) or 0
 
 
-def _public(u: User) -> dict:
-    return {"username": u.username, "display_name": u.display_name, "role": u.role, "active": u.active,
-            "created_at": u.created_at.isoformat(timespec="seconds")}
+def _public(u: User) -> UserInfo:
+    return UserInfo(username=u.username, display_name=u.display_name, role=Role(u.role), active=u.active,
+                    created_at=u.created_at.isoformat(timespec="seconds"))
 
 
-def login(ws: Workspace, username: str, password: str) -> dict:
+def login(ws: Workspace, username: str, password: str) -> UserInfo:
     """Sign in: the workspace acts as this user from now on."""
     with ws.Session() as s:
         u = s.scalar(select(User).where(User.username == username))
@@ -99,8 +121,8 @@ def require(ws: Workspace, role: str, *, setup_ok: bool = False) -> None:
         if u is None or not u.active:
             raise PermissionDenied(Msg("the account “{user}” no longer exists or was disabled", user=ws.user))
         if RANK[u.role] < RANK[role]:
-            raise PermissionDenied(Msg("{user} is {role}; this needs the {need} role", user=ws.user, role=role_name(u.role),
-                                       need=role_name(role)))
+            raise PermissionDenied(Msg("{user} is {role}; this needs the {need} role", user=ws.user,
+                                       role=role_name(u.role), need=role_name(role)))
         ws.role = u.role
 
 
@@ -113,7 +135,7 @@ def _check_password_rules(username: str, password: str) -> None:
         raise InputError(Msg("the password must differ from the user name"))
 
 
-def create_user(ws: Workspace, username: str, password: str, role: str, display_name: str | None = None) -> dict:
+def create_user(ws: Workspace, username: str, password: str, role: str, display_name: str | None = None) -> UserInfo:
     username = (username or "").strip()
     if not username or len(username) > 100 or any(c.isspace() for c in username):
         raise InputError(Msg("a user name is 1 to 100 characters without spaces"))
@@ -131,20 +153,21 @@ def create_user(ws: Workspace, username: str, password: str, role: str, display_
     with ws.Session.begin() as s:
         if s.scalar(select(User).where(User.username == username)):
             raise InputError(Msg("the user “{user}” already exists", user=username))
-        u = User(username=username, display_name=display_name, password_hash=hash_password(password), role=role,
-                 active=True, created_at=datetime.now())
+        # The column holds the plain value ("officer"), whatever enum or string the caller passed.
+        u = User(username=username, display_name=display_name, password_hash=hash_password(password),
+                 role=Role(role).value, active=True, created_at=datetime.now())
         s.add(u)
         s.flush()
         audit.append(s, actor, "user.create", "user", username, after=user_state(u),
                      reason="first-run admin set-up" if first else None)
         out = _public(u)
     if first:
-        ws.user, ws.role = username, role
+        ws.user, ws.role = username, Role(role).value
     return out
 
 
 def update_user(ws: Workspace, username: str, *, role: str | None = None, active: bool | None = None,
-                display_name: str | None = None, reason: str | None = None) -> dict:
+                display_name: str | None = None, reason: str | None = None) -> UserInfo:
     require(ws, "admin")
     if display_name is not None and not (display_name := display_name.strip()):
         raise InputError(Msg("a display name cannot be blank"))
@@ -156,7 +179,7 @@ def update_user(ws: Workspace, username: str, *, role: str | None = None, active
             raise InputError(Msg("no user “{user}”", user=username))
         before = user_state(u)
         if role is not None:
-            u.role = role
+            u.role = Role(role).value
         if active is not None:
             u.active = active
         if display_name is not None:
@@ -193,6 +216,6 @@ def set_password(ws: Workspace, username: str, new_password: str, *, old_passwor
                      after={"password": "changed", "password_fp": password_fingerprint(u.password_hash)})
 
 
-def list_users(ws: Workspace) -> list[dict]:
+def list_users(ws: Workspace) -> list[UserInfo]:
     with ws.Session() as s:
         return [_public(u) for u in s.scalars(select(User).order_by(User.username))]

@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dieselwatch.storage.models import Vehicle
-from dieselwatch.storage.upsert import insert_missing
+from dieselwatch.storage.upsert import insert_missing, table_of
+from dieselwatch.workspace import Workspace
+
+
+class VehicleListing(TypedDict):
+    """One vehicle as `dieselwatch vehicles` lists it."""
+
+    vin: str
+    plate: str | None
+    owner: str | None
+    county: str | None
+    engine_model: str | None
+    ref_torque_nm: float | None
+    in_registry: bool
+
+
+def list_vehicles(ws: Workspace) -> list[VehicleListing]:
+    """Every vehicle, by VIN."""
+    with ws.Session() as s:
+        return [VehicleListing(vin=v.vin, plate=v.plate, owner=v.owner, county=v.county, engine_model=v.engine_model,
+                               ref_torque_nm=v.ref_torque_nm, in_registry=v.in_registry)
+                for v in s.scalars(select(Vehicle).order_by(Vehicle.vin))]
 
 
 def ensure_vehicles(s: Session, vins: list[str], plates: dict[str, str] | None = None) -> dict[str, Vehicle]:
@@ -21,7 +43,7 @@ def ensure_vehicles(s: Session, vins: list[str], plates: dict[str, str] | None =
     for i in range(0, len(vins), 500):
         known.update(s.scalars(select(Vehicle.vin).where(Vehicle.vin.in_(vins[i: i + 500]))))
     # Another workstation may create the same VIN at the same moment: the database settles it.
-    insert_missing(s, Vehicle.__table__, [
+    insert_missing(s, table_of(Vehicle), [
         {"vin": vin, "plate": plates.get(vin), "in_registry": False, "created_at": now, "updated_at": now,
          "version": 1} for vin in vins if vin not in known], ["vin"])
     ids: list[int] = []

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, cast
 
 from sqlalchemy import func, select, text, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from dieselwatch.messages import Msg, joined
@@ -61,7 +64,8 @@ def append(session: Session, actor: str, action: str, entity: str, entity_id: st
                     hash=event_hash(seq, at, actor, action, entity, eid, before, after, reason, prev))
     session.add(ev)
     # The head row moves with the chain (a trigger lets it move only one step forward).
-    n = session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=ev.hash)).rowcount
+    moved = session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=ev.hash))
+    n = cast("CursorResult[Any]", moved).rowcount
     if not n:
         session.add(AuditHead(id=1, seq=seq, hash=ev.hash))
     session.flush()
@@ -105,7 +109,7 @@ def verify(session: Session, anchor: tuple[int, str] | None = None) -> tuple[boo
     return v.ok, v.first_broken, v.message
 
 
-def verify_all(session: Session, anchors: list[Anchor] = ()) -> Verification:
+def verify_all(session: Session, anchors: Sequence[Anchor] = ()) -> Verification:
     """Check the guards (present and unaltered), the chain, the head row, the heads recorded outside the
     database, and that the tables hold the state the history describes."""
     from dieselwatch.storage.auditstate import Replay, differences

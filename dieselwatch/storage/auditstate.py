@@ -76,16 +76,16 @@ def _tables(s: Session) -> dict[tuple[str, str], dict]:
                               le.evidence)):
         out[("list_entry", str(r.id))] = list_entry_state(r)
     u = User.__table__.c
-    for r in s.execute(select(u.username, u.display_name, u.role, u.active, u.created_at, u.password_hash)):
-        out[("user", r.username)] = user_state(r)
-    for r in s.execute(select(Setting.__table__.c.key, Setting.__table__.c.value)):
-        out[("settings", r.key)] = r.value if isinstance(r.value, dict) else {"value": r.value}
+    for ur in s.execute(select(u.username, u.display_name, u.role, u.active, u.created_at, u.password_hash)):
+        out[("user", ur.username)] = user_state(ur)
+    for sr in s.execute(select(Setting.__table__.c.key, Setting.__table__.c.value)):
+        out[("settings", sr.key)] = sr.value if isinstance(sr.value, dict) else {"value": sr.value}
     rs = RuleSet.__table__.c
-    for r in s.execute(select(rs.version, rs.content)):
-        out[("rule_set", r.version)] = r.content
+    for rr in s.execute(select(rs.version, rs.content)):
+        out[("rule_set", rr.version)] = rr.content
     n = Notice.__table__.c
-    for r in s.execute(select(n.number, n.list_entry_id, n.content)):
-        out[("notice", r.number)] = notice_state(r)
+    for nr in s.execute(select(n.number, n.list_entry_id, n.content)):
+        out[("notice", nr.number)] = notice_state(nr)
     return {k: jsonable(v) for k, v in out.items()}
 
 
@@ -124,10 +124,11 @@ class Replay:
             for name, was in before.items():
                 if name in known and not _same(known[name], was):
                     path, found, audited = _first_difference(name, was, known[name])
-                    self.contradictions.setdefault(key, []).append(Msg("event {seq} found {entity} {id} with {field} = {found}, but the "
-                        "history had {audited}: it was changed outside DieselWatch before that event", seq=seq,
-                        entity=ENTITY_NAMES[entity], id=entity_id, field=path, found=_shown(found),
-                        audited=_shown(audited)))
+                    msg = Msg("event {seq} found {entity} {id} with {field} = {found}, but the "
+                              "history had {audited}: it was changed outside DieselWatch before that event", seq=seq,
+                              entity=ENTITY_NAMES[entity], id=entity_id, field=path, found=_shown(found),
+                              audited=_shown(audited))
+                    self.contradictions.setdefault(key, []).append(msg)
                     break
         if isinstance(after, dict):
             self.state[key] = {**(known or {}), **after}

@@ -34,7 +34,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
-    except Exception as exc:  # noqa: BLE001 - any parse failure is a settings problem for the user
+    except Exception as exc:  # any parse failure is a settings problem for the user
         raise ConfigError(Msg("not a database URL: “{url}” ({error})", url=url, error=exc)) from exc
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -61,7 +61,10 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:  # a bundle that lost its migration scripts
+        raise RuntimeError("no Alembic migration scripts found")
+    return head
 
 
 def migrate(engine: Engine, backups_dir: Path | None = None) -> str | None:
@@ -120,9 +123,9 @@ def check_connection(url: str) -> str:
             rev = MigrationContext.configure(conn).get_current_revision()
     except ConfigError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any driver error is the user's connection problem to read
+    except Exception as exc:  # any driver error is the user's connection problem to read
         raise ConfigError(Msg("cannot connect: {error}", error=exc)) from exc
     finally:
         engine.dispose()
     state = Msg("schema revision {rev}", rev=rev) if rev else Msg("empty database (it is set up at the first start)")
-    return Msg("{version}; {state}", version=version.split(",")[0], state=state)
+    return Msg("{version}; {state}", version=str(version).split(",")[0], state=state)

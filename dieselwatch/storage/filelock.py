@@ -4,6 +4,7 @@ kill -9): a sweep can tell a running import from a dead one without trusting pro
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 
@@ -15,7 +16,7 @@ class FileLock:
     def acquire(self, blocking: bool = True) -> bool:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            if os.name == "nt":
+            if sys.platform == "win32":
                 import msvcrt
 
                 msvcrt.locking(fd, msvcrt.LK_LOCK if blocking else msvcrt.LK_NBLCK, 1)
@@ -35,7 +36,7 @@ class FileLock:
     def release(self) -> None:
         if self.fd is None:
             return
-        if os.name == "nt":
+        if sys.platform == "win32":
             import msvcrt
 
             try:

@@ -76,20 +76,27 @@ def _normalised(sql: str) -> str:
     return re.sub(r"\s*([(),;=<>+])\s*", r"\1", sql).strip(" ;")
 
 
+def _first_group(pattern: str, sql: str) -> str:
+    m = re.search(pattern, sql)
+    if m is None:  # the statements are this module's own constants
+        raise ValueError(f"guard statement without /{pattern}/: {sql[:60]}")
+    return m.group(1)
+
+
 def _expected() -> dict[str, dict[str, str]]:
     """What each guard must say, by dialect: trigger name -> normalised definition (PostgreSQL: the trigger
     line and the body of the function it runs)."""
-    sqlite = {}
+    sqlite: dict[str, str] = {}
     for stmt in _SQLITE:
-        name = re.search(r"EXISTS\s+(\w+)", stmt).group(1)
+        name = _first_group(r"EXISTS\s+(\w+)", stmt)
         sqlite[name] = _normalised(stmt)
-    functions = {re.search(r"FUNCTION\s+(\w+)\(", s).group(1): _normalised(s.split("$$")[1])
+    functions = {_first_group(r"FUNCTION\s+(\w+)\(", s): _normalised(s.split("$$")[1])
                  for s in _POSTGRES if s.startswith("CREATE OR REPLACE FUNCTION")}
-    postgres = {}
+    postgres: dict[str, str] = {}
     for stmt in _POSTGRES:
         if stmt.startswith("CREATE TRIGGER"):
             name = stmt.split()[2]
-            fn = re.search(r"EXECUTE FUNCTION\s+(\w+)\(", stmt).group(1)
+            fn = _first_group(r"EXECUTE FUNCTION\s+(\w+)\(", stmt)
             postgres[name] = _normalised(stmt) + " | " + functions[fn]
     return {"sqlite": sqlite, "postgresql": postgres}
 

@@ -131,7 +131,9 @@ class RawStore:
                 log.info("raw store %s now belongs to database %s (%s)", self.root, database_id, database_url)
             except FileExistsError:
                 pass
-            owner = self.owner()
+            # Removed again between the two lines only by hand: treat it as unreadable, never as ours.
+            owner = self.owner() or {"database_id": "?", "database": Msg("unreadable marker {file}",
+                                                                           file=self.marker_path)}
         if owner["database_id"] != database_id:
             self.refusal = Msg("the raw sample store {store} belongs to the database {owner} (id {owner_id}), not to "
                                "this database {this} (id {this_id}): nothing is written to, read from or removed "
@@ -186,7 +188,8 @@ class RawStore:
         The raw files such an import noted and no committed row names go with them. committed_paths() is asked
         only after an import is known to be gone, so it includes anything that import committed."""
         committed: set[str] | None = None
-        removed, now, host = [], time.time(), socket.gethostname()
+        removed: list[str] = []
+        now, host = time.time(), socket.gethostname()
         base = self.root / STAGING
         if self.refusal is not None or not base.is_dir():
             return removed
@@ -213,7 +216,7 @@ class RawStore:
                 if noted and committed is None:
                     committed = committed_paths()
                 for rel in noted:
-                    if rel not in committed:
+                    if committed is not None and rel not in committed:
                         for p in (self.root / rel, self.root / (rel + ".tmp")):
                             p.unlink(missing_ok=True)
                 shutil.rmtree(d, ignore_errors=True)
@@ -266,7 +269,8 @@ class RawStore:
     def sweep_orphans(self, committed: set[str], min_age_s: float = ORPHAN_AGE_S) -> list[str]:
         """Delete files no committed row names (left by an import killed before its commit). Only in a store that
         belongs to this database: `committed` names nothing of another database's files."""
-        removed, now = [], time.time()
+        removed: list[str] = []
+        now = time.time()
         if self.refusal is not None:
             return removed
         for p in self.root.rglob("*.parquet*"):

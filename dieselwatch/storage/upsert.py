@@ -4,16 +4,25 @@ database in one statement, never by a read followed by a write."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 
-def dialect_insert(s: Session, table: Table):
+def table_of(model: Any) -> Table:
+    """A mapped class's Table (declared as a FromClause by SQLAlchemy, a Table for every model here)."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model!r} is not mapped to a table")
+    return table
+
+
+def dialect_insert(s: Session, table: Table) -> postgresql.Insert | sqlite.Insert:
     if s.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def upsert(s: Session, table: Table, rows: list[dict], keys: list[str]) -> None:

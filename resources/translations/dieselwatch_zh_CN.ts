@@ -213,13 +213,13 @@
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/values.py" line="164" />
-        <location filename="../../dieselwatch/services/registry.py" line="182" />
+        <location filename="../../dieselwatch/services/registry.py" line="183" />
         <source>VIN missing</source>
         <translation>缺少VIN</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/ingest/values.py" line="167" />
-        <location filename="../../dieselwatch/services/registry.py" line="185" />
+        <location filename="../../dieselwatch/services/registry.py" line="186" />
         <source>VIN malformed (17 characters, no I, O or Q)</source>
         <translation>VIN格式错误（应为17位，不含I、O、Q）</translation>
     </message>
@@ -239,143 +239,143 @@
         <translation>已由用户取消</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="40" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="39" />
         <source>{source}: not a readable rule set ({error})</source>
         <translation>{source}：不是可读取的规则文件（{error}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="44" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="43" />
         <location filename="../../dieselwatch/storage/auditstate.py" line="28" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="49" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="48" />
         <source>{source}: needs a non-empty “version”</source>
         <translation>{source}：必须填写“version”（版本号）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="55" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="54" />
         <source>{source}: section “{section}” missing</source>
         <translation>{source}：缺少“{section}”部分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="60" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="59" />
         <source>{source}: “{key}” missing</source>
         <translation>{source}：缺少“{key}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="62" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="61" />
         <source>{source}: “{key}” must be a number &gt;= 0, got “{value}”</source>
         <translation>{source}：“{key}”必须是≥0的数值，实际为“{value}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="66" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="65" />
         <source>{source}: unknown key(s) in “{section}”: {keys}</source>
         <translation>{source}：“{section}”中有未知的项：{keys}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="72" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="71" />
         <source>{source}: the work-window power threshold must fall from power_share_start to power_share_min in at most {n} steps</source>
         <translation>{source}：功基窗口功率阈值须从power_share_start降至power_share_min，且不超过{n}步</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/rules.py" line="75" />
+        <location filename="../../dieselwatch/scoring/rules.py" line="74" />
         <source>{source}: “{key}” must lie between 0 and 1</source>
         <translation>{source}：“{key}”须在0与1之间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="87" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="88" />
         <source>unreadable time: the row is rejected</source>
         <translation>时间无法识别：该行将被拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="88" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="89" />
         <source>no time: the row is rejected</source>
         <translation>没有时间：该行将被拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="93" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="94" />
         <source>not a 17-character VIN: the row is rejected</source>
         <translation>不是17位VIN：该行将被拒绝</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="98" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="99" />
         <source>invalid marker: stored as missing</source>
         <translation>无效标记：按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="103" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="104" />
         <source>not a number: stored as missing</source>
         <translation>非数值：按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="106" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="107" />
         <source>invalid-value code: stored as missing</source>
         <translation>无效值代码：按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="108" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="109" />
         <source>sensor not ready: stored as missing</source>
         <translation>传感器未就绪：按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/import_preview.py" line="110" />
+        <location filename="../../dieselwatch/services/import_preview.py" line="111" />
         <source>out of range {min} to {max}: stored as missing</source>
         <translation>超出范围{min}至{max}：按缺失值保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/batches.py" line="100" />
+        <location filename="../../dieselwatch/services/batches.py" line="140" />
         <source>removing an import batch needs a reason</source>
         <translation>撤销导入批次须填写原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/batches.py" line="106" />
+        <location filename="../../dieselwatch/services/batches.py" line="146" />
         <location filename="../../dieselwatch/services/import_report.py" line="24" />
         <source>there is no import batch {batch}</source>
         <translation>没有第{batch}批导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/batches.py" line="108" />
+        <location filename="../../dieselwatch/services/batches.py" line="148" />
         <source>batch {batch} is a vehicle registry import; only monitoring record imports can be removed</source>
         <translation>批次{batch}是车辆登记表导入；只能撤销监控数据导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/batches.py" line="141" />
+        <location filename="../../dieselwatch/services/batches.py" line="181" />
         <source>vehicle {vin} recomputed</source>
         <translation>已重新计算车辆{vin}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/batches.py" line="170" />
-        <location filename="../../dieselwatch/services/imports.py" line="260" />
-        <location filename="../../dieselwatch/services/registry.py" line="122" />
+        <location filename="../../dieselwatch/services/batches.py" line="210" />
+        <location filename="../../dieselwatch/services/imports.py" line="312" />
+        <location filename="../../dieselwatch/services/registry.py" line="124" />
         <location filename="../../dieselwatch/services/scoring.py" line="258" />
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="115" />
-        <location filename="../../dieselwatch/services/registry.py" line="65" />
+        <location filename="../../dieselwatch/services/imports.py" line="117" />
+        <location filename="../../dieselwatch/services/registry.py" line="66" />
         <source>does not exist or is not a file</source>
         <translation>不存在或不是文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="237" />
+        <location filename="../../dieselwatch/services/imports.py" line="289" />
         <source>has a header row but no data rows</source>
         <translation>只有表头，没有数据行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="268" />
+        <location filename="../../dieselwatch/services/imports.py" line="320" />
         <source>{error}; it looks like a vehicle registry: import it with “vehicles import”</source>
         <translation>{error}；该文件像是车辆登记表：请用“导入车辆登记表”（vehicles import）导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="353" />
+        <location filename="../../dieselwatch/services/imports.py" line="406" />
         <source>{rows} rows read</source>
         <translation>已读取{rows}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/imports.py" line="442" />
+        <location filename="../../dieselwatch/services/imports.py" line="495" />
         <source>vehicle {vin}, month {month} stored</source>
         <translation>已保存车辆{vin}的{month}数据</translation>
     </message>
@@ -578,74 +578,74 @@
         <translation>既不是已保存的对应方案，也不是JSON文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="248" />
+        <location filename="../../dieselwatch/cli.py" line="249" />
         <source>already exists: add --force to overwrite it, or choose another --out</source>
         <translation>已存在：加--force覆盖，或另选--out</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="250" />
-        <location filename="../../dieselwatch/services/samples.py" line="135" />
+        <location filename="../../dieselwatch/cli.py" line="251" />
+        <location filename="../../dieselwatch/services/samples.py" line="136" />
         <source>cannot be written: folder {folder} does not exist</source>
         <translation>无法写入：文件夹{folder}不存在</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="257" />
+        <location filename="../../dieselwatch/cli.py" line="258" />
         <source>is a file, not a folder: give a folder for --out</source>
         <translation>是文件而不是文件夹：--out请给出文件夹</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="705" />
+        <location filename="../../dieselwatch/cli.py" line="693" />
         <location filename="../../dieselwatch/services/profiles.py" line="43" />
         <source>is not readable JSON ({error})</source>
         <translation>不是可读取的JSON({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="786" />
+        <location filename="../../dieselwatch/cli.py" line="775" />
         <source>cannot be written or read: {error}</source>
         <translation>无法写入或读取：{error}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="134" />
+        <location filename="../../dieselwatch/services/registry.py" line="136" />
         <source>is a monitoring export (a time column and columns such as {cols}), not a vehicle registry: import it as monitoring records (dieselwatch import)</source>
         <translation>是监控数据导出文件（有时间列及{cols}等列），不是车辆登记表：请作为监控数据导入（dieselwatch import）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="190" />
+        <location filename="../../dieselwatch/services/registry.py" line="191" />
         <source>VIN repeated (first at row {row})</source>
         <translation>VIN重复（首次出现在第{row}行）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="203" />
+        <location filename="../../dieselwatch/services/registry.py" line="205" />
         <source>longer than {limit} characters</source>
         <translation>超过{limit}个字符</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="32" />
+        <location filename="../../dieselwatch/services/registry.py" line="33" />
         <source>reference torque must be a number of N m (100-10000)</source>
         <translation>参考扭矩必须是以N·m计的数值（100-10000）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="33" />
+        <location filename="../../dieselwatch/services/registry.py" line="34" />
         <source>rated power must be a number of kW (20-1500)</source>
         <translation>额定功率须为以kW计的数值（20-1500）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="34" />
+        <location filename="../../dieselwatch/services/registry.py" line="35" />
         <source>WHTC work must be a number of kWh (1-200)</source>
         <translation>WHTC循环功须为以kWh计的数值（1-200）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="79" />
+        <location filename="../../dieselwatch/services/registry.py" line="80" />
         <source>registry rows checked</source>
         <translation>登记表已校验</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="110" />
+        <location filename="../../dieselwatch/services/registry.py" line="112" />
         <source>vehicle {vin}</source>
         <translation>车辆{vin}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/registry.py" line="225" />
+        <location filename="../../dieselwatch/services/registry.py" line="228" />
         <source>{n} row(s) refused, first: {first}</source>
         <translation>有{n}行被拒绝，第一处：{first}</translation>
     </message>
@@ -700,237 +700,237 @@
         <translation>已重建日统计：{done}/{total}辆车</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="90" />
+        <location filename="../../dieselwatch/services/samples.py" line="91" />
         <location filename="../../dieselwatch/services/scoring.py" line="196" />
         <source>the period ends ({end}) before it starts ({start})</source>
         <translation>时段的结束日期（{end}）早于开始日期（{start}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="98" />
+        <location filename="../../dieselwatch/services/samples.py" line="99" />
         <source>no vehicle with VIN {vin} in this database</source>
         <translation>数据库中没有VIN为{vin}的车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="110" />
+        <location filename="../../dieselwatch/services/samples.py" line="111" />
         <source>no samples of {vin} from {start} to {end}; its stored samples run from {first} to {last}</source>
         <translation>{vin}在{start}至{end}期间没有数据；已存数据的时间范围为{first}至{last}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="112" />
+        <location filename="../../dieselwatch/services/samples.py" line="113" />
         <source>no samples of {vin} are stored</source>
         <translation>没有{vin}的已存数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="131" />
+        <location filename="../../dieselwatch/services/samples.py" line="132" />
         <source>write samples to a .xlsx or .csv file</source>
         <translation>数据只能写入.xlsx或.csv文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="133" />
+        <location filename="../../dieselwatch/services/samples.py" line="134" />
         <source>already exists; choose another name or overwrite it with --force</source>
         <translation>文件已存在；请换一个文件名，或用--force覆盖</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="155" />
-        <location filename="../../dieselwatch/services/samples.py" line="191" />
+        <location filename="../../dieselwatch/services/samples.py" line="156" />
+        <location filename="../../dieselwatch/services/samples.py" line="192" />
         <source>{rows} rows written</source>
         <translation>已写入{rows}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="64" />
+        <location filename="../../dieselwatch/services/settings.py" line="65" />
         <source>{key} must be true or false, got “{value}”</source>
         <translation>{key}必须是true或false，实际为“{value}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="69" />
+        <location filename="../../dieselwatch/services/settings.py" line="70" />
         <source>{key} must be a whole number, got “{value}”</source>
         <translation>{key}必须是整数，实际为“{value}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="72" />
+        <location filename="../../dieselwatch/services/settings.py" line="73" />
         <source>{key} must be between 0 and 3650, got {value}</source>
         <translation>{key}必须在0到3650之间，实际为{value}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="76" />
+        <location filename="../../dieselwatch/services/settings.py" line="77" />
         <source>{key} is longer than 500 characters</source>
         <translation>{key}超过500个字符</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="81" />
+        <location filename="../../dieselwatch/services/settings.py" line="82" />
         <source>notices.number_pattern may use only {{code}}, {{year}} and {{seq}}: {error}</source>
         <translation>notices.number_pattern只能使用{{code}}、{{year}}和{{seq}}:{error}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="84" />
+        <location filename="../../dieselwatch/services/settings.py" line="85" />
         <source>notices.number_pattern must contain {seq}, or numbers would repeat</source>
         <translation>notices.number_pattern必须包含{seq}，否则编号会重复</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="98" />
+        <location filename="../../dieselwatch/services/settings.py" line="99" />
         <source>unknown setting “{key}”; known: {known}</source>
         <translation>未知设置项“{key}”；可用设置项：{known}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="30" />
+        <location filename="../../dieselwatch/services/users.py" line="42" />
         <source>officer</source>
         <translation>工作人员</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="30" />
+        <location filename="../../dieselwatch/services/users.py" line="42" />
         <source>supervisor</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="30" />
+        <location filename="../../dieselwatch/services/users.py" line="42" />
         <source>admin</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="82" />
+        <location filename="../../dieselwatch/services/users.py" line="104" />
         <source>wrong user name or password, or the account is disabled</source>
         <translation>用户名或密码错误，或账号已停用</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="95" />
-        <location filename="../../dieselwatch/services/users.py" line="176" />
+        <location filename="../../dieselwatch/services/users.py" line="117" />
+        <location filename="../../dieselwatch/services/users.py" line="199" />
         <source>sign in first (user name and password)</source>
         <translation>请先登录（用户名和密码）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="97" />
+        <location filename="../../dieselwatch/services/users.py" line="119" />
         <source>no users yet: create the first admin account (dieselwatch users add NAME --role admin)</source>
         <translation>还没有账号：请先创建管理员账号（dieselwatch users add 用户名 --role admin）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="100" />
+        <location filename="../../dieselwatch/services/users.py" line="122" />
         <source>the account “{user}” no longer exists or was disabled</source>
         <translation>账号“{user}”已不存在或已停用</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="102" />
+        <location filename="../../dieselwatch/services/users.py" line="124" />
         <source>{user} is {role}; this needs the {need} role</source>
         <translation>{user}的角色是{role}；此操作需要{need}角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="109" />
+        <location filename="../../dieselwatch/services/users.py" line="131" />
         <source>the password must not be blank or only spaces</source>
         <translation>密码不能为空，也不能只有空格</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="111" />
+        <location filename="../../dieselwatch/services/users.py" line="133" />
         <source>the password must have at least {n} characters</source>
         <translation>密码至少需要{n}个字符</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="113" />
+        <location filename="../../dieselwatch/services/users.py" line="135" />
         <source>the password must differ from the user name</source>
         <translation>密码不能与用户名相同</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="119" />
+        <location filename="../../dieselwatch/services/users.py" line="141" />
         <source>a user name is 1 to 100 characters without spaces</source>
         <translation>用户名为1至100个字符，不含空格</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="121" />
-        <location filename="../../dieselwatch/services/users.py" line="152" />
+        <location filename="../../dieselwatch/services/users.py" line="143" />
+        <location filename="../../dieselwatch/services/users.py" line="175" />
         <source>role must be one of {roles}, got “{role}”</source>
         <translation>角色必须是{roles}之一，实际为“{role}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="126" />
+        <location filename="../../dieselwatch/services/users.py" line="148" />
         <source>the first account must be an admin</source>
         <translation>第一个账号必须是管理员</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="133" />
+        <location filename="../../dieselwatch/services/users.py" line="155" />
         <source>the user “{user}” already exists</source>
         <translation>用户“{user}”已存在</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="150" />
+        <location filename="../../dieselwatch/services/users.py" line="173" />
         <source>a display name cannot be blank</source>
         <translation>姓名不能为空</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="156" />
-        <location filename="../../dieselwatch/services/users.py" line="184" />
+        <location filename="../../dieselwatch/services/users.py" line="179" />
+        <location filename="../../dieselwatch/services/users.py" line="207" />
         <source>no user “{user}”</source>
         <translation>没有用户“{user}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="167" />
+        <location filename="../../dieselwatch/services/users.py" line="190" />
         <source>this would leave no active admin</source>
         <translation>这样将没有启用的管理员</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="186" />
+        <location filename="../../dieselwatch/services/users.py" line="209" />
         <source>the current password is wrong</source>
         <translation>当前密码错误</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="116" />
+        <location filename="../../dieselwatch/storage/audit.py" line="120" />
         <source>the append-only guard(s) {guards} were removed from the database</source>
         <translation>数据库中的只追加保护{guards}已被删除</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="120" />
+        <location filename="../../dieselwatch/storage/audit.py" line="124" />
         <source>the append-only guard(s) {guards} were replaced by triggers that do something else</source>
         <translation>只允许追加的保护触发器{guards}已被替换为其他内容</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="126" />
+        <location filename="../../dieselwatch/storage/audit.py" line="130" />
         <source>event {seq} is missing (next stored is {next})</source>
         <translation>第{seq}条记录缺失（下一条保存的是第{next}条）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="129" />
+        <location filename="../../dieselwatch/storage/audit.py" line="133" />
         <source>event {seq} does not link to event {prev}</source>
         <translation>第{seq}条记录与第{prev}条记录衔接不上</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="134" />
+        <location filename="../../dieselwatch/storage/audit.py" line="138" />
         <source>event {seq} was altered after it was written</source>
         <translation>第{seq}条记录写入后被修改过</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="142" />
+        <location filename="../../dieselwatch/storage/audit.py" line="146" />
         <source>events after {n} are gone: {source} recorded the head at event {anchor}</source>
         <translation>第{n}条之后的记录已丢失：{source}记下的链头为第{anchor}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="145" />
+        <location filename="../../dieselwatch/storage/audit.py" line="149" />
         <source>event {seq} differs from the one {source} recorded ({hash})</source>
         <translation>第{seq}条记录与{source}记下的不同（{hash}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="139" />
+        <location filename="../../dieselwatch/storage/audit.py" line="143" />
         <source>the event count does not match the chain</source>
         <translation>记录条数与链不一致</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="151" />
+        <location filename="../../dieselwatch/storage/audit.py" line="155" />
         <source>events {first} to {last} were deleted (the chain ends at {n})</source>
         <translation>第{first}至{last}条记录已被删除（链止于第{n}条）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="153" />
+        <location filename="../../dieselwatch/storage/audit.py" line="157" />
         <source>the recorded head (event {head}) does not match the chain's last event {n}</source>
         <translation>记录的链头（第{head}条）与链的最后一条（第{n}条）不一致</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="157" />
+        <location filename="../../dieselwatch/storage/audit.py" line="161" />
         <source> (and {n} more differences)</source>
         <translation>（另有{n}处不一致）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="158" />
+        <location filename="../../dieselwatch/storage/audit.py" line="162" />
         <source>the tables differ from the history: {first}{more}</source>
         <translation>数据表与审计记录不一致：{first}{more}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/audit.py" line="160" />
+        <location filename="../../dieselwatch/storage/audit.py" line="164" />
         <source>{n} events, chain intact</source>
         <translation>共{n}条记录，链完整</translation>
     </message>
@@ -940,232 +940,232 @@
         <translation>不是数据库地址：“{url}”（{error}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="124" />
+        <location filename="../../dieselwatch/storage/db.py" line="127" />
         <source>cannot connect: {error}</source>
         <translation>无法连接：{error}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="127" />
+        <location filename="../../dieselwatch/storage/db.py" line="130" />
         <source>schema revision {rev}</source>
         <translation>数据库结构版本{rev}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="127" />
+        <location filename="../../dieselwatch/storage/db.py" line="130" />
         <source>empty database (it is set up at the first start)</source>
         <translation>空数据库（首次启动时建立）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="128" />
+        <location filename="../../dieselwatch/storage/db.py" line="131" />
         <source>{version}; {state}</source>
         <translation>{version}；{state}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="130" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="138" />
         <source>NOx above screening threshold</source>
         <translation>NOx超筛查阈值占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="130" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="138" />
         <source>days above screening threshold</source>
         <translation>超筛查阈值天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="131" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="139" />
         <source>brake-specific NOx (Annex K windows)</source>
         <translation>比排放NOx（附录K功基窗口）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="131" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="139" />
         <source>brake-specific NOx (fixed time windows)</source>
         <translation>比排放NOx（固定时间窗口）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="132" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="140" />
         <source>too few valid work windows</source>
         <translation>有效功基窗口不足</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="132" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="140" />
         <source>engine data missing</source>
         <translation>缺少发动机参数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="133" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="141" />
         <source>SCR efficiency low</source>
         <translation>SCR转化效率过低</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="134" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="142" />
         <source>SCR efficiency weak</source>
         <translation>SCR转化效率偏低</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="134" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="142" />
         <source>too little valid operation</source>
         <translation>有效工况不足</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="135" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="143" />
         <source>downstream NOx above upstream</source>
         <translation>下游NOx高于上游</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="135" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="143" />
         <source>downstream NOx at zero</source>
         <translation>下游NOx恒为零</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="136" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="144" />
         <source>downstream NOx stuck</source>
         <translation>下游NOx卡滞</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="136" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="144" />
         <source>downstream NOx emulated</source>
         <translation>下游NOx疑被模拟</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="137" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="145" />
         <source>reagent empty</source>
         <translation>反应剂为空</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="138" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="146" />
         <source>reagent level not falling</source>
         <translation>反应剂余量不降</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="138" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="147" />
         <source>reagent use far below peers</source>
         <translation>尿素消耗远低于同类车</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="139" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="148" />
         <source>SCR temperature implausible</source>
         <translation>SCR温度不可信</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="140" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="149" />
         <source>calibration changed</source>
         <translation>标定被修改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="140" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="149" />
         <source>odometer backwards</source>
         <translation>里程倒退</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="141" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="150" />
         <source>MIL on</source>
         <translation>故障灯点亮</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="141" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="150" />
         <source>MIL on at times</source>
         <translation>故障灯曾点亮</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="141" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="150" />
         <source>long offline</source>
         <translation>长期离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="142" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="151" />
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="142" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="151" />
         <source>online rate low</source>
         <translation>上线率低</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="143" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="152" />
         <source>data incomplete</source>
         <translation>数据不完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="143" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="152" />
         <source>key fields missing</source>
         <translation>关键字段缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="144" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="153" />
         <source>no valid position</source>
         <translation>定位无效</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="144" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="153" />
         <source>position jumps</source>
         <translation>位置跳变</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="145" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="154" />
         <source>insufficient data</source>
         <translation>数据不足</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="145" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="154" />
         <source>days not covered</source>
         <translation>数据未覆盖的天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="146" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="155" />
         <source>data source offset</source>
         <translation>数据来源偏移</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/scoring/judge.py" line="146" />
+        <location filename="../../dieselwatch/scoring/judge.py" line="155" />
         <source>not enough evidence for white</source>
         <translation>白名单证据不足</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="86" />
+        <location filename="../../dieselwatch/services/legal.py" line="87" />
         <source>legal texts {where}: unknown key(s) {keys}; keys are: {known}</source>
         <translation>法律文本{where}：未知的项{keys}；可用的项：{known}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="90" />
+        <location filename="../../dieselwatch/services/legal.py" line="91" />
         <source>legal texts {where}: {keys} must not be empty</source>
         <translation>法律文本{where}：{keys}不能为空</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="99" />
+        <location filename="../../dieselwatch/services/legal.py" line="100" />
         <source>legal texts {where}: effective_from must be a date YYYY-MM-DD, got “{value}”</source>
         <translation>法律文本{where}：施行日期须为YYYY-MM-DD格式的日期，实际为“{value}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="104" />
+        <location filename="../../dieselwatch/services/legal.py" line="105" />
         <source>legal texts {where}: {keys} must be text (verified: true or false)</source>
         <translation>法律文本{where}：{keys}须为文本（verified须为true或false）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="108" />
+        <location filename="../../dieselwatch/services/legal.py" line="109" />
         <source>legal texts {where}: {key} is longer than {limit} characters</source>
         <translation>法律文本{where}：{key}超过{limit}个字符</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="113" />
+        <location filename="../../dieselwatch/services/legal.py" line="114" />
         <source>legal texts {where}: rights may use only {{body}} and {{court}}</source>
         <translation>法律文本{where}：权利告知中只能使用{{body}}和{{court}}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="139" />
+        <location filename="../../dieselwatch/services/legal.py" line="140" />
         <source>no legal texts in force on {day}: the earliest version takes effect on {first}</source>
         <translation>{day}没有施行中的法律文本：最早的版本自{first}起施行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="150" />
+        <location filename="../../dieselwatch/services/legal.py" line="151" />
         <source>legal texts must be a non-empty list of versions</source>
         <translation>法律文本须为至少包含一个版本的列表</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="155" />
+        <location filename="../../dieselwatch/services/legal.py" line="156" />
         <source>legal texts: two versions take effect on {dates}</source>
         <translation>法律文本：有两个版本的施行日期同为{dates}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/legal.py" line="178" />
+        <location filename="../../dieselwatch/services/legal.py" line="179" />
         <source>the legal texts in force on {day} (version of {since}) are shipped defaults: check the article numbers against the official texts and save them as verified (dieselwatch settings legal --set FILE)</source>
         <translation>{day}施行的法律文本（{since}版）为出厂默认文本：请对照官方文本核对条款号，并保存为已核对（dieselwatch settings legal --set 文件）</translation>
     </message>
@@ -1215,37 +1215,37 @@
         <translation>帧之间有{n}个乱码字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/frames.py" line="305" />
+        <location filename="../../dieselwatch/ingest/frames.py" line="306" />
         <source>GB/T 32960 electric-vehicle frame (not a diesel terminal's message): refused</source>
         <translation>GB/T 32960 电动汽车报文（不是柴油车终端报文）：拒绝导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/frames.py" line="312" />
+        <location filename="../../dieselwatch/ingest/frames.py" line="313" />
         <source>unknown command 0x{cmd}</source>
         <translation>未知命令 0x{cmd}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/frames.py" line="392" />
+        <location filename="../../dieselwatch/ingest/frames.py" line="393" />
         <source>local dialect real-time layout (bodies without their own time, or types 0x80-0x82): not decoded</source>
         <translation>地方或早期平台的实时信息格式（信息体不带各自的采集时间，或类型为0x80-0x82）：未解析</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/frames.py" line="395" />
+        <location filename="../../dieselwatch/ingest/frames.py" line="396" />
         <source>unknown real-time layout: not decoded</source>
         <translation>无法识别的实时信息格式：未解析</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/frames.py" line="413" />
+        <location filename="../../dieselwatch/ingest/frames.py" line="414" />
         <source>info type 0x{type} ({name}) is counted but not decoded: rest of the frame skipped</source>
         <translation>信息类型 0x{type}（{name}）已计数但未解析：跳过该帧其余部分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/frames.py" line="415" />
+        <location filename="../../dieselwatch/ingest/frames.py" line="416" />
         <source>info type 0x{type} unknown or cut off: rest of the frame skipped</source>
         <translation>信息类型 0x{type} 未知或不完整：跳过该帧其余部分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/ingest/frames.py" line="432" />
+        <location filename="../../dieselwatch/ingest/frames.py" line="433" />
         <source>data-stream body with an invalid time: skipped</source>
         <translation>数据流信息体的采集时间无效：已跳过</translation>
     </message>
@@ -1321,6 +1321,7 @@
     </message>
     <message>
         <location filename="../../dieselwatch/storage/rawstore.py" line="107" />
+        <location filename="../../dieselwatch/storage/rawstore.py" line="135" />
         <source>unreadable marker {file}</source>
         <translation>无法读取的归属标记文件{file}</translation>
     </message>
@@ -1330,12 +1331,12 @@
         <translation>原始数据存储{store}中保存的是另一个数据库的数据（没有归属标记，当前数据库{this}也未登记其中任何文件）：请用它所属的数据库打开，或用 --raw 为当前数据库指定单独的原始数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/rawstore.py" line="136" />
+        <location filename="../../dieselwatch/storage/rawstore.py" line="138" />
         <source>the raw sample store {store} belongs to the database {owner} (id {owner_id}), not to this database {this} (id {this_id}): nothing is written to, read from or removed from it. Open it with its own database, or give this database its own raw folder with --raw</source>
         <translation>原始数据存储{store}属于数据库{owner}（标识{owner_id}），不属于当前数据库{this}（标识{this_id}）：不会向其写入、从中读取或删除任何内容。请用它所属的数据库打开，或用 --raw 为当前数据库指定单独的原始数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/rawstore.py" line="249" />
+        <location filename="../../dieselwatch/storage/rawstore.py" line="252" />
         <source>the raw sample file {path} that the database names is not in this raw store: every workstation of an office must use the same raw folder (--raw, or Settings → This workstation)</source>
         <translation>数据库登记的原始数据文件{path}不在本机的原始数据存储中：同一单位的所有工作站必须使用同一个原始数据文件夹（--raw，或“设置 → 本机”）</translation>
     </message>
@@ -1351,7 +1352,7 @@
     </message>
     <message>
         <location filename="../../dieselwatch/services/auditlog.py" line="75" />
-        <location filename="../../dieselwatch/storage/audit.py" line="103" />
+        <location filename="../../dieselwatch/storage/audit.py" line="107" />
         <source>this workstation</source>
         <translation>本机</translation>
     </message>
@@ -1381,37 +1382,37 @@
         <translation>第{seq}条记录发现{entity}{id}的{field}为{found}，而审计记录中为{audited}：此前有人绕过本程序修改了它</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="145" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="146" />
         <source>the history is empty but the database holds {entries} list entries, {users} users and {notices} notices</source>
         <translation>审计记录为空，但数据库中有{entries}条名单条目、{users}个账号和{notices}份通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="152" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="153" />
         <source>{entity} {id} is in the table but not in the history</source>
         <translation>{entity}{id}在数据表中存在，但审计记录中没有</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="155" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="156" />
         <source>{entity} {id} is in the history but not in the table</source>
         <translation>{entity}{id}在审计记录中存在，但数据表中没有</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="161" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="162" />
         <source>{entity} {id}: {field} is {table} in the table but {audited} in the history</source>
         <translation>{entity}{id}：{field}在数据表中为{table}，在审计记录中为{audited}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="165" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="166" />
         <source>the active rule set is {table} in the table but {audited} in the history</source>
         <translation>数据表中当前规则版本为{table}，审计记录中为{audited}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="174" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="175" />
         <source>notice {number} was issued at history event {seq} ({hash}), which the history does not hold</source>
         <translation>通知书{number}签发时的审计链头为第{seq}条（{hash}），但审计记录中已没有该记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/demo/fleet.py" line="372" />
+        <location filename="../../dieselwatch/demo/fleet.py" line="380" />
         <source>demo vehicle {vin} generated</source>
         <translation>已生成演示车辆{vin}</translation>
     </message>
@@ -1484,6 +1485,11 @@
         <location filename="../../dieselwatch/services/table_export.py" line="139" />
         <source>cannot write the file: it is open in another program or the folder is read-only</source>
         <translation>无法写入文件：文件已在其他程序中打开，或文件夹为只读</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/overview.py" line="105" />
+        <source>no vehicle with id {id} in this database (removed?)</source>
+        <translation>数据库中没有编号为{id}的车辆（可能已被删除）</translation>
     </message>
 </context>
 <context>

@@ -9,7 +9,7 @@ connection = config.attributes.get("connection")
 if connection is None:  # `alembic` command line during development: build from sqlalchemy.url
     from sqlalchemy import create_engine
 
-    connection = create_engine(config.get_main_option("sqlalchemy.url")).connect()
+    connection = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://").connect()
 
 context.configure(
     connection=connection,

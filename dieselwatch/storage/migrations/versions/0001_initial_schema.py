@@ -1,12 +1,11 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-24 17:55:57.583745
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
@@ -193,7 +192,8 @@ def upgrade() -> None:
     sa.Column('bytes', sa.BigInteger(), nullable=False),
     sa.Column('first_ts', sa.DateTime(), nullable=False),
     sa.Column('last_ts', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['batch_id'], ['import_batches.id'], name=op.f('fk_raw_partitions_batch_id_import_batches')),
+    sa.ForeignKeyConstraint(['batch_id'], ['import_batches.id'],
+                            name=op.f('fk_raw_partitions_batch_id_import_batches')),
     sa.ForeignKeyConstraint(['vehicle_id'], ['vehicles.id'], name=op.f('fk_raw_partitions_vehicle_id_vehicles')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_raw_partitions')),
     sa.UniqueConstraint('path', name=op.f('uq_raw_partitions_path'))

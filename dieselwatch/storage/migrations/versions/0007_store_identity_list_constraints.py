@@ -61,7 +61,8 @@ def _resolve_duplicates(bind) -> None:
             current.setdefault(r.vehicle_id, []).append(r)
     for group in current.values():
         keep = max(group, key=lambda r: (ORDER.get(r.list_kind, 0), r.id))
-        changes += [(r, "expired", f"replaced by {keep.list_kind} entry {keep.id} (one list per vehicle, revision 0007)")
+        changes += [(r, "expired",
+                     f"replaced by {keep.list_kind} entry {keep.id} (one list per vehicle, revision 0007)")
                     for r in group if r.id != keep.id]
     for group in proposed.values():
         changes += [(r, "rejected", f"duplicate of proposal {group[0].id} (revision 0007)") for r in group[1:]]
