@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QWidget
 
 from dieselwatch.gui import jobs
+from dieselwatch.gui.help import add_help_menu
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.forms import load_form
 from dieselwatch.gui.worker import Job, pool
@@ -57,7 +58,7 @@ class MainController(QObject):
         self.audit_page = AuditPage(self)
         self.settings_page = SettingsPage(self)
         self.pages: list[tuple[Page, str]] = [
-            (self.dashboard_page, self.tr("Overview")), (self.vehicles_page, self.tr("Vehicles")),
+            (self.dashboard_page, self.tr("Dashboard")), (self.vehicles_page, self.tr("Vehicles")),
             (self.imports_page, self.tr("Imports")), (self.scoring_page, self.tr("Scoring")),
             (self.lists_page, self.tr("Lists")), (self.notices_page, self.tr("Notices")),
             (self.audit_page, self.tr("Audit")), (self.settings_page, self.tr("Settings")),
@@ -85,6 +86,7 @@ class MainController(QObject):
         w.actionRefresh.triggered.connect(self.refresh)
         w.actionQuit.triggered.connect(w.close)
         w.actionSignOut.triggered.connect(self.sign_out)
+        add_help_menu(w, lang, ws)  # User guide (F1), About
         w.setAcceptDrops(True)
         w.installEventFilter(self)
         self._restore_state()

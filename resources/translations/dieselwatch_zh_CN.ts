@@ -3380,87 +3380,87 @@ Details are in the log file:
 <context>
     <name>MainController</name>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="41" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="42" />
         <source>DieselWatch - remote OBD monitoring review</source>
         <translation>DieselWatch 重型柴油车远程监控数据审查</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="60" />
-        <source>Overview</source>
-        <translation>概况</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="61" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="62" />
         <source>Imports</source>
         <translation>数据导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="61" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="62" />
         <source>Scoring</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="62" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
         <source>Lists</source>
         <translation>黑白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="62" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
         <source>Notices</source>
         <translation>整改通知</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="64" />
         <source>Audit</source>
         <translation>审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="63" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="64" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="126" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="128" />
         <source>User: {0}   Database: {1}</source>
         <translation>用户：{0}   数据库：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="129" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="131" />
         <source>Audit: {0}</source>
         <translation>审计记录：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="137" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="139" />
         <source>There are no user accounts yet: create them in Settings &gt; Users first.</source>
         <translation>尚无用户账号：请先在“设置 &gt; 用户”中创建。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="141" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="143" />
         <source>Wait for the running task to finish before signing out.</source>
         <translation>请等正在运行的任务完成后再退出登录。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="152" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="154" />
         <source>Signed in as {0}.</source>
         <translation>已以 {0} 身份登录。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="130" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="132" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="130" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="61" />
+        <source>Dashboard</source>
+        <translation>总览</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/main_window.py" line="132" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="60" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="61" />
         <source>Vehicles</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="111" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="113" />
         <source>Vehicle {0} is not in the vehicle table.</source>
         <translation>车辆 {0} 不在车辆表中。</translation>
     </message>
@@ -3468,12 +3468,12 @@ Details are in the log file:
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.ui" line="43" />
+        <location filename="../../ui/main_window.ui" line="36" />
         <source>Import monitoring records…</source>
         <translation>导入监控数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="44" />
+        <location filename="../../ui/main_window.ui" line="37" />
         <source>Import vehicle registry…</source>
         <translation>导入车辆登记信息…</translation>
     </message>
@@ -3488,34 +3488,19 @@ Details are in the log file:
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="34" />
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="45" />
+        <location filename="../../ui/main_window.ui" line="38" />
         <source>Sign out / switch user…</source>
         <translation>退出登录 / 切换用户…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="46" />
+        <location filename="../../ui/main_window.ui" line="39" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.ui" line="47" />
+        <location filename="../../ui/main_window.ui" line="40" />
         <source>Quit</source>
         <translation>退出</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="48" />
-        <source>User guide</source>
-        <translation>用户指南</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.ui" line="49" />
-        <source>About DieselWatch</source>
-        <translation>关于 DieselWatch</translation>
     </message>
 </context>
 <context>

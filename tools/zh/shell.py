@@ -21,10 +21,7 @@ ZH = {
     "There are no user accounts yet: create them in Settings > Users first.": "尚无用户账号：请先在“设置 > 用户”中创建。",
     "Wait for the running task to finish before signing out.": "请等正在运行的任务完成后再退出登录。",
     "Signed in as {0}.": "已以 {0} 身份登录。",
-    "&Help": "帮助(&H)",
     "Sign out / switch user…": "退出登录 / 切换用户…",
-    "User guide": "用户指南",
-    "About DieselWatch": "关于 DieselWatch",
     "black or watch": "黑名单或重点关注",
     "#{0}: {1} to {2}, rule set {3}, {4} vehicles ({5} by {6})": "第 {0} 次：{1} 至 {2}，规则版本 {3}，{4} 辆车（{5}，{6}）",
     "No scoring yet. Choose the period (it defaults to the data stored) and press \"Score all vehicles\".":
