@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from dieselwatch.paths import resource
 
 log = logging.getLogger("dieselwatch")
+_KEEP: list[QTranslator] = []  # the installed translators, alive as long as the app
 
 
 def pick_language(requested: str | None) -> str:
@@ -23,7 +24,7 @@ def pick_language(requested: str | None) -> str:
 
 def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
     """The app's own .qm plus Qt's, so standard dialogs (file dialog, message box buttons) speak Chinese."""
-    kept = []
+    kept: list[QTranslator] = []
     if lang == "en":
         return kept
     own = QTranslator(app)
@@ -53,7 +54,8 @@ def setup_logging(logs_dir) -> None:
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     app.setApplicationName("DieselWatch")
     app.setOrganizationName("DieselWatch")
     from PySide6.QtGui import QIcon
@@ -80,7 +82,7 @@ def run(args) -> int:
     # This workstation's choices from the settings page; the command line and environment still win.
     local = settings_for(resolve_home(args.home).ensure())
     lang = pick_language(getattr(args, "lang", None) or local.value("ui/language") or None)
-    app._translators = install_translators(app, lang)  # keep references alive
+    _KEEP.extend(install_translators(app, lang))  # keep references alive
     db = args.db or os.environ.get("DIESELWATCH_DB") or local.value("database/url") or None
     raw = getattr(args, "raw", None) or os.environ.get("DIESELWATCH_RAW") or local.value("raw/folder") or None
     ws = Workspace.open(home=args.home, db=db, user=args.user, raw=raw)
@@ -120,7 +122,12 @@ def run(args) -> int:
 
     # Queued jobs are dropped and a running one finishes (imports and decisions are transactions) before
     # Python shuts down under it.
-    app.aboutToQuit.connect(lambda: (pool().clear(), pool().waitForDone(60000), ctl.w.removeEventFilter(ctl)))
+    def drain() -> None:
+        pool().clear()
+        pool().waitForDone(60000)
+        ctl.w.removeEventFilter(ctl)
+
+    app.aboutToQuit.connect(drain)
     from dieselwatch.gui import first_paint
 
     if first_paint.requested():  # benchmarks/gui_bench.py --frozen times start-up to the first paint

@@ -114,7 +114,9 @@ class VehicleFilterProxy(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row, source_parent):
-        r = self.sourceModel().row_at(source_row)
+        model = self.sourceModel()
+        assert isinstance(model, VehicleTableModel)
+        r = model.row_at(source_row)
         if self._county and r.county != self._county:
             return False
         if self._score_max < 100 and (r.score is None or r.score > self._score_max):

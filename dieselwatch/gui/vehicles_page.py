@@ -23,7 +23,7 @@ from dieselwatch.services.samples import vehicle_samples, write_samples
 
 def _detail(ws, vehicle_id: int) -> dict:
     """Runs on the worker: one vehicle's detail, days and list history."""
-    d = overview.vehicle_detail(ws, vehicle_id)
+    d: dict = dict(overview.vehicle_detail(ws, vehicle_id))
     d["id"], d["days"] = vehicle_id, overview.vehicle_days(ws, vehicle_id)
     d["rule"] = evidence.exceedance_rule(ws)
     d["evidence_day"] = evidence.evidence_day(ws, vehicle_id)

@@ -76,4 +76,5 @@ def audit_rows(ws: Workspace, limit: int | None = None) -> list[AuditRow]:
 def audit_names() -> AuditNames:
     fields = {k: FieldName(f.description or k, f.aliases[0] if f.aliases else (f.description or k))
               for k, f in registry_fields().items()}
-    return AuditNames(fields, dict(LABELS), dict(KIND_NAMES), dict(STATUS_NAMES), dict(ROLE_NAMES))
+    return AuditNames(fields, dict(LABELS), dict(KIND_NAMES), dict(STATUS_NAMES),
+                      {str(k): v for k, v in ROLE_NAMES.items()})

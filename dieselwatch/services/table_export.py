@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from dieselwatch.errors import InputError
 from dieselwatch.messages import Msg
-from dieselwatch.services.excel import HEADER_FILL, fit_row_heights, print_setup, safe_text, text_width
+from dieselwatch.services.excel import HEADER_FILL, first_sheet, fit_row_heights, print_setup, safe_text, text_width
 
 # SimSun ships with every Chinese Windows and WPS; elsewhere LibreOffice substitutes a CJK font for it.
 CJK_FONT = "宋体"
@@ -78,7 +78,7 @@ def write_rows(path: Path | str, title: str, headers: Sequence[str], rows: Itera
     if not path.parent.is_dir():
         raise InputError(Msg("the folder {folder} does not exist", folder=str(path.parent)), file=str(path))
     wb = Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = (re.sub(r"[\[\]:*?/\\]", " ", title).strip() or "Sheet1")[:31]
     body = Font(name=CJK_FONT, size=11)
     figure = Alignment(horizontal="right", indent=1)  # keeps a number off the text of the next column
@@ -124,7 +124,7 @@ def write_rows(path: Path | str, title: str, headers: Sequence[str], rows: Itera
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     if wrapped:
         fit_row_heights(ws, wrapped, min_row=HEADER_ROW + 1)
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(n)}{max(r, HEADER_ROW)}"
     print_setup(ws, landscape=True, header=datetime.now().strftime("%Y-%m-%d %H:%M"), footer_left=title,
                 title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
