@@ -13,6 +13,8 @@ import hmac
 import logging
 import secrets
 from datetime import datetime
+from enum import StrEnum
+from typing import TypedDict
 
 from sqlalchemy import func, select
 
@@ -24,7 +26,27 @@ from dieselwatch.storage.models import User
 from dieselwatch.workspace import Workspace
 
 log = logging.getLogger(__name__)
-ROLES = ("officer", "supervisor", "admin")
+
+
+class Role(StrEnum):
+    """A StrEnum: the database and older callers keep comparing with the plain strings."""
+
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class UserInfo(TypedDict):
+    """An account as the app and the CLI show it (never the password hash)."""
+
+    username: str
+    display_name: str | None
+    role: Role
+    active: bool
+    created_at: str  # ISO, seconds
+
+
+ROLES = tuple(r.value for r in Role)
 RANK = {r: i for i, r in enumerate(ROLES)}
 # The role names as messages, so the GUI shows them translated inside a sentence.
 ROLE_NAMES = {"officer": Msg("officer"), "supervisor": Msg("supervisor"), "admin": Msg("admin")}
@@ -67,12 +89,12 @@ def user_count(ws: Workspace) -> int:
         return s.scalar(select(func.count()).select_from(User)) or 0
 
 
-def _public(u: User) -> dict:
-    return {"username": u.username, "display_name": u.display_name, "role": u.role, "active": u.active,
+def _public(u: User) -> UserInfo:
+    return {"username": u.username, "display_name": u.display_name, "role": Role(u.role), "active": bool(u.active),
             "created_at": u.created_at.isoformat(timespec="seconds")}
 
 
-def login(ws: Workspace, username: str, password: str) -> dict:
+def login(ws: Workspace, username: str, password: str) -> UserInfo:
     """Sign in: the workspace acts as this user from now on."""
     with ws.Session() as s:
         u = s.scalar(select(User).where(User.username == username))
@@ -113,13 +135,14 @@ def _check_password_rules(username: str, password: str) -> None:
         raise InputError(Msg("the password must differ from the user name"))
 
 
-def create_user(ws: Workspace, username: str, password: str, role: str, display_name: str | None = None) -> dict:
+def create_user(ws: Workspace, username: str, password: str, role: str, display_name: str | None = None) -> UserInfo:
     username = (username or "").strip()
     if not username or len(username) > 100 or any(c.isspace() for c in username):
         raise InputError(Msg("a user name is 1 to 100 characters without spaces"))
     if role not in ROLES:
         raise InputError(Msg("role must be one of {roles}, got “{role}”", roles=joined(ROLES), role=role))
     _check_password_rules(username, password)
+    display_name = (display_name or "").strip()[:200] or None  # signs notices: the person's real name
     first = user_count(ws) == 0
     if first:
         if role != "admin":
@@ -144,7 +167,7 @@ def create_user(ws: Workspace, username: str, password: str, role: str, display_
 
 
 def update_user(ws: Workspace, username: str, *, role: str | None = None, active: bool | None = None,
-                display_name: str | None = None, reason: str | None = None) -> dict:
+                display_name: str | None = None, reason: str | None = None) -> UserInfo:
     require(ws, "admin")
     if display_name is not None and not (display_name := display_name.strip()):
         raise InputError(Msg("a display name cannot be blank"))
@@ -193,6 +216,6 @@ def set_password(ws: Workspace, username: str, new_password: str, *, old_passwor
                      after={"password": "changed", "password_fp": password_fingerprint(u.password_hash)})
 
 
-def list_users(ws: Workspace) -> list[dict]:
+def list_users(ws: Workspace) -> list[UserInfo]:
     with ws.Session() as s:
         return [_public(u) for u in s.scalars(select(User).order_by(User.username))]
