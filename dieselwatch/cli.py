@@ -734,16 +734,14 @@ def _legal(args, ws) -> int:
 
 
 def cmd_rules(args) -> int:
-    from dataclasses import asdict
-
     from dieselwatch.services import rulesets
 
     ws = _workspace(args)
     if args.action == "list":
         rows = rulesets.list_rule_sets(ws)
-        _emit(args, {"rule_sets": [asdict(r) for r in rows]},
-              "\n".join(f"{r.version:24s} {'active' if r.active else '      '}  {r.created_at:%Y-%m-%d %H:%M}  "
-                        f"{r.created_by:12s} {r.name}" for r in rows))
+        _emit(args, {"rule_sets": rows},
+              "\n".join(f"{r['version']:24s} {'active' if r['active'] else '      '}  {r['created_at']:%Y-%m-%d %H:%M}"
+                        f"  {r['created_by']:12s} {r['name']}" for r in rows))
     elif args.action == "show":
         rules = rulesets.stored_rules(ws, args.version) if args.version else rulesets.current_rules(ws)
         json.dump(dict(rules), sys.stdout, ensure_ascii=False, indent=2)

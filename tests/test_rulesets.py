@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from test_lists import as_user, make_office
 
 from dieselwatch.errors import ConfigError, InputError, PermissionDenied
 from dieselwatch.scoring.rules import default_rules
@@ -22,7 +23,16 @@ from dieselwatch.services.rulesets import (
 from dieselwatch.services.scoring import score_period
 from dieselwatch.storage.models import AuditEvent, RuleSet, ScoreRun
 from dieselwatch.workspace import Workspace
-from test_lists import as_user, make_office, office  # noqa: F401 - the fixture
+
+
+@pytest.fixture()
+def office(loaded_ws, manifest):
+    """The demo fleet scored by an officer (the office's run), with the accounts of test_lists."""
+    make_office(loaded_ws)
+    as_user(loaded_ws, "wang")
+    loaded_ws.result = score_period(loaded_ws, date.fromisoformat(manifest["start"]),
+                                    date.fromisoformat(manifest["end"]))
+    return loaded_ws
 
 
 def _strict(version: str = "2026.9-strict") -> dict:
@@ -44,7 +54,7 @@ def _events(ws: Workspace, action: str) -> list[AuditEvent]:
 
 def test_reading_the_active_rules_writes_nothing(ws):
     assert current_rules(ws).version == default_rules().version
-    assert [(r.version, r.active) for r in list_rule_sets(ws)] == [(default_rules().version, True)]
+    assert [(r["version"], r["active"]) for r in list_rule_sets(ws)] == [(default_rules().version, True)]
     assert _count(ws, RuleSet) == 0 and _count(ws, AuditEvent) == 0
 
 
@@ -53,7 +63,7 @@ def test_saving_a_version_does_not_activate_it(ws):
     as_user(ws, "li")  # a supervisor may store a version
     save_edited_rules(ws, _strict(), reason="stricter SCR check proposed")
     assert current_rules(ws).version == default_rules().version
-    assert [(r.version, r.active) for r in list_rule_sets(ws)] == [(default_rules().version, True),
+    assert [(r["version"], r["active"]) for r in list_rule_sets(ws)] == [(default_rules().version, True),
                                                                   ("2026.9-strict", False)]
     assert stored_rules(ws, "2026.9-strict")["scr"]["efficiency_black"] == 0.97
     (ev,) = _events(ws, "ruleset.store")
@@ -100,7 +110,7 @@ def test_a_trial_never_changes_the_active_set_or_the_office_run(office, manifest
     assert trial.trial and trial.ruleset_version == "2026.9-strict"
     assert trial.counts()["black"] > office.result.counts()["black"]
     assert current_rules(office).version == default_rules().version
-    assert [r.version for r in list_rule_sets(office)] == [default_rules().version]  # nothing stored
+    assert [r["version"] for r in list_rule_sets(office)] == [default_rules().version]  # nothing stored
     with office.Session() as s:
         assert s.get(ScoreRun, trial.run_id).trial  # kept for reading and comparing, marked as a trial
     assert latest_run(office).id == office_run_id
@@ -141,6 +151,6 @@ def test_upgrade_keeps_the_newest_set_active(tmp_path):
     w = Workspace.open(home=str(home), user="tester")
     try:
         assert current_rules(w).version == "2026.8-office"
-        assert [(r.version, r.active) for r in list_rule_sets(w)][0] == ("2026.8-office", True)
+        assert list_rule_sets(w)[0]["version"] == "2026.8-office" and list_rule_sets(w)[0]["active"]
     finally:
         w.close()

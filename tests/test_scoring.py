@@ -88,7 +88,7 @@ def test_changed_rules_reapplied_from_raw(loaded_ws, manifest):
     # Trying it stored and activated nothing: the office still scores with the shipped set, re-applied from raw.
     from dieselwatch.services.rulesets import list_rule_sets
 
-    assert [(r.version, r.active) for r in list_rule_sets(loaded_ws)] == [(first.ruleset_version, True)]
+    assert [(r["version"], r["active"]) for r in list_rule_sets(loaded_ws)] == [(first.ruleset_version, True)]
     again = score_period(loaded_ws, *period(manifest))
     assert again.ruleset_version == first.ruleset_version and again.counts() == first.counts() and not again.trial
     with pytest.raises(ConfigError, match="give the edited rule set a new version"):

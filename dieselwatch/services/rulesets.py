@@ -10,23 +10,27 @@ Scoring with any other set is a trial (services.scoring)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+from functools import cache
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dieselwatch.errors import ConfigError, InputError
 from dieselwatch.messages import Msg, joined
+from dieselwatch.paths import resource
 from dieselwatch.scoring.rules import RuleSet, default_rules, validate
 from dieselwatch.storage import audit
 from dieselwatch.storage.models import RuleSet as RuleSetRow
 from dieselwatch.workspace import Workspace
 
 
-@dataclass(frozen=True)
-class RuleSetInfo:
-    """One stored version as the app and the CLI list it."""
+class RuleSetInfo(TypedDict):
+    """One stored version as the app and the CLI list it (a TypedDict: pages index it as before)."""
 
     version: str
     name: str
@@ -111,10 +115,12 @@ def list_rule_sets(ws: Workspace) -> list[RuleSetInfo]:
     with ws.Session() as s:
         active = active_rules(s)
         rows = s.scalars(select(RuleSetRow).order_by(RuleSetRow.id.desc())).all()
-        out = [RuleSetInfo(r.version, r.name, r.created_at, r.created_by, r.version == active.version) for r in rows]
-    if not any(r.active for r in out):
-        out.append(RuleSetInfo(active.version, active["name"], datetime.now(), "system", True))
-    return sorted(out, key=lambda r: not r.active)
+        out = [RuleSetInfo(version=r.version, name=r.name, created_at=r.created_at, created_by=r.created_by,
+                           active=r.version == active.version) for r in rows]
+    if not any(r["active"] for r in out):
+        out.append(RuleSetInfo(version=active.version, name=active["name"], created_at=datetime.now(),
+                               created_by="system", active=True))
+    return sorted(out, key=lambda r: not r["active"])
 
 
 def save_rules(s: Session, data: dict, actor: str, reason: str | None = None) -> RuleSet:
@@ -145,9 +151,92 @@ def stored_rules(ws: Workspace, version: str) -> RuleSet:
         return rules_by_version(s, version)
 
 
+class FieldKind(StrEnum):
+    INT = "int"
+    FLOAT = "float"
+    SHARE = "share"  # stored 0-1, shown as a percentage
+
+
+@dataclass(frozen=True)
+class RuleField:
+    """One key of the rule set as the editor shows it (resources/rules/meta.json; texts in English, the app
+    translates them in context RuleMeta)."""
+
+    section: str
+    key: str
+    label: str
+    unit: str
+    kind: FieldKind
+    minimum: float
+    maximum: float
+    decimals: int
+    help: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.section}.{self.key}"
+
+
+@dataclass(frozen=True)
+class RuleSection:
+    name: str
+    label: str
+    help: str
+    fields: tuple[RuleField, ...]
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    """One value that differs between two rule sets (the editor's diff before saving)."""
+
+    section: str
+    key: str
+    before: float | None
+    after: float | None
+
+
+@cache
+def rule_sections() -> tuple[RuleSection, ...]:
+    """Every section and key of the shipped rule set, in its order, with label, unit, range and help."""
+    meta = json.loads(resource("rules", "meta.json").read_text(encoding="utf-8"))
+    out = []
+    for section, keys in default_rules().items():
+        if not isinstance(keys, dict):
+            continue
+        sm = meta["sections"][section]
+        fields = tuple(RuleField(section, k, m["label"], m["unit"], FieldKind(m["kind"]), m["min"], m["max"],
+                                 m["decimals"], m["help"])
+                       for k in keys if not k.startswith("_") for m in (meta["keys"][f"{section}.{k}"],))
+        out.append(RuleSection(section, sm["label"], sm["help"], fields))
+    return tuple(out)
+
+
 def check_rules(data: dict) -> RuleSet:
-    """The rule set as it would be stored, or a ConfigError naming the key that is wrong (no database)."""
-    return validate(data)
+    """The rule set as it would be stored, or a ConfigError naming the key that is wrong (no database): every
+    key present and a number, inside its range, and the pairs that must be ordered in order."""
+    rules = validate(data)
+    for sec in rule_sections():
+        for f in sec.fields:
+            v = rules[f.section][f.key]
+            if not f.minimum <= v <= f.maximum:
+                raise ConfigError(Msg("“{key}” must lie between {min} and {max}, got {value}", key=f.name,
+                                      min=f.minimum, max=f.maximum, value=v))
+            if f.kind == FieldKind.INT and v != int(v):
+                raise ConfigError(Msg("“{key}” must be a whole number, got {value}", key=f.name, value=v))
+    for low, high in (("scr.efficiency_black", "scr.efficiency_watch"), ("peer.percentile_low", "peer.percentile_high"),
+                      ("data.offline_watch_days", "data.offline_black_days")):
+        (s1, k1), (s2, k2) = low.split("."), high.split(".")
+        if rules[s1][k1] > rules[s2][k2]:
+            raise ConfigError(Msg("“{low}” ({a}) must not exceed “{high}” ({b})", low=low, a=rules[s1][k1],
+                                  high=high, b=rules[s2][k2]))
+    return rules
+
+
+def rule_changes(before: dict, after: dict) -> list[RuleChange]:
+    """The values that differ, in the editor's order."""
+    return [RuleChange(f.section, f.key, before.get(f.section, {}).get(f.key), after.get(f.section, {}).get(f.key))
+            for sec in rule_sections() for f in sec.fields
+            if before.get(f.section, {}).get(f.key) != after.get(f.section, {}).get(f.key)]
 
 
 def save_edited_rules(ws: Workspace, data: dict, reason: str | None = None) -> RuleSet:
@@ -159,6 +248,7 @@ def save_edited_rules(ws: Workspace, data: dict, reason: str | None = None) -> R
     with ws.Session.begin() as s:
         if data.get("version") == active_rules(s).version:
             raise ConfigError(Msg("give the edited rule set a new version"))
+        check_rules(data)
         return save_rules(s, data, ws.user, reason=reason)
 
 

@@ -279,6 +279,31 @@ def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = 
                        "raw" if (from_raw or stale) else "day_stats", results, recomputed, coverage, warnings, trial)
 
 
+@dataclass(frozen=True)
+class RunSummary:
+    """A stored run in brief: what a trial is compared with."""
+
+    run_id: int
+    period_from: date
+    period_to: date
+    ruleset_version: str
+    trial: bool
+    counts: dict[str, int]
+
+
+def latest_office_run(ws: Workspace) -> RunSummary | None:
+    """The office's latest run (never a trial) with its proposal counts, or None before the first scoring."""
+    with ws.Session() as s:
+        run = office_run(s)
+        if run is None:
+            return None
+        counts = {"black": 0, "white": 0, "watch": 0, "none": 0}
+        for proposal, n in s.execute(select(Score.proposal, func.count()).where(Score.run_id == run.id)
+                                     .group_by(Score.proposal)):
+            counts[proposal] = n
+        return RunSummary(run.id, run.period_from, run.period_to, run.ruleset_version, run.trial, counts)
+
+
 def office_run(s: Session, run_id: int | None = None) -> ScoreRun | None:
     """The run proposals and the dashboard use: the given one, or the latest that is not a trial. A trial run is
     refused by id: its rule set was never activated by the office."""

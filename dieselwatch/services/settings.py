@@ -116,3 +116,11 @@ def update_settings(ws: Workspace, changes: dict[str, object], reason: str | Non
             audit.append(s, ws.user, "settings.update", "settings", section, before=current[section],
                          after=new[section], reason=reason)
     return new
+
+
+def check_database(url: str) -> str:
+    """Connect to a database URL (a workstation's choice before it is saved): what it is and its schema revision,
+    or a DieselWatchError saying why not."""
+    from dieselwatch.storage.db import check_connection
+
+    return check_connection(url)
