@@ -3,6 +3,7 @@ own change, admin reset). The dialogs only collect and compare; the services che
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -12,6 +13,10 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QVBoxLayout,
 )
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("PasswordFields", text)
 
 
 class PasswordFields:
@@ -30,15 +35,15 @@ class PasswordFields:
         self.message.setObjectName("messageLabel")
         self.message.setStyleSheet("color: #b00020;")
         self.message.setWordWrap(True)
-        form.addRow(dialog.tr("New password (at least 8 characters):"), self.password)
-        form.addRow(dialog.tr("Repeat the password:"), self.repeat)
+        form.addRow(_tr("New password (at least 8 characters):"), self.password)
+        form.addRow(_tr("Repeat the password:"), self.repeat)
         form.addRow("", self.message)
         self.check()
 
     def check(self) -> bool:
         a, b = self.password.text(), self.repeat.text()
         same = a == b
-        self.message.setText("" if same or not b else self.d.tr("The two passwords differ."))
+        self.message.setText("" if same or not b else _tr("The two passwords differ."))
         self.ok.setEnabled(bool(a) and same)
         return bool(a) and same
 

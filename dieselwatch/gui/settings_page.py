@@ -73,7 +73,12 @@ class SettingsPage(QObject):
             "lists.removal_clean_days": self.tr("Clean days before a black removal"),
         }
         self.fields: dict[str, QObject] = {}
+        heads = {"bureau": self.tr("The bureau (printed on every notice)"), "notices": self.tr("Notices"),
+                 "lists": self.tr("Lists")}
         for section, keys in DEFAULTS.items():
+            head = QLabel(heads.get(section, section))
+            head.setStyleSheet("font-weight: bold; margin-top: 6px;")
+            self.p.officeForm.addRow(head)
             for key, default in keys.items():
                 name = f"{section}.{key}"
                 if isinstance(default, bool):
@@ -81,8 +86,11 @@ class SettingsPage(QObject):
                 elif isinstance(default, int):
                     w = QSpinBox()
                     w.setRange(0, 3650)
+                    w.setMaximumWidth(140)
                 else:
                     w = QLineEdit()
+                if name in ("bureau.contact", "bureau.phone", "bureau.address"):
+                    w.setPlaceholderText(self.tr("needed on every notice"))
                 self.fields[name] = w
                 self.p.officeForm.addRow(labels.get(name, name), w)
         # The rule-set editor: typed fields per key, grouped by section (gui/rule_editor.py).
@@ -94,6 +102,7 @@ class SettingsPage(QObject):
         v.setColumnCount(4)
         v.setHorizontalHeaderLabels([self.tr("Version"), self.tr("Saved"), self.tr("By"), self.tr("State")])
         v.horizontalHeader().setStretchLastSection(True)
+        v.horizontalHeader().setMinimumSectionSize(110)
         v.verticalHeader().hide()
         v.setEditTriggers(v.EditTrigger.NoEditTriggers)
         v.itemSelectionChanged.connect(self._version_selected)
@@ -126,6 +135,7 @@ class SettingsPage(QObject):
         u.setColumnCount(4)
         u.setHorizontalHeaderLabels([self.tr("User name"), self.tr("Name"), self.tr("Role"), self.tr("Active")])
         u.horizontalHeader().setStretchLastSection(True)
+        u.horizontalHeader().setMinimumSectionSize(120)
         u.verticalHeader().hide()
         u.setEditTriggers(u.EditTrigger.NoEditTriggers)
         u.itemSelectionChanged.connect(self._user_selected)
@@ -171,7 +181,8 @@ class SettingsPage(QObject):
         t.setRowCount(len(self.versions))
         for i, r in enumerate(self.versions):
             state = self.tr("active: scoring uses it") if r["active"] else self.tr("stored, not active")
-            for j, text in enumerate((r["version"], r["created_at"].strftime("%Y-%m-%d %H:%M"), r["created_by"], state)):
+            by = self.tr("shipped with the program") if r["created_by"] == "system" else r["created_by"]
+            for j, text in enumerate((r["version"], r["created_at"].strftime("%Y-%m-%d %H:%M"), by, state)):
                 it = QTableWidgetItem(text)
                 it.setToolTip(r["name"])
                 t.setItem(i, j, it)

@@ -1392,32 +1392,32 @@
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="83" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="88" />
         <source>Add account</source>
         <translation>添加账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="91" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="96" />
         <source>e.g. 王磊</source>
         <translation>例如：王磊</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="96" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="101" />
         <source>User name (to sign in):</source>
         <translation>用户名（用于登录）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="97" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="102" />
         <source>The person's name (signs notices):</source>
         <translation>姓名（用于通知书署名）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="98" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="103" />
         <source>Role:</source>
-        <translation>角色:</translation>
+        <translation>角色：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="108" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="113" />
         <source>Enter a user name.</source>
         <translation>请填写用户名。</translation>
     </message>
@@ -1682,39 +1682,39 @@ Details are in the log file:
 <context>
     <name>ChangesDialog</name>
     <message>
-        <location filename="../../dieselwatch/gui/rule_editor.py" line="188" />
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="186" />
         <source>Save rule set {0}</source>
         <translation>保存规则版本{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/rule_editor.py" line="190" />
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="188" />
         <source>{0} value(s) differ from the active rule set {1}. The new version is stored but not active: an admin activates it.</source>
         <translation>与当前启用的规则版本{1}相比，有{0}项参数不同。新版本保存后不会立即启用，须由管理员启用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/rule_editor.py" line="192" />
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="190" />
         <source>No value differs from the active rule set {0}.</source>
         <translation>与当前启用的规则版本{0}相比，没有参数改动。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/rule_editor.py" line="197" />
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="195" />
         <source>Setting</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/rule_editor.py" line="197" />
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="195" />
         <source>Active {0}</source>
         <translation>启用中 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/rule_editor.py" line="198" />
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="196" />
         <source>New {0}</source>
         <translation>新版本 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/rule_editor.py" line="215" />
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="213" />
         <source>Why is the rule set changed?</source>
-        <translation>修改规则的原因:</translation>
+        <translation>修改规则的原因：</translation>
     </message>
 </context>
 <context>
@@ -1813,22 +1813,22 @@ Details are in the log file:
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="13" />
         <source>Bureau name:</source>
-        <translation>单位名称:</translation>
+        <translation>单位名称：</translation>
     </message>
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="14" />
         <source>e.g. 济南市生态环境局平阴分局</source>
-        <translation>例如:济南市生态环境局平阴分局</translation>
+        <translation>例如：济南市生态环境局平阴分局</translation>
     </message>
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="15" />
         <source>Bureau code:</source>
-        <translation>单位代码:</translation>
+        <translation>单位代码：</translation>
     </message>
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="16" />
         <source>used in notice numbers, e.g. 鲁济平</source>
-        <translation>用于通知书编号,例如:鲁济平</translation>
+        <translation>用于通知书编号，例如：鲁济平</translation>
     </message>
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="17" />
@@ -1873,7 +1873,7 @@ Details are in the log file:
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="31" />
         <source>User name:</source>
-        <translation>用户名:</translation>
+        <translation>用户名：</translation>
     </message>
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="33" />
@@ -1893,7 +1893,7 @@ Details are in the log file:
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="35" />
         <source>Password:</source>
-        <translation>密码:</translation>
+        <translation>密码：</translation>
     </message>
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="36" />
@@ -1903,7 +1903,7 @@ Details are in the log file:
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="37" />
         <source>Repeat:</source>
-        <translation>再次输入:</translation>
+        <translation>再次输入：</translation>
     </message>
 </context>
 <context>
@@ -2292,12 +2292,12 @@ Map them if the file has them. Import without them?</source>
     <message>
         <location filename="../../ui/login_dialog.ui" line="16" />
         <source>User name:</source>
-        <translation>用户名:</translation>
+        <translation>用户名：</translation>
     </message>
     <message>
         <location filename="../../ui/login_dialog.ui" line="25" />
         <source>Password:</source>
-        <translation>密码:</translation>
+        <translation>密码：</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/login.py" line="21" />
@@ -2307,7 +2307,7 @@ Map them if the file has them. Import without them?</source>
     <message>
         <location filename="../../dieselwatch/gui/login.py" line="30" />
         <source>Wrong user name or password, or the account is disabled.</source>
-        <translation>用户名或密码错误,或账号已停用。</translation>
+        <translation>用户名或密码错误，或账号已停用。</translation>
     </message>
 </context>
 <context>
@@ -2975,12 +2975,12 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../ui/main_window.ui" line="94" />
         <source>From:</source>
-        <translation>从:</translation>
+        <translation>从：</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.ui" line="96" />
         <source>To:</source>
-        <translation>至:</translation>
+        <translation>至：</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.ui" line="98" />
@@ -3124,37 +3124,37 @@ saved {1} by {2}</source>
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="55" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="60" />
         <source>Set password of {0}</source>
         <translation>设置{0}的密码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="65" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="70" />
         <source>Current password:</source>
-        <translation>当前密码:</translation>
+        <translation>当前密码：</translation>
     </message>
 </context>
 <context>
     <name>PeriodDialog</name>
     <message>
-        <location filename="../../dieselwatch/gui/rule_editor.py" line="231" />
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="229" />
         <source>Try the edited rule set</source>
         <translation>试算修改后的规则</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/rule_editor.py" line="233" />
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="231" />
         <source>A trial scores the period with the values shown, without saving or activating them. Its run is kept marked as a trial; lists never propose from it.</source>
         <translation>试算按当前显示的参数对所选期间评分，不保存也不启用这些参数。试算结果单独标记为试算，不会据此生成名单建议。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/rule_editor.py" line="242" />
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="240" />
         <source>From:</source>
-        <translation>从:</translation>
+        <translation>从：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/rule_editor.py" line="243" />
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="241" />
         <source>To:</source>
-        <translation>至:</translation>
+        <translation>至：</translation>
     </message>
 </context>
 <context>
@@ -3188,7 +3188,7 @@ saved {1} by {2}</source>
 <context>
     <name>RuleEditor</name>
     <message>
-        <location filename="../../dieselwatch/gui/rule_editor.py" line="84" />
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="85" />
         <source>:</source>
         <translation>：</translation>
     </message>
@@ -3203,7 +3203,7 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="63" />
         <source>Bureau code (in notice numbers)</source>
-        <translation>单位代码(用于通知书编号)</translation>
+        <translation>单位代码（用于通知书编号）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="64" />
@@ -3228,12 +3228,12 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="66" />
         <source>Rectification deadline (days)</source>
-        <translation>整改期限(天)</translation>
+        <translation>整改期限（天）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="67" />
         <source>Re-check within (days)</source>
-        <translation>复查期限(天)</translation>
+        <translation>复查期限（天）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="68" />
@@ -3253,12 +3253,12 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="71" />
         <source>White entry valid for (days)</source>
-        <translation>白名单有效期(天)</translation>
+        <translation>白名单有效期（天）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="72" />
         <source>Black and watch review after (days)</source>
-        <translation>黑名单与重点关注复核周期(天)</translation>
+        <translation>黑名单与重点关注复核周期（天）</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="73" />
@@ -3266,277 +3266,302 @@ saved {1} by {2}</source>
         <translation>移出黑名单前须连续正常天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="95" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="76" />
+        <source>The bureau (printed on every notice)</source>
+        <translation>单位信息（印在每份通知书上）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="76" />
+        <source>Notices</source>
+        <translation>整改通知</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="77" />
+        <source>Lists</source>
+        <translation>黑白名单</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="93" />
+        <source>needed on every notice</source>
+        <translation>每份通知书都需要</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="103" />
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="95" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="103" />
         <source>Saved</source>
         <translation>保存时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="95" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="103" />
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="95" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="103" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="109" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="118" />
         <source>empty: raw/ in the data folder; an office sharing one database: the same network folder on every workstation</source>
         <translation>留空：使用数据文件夹中的 raw/；多个工作站共用一个数据库时：每台工作站填写同一个网络文件夹</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="111" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="120" />
         <source>Raw sample folder:</source>
         <translation>原始数据文件夹：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="113" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="122" />
         <source>In use: {0}</source>
         <translation>当前使用：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="127" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="136" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="127" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="136" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="127" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="136" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="127" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="136" />
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="162" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="172" />
         <source>Only an admin can change this.</source>
         <translation>仅管理员可修改。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="173" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="183" />
         <source>active: scoring uses it</source>
         <translation>启用中：评分使用此版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="173" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="183" />
         <source>stored, not active</source>
         <translation>已保存，未启用</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="185" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="184" />
+        <source>shipped with the program</source>
+        <translation>程序自带</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="196" />
         <source>Storing a rule set needs the supervisor role.</source>
         <translation>保存规则版本需要审核人角色。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="190" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="201" />
         <source>Scoring uses the active rule set {0}. Edit a copy below: “Try on a period” scores with it without saving anything; “Save as a new version” stores it (supervisor) without changing what scoring uses; an admin then activates it. Point at a value for its help.</source>
         <translation>评分使用当前启用的规则版本{0}。可在下方修改副本：“按期间试算”用修改后的参数评分，不保存任何内容；“另存为新版本”保存修改（审核人），但不改变评分所用的规则；之后由管理员启用。鼠标指向参数可查看说明。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="212" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="223" />
         <source>Only an admin can activate a rule set.</source>
         <translation>仅管理员可启用规则版本。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="213" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="224" />
         <source>This version is already the active one.</source>
         <translation>此版本已是当前启用的版本。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="226" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="237" />
         <source>Editing a copy of rule set {0}.</source>
         <translation>正在修改规则版本{0}的副本。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="234" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="245" />
         <source>Give the edited rule set a new version.</source>
         <translation>请为修改后的规则填写新的版本号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="261" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="272" />
         <source>Rule set {0} stored (not active: an admin activates it).</source>
         <translation>规则版本{0}已保存（未启用，须由管理员启用）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="271" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="282" />
         <source>Activate rule set {0}</source>
         <translation>启用规则版本{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="272" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="283" />
         <source>From now on every scoring uses rule set {0} instead of {1}, and the next run re-applies it to the raw samples. Why is it activated?</source>
         <translation>此后所有评分将使用规则版本{0}（替代{1}），下次评分时按新规则重新计算原始数据。启用原因：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="277" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="288" />
         <source>Activating a rule set needs a reason.</source>
         <translation>启用规则版本须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="282" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="293" />
         <source>Rule set {0} is now active.</source>
         <translation>规则版本{0}已启用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="298" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="309" />
         <source>Trying rule set {0}</source>
         <translation>正在试算规则版本{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="303" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="314" />
         <source>Trial of rule set {0}, {1} to {2}: black {3}, watch {4}, white {5}, none {6}.</source>
         <translation>规则版本{0}试算（{1}至{2}）：黑名单{3}，重点关注{4}，白名单{5}，无建议{6}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="307" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="318" />
         <source>The office's latest run ({0}, rule set {1}): black {2}, watch {3}, white {4}, none {5}.</source>
         <translation>本单位最近一次正式评分（批次{0}，规则版本{1}）：黑名单{2}，重点关注{3}，白名单{4}，无建议{5}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="310" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="321" />
         <source>Nothing was saved or activated. The trial is kept as run {0}, marked as a trial; lists never propose from it.</source>
         <translation>未保存也未启用任何规则。试算结果保存为批次{0}并标记为试算，不会据此生成名单建议。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="312" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="323" />
         <source>Trial run</source>
         <translation>试算</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="313" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="324" />
         <source>Trial run {0} with rule set {1} done.</source>
         <translation>规则版本{1}试算完成（批次{0}）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="352" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="363" />
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="352" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="363" />
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="364" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="375" />
         <source>Only an admin can change accounts.</source>
         <translation>仅管理员可修改账号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="365" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="376" />
         <source>Choose an account in the table first.</source>
         <translation>请先在表格中选择一个账号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="372" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="383" />
         <source>Enable…</source>
         <translation>启用…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="373" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="384" />
         <source>Disable…</source>
         <translation>停用…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="375" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="386" />
         <source>Sign in first.</source>
         <translation>请先登录。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="418" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="429" />
         <source>Disable account</source>
         <translation>停用账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="419" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="430" />
         <source>Disable the account {0}? They can no longer sign in; their past decisions stay in the history.</source>
         <translation>确定停用账号{0}？停用后该账号无法登录，其以往的审批记录仍保留在审计记录中。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="425" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="436" />
         <source>Account {0} disabled.</source>
         <translation>账号{0}已停用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="426" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="437" />
         <source>Account {0} enabled.</source>
         <translation>账号{0}已启用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="321" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="332" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="325" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="336" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="327" />
-        <source>Connected: {0}</source>
-        <translation>连接成功:{0}</translation>
-    </message>
-    <message>
         <location filename="../../dieselwatch/gui/settings_page.py" line="338" />
-        <source>Saved for this workstation; applies at the next start.</source>
-        <translation>已保存到本机,下次启动生效。</translation>
+        <source>Connected: {0}</source>
+        <translation>连接成功：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="386" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="349" />
+        <source>Saved for this workstation; applies at the next start.</source>
+        <translation>已保存到本机，下次启动生效。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="397" />
         <source>Account {0} created.</source>
         <translation>已创建账号{0}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="393" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="404" />
         <source>Change role</source>
         <translation>修改角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="393" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="404" />
         <source>Role of {0}:</source>
-        <translation>{0}的角色:</translation>
+        <translation>{0}的角色：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="397" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="408" />
         <source>Role changed.</source>
         <translation>角色已修改。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="403" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="414" />
         <source>Set name</source>
         <translation>设置姓名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="404" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="415" />
         <source>Name of {0} (signs notices):</source>
         <translation>{0}的姓名（用于通知书署名）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="408" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="419" />
         <source>Account updated.</source>
         <translation>账号已更新。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="344" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="355" />
         <source>Legal texts saved.</source>
         <translation>法律文本已保存。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="438" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="449" />
         <source>Password of {0} changed.</source>
         <translation>{0}的密码已修改。</translation>
     </message>
@@ -3548,7 +3573,7 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../ui/settings_page.ui" line="11" />
         <source>Shared by every workstation on this database. Only an admin can change them; each change is recorded in the audit history.</source>
-        <translation>连接同一数据库的所有工作站共用这些设置。仅管理员可修改,每次修改都记入审计记录。</translation>
+        <translation>连接同一数据库的所有工作站共用这些设置。仅管理员可修改，每次修改都记入审计记录。</translation>
     </message>
     <message>
         <location filename="../../ui/settings_page.ui" line="15" />
@@ -3578,7 +3603,7 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../ui/settings_page.ui" line="53" />
         <source>New version:</source>
-        <translation>新版本号:</translation>
+        <translation>新版本号：</translation>
     </message>
     <message>
         <location filename="../../ui/settings_page.ui" line="55" />
@@ -3633,7 +3658,7 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../ui/settings_page.ui" line="81" />
         <source>Database:</source>
-        <translation>数据库:</translation>
+        <translation>数据库：</translation>
     </message>
     <message>
         <location filename="../../ui/settings_page.ui" line="84" />
@@ -3648,12 +3673,12 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../ui/settings_page.ui" line="89" />
         <source>Language:</source>
-        <translation>语言:</translation>
+        <translation>语言：</translation>
     </message>
     <message>
         <location filename="../../ui/settings_page.ui" line="91" />
         <source>Save (applies at the next start)</source>
-        <translation>保存(下次启动生效)</translation>
+        <translation>保存（下次启动生效）</translation>
     </message>
 </context>
 <context>
@@ -3717,27 +3742,6 @@ saved {1} by {2}</source>
         <location filename="../../dieselwatch/gui/models.py" line="22" />
         <source>none</source>
         <translation>无</translation>
-    </message>
-</context>
-<context>
-    <name>dialog</name>
-    <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="33" />
-        <source>New password (at least 8 characters):</source>
-        <translation>新密码（至少8个字符）：</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="34" />
-        <source>Repeat the password:</source>
-        <translation>再次输入密码：</translation>
-    </message>
-</context>
-<context>
-    <name>self.d</name>
-    <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="41" />
-        <source>The two passwords differ.</source>
-        <translation>两次输入的密码不一致。</translation>
     </message>
 </context>
 <context><name>RuleMeta</name><message><source>Valid operation</source><translation>有效工况</translation></message><message><source>A sample counts as valid operation only when all of these hold; the NOx and SCR checks use valid samples only.</source><translation>同时满足以下各项的数据才算有效工况；NOx与SCR判定只使用有效工况数据。</translation></message><message><source>NOx exceedance</source><translation>NOx超标</translation></message><message><source>Downstream NOx against the office's screening threshold (not a legal limit).</source><translation>下游NOx与本单位筛查阈值比较（筛查阈值不是法定限值）。</translation></message><message><source>Work-based windows (GB 17691 Annex K)</source><translation>功基窗口法（GB 17691附录K）</translation></message><message><source>Brake-specific NOx over windows of the engine's WHTC reference work.</source><translation>按发动机WHTC循环功划分窗口计算比排放NOx。</translation></message><message><source>SCR conversion</source><translation>SCR转化效率</translation></message><message><source>Conversion efficiency 1 - downstream/upstream NOx over hot valid samples.</source><translation>转化效率 = 1 − 下游NOx / 上游NOx（热机有效工况）。</translation></message><message><source>Tampering signatures</source><translation>作弊特征</translation></message><message><source>Patterns of a disabled, emulated or starved after-treatment.</source><translation>后处理被停用、模拟或尿素不足的特征。</translation></message><message><source>Data gaps and coverage</source><translation>数据缺失与覆盖</translation></message><message><source>Silence, gaps and missing fields, and how much data a judgement needs.</source><translation>离线、数据中断和字段缺失，以及判定所需的数据量。</translation></message><message><source>OBD faults</source><translation>OBD故障</translation></message><message><source>The malfunction indicator with trouble codes.</source><translation>故障指示灯与故障码。</translation></message><message><source>Comparison with similar engines</source><translation>同型发动机比较</translation></message><message><source>Vehicles judged against engines of the same model.</source><translation>与同型号发动机的车辆比较判定。</translation></message><message><source>Score weights</source><translation>评分扣分</translation></message><message><source>Points taken from 100 per reason category.</source><translation>每类原因从100分中扣除的分数。</translation></message><message><source>Minimum engine speed</source><translation>最低发动机转速</translation></message><message><source>rpm</source><translation>转/分</translation></message><message><source>Below this engine speed the engine is idling or off; such samples are not judged.</source><translation>低于此转速视为怠速或熄火，不参与判定。</translation></message><message><source>Minimum coolant temperature</source><translation>最低冷却液温度</translation></message><message><source>°C</source><translation>°C</translation></message><message><source>A cold engine is not judged: the SCR cannot work yet.</source><translation>冷机状态不参与判定：SCR尚不能正常工作。</translation></message><message><source>Minimum SCR inlet temperature</source><translation>最低SCR入口温度</translation></message><message><source>Below this the catalyst cannot convert NOx; such samples are not judged.</source><translation>低于此温度催化器无法转化NOx，不参与判定。</translation></message><message><source>Torque above friction torque</source><translation>实际扭矩高于摩擦扭矩</translation></message><message><source>%</source><translation>%</translation></message><message><source>Actual torque must exceed friction torque by this many percentage points (the engine is pulling, not coasting).</source><translation>实际扭矩须比摩擦扭矩高出此百分点（发动机在做功，而非滑行）。</translation></message><message><source>Smoothing window</source><translation>平滑窗口</translation></message><message><source>s</source><translation>秒</translation></message><message><source>Downstream NOx is averaged over this centred window of valid samples before it is compared with the threshold.</source><translation>下游NOx先按此长度的居中窗口对有效数据取平均，再与阈值比较。</translation></message><message><source>Screening threshold</source><translation>筛查阈值</translation></message><message><source>ppm</source><translation>ppm</translation></message><message><source>The office's screening threshold for smoothed downstream NOx; no regulation sets a tailpipe ppm limit for remote data.</source><translation>本单位对平滑后下游NOx设定的筛查阈值；现行法规未对远程监控数据规定尾管ppm限值。</translation></message><message><source>Minutes above the threshold for an exceedance day</source><translation>超标日最少超标分钟数</translation></message><message><source>min</source><translation>分钟</translation></message><message><source>A day counts as an exceedance day with at least this many minutes above the threshold.</source><translation>当日超过阈值的时间达到此分钟数即为超标日。</translation></message><message><source>Exceedance share for black</source><translation>列入黑名单的超标比例</translation></message><message><source>share</source><translation>比例</translation></message><message><source>Black when at least this share of the valid samples is above the threshold (together with the exceedance days below).</source><translation>有效数据中超过阈值的比例达到此值（并满足下方超标天数）时列入黑名单建议。</translation></message><message><source>Exceedance days for black</source><translation>列入黑名单的超标天数</translation></message><message><source>days</source><translation>天</translation></message><message><source>Black needs at least this many exceedance days in the period.</source><translation>期间内超标日达到此天数才列入黑名单建议。</translation></message><message><source>WHTC NOx limit</source><translation>WHTC NOx限值</translation></message><message><source>mg/kWh</source><translation>mg/kWh</translation></message><message><source>The China VI WHTC NOx limit that conformity factors are computed against (460).</source><translation>计算符合性因子所用的国六WHTC NOx限值（460）。</translation></message><message><source>Conformity factor limit</source><translation>符合性因子限值</translation></message><message><source>×</source><translation>倍</translation></message><message><source>The chosen percentile of the windows' conformity factors must not exceed this (1.5).</source><translation>各窗口符合性因子的所选百分位数不得超过此值（1.5）。</translation></message><message><source>Conformity factor percentile</source><translation>符合性因子百分位</translation></message><message><source>Which percentile of the valid windows' conformity factors is compared with the limit (90 %).</source><translation>用有效窗口符合性因子的哪一百分位数与限值比较（90%）。</translation></message><message><source>Power threshold at start</source><translation>初始功率阈值</translation></message><message><source>A window is valid when its average power reaches this share of the rated power.</source><translation>窗口平均功率达到额定功率的此比例时为有效窗口。</translation></message><message><source>Power threshold step</source><translation>功率阈值步长</translation></message><message><source>When too few windows are valid the threshold is lowered by this step.</source><translation>有效窗口过少时，功率阈值按此步长降低。</translation></message><message><source>Lowest power threshold</source><translation>最低功率阈值</translation></message><message><source>The threshold is never lowered below this share of the rated power.</source><translation>功率阈值不低于额定功率的此比例。</translation></message><message><source>Share of valid windows needed</source><translation>有效窗口所需比例</translation></message><message><source>Below this share of valid windows the power threshold is lowered.</source><translation>有效窗口比例低于此值时降低功率阈值。</translation></message><message><source>Valid windows needed</source><translation>所需有效窗口数</translation></message><message><source>windows</source><translation>个窗口</translation></message><message><source>A brake-specific judgement needs at least this many valid windows.</source><translation>比排放判定至少需要此数量的有效窗口。</translation></message><message><source>Fallback window length</source><translation>备用窗口时长</translation></message><message><source>Without rated power or WHTC work, fixed time windows of this length are used instead (they give a watch, never black).</source><translation>缺少额定功率或WHTC循环功时，改用此时长的固定时间窗口（只给出重点关注，不列入黑名单）。</translation></message><message><source>Fallback minimum average power</source><translation>备用窗口最低平均功率</translation></message><message><source>kW</source><translation>kW</translation></message><message><source>A fallback window is valid when its average power reaches this (an office choice, not from the standard).</source><translation>备用窗口平均功率达到此值时有效（由本单位设定，非标准规定）。</translation></message><message><source>Fallback windows needed</source><translation>所需备用窗口数</translation></message><message><source>A fallback judgement needs at least this many valid windows.</source><translation>备用窗口判定至少需要此数量的有效窗口。</translation></message><message><source>SCR efficiency for black</source><translation>列入黑名单的SCR效率</translation></message><message><source>Below this conversion efficiency the vehicle is proposed for the black list.</source><translation>转化效率低于此值时建议列入黑名单。</translation></message><message><source>SCR efficiency for watch</source><translation>列入重点关注的SCR效率</translation></message><message><source>Below this conversion efficiency the vehicle is watched; a working China VI SCR converts well above 80 %.</source><translation>转化效率低于此值时列为重点关注；正常工作的国六SCR转化效率远高于80%。</translation></message><message><source>Low efficiency of one sample</source><translation>单条数据低效率</translation></message><message><source>A single sample converting less than this counts as a low-efficiency sample.</source><translation>单条数据转化效率低于此值即计为低效率数据。</translation></message><message><source>Hot samples needed</source><translation>所需热机数据条数</translation></message><message><source>samples</source><translation>条</translation></message><message><source>The SCR efficiency is judged only with at least this many hot valid samples.</source><translation>热机有效数据达到此条数才判定SCR效率。</translation></message><message><source>Downstream above upstream by</source><translation>下游高于上游的幅度</translation></message><message><source>A sample where downstream NOx exceeds upstream by more than this margin is implausible.</source><translation>下游NOx高出上游超过此幅度的数据不合理。</translation></message><message><source>Share of downstream above upstream</source><translation>下游高于上游的比例</translation></message><message><source>Tampering is suspected when at least this share of the hot samples has downstream above upstream.</source><translation>热机数据中下游高于上游的比例达到此值时怀疑作弊。</translation></message><message><source>Downstream NOx counted as zero</source><translation>视为零的下游NOx</translation></message><message><source>Downstream readings at or below this count as zero.</source><translation>下游读数不高于此值时视为零。</translation></message><message><source>Share of zero downstream</source><translation>下游为零的比例</translation></message><message><source>A downstream sensor reading zero in at least this share of hot samples is suspect.</source><translation>热机数据中下游读数为零的比例达到此值时可疑。</translation></message><message><source>Constant downstream for</source><translation>下游读数不变的时长</translation></message><message><source>Downstream NOx unchanged for this long while the engine works is stuck or substituted.</source><translation>发动机工作时下游NOx保持不变达到此时长，视为卡滞或被替换。</translation></message><message><source>Share of repeated downstream values</source><translation>下游重复值比例</translation></message><message><source>A downstream trace repeating the same few values in at least this share of samples is suspect.</source><translation>下游读数在此比例以上的数据中重复少数几个数值时可疑。</translation></message><message><source>Samples needed for the repeat check</source><translation>重复值检查所需数据条数</translation></message><message><source>The repeat check needs at least this many valid downstream samples.</source><translation>重复值检查至少需要此条数的有效下游数据。</translation></message><message><source>Reagent level counted as empty</source><translation>视为空罐的尿素液位</translation></message><message><source>A reagent tank level at or below this (percent of the tank) counts as empty.</source><translation>尿素箱液位（占箱容百分比）不高于此值时视为空罐。</translation></message><message><source>Share of empty reagent</source><translation>尿素空罐比例</translation></message><message><source>Driving with an empty reagent tank in at least this share of samples is tampering.</source><translation>尿素空罐行驶的数据比例达到此值即视为作弊。</translation></message><message><source>Fuel for the reagent check</source><translation>尿素检查所需油耗</translation></message><message><source>L</source><translation>升</translation></message><message><source>The reagent level is expected to fall once at least this much fuel was burnt.</source><translation>消耗此数量燃油后尿素液位应有下降。</translation></message><message><source>Minimum reagent drop</source><translation>尿素液位最小降幅</translation></message><message><source>A reagent level that falls less than this (percent of the tank) over that fuel is static.</source><translation>消耗上述燃油后尿素液位降幅（占箱容百分比）小于此值，视为液位不变。</translation></message><message><source>High load torque</source><translation>高负荷扭矩</translation></message><message><source>Torque (percent of reference) from which the engine counts as under high load.</source><translation>扭矩（占参考扭矩百分比）达到此值即视为高负荷。</translation></message><message><source>SCR cold under high load below</source><translation>高负荷下SCR低温阈值</translation></message><message><source>An SCR inlet colder than this under long high load points to a bypassed sensor.</source><translation>长时间高负荷下SCR入口温度低于此值，提示传感器被旁路。</translation></message><message><source>Cold SCR under high load for</source><translation>高负荷下SCR低温时长</translation></message><message><source>How long the SCR must stay cold under high load to be suspect.</source><translation>高负荷下SCR保持低温达到此时长即为可疑。</translation></message><message><source>Calibration changes allowed</source><translation>允许的标定变更次数</translation></message><message><source>changes</source><translation>次</translation></message><message><source>More CALID/CVN changes than this in the period point to re-flashed engine software.</source><translation>期间内CALID/CVN变更超过此次数，提示发动机软件被刷写。</translation></message><message><source>Shortest data gap</source><translation>最短数据中断</translation></message><message><source>A jump in time inside a trip of at least this long is a data gap.</source><translation>行程内时间跳变达到此时长即为数据中断。</translation></message><message><source>Trip break</source><translation>行程间隔</translation></message><message><source>A pause this long or longer ends a trip (not a gap).</source><translation>停顿达到此时长即结束一个行程（不计为中断）。</translation></message><message><source>Position jump factor</source><translation>位置跳变倍数</translation></message><message><source>A position that moves more than this times the distance the speed allows is a jump.</source><translation>位置移动超过车速允许距离的此倍数即为跳变。</translation></message><message><source>Position jump margin</source><translation>位置跳变余量</translation></message><message><source>km</source><translation>公里</translation></message><message><source>Added to the allowed distance before a position counts as a jump.</source><translation>判断位置跳变前加到允许距离上的余量。</translation></message><message><source>Online rate for white</source><translation>列入白名单的上线率</translation></message><message><source>White needs at least this online rate (days with data / days with data or driven unreported).</source><translation>列入白名单须达到此上线率（有数据天数 / 有数据或行驶未上报的天数）。</translation></message><message><source>Completeness for white</source><translation>列入白名单的数据完整率</translation></message><message><source>White needs at least this share of the expected samples.</source><translation>列入白名单须达到应有数据量的此比例。</translation></message><message><source>Missing key field for watch</source><translation>关键字段缺失（重点关注）</translation></message><message><source>A key field missing in at least this share of samples gives a watch.</source><translation>关键字段缺失的数据比例达到此值时列为重点关注。</translation></message><message><source>Days driven unreported for black</source><translation>行驶未上报天数（黑名单）</translation></message><message><source>Black when the vehicle drove without reporting on at least this many days.</source><translation>车辆行驶但未上报数据的天数达到此值时列入黑名单建议。</translation></message><message><source>Days driven unreported for watch</source><translation>行驶未上报天数（重点关注）</translation></message><message><source>Watch when the vehicle drove without reporting on at least this many days.</source><translation>车辆行驶但未上报数据的天数达到此值时列为重点关注。</translation></message><message><source>Running hours needed</source><translation>所需运行小时数</translation></message><message><source>h</source><translation>小时</translation></message><message><source>Below this many running hours in the period nothing is judged.</source><translation>期间内运行小时数低于此值时不作判定。</translation></message><message><source>Days with data needed</source><translation>所需有数据天数</translation></message><message><source>Below this many days with data nothing is judged.</source><translation>有数据天数低于此值时不作判定。</translation></message><message><source>Too little data gives a watch</source><translation>数据不足时列为重点关注</translation></message><message><source>0 or 1</source><translation>0或1</translation></message><message><source>1: a vehicle with too little data is watched; 0: it gets no proposal.</source><translation>1：数据不足的车辆列为重点关注；0：不给出建议。</translation></message><message><source>Parked if it moved at most</source><translation>视为停放的最大移动距离</translation></message><message><source>A silence across which the odometer or position moved at most this far was parked, not driven unreported.</source><translation>离线前后里程或位置变化不超过此距离时视为停放，而非行驶未上报。</translation></message><message><source>Days with data for white</source><translation>列入白名单的有数据天数</translation></message><message><source>White needs at least this many days with data.</source><translation>列入白名单至少需要此天数的数据。</translation></message><message><source>Valid hours for white</source><translation>列入白名单的有效工况小时数</translation></message><message><source>White needs at least this many hours of valid operation.</source><translation>列入白名单至少需要此小时数的有效工况。</translation></message><message><source>Valid windows for white</source><translation>列入白名单的有效窗口数</translation></message><message><source>White needs at least this many valid brake-specific windows.</source><translation>列入白名单至少需要此数量的有效比排放窗口。</translation></message><message><source>Invalid position fixes for watch</source><translation>定位无效（重点关注）</translation></message><message><source>Invalid GNSS fixes in at least this share of samples give a watch.</source><translation>定位无效的数据比例达到此值时列为重点关注。</translation></message><message><source>Persistent malfunction indicator</source><translation>故障灯持续点亮</translation></message><message><source>MIL on with trouble codes in at least this share of records is a defect to repair (watch, never black on its own).</source><translation>故障灯点亮且有故障码的记录比例达到此值，视为须维修的故障（列为重点关注，不单独列入黑名单）。</translation></message><message><source>Smallest comparison group</source><translation>最小比较组</translation></message><message><source>vehicles</source><translation>辆</translation></message><message><source>An engine model with fewer vehicles with enough data is compared with the whole fleet.</source><translation>数据充足的同型车辆少于此数时，与全部车辆比较。</translation></message><message><source>Low percentile of the group</source><translation>组内低百分位</translation></message><message><source>A vehicle below this percentile of its group counts as low.</source><translation>低于组内此百分位的车辆视为偏低。</translation></message><message><source>High percentile of the group</source><translation>组内高百分位</translation></message><message><source>A vehicle above this percentile of its group counts as high.</source><translation>高于组内此百分位的车辆视为偏高。</translation></message><message><source>Fuel needed for the comparison</source><translation>比较所需油耗</translation></message><message><source>Reagent use is compared only with at least this much fuel burnt.</source><translation>消耗燃油达到此数量才比较尿素消耗。</translation></message><message><source>Reagent use against the group median</source><translation>尿素消耗与组内中位数之比</translation></message><message><source>Reagent use below this share of the group median (and below the low percentile) is too little dosing.</source><translation>尿素消耗低于组内中位数的此比例（且低于低百分位）视为喷射不足。</translation></message><message><source>10-second means needed</source><translation>所需10秒均值个数</translation></message><message><source>means</source><translation>个</translation></message><message><source>The emulator check needs at least this many 10 s means of hot valid operation.</source><translation>模拟器检查至少需要此数量的热机有效工况10秒均值。</translation></message><message><source>Highest correlation of an emulated sensor</source><translation>模拟传感器的最高相关系数</translation></message><message><source>A downstream trace correlating less than this with upstream NOx and with load looks emulated.</source><translation>下游读数与上游NOx及负荷的相关系数均低于此值时疑似模拟信号。</translation></message><message><source>Highest mean of an emulated trace</source><translation>模拟信号的最高均值</translation></message><message><source>An emulated trace stays plausible: its mean is at most this.</source><translation>模拟信号通常看似合理：其均值不超过此值。</translation></message><message><source>Platform offset: lowest hot downstream</source><translation>平台偏移：热机下游最低值</translation></message><message><source>When every vehicle of one source never reads below this hot and loaded, the platform omits the -200 ppm offset.</source><translation>同一数据来源的所有车辆在热机带载时读数均不低于此值，说明平台未减去−200 ppm偏移量。</translation></message><message><source>Platform offset: vehicles needed</source><translation>平台偏移：所需车辆数</translation></message><message><source>The offset check needs at least this many vehicles from one source.</source><translation>偏移检查至少需要同一来源的此数量车辆。</translation></message><message><source>Points for an emission reason</source><translation>排放原因扣分</translation></message><message><source>points</source><translation>分</translation></message><message><source>Points taken from 100 for the worst emission reason.</source><translation>最严重的排放原因从100分中扣除的分数。</translation></message><message><source>Points for a tampering reason</source><translation>作弊原因扣分</translation></message><message><source>Points taken from 100 for the worst tampering reason.</source><translation>最严重的作弊原因从100分中扣除的分数。</translation></message><message><source>Points for a data reason</source><translation>数据原因扣分</translation></message><message><source>Points taken from 100 for the worst data reason.</source><translation>最严重的数据原因从100分中扣除的分数。</translation></message><message><source>Points for an OBD reason</source><translation>OBD原因扣分</translation></message><message><source>Points taken from 100 for the worst OBD reason.</source><translation>最严重的OBD原因从100分中扣除的分数。</translation></message></context></TS>

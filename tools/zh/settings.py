@@ -250,4 +250,19 @@ ZH = {
     "Points for a tampering reason": "作弊原因扣分", "Points taken from 100 for the worst tampering reason.": "最严重的作弊原因从100分中扣除的分数。",
     "Points for a data reason": "数据原因扣分", "Points taken from 100 for the worst data reason.": "最严重的数据原因从100分中扣除的分数。",
     "Points for an OBD reason": "OBD原因扣分", "Points taken from 100 for the worst OBD reason.": "最严重的OBD原因从100分中扣除的分数。",
+    # new on the pages of this slice
+    "needed on every notice": "每份通知书都需要", "shipped with the program": "程序自带",
+    # texts these pages and dialogs share with others, with the full-width punctuation Chinese documents use
+    "Role:": "角色：", "Why is the rule set changed?": "修改规则的原因：", "Bureau name:": "单位名称：",
+    "e.g. 济南市生态环境局平阴分局": "例如：济南市生态环境局平阴分局", "Bureau code:": "单位代码：",
+    "used in notice numbers, e.g. 鲁济平": "用于通知书编号，例如：鲁济平", "User name:": "用户名：", "Password:": "密码：",
+    "Repeat:": "再次输入：", "Wrong user name or password, or the account is disabled.": "用户名或密码错误，或账号已停用。",
+    "Current password:": "当前密码：", "From:": "从：", "To:": "至：",
+    "Bureau code (in notice numbers)": "单位代码（用于通知书编号）", "Rectification deadline (days)": "整改期限（天）",
+    "Re-check within (days)": "复查期限（天）", "White entry valid for (days)": "白名单有效期（天）",
+    "Black and watch review after (days)": "黑名单与重点关注复核周期（天）", "Connected: {0}": "连接成功：{0}",
+    "Saved for this workstation; applies at the next start.": "已保存到本机，下次启动生效。", "Role of {0}:": "{0}的角色：",
+    "Shared by every workstation on this database. Only an admin can change them; each change is recorded in the "
+    "audit history.": "连接同一数据库的所有工作站共用这些设置。仅管理员可修改，每次修改都记入审计记录。",
+    "New version:": "新版本号：", "Database:": "数据库：", "Language:": "语言：", "Save (applies at the next start)": "保存（下次启动生效）",
 }
