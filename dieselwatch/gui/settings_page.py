@@ -72,7 +72,7 @@ class SettingsPage(QObject):
             "lists.black_review_days": self.tr("Black and watch review after (days)"),
             "lists.removal_clean_days": self.tr("Clean days before a black removal"),
         }
-        self.fields: dict[str, QObject] = {}
+        self.fields: dict[str, QCheckBox | QSpinBox | QLineEdit] = {}
         heads = {"bureau": self.tr("The bureau (printed on every notice)"), "notices": self.tr("Notices"),
                  "lists": self.tr("Lists")}
         for section, keys in DEFAULTS.items():
@@ -81,6 +81,7 @@ class SettingsPage(QObject):
             self.p.officeForm.addRow(head)
             for key, default in keys.items():
                 name = f"{section}.{key}"
+                w: QCheckBox | QSpinBox | QLineEdit
                 if isinstance(default, bool):
                     w = QCheckBox()
                 elif isinstance(default, int):
@@ -386,7 +387,11 @@ class SettingsPage(QObject):
         self.p.passwordButton.setToolTip("" if self.ws.role is not None else self.tr("Sign in first."))
 
     def _users_job(self, fn, *args, message: str, **kwargs) -> None:
-        self.ctl.run(fn, *args, on_done=lambda _: (self.ctl.status(message), self.refresh()), **kwargs)
+        def done(_result) -> None:
+            self.ctl.status(message)
+            self.refresh()
+
+        self.ctl.run(fn, *args, on_done=done, **kwargs)
 
     def add_user(self) -> None:
         dlg = AccountDialog(self.p, self.roles)

@@ -253,13 +253,14 @@ def save_edited_rules(ws: Workspace, data: dict, reason: str | None = None) -> R
 
 
 def activate_rule_set(ws: Workspace, version: str, reason: str) -> RuleSet:
-    """Make a stored version the one the office scores with (admin, with a reason; one audit event whose before
-    names the version it replaces). The next scoring run re-applies it to the raw samples."""
+    """Make a stored version the one the office scores with (admin, or anyone in set-up mode; with a reason; one
+    audit event whose before names the version it replaces). The next scoring run re-applies it to the raw
+    samples."""
     from dieselwatch.services.users import Role, require
 
     if not (reason or "").strip():
         raise InputError(Msg("say why the rule set is activated (a reason is required)"))
-    require(ws, Role.ADMIN)
+    require(ws, Role.ADMIN, setup_ok=True)  # before the first account, like storing one (set-up mode)
     with ws.Session.begin() as s:
         audit.serialise(s)  # two admins at once: each event's before is what it really replaced
         before = install_active(s)

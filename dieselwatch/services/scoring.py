@@ -7,10 +7,11 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
+from typing import cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Integer, and_, case, delete, func, literal, select
+from sqlalchemy import Integer, Table, and_, case, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from dieselwatch.errors import ConfigError, InputError
@@ -270,7 +271,7 @@ def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = 
         s.add(run)
         s.flush()
         if results:
-            s.execute(Score.__table__.insert(), [
+            s.execute(insert(Score), [
                 {"run_id": run.id, "vehicle_id": r["vehicle_id"], "score": r["score"], "proposal": r["proposal"],
                  "reasons": r["reasons"], "metrics": r["metrics"]} for r in results])
         run_id = run.id
@@ -388,7 +389,7 @@ def recompute_from_raw(ws: Workspace, start: date, end: date, rules: RuleSet, *,
         try:
             for i, ((vid, _), rows) in enumerate(zip(groups, pool.map(rebuild, groups))):
                 with ws.Session.begin() as s:  # upsert: an import on another workstation may write these days too
-                    upsert(s, DayStat.__table__, rows, ["vehicle_id", "day"])
+                    upsert(s, cast(Table, DayStat.__table__), rows, ["vehicle_id", "day"])
                     s.execute(delete(DayStat).where(DayStat.vehicle_id == int(vid), DayStat.day >= start,
                                                     DayStat.day <= end, DayStat.day.not_in([r["day"] for r in rows])))
                 n_days += len(rows)

@@ -71,18 +71,18 @@ def _coerce(section: str, key: str, value):
         if v < 0 or v > 3650:
             raise InputError(Msg("{key} must be between 0 and 3650, got {value}", key=f"{section}.{key}", value=v))
         return v
-    v = str(value).strip()
-    if len(v) > 500:
+    text = str(value).strip()
+    if len(text) > 500:
         raise InputError(Msg("{key} is longer than 500 characters", key=f"{section}.{key}"))
     if section == "notices" and key == "number_pattern":
         try:
-            v.format(code="X", year=2026, seq=1)
+            text.format(code="X", year=2026, seq=1)
         except (KeyError, IndexError, ValueError) as exc:
             raise InputError(Msg("notices.number_pattern may use only {{code}}, {{year}} and {{seq}}: {error}",
                                  error=exc)) from None
-        if "{seq" not in v:
+        if "{seq" not in text:
             raise InputError(Msg("notices.number_pattern must contain {seq}, or numbers would repeat"))
-    return v
+    return text
 
 
 def update_settings(ws: Workspace, changes: dict[str, object], reason: str | None = None) -> dict:
