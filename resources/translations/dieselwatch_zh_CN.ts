@@ -618,7 +618,7 @@
     </message>
     <message>
         <location filename="../../dieselwatch/services/rulesets.py" line="134" />
-        <location filename="../../dieselwatch/services/scoring.py" line="213" />
+        <location filename="../../dieselwatch/services/scoring.py" line="214" />
         <source>rule set version “{version}” already exists with other values: give the edited copy a new version</source>
         <translation>规则版本“{version}”已存在且内容不同:请为修改后的规则指定新版本号</translation>
     </message>
@@ -639,53 +639,53 @@
     </message>
     <message>
         <location filename="../../dieselwatch/services/rulesets.py" line="250" />
-        <location filename="../../dieselwatch/services/scoring.py" line="210" />
+        <location filename="../../dieselwatch/services/scoring.py" line="211" />
         <source>give the edited rule set a new version</source>
         <translation>请为修改后的规则指定新版本号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/rulesets.py" line="261" />
+        <location filename="../../dieselwatch/services/rulesets.py" line="262" />
         <source>say why the rule set is activated (a reason is required)</source>
         <translation>请说明启用该规则版本的原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/rulesets.py" line="272" />
+        <location filename="../../dieselwatch/services/rulesets.py" line="273" />
         <source>rule set {version} is already the active one</source>
         <translation>规则版本{version}已是当前启用的版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="71" />
+        <location filename="../../dieselwatch/services/scoring.py" line="72" />
         <source>{what} must be a date as YYYY-MM-DD, got “{text}”</source>
         <translation>{what}必须是YYYY-MM-DD格式的日期,实际为“{text}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="258" />
+        <location filename="../../dieselwatch/services/scoring.py" line="259" />
         <source>Data source {source}: all {n} vehicles read at least {min} ppm downstream NOx when hot and loaded; the platform seems to omit the -200 ppm offset. Their NOx figures are not judged.</source>
         <translation>数据来源{source}：全部{n}辆车热态负载下下游NOx均不低于{min}ppm，疑为平台未减去-200ppm偏移，这些车辆的NOx指标不作判定。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="314" />
+        <location filename="../../dieselwatch/services/scoring.py" line="315" />
         <source>scoring run {run} is a trial with rule set {version}, which the office has not activated: activate it and score again to propose from it</source>
         <translation>评分批次{run}是使用未启用的规则版本{version}的试算：须先启用该版本并重新评分，才能据此生成名单建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="340" />
+        <location filename="../../dieselwatch/services/scoring.py" line="341" />
         <source>The period {start} to {end} reaches outside what the imported exports cover ({spans}): {n} of its {days} days are not judged for any vehicle.</source>
         <translation>评价期{start}至{end}超出已导入数据的覆盖范围（{spans}）：其{days}天中有{n}天对任何车辆都不作判定。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="342" />
+        <location filename="../../dieselwatch/services/scoring.py" line="343" />
         <source>nothing</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="345" />
+        <location filename="../../dieselwatch/services/scoring.py" line="346" />
         <source>{n} vehicle(s) appear in no export covering the period: not judged ({vins}).</source>
         <translation>{n}辆车不在覆盖该期间的任何导出数据中，不作判定（{vins}）。</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/samples.py" line="90" />
-        <location filename="../../dieselwatch/services/scoring.py" line="202" />
+        <location filename="../../dieselwatch/services/scoring.py" line="203" />
         <source>the period ends ({end}) before it starts ({start})</source>
         <translation>时段的结束日期({end})早于开始日期({start})</translation>
     </message>
@@ -1527,66 +1527,76 @@ Details are in the log file:
     </message>
     <message>
         <location filename="../../dieselwatch/gui/audit_labels.py" line="25" />
+        <source>rule set version stored (not active)</source>
+        <translation>保存规则版本（未启用）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="26" />
+        <source>rule set activated</source>
+        <translation>启用规则版本</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="27" />
         <source>state recorded when the history began to cover it</source>
         <translation>审计开始覆盖时记录的现状</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="26" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="28" />
         <source>settings changed</source>
         <translation>修改设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="27" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="29" />
         <source>account created</source>
         <translation>创建账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="28" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="30" />
         <source>account changed</source>
         <translation>修改账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="29" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="31" />
         <source>password changed</source>
         <translation>修改密码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="32" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="34" />
         <source>import batch</source>
         <translation>导入批次</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="33" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="35" />
         <source>list entry</source>
         <translation>名单条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="34" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="36" />
         <source>notice</source>
         <translation>通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="35" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="37" />
         <source>vehicle</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="36" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="38" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="37" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="39" />
         <source>settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="38" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="40" />
         <source>account</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="39" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="41" />
         <source>mapping profile</source>
         <translation>表头对应方案</translation>
     </message>
@@ -3281,287 +3291,287 @@ saved {1} by {2}</source>
         <translation>黑白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="93" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="94" />
         <source>needed on every notice</source>
         <translation>每份通知书都需要</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="103" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="104" />
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="103" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="104" />
         <source>Saved</source>
         <translation>保存时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="103" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="104" />
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="103" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="104" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="118" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="119" />
         <source>empty: raw/ in the data folder; an office sharing one database: the same network folder on every workstation</source>
         <translation>留空：使用数据文件夹中的 raw/；多个工作站共用一个数据库时：每台工作站填写同一个网络文件夹</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="120" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="121" />
         <source>Raw sample folder:</source>
         <translation>原始数据文件夹：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="122" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="123" />
         <source>In use: {0}</source>
         <translation>当前使用：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="136" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="137" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="136" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="137" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="136" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="137" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="136" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="137" />
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="172" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="173" />
         <source>Only an admin can change this.</source>
         <translation>仅管理员可修改。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="183" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="184" />
         <source>active: scoring uses it</source>
         <translation>启用中：评分使用此版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="183" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="184" />
         <source>stored, not active</source>
         <translation>已保存，未启用</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="184" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="185" />
         <source>shipped with the program</source>
         <translation>程序自带</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="196" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="197" />
         <source>Storing a rule set needs the supervisor role.</source>
         <translation>保存规则版本需要审核人角色。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="201" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="202" />
         <source>Scoring uses the active rule set {0}. Edit a copy below: “Try on a period” scores with it without saving anything; “Save as a new version” stores it (supervisor) without changing what scoring uses; an admin then activates it. Point at a value for its help.</source>
         <translation>评分使用当前启用的规则版本{0}。可在下方修改副本：“按期间试算”用修改后的参数评分，不保存任何内容；“另存为新版本”保存修改（审核人），但不改变评分所用的规则；之后由管理员启用。鼠标指向参数可查看说明。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="223" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="224" />
         <source>Only an admin can activate a rule set.</source>
         <translation>仅管理员可启用规则版本。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="224" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="225" />
         <source>This version is already the active one.</source>
         <translation>此版本已是当前启用的版本。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="237" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="238" />
         <source>Editing a copy of rule set {0}.</source>
         <translation>正在修改规则版本{0}的副本。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="245" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="246" />
         <source>Give the edited rule set a new version.</source>
         <translation>请为修改后的规则填写新的版本号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="272" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="273" />
         <source>Rule set {0} stored (not active: an admin activates it).</source>
         <translation>规则版本{0}已保存（未启用，须由管理员启用）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="282" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="283" />
         <source>Activate rule set {0}</source>
         <translation>启用规则版本{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="283" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="284" />
         <source>From now on every scoring uses rule set {0} instead of {1}, and the next run re-applies it to the raw samples. Why is it activated?</source>
         <translation>此后所有评分将使用规则版本{0}（替代{1}），下次评分时按新规则重新计算原始数据。启用原因：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="288" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="289" />
         <source>Activating a rule set needs a reason.</source>
         <translation>启用规则版本须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="293" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="294" />
         <source>Rule set {0} is now active.</source>
         <translation>规则版本{0}已启用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="309" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="310" />
         <source>Trying rule set {0}</source>
         <translation>正在试算规则版本{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="314" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="315" />
         <source>Trial of rule set {0}, {1} to {2}: black {3}, watch {4}, white {5}, none {6}.</source>
         <translation>规则版本{0}试算（{1}至{2}）：黑名单{3}，重点关注{4}，白名单{5}，无建议{6}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="318" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="319" />
         <source>The office's latest run ({0}, rule set {1}): black {2}, watch {3}, white {4}, none {5}.</source>
         <translation>本单位最近一次正式评分（批次{0}，规则版本{1}）：黑名单{2}，重点关注{3}，白名单{4}，无建议{5}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="321" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="322" />
         <source>Nothing was saved or activated. The trial is kept as run {0}, marked as a trial; lists never propose from it.</source>
         <translation>未保存也未启用任何规则。试算结果保存为批次{0}并标记为试算，不会据此生成名单建议。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="323" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="324" />
         <source>Trial run</source>
         <translation>试算</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="324" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="325" />
         <source>Trial run {0} with rule set {1} done.</source>
         <translation>规则版本{1}试算完成（批次{0}）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="363" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="364" />
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="363" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="364" />
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="375" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="376" />
         <source>Only an admin can change accounts.</source>
         <translation>仅管理员可修改账号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="376" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="377" />
         <source>Choose an account in the table first.</source>
         <translation>请先在表格中选择一个账号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="383" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="384" />
         <source>Enable…</source>
         <translation>启用…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="384" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="385" />
         <source>Disable…</source>
         <translation>停用…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="386" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="387" />
         <source>Sign in first.</source>
         <translation>请先登录。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="429" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="434" />
         <source>Disable account</source>
         <translation>停用账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="430" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="435" />
         <source>Disable the account {0}? They can no longer sign in; their past decisions stay in the history.</source>
         <translation>确定停用账号{0}？停用后该账号无法登录，其以往的审批记录仍保留在审计记录中。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="436" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="441" />
         <source>Account {0} disabled.</source>
         <translation>账号{0}已停用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="437" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="442" />
         <source>Account {0} enabled.</source>
         <translation>账号{0}已启用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="332" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="333" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="336" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="337" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="338" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="339" />
         <source>Connected: {0}</source>
         <translation>连接成功：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="349" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="350" />
         <source>Saved for this workstation; applies at the next start.</source>
         <translation>已保存到本机，下次启动生效。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="397" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="402" />
         <source>Account {0} created.</source>
         <translation>已创建账号{0}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="404" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="409" />
         <source>Change role</source>
         <translation>修改角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="404" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="409" />
         <source>Role of {0}:</source>
         <translation>{0}的角色：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="408" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="413" />
         <source>Role changed.</source>
         <translation>角色已修改。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="414" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="419" />
         <source>Set name</source>
         <translation>设置姓名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="415" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="420" />
         <source>Name of {0} (signs notices):</source>
         <translation>{0}的姓名（用于通知书署名）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="419" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="424" />
         <source>Account updated.</source>
         <translation>账号已更新。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="355" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="356" />
         <source>Legal texts saved.</source>
         <translation>法律文本已保存。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="449" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="454" />
         <source>Password of {0} changed.</source>
         <translation>{0}的密码已修改。</translation>
     </message>

@@ -265,4 +265,6 @@ ZH = {
     "Shared by every workstation on this database. Only an admin can change them; each change is recorded in the "
     "audit history.": "连接同一数据库的所有工作站共用这些设置。仅管理员可修改，每次修改都记入审计记录。",
     "New version:": "新版本号：", "Database:": "数据库：", "Language:": "语言：", "Save (applies at the next start)": "保存（下次启动生效）",
+    # audit actions of rule sets
+    "rule set version stored (not active)": "保存规则版本（未启用）", "rule set activated": "启用规则版本",
 }
