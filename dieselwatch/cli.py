@@ -219,7 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     rul.add_argument("--json", action="store_true")
     rush = ru_s.add_parser("show", help="a version's values (default: the active one) as JSON, ready to edit")
     rush.add_argument("version", nargs="?")
-    rusv = ru_s.add_parser("save", help="store an edited rule set (JSON) under its new version, not active (supervisor)")
+    rusv = ru_s.add_parser("save", help="store an edited rule set (JSON) under its new version, not active "
+                                        "(supervisor)")
     rusv.add_argument("file", type=Path)
     rusv.add_argument("--reason")
     rusv.add_argument("--json", action="store_true")

@@ -15,10 +15,6 @@ from PySide6.QtWidgets import (
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("PasswordFields", text)
-
-
 class PasswordFields:
     """Password and repeat, with the mismatch said at once under them (OK stays off until both agree)."""
 
@@ -35,15 +31,17 @@ class PasswordFields:
         self.message.setObjectName("messageLabel")
         self.message.setStyleSheet("color: #b00020;")
         self.message.setWordWrap(True)
-        form.addRow(_tr("New password (at least 8 characters):"), self.password)
-        form.addRow(_tr("Repeat the password:"), self.repeat)
+        form.addRow(QCoreApplication.translate("PasswordFields", "New password (at least 8 characters):"),
+                    self.password)
+        form.addRow(QCoreApplication.translate("PasswordFields", "Repeat the password:"), self.repeat)
         form.addRow("", self.message)
         self.check()
 
     def check(self) -> bool:
         a, b = self.password.text(), self.repeat.text()
         same = a == b
-        self.message.setText("" if same or not b else _tr("The two passwords differ."))
+        differ = QCoreApplication.translate("PasswordFields", "The two passwords differ.")
+        self.message.setText("" if same or not b else differ)
         self.ok.setEnabled(bool(a) and same)
         return bool(a) and same
 

@@ -15,10 +15,6 @@ from dieselwatch.services.users import Role, create_user
 from dieselwatch.workspace import Workspace
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("FirstRunDialog", text)
-
-
 class FirstRunDialog:
     def __init__(self, ws: Workspace, parent=None):
         self.ws = ws
@@ -35,16 +31,17 @@ class FirstRunDialog:
     def _compare(self) -> None:
         d = self.d
         differ = bool(d.repeatEdit.text()) and d.passwordEdit.text() != d.repeatEdit.text()
-        d.messageLabel.setText(_tr("The two passwords differ.") if differ else "")
+        d.messageLabel.setText(QCoreApplication.translate("FirstRunDialog", "The two passwords differ.") if differ
+                               else "")
 
     def try_accept(self) -> None:
         d = self.d
         if not d.bureauEdit.text().strip():
-            d.messageLabel.setText(_tr("The bureau needs a name."))
+            d.messageLabel.setText(QCoreApplication.translate("FirstRunDialog", "The bureau needs a name."))
             d.bureauEdit.setFocus()
             return
         if d.passwordEdit.text() != d.repeatEdit.text():
-            d.messageLabel.setText(_tr("The two passwords differ."))
+            d.messageLabel.setText(QCoreApplication.translate("FirstRunDialog", "The two passwords differ."))
             d.repeatEdit.setFocus()
             return
         changes = {"bureau.name": d.bureauEdit.text().strip()}

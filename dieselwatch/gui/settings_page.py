@@ -307,7 +307,8 @@ class SettingsPage(QObject):
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return
         a, b = dlg.start.date().toPython(), dlg.end.date().toPython()
-        self.ctl.run(score_period, self.ws, a, b, rules=data, title=self.tr("Trying rule set {0}").format(data["version"]),
+        self.ctl.run(score_period, self.ws, a, b, rules=data,
+                     title=self.tr("Trying rule set {0}").format(data["version"]),
                      on_done=lambda res: self._tried(res, run))
 
     def _tried(self, res, run) -> None:
@@ -406,7 +407,8 @@ class SettingsPage(QObject):
         if user is None:
             return
         keys = list(self.roles)
-        role, ok = QInputDialog.getItem(self.p, self.tr("Change role"), self.tr("Role of {0}:").format(user["username"]),
+        role, ok = QInputDialog.getItem(self.p, self.tr("Change role"),
+                                        self.tr("Role of {0}:").format(user["username"]),
                                         list(self.roles.values()), keys.index(user["role"]), False)
         if ok:
             key = Role(keys[list(self.roles.values()).index(role)])

@@ -549,30 +549,30 @@
         <translation>既不是已保存的对应方案,也不是JSON文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="265" />
+        <location filename="../../dieselwatch/cli.py" line="266" />
         <source>already exists: add --force to overwrite it, or choose another --out</source>
         <translation>已存在：加--force覆盖，或另选--out</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="267" />
+        <location filename="../../dieselwatch/cli.py" line="268" />
         <location filename="../../dieselwatch/services/samples.py" line="135" />
         <source>cannot be written: folder {folder} does not exist</source>
         <translation>无法写入：文件夹{folder}不存在</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="274" />
+        <location filename="../../dieselwatch/cli.py" line="275" />
         <source>is a file, not a folder: give a folder for --out</source>
         <translation>是文件而不是文件夹：--out请给出文件夹</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="725" />
-        <location filename="../../dieselwatch/cli.py" line="753" />
+        <location filename="../../dieselwatch/cli.py" line="726" />
+        <location filename="../../dieselwatch/cli.py" line="754" />
         <location filename="../../dieselwatch/services/profiles.py" line="43" />
         <source>is not readable JSON ({error})</source>
         <translation>不是可读取的JSON({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="835" />
+        <location filename="../../dieselwatch/cli.py" line="836" />
         <source>cannot be written or read: {error}</source>
         <translation>无法写入或读取：{error}</translation>
     </message>
@@ -1392,32 +1392,32 @@
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="88" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="86" />
         <source>Add account</source>
         <translation>添加账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="96" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="94" />
         <source>e.g. 王磊</source>
         <translation>例如：王磊</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="101" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="99" />
         <source>User name (to sign in):</source>
         <translation>用户名（用于登录）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="102" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="100" />
         <source>The person's name (signs notices):</source>
         <translation>姓名（用于通知书署名）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="103" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="101" />
         <source>Role:</source>
         <translation>角色：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="113" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="111" />
         <source>Enter a user name.</source>
         <translation>请填写用户名。</translation>
     </message>
@@ -1914,6 +1914,17 @@ Details are in the log file:
         <location filename="../../ui/first_run_dialog.ui" line="37" />
         <source>Repeat:</source>
         <translation>再次输入：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/first_run.py" line="34" />
+        <location filename="../../dieselwatch/gui/first_run.py" line="44" />
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/first_run.py" line="40" />
+        <source>The bureau needs a name.</source>
+        <translation>请填写单位名称。</translation>
     </message>
 </context>
 <context>
@@ -3134,14 +3145,32 @@ saved {1} by {2}</source>
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="60" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="58" />
         <source>Set password of {0}</source>
         <translation>设置{0}的密码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="70" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="68" />
         <source>Current password:</source>
         <translation>当前密码：</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordFields</name>
+    <message>
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="34" />
+        <source>New password (at least 8 characters):</source>
+        <translation>新密码（至少8个字符）：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="36" />
+        <source>Repeat the password:</source>
+        <translation>再次输入密码：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="43" />
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
     </message>
 </context>
 <context>
@@ -3426,152 +3455,152 @@ saved {1} by {2}</source>
         <translation>规则版本{0}已启用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="310" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="311" />
         <source>Trying rule set {0}</source>
         <translation>正在试算规则版本{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="315" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="316" />
         <source>Trial of rule set {0}, {1} to {2}: black {3}, watch {4}, white {5}, none {6}.</source>
         <translation>规则版本{0}试算（{1}至{2}）：黑名单{3}，重点关注{4}，白名单{5}，无建议{6}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="319" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="320" />
         <source>The office's latest run ({0}, rule set {1}): black {2}, watch {3}, white {4}, none {5}.</source>
         <translation>本单位最近一次正式评分（批次{0}，规则版本{1}）：黑名单{2}，重点关注{3}，白名单{4}，无建议{5}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="322" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="323" />
         <source>Nothing was saved or activated. The trial is kept as run {0}, marked as a trial; lists never propose from it.</source>
         <translation>未保存也未启用任何规则。试算结果保存为批次{0}并标记为试算，不会据此生成名单建议。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="324" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="325" />
         <source>Trial run</source>
         <translation>试算</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="325" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="326" />
         <source>Trial run {0} with rule set {1} done.</source>
         <translation>规则版本{1}试算完成（批次{0}）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="364" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="365" />
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="364" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="365" />
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="376" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="377" />
         <source>Only an admin can change accounts.</source>
         <translation>仅管理员可修改账号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="377" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="378" />
         <source>Choose an account in the table first.</source>
         <translation>请先在表格中选择一个账号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="384" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="385" />
         <source>Enable…</source>
         <translation>启用…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="385" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="386" />
         <source>Disable…</source>
         <translation>停用…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="387" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="388" />
         <source>Sign in first.</source>
         <translation>请先登录。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="434" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="436" />
         <source>Disable account</source>
         <translation>停用账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="435" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="437" />
         <source>Disable the account {0}? They can no longer sign in; their past decisions stay in the history.</source>
         <translation>确定停用账号{0}？停用后该账号无法登录，其以往的审批记录仍保留在审计记录中。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="441" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="443" />
         <source>Account {0} disabled.</source>
         <translation>账号{0}已停用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="442" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="444" />
         <source>Account {0} enabled.</source>
         <translation>账号{0}已启用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="333" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="334" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="337" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="338" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="339" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="340" />
         <source>Connected: {0}</source>
         <translation>连接成功：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="350" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="351" />
         <source>Saved for this workstation; applies at the next start.</source>
         <translation>已保存到本机，下次启动生效。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="402" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="403" />
         <source>Account {0} created.</source>
         <translation>已创建账号{0}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="409" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="410" />
         <source>Change role</source>
         <translation>修改角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="409" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="411" />
         <source>Role of {0}:</source>
         <translation>{0}的角色：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="413" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="415" />
         <source>Role changed.</source>
         <translation>角色已修改。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="419" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="421" />
         <source>Set name</source>
         <translation>设置姓名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="420" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="422" />
         <source>Name of {0} (signs notices):</source>
         <translation>{0}的姓名（用于通知书署名）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="424" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="426" />
         <source>Account updated.</source>
         <translation>账号已更新。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="356" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="357" />
         <source>Legal texts saved.</source>
         <translation>法律文本已保存。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="454" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="456" />
         <source>Password of {0} changed.</source>
         <translation>{0}的密码已修改。</translation>
     </message>
