@@ -154,3 +154,44 @@ def test_upgrade_keeps_the_newest_set_active(tmp_path):
         assert list_rule_sets(w)[0]["version"] == "2026.8-office" and list_rule_sets(w)[0]["active"]
     finally:
         w.close()
+
+
+def test_rules_commands_store_show_and_activate(capsys, tmp_path, monkeypatch):
+    """The command line: `rules show` gives a file to edit, `rules save` stores it without activating, `score
+    --rules` is a trial, `rules activate` needs an admin and a reason."""
+    from dieselwatch.cli import main
+
+    home = str(tmp_path / "home")
+
+    def run(*args):
+        code = main(["--home", home, *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, _ = run("rules", "show")
+    edited = json.loads(out)
+    assert code == 0 and edited["version"] == default_rules().version
+    edited["version"] = "2026.9-cli"
+    edited["exceedance"]["threshold_ppm"] = 450
+    f = tmp_path / "r.json"
+    f.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+    assert run("rules", "save", str(f), "--reason", "proposal")[0] == 0
+    code, out, _ = run("rules", "list", "--json")
+    assert [(r["version"], r["active"]) for r in json.loads(out)["rule_sets"]] == [
+        (default_rules().version, True), ("2026.9-cli", False)]
+    edited["exceedance"]["threshold_ppm"] = 1
+    f.write_text(json.dumps(edited), encoding="utf-8")
+    code, _, err = run("rules", "save", str(f))
+    assert code == 3 and "already exists with other values" in err
+    monkeypatch.setenv("DIESELWATCH_NEW_PASSWORD", "chief-pass-1")
+    assert run("users", "add", "chief", "--role", "admin")[0] == 0
+    with pytest.raises(SystemExit) as usage:  # the reason is required: a usage error
+        run("rules", "activate", "2026.9-cli")
+    assert usage.value.code == 2 and "--reason" in capsys.readouterr().err
+    code, _, err = run("rules", "activate", "2026.9-cli", "--reason", "not signed in")
+    assert code == 3 and "sign in" in err
+    monkeypatch.setenv("DIESELWATCH_PASSWORD", "chief-pass-1")
+    code, out, _ = run("--user", "chief", "rules", "activate", "2026.9-cli", "--reason", "bureau decision")
+    assert code == 0 and "now active" in out
+    code, out, _ = run("--user", "chief", "rules", "show")
+    assert json.loads(out)["exceedance"]["threshold_ppm"] == 450
