@@ -389,6 +389,7 @@ def test_import_wizard_preview_mapping_profile_and_import(window, qtbot, tmp_pat
 
 
 def test_settings_page_accounts(office_window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
     from test_lists import as_user
 
     from dieselwatch.services.users import list_users
@@ -399,19 +400,26 @@ def test_settings_page_accounts(office_window, qtbot, monkeypatch):
     as_user(ctl.ws, "chief")
     page.refresh()
     settle(qtbot, ctl, lambda: page.p.addUserButton.isEnabled())
-    answers = iter([("zhang", True), ("张伟", True), ("zhang-pass-1", True)])
-    monkeypatch.setattr("dieselwatch.gui.settings_page.QInputDialog.getText", lambda *a, **k: next(answers))
-    monkeypatch.setattr("dieselwatch.gui.settings_page.QInputDialog.getItem",
-                        lambda *a, **k: (page.roles["supervisor"], True))
+    def fill(d):  # one form: user name, name, role, the password twice
+        d.username.setText("zhang")
+        d.display.setText("张伟")
+        d.role.setCurrentIndex(d.role.findData("supervisor"))
+        d.fields.password.setText("zhang-pass-1")
+        d.fields.repeat.setText("zhang-pass-1")
+        return 1
+
+    monkeypatch.setattr("dieselwatch.gui.settings_page.AccountDialog.exec", fill)
     page.p.addUserButton.click()
     settle(qtbot, ctl, lambda: page.p.usersTable.rowCount() == 6)
     assert ("zhang", "supervisor", "张伟") in [(u["username"], u["role"], u["display_name"]) for u in list_users(ctl.ws)]
     row = next(i for i, u in enumerate(page.users) if u["username"] == "zhang")
     page.p.usersTable.selectRow(row)
-    answers = iter([("张伟强", True)])  # the name that signs notices can be corrected
-    page.p.nameButton.click()
+    monkeypatch.setattr("dieselwatch.gui.settings_page.QInputDialog.getText", lambda *a, **k: ("张伟强", True))
+    page.p.nameButton.click()  # the name that signs notices can be corrected
     settle(qtbot, ctl, lambda: next(u for u in list_users(ctl.ws) if u["username"] == "zhang")["display_name"] == "张伟强")
     page.p.usersTable.selectRow(row)
+    monkeypatch.setattr("dieselwatch.gui.settings_page.QMessageBox.question",  # disabling asks first
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
     page.p.activeButton.click()
     settle(qtbot, ctl, lambda: not next(u for u in list_users(ctl.ws) if u["username"] == "zhang")["active"])
 
