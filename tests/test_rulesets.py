@@ -39,6 +39,7 @@ def _strict(version: str = "2026.9-strict") -> dict:
     rules = json.loads(json.dumps(default_rules()))
     rules["version"] = version
     rules["scr"]["efficiency_black"] = 0.97  # every real SCR now fails
+    rules["scr"]["efficiency_watch"] = 0.98
     return rules
 
 
@@ -102,12 +103,21 @@ def test_activating_is_an_audited_admin_action(ws):
     assert auditlog.verify(ws).ok, auditlog.verify(ws).differences
 
 
+@pytest.mark.postgres
+def test_activation_on_postgres(pg_ws):
+    test_activating_is_an_audited_admin_action(pg_ws)
+
+
 def test_a_trial_never_changes_the_active_set_or_the_office_run(office, manifest):
     start, end = date.fromisoformat(manifest["start"]), date.fromisoformat(manifest["end"])
     office_run_id = office.result.run_id
     as_user(office, "li")
     trial = score_period(office, start, end, rules=_strict())
     assert trial.trial and trial.ruleset_version == "2026.9-strict"
+    wrong = _strict("2026.9-wrong")
+    wrong["scr"]["efficiency_watch"] = 0.5
+    with pytest.raises(ConfigError, match="“scr.efficiency_black” \\(0.97\\) must not exceed “scr.efficiency_watch”"):
+        score_period(office, start, end, rules=wrong)  # a trial is checked as a save is
     assert trial.counts()["black"] > office.result.counts()["black"]
     assert current_rules(office).version == default_rules().version
     assert [r["version"] for r in list_rule_sets(office)] == [default_rules().version]  # nothing stored

@@ -82,6 +82,7 @@ def test_changed_rules_reapplied_from_raw(loaded_ws, manifest):
     rules = json.loads(json.dumps(default_rules()))
     rules["version"] = "test-strict"
     rules["scr"]["efficiency_black"] = 0.97  # every real SCR now fails
+    rules["scr"]["efficiency_watch"] = 0.98
     second = score_period(loaded_ws, *period(manifest), rules=rules)
     assert second.source == "raw" and second.recomputed_days > 0 and second.ruleset_version == "test-strict"
     assert second.counts()["black"] > first.counts()["black"] and second.trial and not first.trial

@@ -30,10 +30,10 @@ from dieselwatch.scoring.judge import (
     silent,
     usage,
 )
-from dieselwatch.scoring.rules import RuleSet, validate
+from dieselwatch.scoring.rules import RuleSet
 from dieselwatch.services.coverage import source_members, vehicle_coverage
 from dieselwatch.services.engines import engine_specs
-from dieselwatch.services.rulesets import active_rules, install_active, rules_by_version
+from dieselwatch.services.rulesets import active_rules, check_rules, install_active, rules_by_version
 from dieselwatch.services.sessions import days_terminal_on
 from dieselwatch.services.users import Role, require
 from dieselwatch.storage.models import DayStat, RawPartition, Score, ScoreRun, Vehicle
@@ -205,7 +205,7 @@ def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = 
     cancel = cancel or CancelToken()
     prog = Throttled(progress)
     if rules:
-        ruleset = validate(rules)
+        ruleset = check_rules(rules)  # checked as a save is: ranges and ordered pairs, naming the key
         with ws.Session() as s:
             if ruleset.version == active_rules(s).version:
                 raise ConfigError(Msg("give the edited rule set a new version"))
