@@ -33,7 +33,12 @@ from dieselwatch.scoring.judge import (
 from dieselwatch.scoring.rules import RuleSet
 from dieselwatch.services.coverage import source_members, vehicle_coverage
 from dieselwatch.services.engines import engine_specs
-from dieselwatch.services.rulesets import active_rules, check_rules, install_active, rules_by_version
+from dieselwatch.services.rulesets import (
+    active_rules,
+    check_rules,
+    install_active,
+    rules_by_version,
+)
 from dieselwatch.services.sessions import days_terminal_on
 from dieselwatch.services.users import Role, require
 from dieselwatch.storage.models import DayStat, RawPartition, Score, ScoreRun, Vehicle
