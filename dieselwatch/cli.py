@@ -97,8 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--from", dest="start", required=True)
     s.add_argument("--to", dest="end", required=True)
     rs = s.add_mutually_exclusive_group()
-    rs.add_argument("--rules", type=Path, help="an edited rule set (JSON); saved under its version and used")
-    rs.add_argument("--ruleset", metavar="VERSION", help="a stored rule set version (default: the active one)")
+    rs.add_argument("--rules", type=Path, help="try an edited rule set (JSON): a trial run, nothing is saved or "
+                                               "activated and lists never propose from it")
+    rs.add_argument("--ruleset", metavar="VERSION", help="a stored rule set version (default: the active one; "
+                                                         "another version gives a trial run)")
     s.add_argument("--from-raw", action="store_true", help="recompute day statistics from the raw store first")
     s.add_argument("--json", action="store_true")
 
@@ -211,6 +213,22 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("--set", metavar="FILE.json", help="a list of versions as `settings legal --json` prints them")
     sl.add_argument("--reason")
     sl.add_argument("--json", action="store_true")
+
+    ru = sub.add_parser("rules", help="rule set versions: list, show, save an edited one, activate one")
+    ru_s = ru.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    rul = ru_s.add_parser("list", help="stored versions, the active one first")
+    rul.add_argument("--json", action="store_true")
+    rush = ru_s.add_parser("show", help="a version's values (default: the active one) as JSON, ready to edit")
+    rush.add_argument("version", nargs="?")
+    rusv = ru_s.add_parser("save", help="store an edited rule set (JSON) under its new version, not active "
+                                        "(supervisor)")
+    rusv.add_argument("file", type=Path)
+    rusv.add_argument("--reason")
+    rusv.add_argument("--json", action="store_true")
+    rua = ru_s.add_parser("activate", help="make a stored version the one the office scores with (admin)")
+    rua.add_argument("version")
+    rua.add_argument("--reason", required=True)
+    rua.add_argument("--json", action="store_true")
 
     st = sub.add_parser("selftest", help="run the whole pipeline in a temporary home and exit 0 if it works")
     st.add_argument("--json", action="store_true")
@@ -518,6 +536,9 @@ def cmd_score(args) -> int:
     doc["counts"] = res.counts()
     lines = [f"period {res.period_from} to {res.period_to}, rule set {res.ruleset_version}, "
              f"{len(res.vehicles)} vehicles: " + ", ".join(f"{k} {v}" for k, v in res.counts().items())]
+    if res.trial:
+        lines.append(f"TRIAL run {res.run_id}: rule set {res.ruleset_version} is not the active one; lists do not "
+                     "propose from this run")
     lines += [f"WARNING: {w}" for w in res.warnings]
     for v in res.vehicles:
         lines.append(f"{v['vin']}  {v['plate'] or '':9s} {v['score']:3d}  {v['proposal']:5s}  "
@@ -701,6 +722,34 @@ def _legal(args, ws) -> int:
     return EXIT_OK
 
 
+def cmd_rules(args) -> int:
+    from dieselwatch.services import rulesets
+
+    ws = _workspace(args)
+    if args.action == "list":
+        rows = rulesets.list_rule_sets(ws)
+        _emit(args, {"rule_sets": rows},
+              "\n".join(f"{r['version']:24s} {'active' if r['active'] else '      '}  {r['created_at']:%Y-%m-%d %H:%M}"
+                        f"  {r['created_by']:12s} {r['name']}" for r in rows))
+    elif args.action == "show":
+        rules = rulesets.stored_rules(ws, args.version) if args.version else rulesets.current_rules(ws)
+        json.dump(dict(rules), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif args.action == "save":
+        try:
+            data = json.loads(args.file.read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError) as exc:
+            raise InputError(Msg("is not readable JSON ({error})", error=exc), file=str(args.file)) from None
+        rules = rulesets.save_edited_rules(ws, data, reason=args.reason)
+        _emit(args, {"version": rules.version, "active": False},
+              f"stored rule set {rules.version} (not active: dieselwatch rules activate {rules.version} --reason …)")
+    else:
+        rules = rulesets.activate_rule_set(ws, args.version, args.reason)
+        _emit(args, {"version": rules.version, "active": True},
+              f"rule set {rules.version} is now active; the next scoring run re-applies it")
+    return EXIT_OK
+
+
 def cmd_selftest(args) -> int:
     from dieselwatch.selftest import run_selftest
 
@@ -714,6 +763,7 @@ COMMANDS = {"demo": cmd_demo, "vehicles": cmd_vehicles, "import": cmd_import, "i
             "score": cmd_score, "audit": cmd_audit, "lists": cmd_lists, "notices": cmd_notices, "users": cmd_users,
             "settings": cmd_settings, "selftest": cmd_selftest}
 COMMANDS["samples"] = cmd_samples
+COMMANDS["rules"] = cmd_rules
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -440,10 +440,11 @@ def test_no_op_triggers_with_the_right_names_fail(backend, ws, request):
      ": exceedance.threshold_ppm is 900 in the table but"),
 ])
 def test_other_direct_edits_name_what_differs(ws, edit, expected):
-    from dieselwatch.services.rulesets import current_rules
+    from dieselwatch.services.rulesets import install_active
 
     listed_office(ws)
-    current_rules(ws)  # the shipped rule set is stored (and audited) on first use
+    with ws.Session.begin() as s:
+        install_active(s)  # the shipped rule set stored (and audited), as the office's first scoring run does
     assert auditlog.verify(ws).ok
     raw_sql(ws, edit, params={"h": users.hash_password("mallory-knows-1")} if ":h" in edit else None)
     st = auditlog.verify(ws)
@@ -624,8 +625,10 @@ def test_a_database_from_before_the_state_check_gets_a_baseline(tmp_path):
         audit.append(s, "chief", "user.create", "user", "chief", after={
             "username": "chief", "display_name": None, "role": "admin", "active": True,
             "created_at": "2026-11-01T09:00:00"})
-        s.add(RuleSetRow(version="2026.1", name="old default", content={"version": "2026.1"},
-                         created_at=datetime(2026, 11, 1), created_by="system"))
+        rs = RuleSetRow.__table__.c  # the columns of 0003 only
+        s.execute(RuleSetRow.__table__.insert().values({rs.version: "2026.1", rs.name: "old default",
+                                                        rs.content: {"version": "2026.1"},
+                                                        rs.created_at: datetime(2026, 11, 1), rs.created_by: "system"}))
         # Two admins saving at once under the old code: the second event's `before` missed the first change.
         s.add(Setting(key="notices", value={"deadline_days": 12}))
         audit.append(s, "chief", "settings.update", "settings", "notices", before={"deadline_days": 15},

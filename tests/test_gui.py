@@ -299,13 +299,12 @@ def test_vehicle_days_and_one_day_plot(window, manifest, qtbot):
 def test_settings_page_office_rules_and_connection(office_window, qtbot, monkeypatch):
     from test_lists import as_user
 
-    from dieselwatch.services.rulesets import current_rules
     from dieselwatch.services.settings import get_settings
 
     ctl, page = office_window, office_window.settings_page
     ctl.w.nav.setCurrentRow(7)
     assert ctl.w.pages.currentWidget() is page.p
-    settle(qtbot, ctl, lambda: page.p.rulesTable.rowCount() > 20)
+    settle(qtbot, ctl, lambda: page.p.versionsTable.rowCount() > 0)
     assert not page.p.saveOfficeButton.isEnabled()  # an officer sees the settings but cannot change them
     assert not page.p.saveRulesButton.isEnabled()
     as_user(ctl.ws, "chief")
@@ -316,16 +315,7 @@ def test_settings_page_office_rules_and_connection(office_window, qtbot, monkeyp
     page.p.saveOfficeButton.click()
     settle(qtbot, ctl, lambda: get_settings(ctl.ws)["bureau"]["name"] == "济南市生态环境局平阴分局")
     assert get_settings(ctl.ws)["notices"]["deadline_days"] == 25
-    # The rule-set editor: one threshold changed, saved under a new version with a reason.
-    t = page.p.rulesTable
-    row = next(i for i in range(t.rowCount()) if (t.item(i, 0).text(), t.item(i, 1).text()) ==
-               ("exceedance", "threshold_ppm"))
-    t.item(row, 2).setText("450")
-    page.p.versionEdit.setText("2026.2-pingyin-1")
-    monkeypatch.setattr("dieselwatch.gui.settings_page.QInputDialog.getText", lambda *a, **k: ("县局从严", True))
-    page.p.saveRulesButton.click()
-    settle(qtbot, ctl, lambda: current_rules(ctl.ws).version == "2026.2-pingyin-1")
-    assert current_rules(ctl.ws)["exceedance"]["threshold_ppm"] == 450
+    # The rule-set editor: tests/test_settings_page.py.
     page.p.dbEdit.setText("")
     page.p.testDbButton.click()
     settle(qtbot, ctl, lambda: page.p.dbStatus.text().startswith("Connected: SQLite"))
@@ -419,6 +409,7 @@ def test_import_wizard_preview_mapping_profile_and_import(window, qtbot, tmp_pat
 
 
 def test_settings_page_accounts(office_window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
     from test_lists import as_user
 
     from dieselwatch.services.users import list_users
@@ -429,19 +420,26 @@ def test_settings_page_accounts(office_window, qtbot, monkeypatch):
     as_user(ctl.ws, "chief")
     page.refresh()
     settle(qtbot, ctl, lambda: page.p.addUserButton.isEnabled())
-    answers = iter([("zhang", True), ("张伟", True), ("zhang-pass-1", True)])
-    monkeypatch.setattr("dieselwatch.gui.settings_page.QInputDialog.getText", lambda *a, **k: next(answers))
-    monkeypatch.setattr("dieselwatch.gui.settings_page.QInputDialog.getItem",
-                        lambda *a, **k: (page.roles["supervisor"], True))
+    def fill(d):  # one form: user name, name, role, the password twice
+        d.username.setText("zhang")
+        d.display.setText("张伟")
+        d.role.setCurrentIndex(d.role.findData("supervisor"))
+        d.fields.password.setText("zhang-pass-1")
+        d.fields.repeat.setText("zhang-pass-1")
+        return 1
+
+    monkeypatch.setattr("dieselwatch.gui.settings_page.AccountDialog.exec", fill)
     page.p.addUserButton.click()
     settle(qtbot, ctl, lambda: page.p.usersTable.rowCount() == 6)
     assert ("zhang", "supervisor", "张伟") in [(u["username"], u["role"], u["display_name"]) for u in list_users(ctl.ws)]
     row = next(i for i, u in enumerate(page.users) if u["username"] == "zhang")
     page.p.usersTable.selectRow(row)
-    answers = iter([("张伟强", True)])  # the name that signs notices can be corrected
-    page.p.nameButton.click()
+    monkeypatch.setattr("dieselwatch.gui.settings_page.QInputDialog.getText", lambda *a, **k: ("张伟强", True))
+    page.p.nameButton.click()  # the name that signs notices can be corrected
     settle(qtbot, ctl, lambda: next(u for u in list_users(ctl.ws) if u["username"] == "zhang")["display_name"] == "张伟强")
     page.p.usersTable.selectRow(row)
+    monkeypatch.setattr("dieselwatch.gui.settings_page.QMessageBox.question",  # disabling asks first
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
     page.p.activeButton.click()
     settle(qtbot, ctl, lambda: not next(u for u in list_users(ctl.ws) if u["username"] == "zhang")["active"])
 
@@ -487,13 +485,14 @@ def test_scoring_page_picks_a_stored_rule_set(window, qtbot):
     from sqlalchemy import select
 
     from dieselwatch.scoring.rules import default_rules
-    from dieselwatch.services.rulesets import save_edited_rules
+    from dieselwatch.services.rulesets import activate_rule_set, save_edited_rules
     from dieselwatch.storage.models import ScoreRun
 
     ctl = window
     strict = json.loads(json.dumps(default_rules()))
     strict["version"] = "2026.2-strict"
     save_edited_rules(ctl.ws, strict, reason="trial")
+    activate_rule_set(ctl.ws, "2026.2-strict", reason="office decision")  # storing alone does not activate
     ctl.refresh()
     pick = ctl.scoring_page.p.ruleSetPick
     settle(qtbot, ctl, lambda: pick.count() == 2)

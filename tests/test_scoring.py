@@ -82,22 +82,19 @@ def test_changed_rules_reapplied_from_raw(loaded_ws, manifest):
     rules = json.loads(json.dumps(default_rules()))
     rules["version"] = "test-strict"
     rules["scr"]["efficiency_black"] = 0.97  # every real SCR now fails
+    rules["scr"]["efficiency_watch"] = 0.98
     second = score_period(loaded_ws, *period(manifest), rules=rules)
     assert second.source == "raw" and second.recomputed_days > 0 and second.ruleset_version == "test-strict"
-    assert second.counts()["black"] > first.counts()["black"]
-    with pytest.raises(ConfigError, match="already exists with other values"):
-        rules["scr"]["efficiency_black"] = 0.9
-        score_period(loaded_ws, *period(manifest), rules=rules)
-    # The strict set is now the active one; the shipped version can still be chosen to judge as before.
+    assert second.counts()["black"] > first.counts()["black"] and second.trial and not first.trial
+    # Trying it stored and activated nothing: the office still scores with the shipped set, re-applied from raw.
     from dieselwatch.services.rulesets import list_rule_sets
 
-    sets = list_rule_sets(loaded_ws)
-    assert [(r["version"], r["active"]) for r in sets] == [("test-strict", True), (first.ruleset_version, False)]
-    assert score_period(loaded_ws, *period(manifest)).ruleset_version == "test-strict"
-    third = score_period(loaded_ws, *period(manifest), version=first.ruleset_version)
-    assert third.ruleset_version == first.ruleset_version and third.counts() == first.counts()
-    assert list_rule_sets(loaded_ws)[0]["version"] == "test-strict"  # choosing an old version does not activate it
-    with pytest.raises(InputError, match="no rule set version “nope”; stored: test-strict, "):
+    assert [(r["version"], r["active"]) for r in list_rule_sets(loaded_ws)] == [(first.ruleset_version, True)]
+    again = score_period(loaded_ws, *period(manifest))
+    assert again.ruleset_version == first.ruleset_version and again.counts() == first.counts() and not again.trial
+    with pytest.raises(ConfigError, match="give the edited rule set a new version"):
+        score_period(loaded_ws, *period(manifest), rules=json.loads(json.dumps(default_rules())))
+    with pytest.raises(InputError, match="no rule set version “nope”; stored: "):
         score_period(loaded_ws, *period(manifest), version="nope")
 
 

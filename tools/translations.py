@@ -324,8 +324,27 @@ def fill(ts: Path) -> list[str]:
     return missing
 
 
+def add_rule_meta(ts: Path) -> None:
+    """The rule-set editor's labels, units and help live in resources/rules/meta.json, which lupdate cannot read:
+    add them as context RuleMeta (the app translates them with QCoreApplication.translate("RuleMeta", text))."""
+    import json
+
+    meta = json.loads((ROOT / "resources" / "rules" / "meta.json").read_text(encoding="utf-8"))
+    texts = [v[k] for part in ("sections", "keys") for v in meta[part].values() for k in ("label", "unit", "help")
+             if v.get(k)]
+    tree = ET.parse(ts)
+    ctx = ET.SubElement(tree.getroot(), "context")
+    ET.SubElement(ctx, "name").text = "RuleMeta"
+    for text in dict.fromkeys(texts):
+        msg = ET.SubElement(ctx, "message")
+        ET.SubElement(msg, "source").text = text
+        ET.SubElement(msg, "translation", type="unfinished")
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
+
+
 def main() -> int:
     run("lupdate", "-no-obsolete", *LUPDATE_ARGS, *sources(), "-ts", str(TS))
+    add_rule_meta(TS)
     missing = fill(TS)
     run("lrelease", str(TS), "-qm", str(QM))
     if missing:

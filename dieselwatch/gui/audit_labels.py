@@ -22,6 +22,8 @@ ACTIONS = {
     "registry.update": QT_TRANSLATE_NOOP("AuditLabels", "registry data changed"),
     "ruleset.save": QT_TRANSLATE_NOOP("AuditLabels", "rule set saved"),
     "ruleset.install": QT_TRANSLATE_NOOP("AuditLabels", "shipped rule set stored"),
+    "ruleset.store": QT_TRANSLATE_NOOP("AuditLabels", "rule set version stored (not active)"),
+    "ruleset.activate": QT_TRANSLATE_NOOP("AuditLabels", "rule set activated"),
     "audit.baseline": QT_TRANSLATE_NOOP("AuditLabels", "state recorded when the history began to cover it"),
     "settings.update": QT_TRANSLATE_NOOP("AuditLabels", "settings changed"),
     "user.create": QT_TRANSLATE_NOOP("AuditLabels", "account created"),

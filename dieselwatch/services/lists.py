@@ -19,6 +19,7 @@ from dieselwatch.errors import Conflict, InputError, PermissionDenied
 from dieselwatch.messages import Msg, joined
 from dieselwatch.scoring.rules import RuleSet
 from dieselwatch.services.rulesets import active_rules
+from dieselwatch.services.scoring import office_run
 from dieselwatch.services.settings import get_settings
 from dieselwatch.services.users import require
 from dieselwatch.storage import audit
@@ -93,7 +94,7 @@ def propose_from_run(ws: Workspace, run_id: int | None = None) -> ProposalResult
 
 def _propose(ws: Workspace, run_id: int | None, expired: int) -> ProposalResult:
     with ws.Session.begin() as s:
-        run = s.get(ScoreRun, run_id) if run_id else s.scalar(select(ScoreRun).order_by(ScoreRun.id.desc()).limit(1))
+        run = office_run(s, run_id)  # never a trial: proposals come from the office's active rule set
         if run is None:
             raise InputError(Msg("no scoring run {run}", run=run_id) if run_id else
                              Msg("no scoring run yet: score a period first"))

@@ -31,7 +31,7 @@ class VehicleRow:
 
 def latest_run(ws: Workspace) -> ScoreRun | None:
     with ws.Session() as s:
-        return s.scalar(select(ScoreRun).order_by(ScoreRun.id.desc()).limit(1))
+        return s.scalar(select(ScoreRun).where(ScoreRun.trial.is_(False)).order_by(ScoreRun.id.desc()).limit(1))
 
 
 def vehicle_rows(ws: Workspace, lang: str = "zh") -> list[VehicleRow]:

@@ -63,7 +63,8 @@ def export_publication(ws: Workspace, out: Path) -> Path:
 def export_score_report(ws: Workspace, out: Path, run_id: int | None = None) -> Path:
     """One scoring run: every vehicle with score, proposal, reasons and the key figures."""
     with ws.Session() as s:
-        run = s.get(ScoreRun, run_id) if run_id else s.scalar(select(ScoreRun).order_by(ScoreRun.id.desc()).limit(1))
+        run = s.get(ScoreRun, run_id) if run_id else s.scalar(
+            select(ScoreRun).where(ScoreRun.trial.is_(False)).order_by(ScoreRun.id.desc()).limit(1))
         if run is None:
             raise InputError(Msg("no scoring run {run}", run=run_id) if run_id else
                              Msg("no scoring run yet: score a period first"))

@@ -7,12 +7,14 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
+from typing import cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Integer, and_, case, delete, func, literal, select
+from sqlalchemy import Integer, Table, and_, case, delete, func, insert, literal, select
+from sqlalchemy.orm import Session
 
-from dieselwatch.errors import InputError
+from dieselwatch.errors import ConfigError, InputError
 from dieselwatch.messages import Msg, joined
 from dieselwatch.progress import CancelToken, ProgressFn, Throttled
 from dieselwatch.scoring.daystats import DAY_COLUMNS, compute_day_stats, to_rows
@@ -31,10 +33,16 @@ from dieselwatch.scoring.judge import (
 from dieselwatch.scoring.rules import RuleSet
 from dieselwatch.services.coverage import source_members, vehicle_coverage
 from dieselwatch.services.engines import engine_specs
-from dieselwatch.services.rulesets import active_rules, rules_by_version, save_rules
+from dieselwatch.services.rulesets import (
+    active_rules,
+    check_rules,
+    install_active,
+    rules_by_version,
+)
 from dieselwatch.services.sessions import days_terminal_on
-from dieselwatch.services.users import require
+from dieselwatch.services.users import Role, require
 from dieselwatch.storage.models import DayStat, RawPartition, Score, ScoreRun, Vehicle
+from dieselwatch.storage.models import RuleSet as RuleSetRow
 from dieselwatch.storage.upsert import upsert
 from dieselwatch.workspace import Workspace
 
@@ -50,6 +58,7 @@ class ScoreResult:
     recomputed_days: int = 0
     coverage: dict = field(default_factory=dict)  # covered spans of the period, vehicles without coverage
     warnings: list[str] = field(default_factory=list)  # read before trusting the run (coverage, data sources)
+    trial: bool = False  # a rule set the office has not activated: stored as a trial, never proposed from
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -189,19 +198,31 @@ def _km(lat1, lon1, lat2, lon2) -> float:
 def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = None, version: str | None = None,
                  from_raw: bool = False, progress: ProgressFn | None = None,
                  cancel: CancelToken | None = None) -> ScoreResult:
-    """Score every vehicle over the period with the active rule set, a stored one by `version`, or a new one
-    (`rules`, saved first). A rule set other than the one the day statistics were built with is re-applied
-    from the raw store."""
+    """Score every vehicle over the period with the active rule set (the office's run, the one proposals come
+    from), or try another: an edited, unsaved one (`rules`) or a stored version the office has not activated
+    (`version`). A trial is stored marked as such, so the officer can read it, compare it and export its report,
+    but it never counts as the latest run, lists never propose from it, and it stores no rule set. A rule set
+    other than the one the day statistics were built with is re-applied from the raw store (the statistics are a
+    cache tagged with their version: the office's next run re-applies the active set)."""
     if end < start:
         raise InputError(Msg("the period ends ({end}) before it starts ({start})", end=end, start=start))
-    require(ws, "supervisor" if rules else "officer", setup_ok=True)  # a new rule set is a supervisor's call
+    require(ws, Role.SUPERVISOR if rules else Role.OFFICER, setup_ok=True)  # an edited set is a supervisor's try
     cancel = cancel or CancelToken()
     prog = Throttled(progress)
-    with ws.Session.begin() as s:
-        if rules:
-            ruleset = save_rules(s, rules, ws.user, reason="scoring with an edited rule set")
-        else:
+    if rules:
+        ruleset = check_rules(rules)  # checked as a save is: ranges and ordered pairs, naming the key
+        with ws.Session() as s:
+            if ruleset.version == active_rules(s).version:
+                raise ConfigError(Msg("give the edited rule set a new version"))
+            stored = s.scalar(select(RuleSetRow.content).where(RuleSetRow.version == ruleset.version))
+        if stored is not None and RuleSet(stored).fingerprint() != ruleset.fingerprint():
+            raise ConfigError(Msg("rule set version “{version}” already exists with other values: give the edited "
+                                  "copy a new version", version=ruleset.version))
+    else:
+        with ws.Session() as s:
             ruleset = rules_by_version(s, version) if version else active_rules(s)
+    with ws.Session() as s:
+        trial = ruleset.version != active_rules(s).version
     figures, exceed_days, pairs, versions = period_figures(ws, start, end, ruleset)
     stale = bool(versions - {ruleset.version})
     recomputed = 0
@@ -245,19 +266,61 @@ def score_period(ws: Workspace, start: date, end: date, *, rules: dict | None = 
                      source=src, n=len(o["vehicles"]), min=f"{o['min']:.0f}") for src, o in offsets.items()]
     results.sort(key=lambda r: (r["score"], r["vin"]))
     with ws.Session.begin() as s:
+        if not trial:
+            install_active(s)  # the office's run refers to a stored rule set
+            # Activated elsewhere while this run scored: the run would claim a set the office no longer uses.
+            trial = ruleset.version != active_rules(s).version
         run = ScoreRun(period_from=start, period_to=end, ruleset_version=ruleset.version,
                        source="raw" if (from_raw or stale) else "day_stats", created_at=datetime.now(),
-                       created_by=ws.user)
+                       created_by=ws.user, trial=trial)
         s.add(run)
         s.flush()
         if results:
-            s.execute(Score.__table__.insert(), [
+            s.execute(insert(Score), [
                 {"run_id": run.id, "vehicle_id": r["vehicle_id"], "score": r["score"], "proposal": r["proposal"],
                  "reasons": r["reasons"], "metrics": r["metrics"]} for r in results])
         run_id = run.id
     prog(1.0, Msg("done"))
     return ScoreResult(run_id, start.isoformat(), end.isoformat(), ruleset.version,
-                       "raw" if (from_raw or stale) else "day_stats", results, recomputed, coverage, warnings)
+                       "raw" if (from_raw or stale) else "day_stats", results, recomputed, coverage, warnings, trial)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """A stored run in brief: what a trial is compared with."""
+
+    run_id: int
+    period_from: date
+    period_to: date
+    ruleset_version: str
+    trial: bool
+    counts: dict[str, int]
+
+
+def latest_office_run(ws: Workspace) -> RunSummary | None:
+    """The office's latest run (never a trial) with its proposal counts, or None before the first scoring."""
+    with ws.Session() as s:
+        run = office_run(s)
+        if run is None:
+            return None
+        counts = {"black": 0, "white": 0, "watch": 0, "none": 0}
+        for proposal, n in s.execute(select(Score.proposal, func.count()).where(Score.run_id == run.id)
+                                     .group_by(Score.proposal)):
+            counts[proposal] = n
+        return RunSummary(run.id, run.period_from, run.period_to, run.ruleset_version, run.trial, counts)
+
+
+def office_run(s: Session, run_id: int | None = None) -> ScoreRun | None:
+    """The run proposals and the dashboard use: the given one, or the latest that is not a trial. A trial run is
+    refused by id: its rule set was never activated by the office."""
+    if run_id is None:
+        return s.scalar(select(ScoreRun).where(ScoreRun.trial.is_(False)).order_by(ScoreRun.id.desc()).limit(1))
+    run = s.get(ScoreRun, run_id)
+    if run is not None and run.trial:
+        raise InputError(Msg("scoring run {run} is a trial with rule set {version}, which the office has not "
+                             "activated: activate it and score again to propose from it", run=run_id,
+                             version=run.ruleset_version))
+    return run
 
 
 def coverage_summary(start: date, end: date, spans: dict[int, list[tuple[date, date]]], judged: set[int],
@@ -331,7 +394,7 @@ def recompute_from_raw(ws: Workspace, start: date, end: date, rules: RuleSet, *,
         try:
             for i, ((vid, _), rows) in enumerate(zip(groups, pool.map(rebuild, groups))):
                 with ws.Session.begin() as s:  # upsert: an import on another workstation may write these days too
-                    upsert(s, DayStat.__table__, rows, ["vehicle_id", "day"])
+                    upsert(s, cast(Table, DayStat.__table__), rows, ["vehicle_id", "day"])
                     s.execute(delete(DayStat).where(DayStat.vehicle_id == int(vid), DayStat.day >= start,
                                                     DayStat.day <= end, DayStat.day.not_in([r["day"] for r in rows])))
                 n_days += len(rows)

@@ -142,6 +142,7 @@ def create_user(ws: Workspace, username: str, password: str, role: str, display_
     if role not in ROLES:
         raise InputError(Msg("role must be one of {roles}, got “{role}”", roles=joined(ROLES), role=role))
     _check_password_rules(username, password)
+    display_name = (display_name or "").strip()[:200] or None  # signs notices: the person's real name
     first = user_count(ws) == 0
     if first:
         if role != "admin":

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from dieselwatch.messages import Msg
@@ -89,10 +89,19 @@ def _tables(s: Session) -> dict[tuple[str, str], dict]:
     return {k: jsonable(v) for k, v in out.items()}
 
 
-def active_rule_set(s: Session) -> str | None:
-    """The version scoring uses: the newest stored rule set (services.rulesets.active_rules)."""
+def active_rule_set(s: Session, by_activation: bool = True) -> str | None:
+    """The version scoring uses: the one activated last (services.rulesets.active_rules); before revision 0010
+    (by_activation False, for the baseline of 0008) the newest stored one."""
     rs = RuleSet.__table__.c
-    return s.scalar(select(rs.version).order_by(rs.id.desc()).limit(1))
+    if not by_activation:
+        return s.scalar(select(rs.version).order_by(rs.id.desc()).limit(1))
+    return s.scalar(select(rs.version).where(rs.activation_seq.is_not(None))
+                    .order_by(rs.activation_seq.desc(), rs.id.desc()).limit(1))
+
+
+# rule_set events that make their version the active one ("ruleset.save" did until revision 0010; since then a
+# saved version waits for its own "ruleset.activate", and "ruleset.store" only stores it).
+ACTIVATING = ("ruleset.install", "ruleset.save", "ruleset.activate", BASELINE)
 
 
 @dataclass
@@ -132,7 +141,7 @@ class Replay:
                     break
         if isinstance(after, dict):
             self.state[key] = {**(known or {}), **after}
-        if entity == "rule_set":
+        if entity == "rule_set" and action in ACTIVATING:
             self.active_rule_set = entity_id
 
 
@@ -200,7 +209,7 @@ def baseline(s: Session, actor: str = "system") -> int:
                reason="state when the history began to cover it (revision 0008)")
         replay.feed(-1, key[0], key[1], None, table, "", BASELINE)
         n += 1
-    active = active_rule_set(s)
+    active = active_rule_set(s, "activation_seq" in {c["name"] for c in inspect(s.get_bind()).get_columns("rule_sets")})
     if active is not None and replay.active_rule_set != active:
         append(s, actor, BASELINE, "rule_set", active, after=tables[("rule_set", active)],
                reason="the active rule set when the history began to cover it (revision 0008)")

@@ -223,6 +223,9 @@ class RuleSet(Base):
     content: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(String(100))
+    # The audit event that last made this version the active one (0010): the active set is the row with the
+    # highest, so activating is one audited act, saving a version is another, and reading writes nothing.
+    activation_seq: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class ScoreRun(Base):
@@ -234,6 +237,8 @@ class ScoreRun(Base):
     source: Mapped[str] = mapped_column(String(20))  # day_stats | raw
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(String(100))
+    # A run with a rule set the office has not activated (0010): shown, never the latest run, never proposed from.
+    trial: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Score(Base):

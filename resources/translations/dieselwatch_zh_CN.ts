@@ -349,7 +349,7 @@
         <location filename="../../dieselwatch/services/batches.py" line="210" />
         <location filename="../../dieselwatch/services/imports.py" line="312" />
         <location filename="../../dieselwatch/services/registry.py" line="124" />
-        <location filename="../../dieselwatch/services/scoring.py" line="258" />
+        <location filename="../../dieselwatch/services/scoring.py" line="283" />
         <source>done</source>
         <translation>完成</translation>
     </message>
@@ -380,159 +380,159 @@
         <translation>已保存车辆{vin}的{month}数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="33" />
+        <location filename="../../dieselwatch/services/lists.py" line="34" />
         <source>black</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="33" />
+        <location filename="../../dieselwatch/services/lists.py" line="34" />
         <source>white</source>
         <translation>白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="33" />
+        <location filename="../../dieselwatch/services/lists.py" line="34" />
         <source>watch</source>
         <translation>重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="34" />
+        <location filename="../../dieselwatch/services/lists.py" line="35" />
         <source>proposed</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="34" />
+        <location filename="../../dieselwatch/services/lists.py" line="35" />
         <source>active</source>
         <translation>生效</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="34" />
+        <location filename="../../dieselwatch/services/lists.py" line="35" />
         <source>removal proposed</source>
         <translation>待审批移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="35" />
+        <location filename="../../dieselwatch/services/lists.py" line="36" />
         <source>rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="35" />
+        <location filename="../../dieselwatch/services/lists.py" line="36" />
         <source>removed</source>
         <translation>已移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="35" />
+        <location filename="../../dieselwatch/services/lists.py" line="36" />
         <source>expired</source>
         <translation>已失效</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="90" />
+        <location filename="../../dieselwatch/services/lists.py" line="91" />
         <source>another workstation kept proposing the same entries: try again</source>
         <translation>另一工作站正在提出相同的条目：请重试</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="98" />
-        <location filename="../../dieselwatch/services/publication.py" line="68" />
+        <location filename="../../dieselwatch/services/lists.py" line="99" />
+        <location filename="../../dieselwatch/services/publication.py" line="69" />
         <source>no scoring run {run}</source>
         <translation>没有第{run}次评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="99" />
-        <location filename="../../dieselwatch/services/publication.py" line="69" />
+        <location filename="../../dieselwatch/services/lists.py" line="100" />
+        <location filename="../../dieselwatch/services/publication.py" line="70" />
         <source>no scoring run yet: score a period first</source>
         <translation>还没有评分：请先对一个时段评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="147" />
+        <location filename="../../dieselwatch/services/lists.py" line="148" />
         <source>a decision needs a reason</source>
         <translation>审批需要填写理由</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="154" />
+        <location filename="../../dieselwatch/services/lists.py" line="155" />
         <source>entry {entry} is {status}: there is nothing to decide</source>
         <translation>条目{entry}状态为{status}，无需审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="160" />
+        <location filename="../../dieselwatch/services/lists.py" line="161" />
         <source>{user} proposed this and cannot also decide it (two-person rule)</source>
         <translation>{user}是提议人，不能再审批此条目（双人原则）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="183" />
+        <location filename="../../dieselwatch/services/lists.py" line="184" />
         <source>entry {entry} was changed on another workstation while you decided: reload it and decide again</source>
         <translation>您审批期间条目{entry}已在另一工作站被修改：请重新载入后再审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="186" />
+        <location filename="../../dieselwatch/services/lists.py" line="187" />
         <source>another entry of the vehicle of entry {entry} became active at the same moment (another workstation decided it): reload the vehicle's entries and decide again</source>
         <translation>条目{entry}所属车辆的另一条名单条目在同一时刻生效（另一工作站作出了决定）：请重新加载该车辆的条目后再作决定</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="194" />
+        <location filename="../../dieselwatch/services/lists.py" line="195" />
         <source>no list entry {entry}</source>
         <translation>没有名单条目{entry}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="196" />
+        <location filename="../../dieselwatch/services/lists.py" line="197" />
         <source>entry {entry} was changed by {user} after you opened it (version {opened}, now {now}): reload it</source>
         <translation>条目{entry}在您打开后被{user}修改（打开时版本{opened}，现为{now}）：请重新载入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="211" />
+        <location filename="../../dieselwatch/services/lists.py" line="212" />
         <source>the vehicle of entry {entry} is already on the {kind} list (entry {other}): end that entry first</source>
         <translation>条目{entry}的车辆已在{kind}中（条目{other}）：请先结束该条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="254" />
+        <location filename="../../dieselwatch/services/lists.py" line="255" />
         <source>a removal needs a reason</source>
         <translation>移出需要填写理由</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="261" />
+        <location filename="../../dieselwatch/services/lists.py" line="262" />
         <source>entry {entry} is {status}; only an active entry can be removed</source>
         <translation>条目{entry}状态为{status}；只有生效的条目可以移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="266" />
+        <location filename="../../dieselwatch/services/lists.py" line="267" />
         <source>removal from the black list needs the repair record and the re-inspection date</source>
         <translation>移出黑名单需要维修记录和复检日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="268" />
+        <location filename="../../dieselwatch/services/lists.py" line="269" />
         <source>the re-inspection date {date} is in the future</source>
         <translation>复检日期{date}晚于今天</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="270" />
+        <location filename="../../dieselwatch/services/lists.py" line="271" />
         <source>the re-inspection ({date}) predates the black entry ({since})</source>
         <translation>复检日期（{date}）早于列入黑名单的日期（{since}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="274" />
+        <location filename="../../dieselwatch/services/lists.py" line="275" />
         <source>the vehicle was not clean after the re-inspection on {days}</source>
         <translation>车辆复检后仍有超标或异常：{days}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="277" />
+        <location filename="../../dieselwatch/services/lists.py" line="278" />
         <source>{n} clean days with data since the re-inspection on {date}; {need} are required</source>
         <translation>自{date}复检以来有数据且达标的天数为{n}天；需要{need}天</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="288" />
+        <location filename="../../dieselwatch/services/lists.py" line="289" />
         <source>entry {entry} was changed on another workstation: reload it</source>
         <translation>条目{entry}已在另一工作站被修改：请重新载入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="322" />
+        <location filename="../../dieselwatch/services/lists.py" line="323" />
         <source>list must be one of {kinds}, got “{kind}”</source>
         <translation>名单类型必须是{kinds}之一，实际为“{kind}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="324" />
+        <location filename="../../dieselwatch/services/lists.py" line="325" />
         <source>status must be one of {statuses}, got “{status}”</source>
         <translation>状态必须是{statuses}之一，实际为“{status}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="344" />
+        <location filename="../../dieselwatch/services/lists.py" line="345" />
         <source>no vehicle with VIN “{vin}”</source>
         <translation>没有VIN为“{vin}”的车辆</translation>
     </message>
@@ -578,29 +578,30 @@
         <translation>既不是已保存的对应方案，也不是JSON文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="249" />
+        <location filename="../../dieselwatch/cli.py" line="267" />
         <source>already exists: add --force to overwrite it, or choose another --out</source>
         <translation>已存在：加--force覆盖，或另选--out</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="251" />
+        <location filename="../../dieselwatch/cli.py" line="269" />
         <location filename="../../dieselwatch/services/samples.py" line="136" />
         <source>cannot be written: folder {folder} does not exist</source>
         <translation>无法写入：文件夹{folder}不存在</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="258" />
+        <location filename="../../dieselwatch/cli.py" line="276" />
         <source>is a file, not a folder: give a folder for --out</source>
         <translation>是文件而不是文件夹：--out请给出文件夹</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="693" />
+        <location filename="../../dieselwatch/cli.py" line="714" />
+        <location filename="../../dieselwatch/cli.py" line="742" />
         <location filename="../../dieselwatch/services/profiles.py" line="43" />
         <source>is not readable JSON ({error})</source>
         <translation>不是可读取的JSON({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="775" />
+        <location filename="../../dieselwatch/cli.py" line="825" />
         <source>cannot be written or read: {error}</source>
         <translation>无法写入或读取：{error}</translation>
     </message>
@@ -650,58 +651,90 @@
         <translation>有{n}行被拒绝，第一处：{first}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/rulesets.py" line="53" />
+        <location filename="../../dieselwatch/services/rulesets.py" line="107" />
         <source>no rule set version “{version}”; stored: {known}</source>
         <translation>没有规则版本“{version}”；已保存的版本：{known}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/rulesets.py" line="73" />
+        <location filename="../../dieselwatch/services/rulesets.py" line="134" />
+        <location filename="../../dieselwatch/services/scoring.py" line="219" />
         <source>rule set version “{version}” already exists with other values: give the edited copy a new version</source>
         <translation>规则版本“{version}”已存在且内容不同：请为修改后的规则指定新版本号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/rulesets.py" line="97" />
+        <location filename="../../dieselwatch/services/rulesets.py" line="222" />
+        <source>“{key}” must lie between {min} and {max}, got {value}</source>
+        <translation>“{key}”应在{min}至{max}之间，当前为{value}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/rulesets.py" line="225" />
+        <source>“{key}” must be a whole number, got {value}</source>
+        <translation>“{key}”应为整数，当前为{value}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/rulesets.py" line="230" />
+        <source>“{low}” ({a}) must not exceed “{high}” ({b})</source>
+        <translation>“{low}”（{a}）不得大于“{high}”（{b}）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/rulesets.py" line="250" />
+        <location filename="../../dieselwatch/services/scoring.py" line="216" />
         <source>give the edited rule set a new version</source>
         <translation>请为修改后的规则指定新版本号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="68" />
+        <location filename="../../dieselwatch/services/rulesets.py" line="262" />
+        <source>say why the rule set is activated (a reason is required)</source>
+        <translation>请说明启用该规则版本的原因（必填）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/rulesets.py" line="273" />
+        <source>rule set {version} is already the active one</source>
+        <translation>规则版本{version}已是当前启用的版本</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/scoring.py" line="77" />
         <source>{what} must be a date as YYYY-MM-DD, got “{text}”</source>
         <translation>{what}必须是YYYY-MM-DD格式的日期，实际为“{text}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="240" />
+        <location filename="../../dieselwatch/services/scoring.py" line="261" />
         <source>vehicle {vin} judged</source>
         <translation>已评判车辆{vin}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="243" />
+        <location filename="../../dieselwatch/services/scoring.py" line="264" />
         <source>Data source {source}: all {n} vehicles read at least {min} ppm downstream NOx when hot and loaded; the platform seems to omit the -200 ppm offset. Their NOx figures are not judged.</source>
         <translation>数据来源{source}：全部{n}辆车热态负载下下游NOx均不低于{min}ppm，疑为平台未减去-200ppm偏移，这些车辆的NOx指标不作判定。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="283" />
+        <location filename="../../dieselwatch/services/scoring.py" line="320" />
+        <source>scoring run {run} is a trial with rule set {version}, which the office has not activated: activate it and score again to propose from it</source>
+        <translation>评分批次{run}是使用未启用的规则版本{version}的试算：须先启用该版本并重新评分，才能据此生成名单建议</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/scoring.py" line="346" />
         <source>The period {start} to {end} reaches outside what the imported exports cover ({spans}): {n} of its {days} days are not judged for any vehicle.</source>
         <translation>评价期{start}至{end}超出已导入数据的覆盖范围（{spans}）：其{days}天中有{n}天对任何车辆都不作判定。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="285" />
+        <location filename="../../dieselwatch/services/scoring.py" line="348" />
         <source>nothing</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="288" />
+        <location filename="../../dieselwatch/services/scoring.py" line="351" />
         <source>{n} vehicle(s) appear in no export covering the period: not judged ({vins}).</source>
         <translation>{n}辆车不在覆盖该期间的任何导出数据中，不作判定（{vins}）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/scoring.py" line="338" />
+        <location filename="../../dieselwatch/services/scoring.py" line="401" />
         <source>day statistics rebuilt for {done} of {total} vehicles</source>
         <translation>已重建日统计：{done}/{total}辆车</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/samples.py" line="91" />
-        <location filename="../../dieselwatch/services/scoring.py" line="196" />
+        <location filename="../../dieselwatch/services/scoring.py" line="208" />
         <source>the period ends ({end}) before it starts ({start})</source>
         <translation>时段的结束日期（{end}）早于开始日期（{start}）</translation>
     </message>
@@ -793,7 +826,7 @@
     </message>
     <message>
         <location filename="../../dieselwatch/services/users.py" line="117" />
-        <location filename="../../dieselwatch/services/users.py" line="199" />
+        <location filename="../../dieselwatch/services/users.py" line="200" />
         <source>sign in first (user name and password)</source>
         <translation>请先登录（用户名和密码）</translation>
     </message>
@@ -834,38 +867,38 @@
     </message>
     <message>
         <location filename="../../dieselwatch/services/users.py" line="143" />
-        <location filename="../../dieselwatch/services/users.py" line="175" />
+        <location filename="../../dieselwatch/services/users.py" line="176" />
         <source>role must be one of {roles}, got “{role}”</source>
         <translation>角色必须是{roles}之一，实际为“{role}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="148" />
+        <location filename="../../dieselwatch/services/users.py" line="149" />
         <source>the first account must be an admin</source>
         <translation>第一个账号必须是管理员</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="155" />
+        <location filename="../../dieselwatch/services/users.py" line="156" />
         <source>the user “{user}” already exists</source>
         <translation>用户“{user}”已存在</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="173" />
+        <location filename="../../dieselwatch/services/users.py" line="174" />
         <source>a display name cannot be blank</source>
         <translation>姓名不能为空</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="179" />
-        <location filename="../../dieselwatch/services/users.py" line="207" />
+        <location filename="../../dieselwatch/services/users.py" line="180" />
+        <location filename="../../dieselwatch/services/users.py" line="208" />
         <source>no user “{user}”</source>
         <translation>没有用户“{user}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="190" />
+        <location filename="../../dieselwatch/services/users.py" line="191" />
         <source>this would leave no active admin</source>
         <translation>这样将没有启用的管理员</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/users.py" line="209" />
+        <location filename="../../dieselwatch/services/users.py" line="210" />
         <source>the current password is wrong</source>
         <translation>当前密码错误</translation>
     </message>
@@ -1377,37 +1410,37 @@
         <translation>通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="127" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="136" />
         <source>event {seq} found {entity} {id} with {field} = {found}, but the history had {audited}: it was changed outside DieselWatch before that event</source>
         <translation>第{seq}条记录发现{entity}{id}的{field}为{found}，而审计记录中为{audited}：此前有人绕过本程序修改了它</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="146" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="155" />
         <source>the history is empty but the database holds {entries} list entries, {users} users and {notices} notices</source>
         <translation>审计记录为空，但数据库中有{entries}条名单条目、{users}个账号和{notices}份通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="153" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="162" />
         <source>{entity} {id} is in the table but not in the history</source>
         <translation>{entity}{id}在数据表中存在，但审计记录中没有</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="156" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="165" />
         <source>{entity} {id} is in the history but not in the table</source>
         <translation>{entity}{id}在审计记录中存在，但数据表中没有</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="162" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="171" />
         <source>{entity} {id}: {field} is {table} in the table but {audited} in the history</source>
         <translation>{entity}{id}：{field}在数据表中为{table}，在审计记录中为{audited}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="166" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="175" />
         <source>the active rule set is {table} in the table but {audited} in the history</source>
         <translation>数据表中当前规则版本为{table}，审计记录中为{audited}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/auditstate.py" line="175" />
+        <location filename="../../dieselwatch/storage/auditstate.py" line="184" />
         <source>notice {number} was issued at history event {seq} ({hash}), which the history does not hold</source>
         <translation>通知书{number}签发时的审计链头为第{seq}条（{hash}），但审计记录中已没有该记录</translation>
     </message>
@@ -1493,9 +1526,42 @@
     </message>
 </context>
 <context>
+    <name>AccountDialog</name>
+    <message>
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="86" />
+        <source>Add account</source>
+        <translation>添加账号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="94" />
+        <source>e.g. 王磊</source>
+        <translation>例如：王磊</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="99" />
+        <source>User name (to sign in):</source>
+        <translation>用户名（用于登录）：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="100" />
+        <source>The person's name (signs notices):</source>
+        <translation>姓名（用于通知书署名）：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="101" />
+        <source>Role:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="111" />
+        <source>Enter a user name.</source>
+        <translation>请填写用户名。</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="94" />
+        <location filename="../../dieselwatch/gui/app.py" line="96" />
         <source>An unexpected error occurred: {0}
 
 Details are in the log file:
@@ -1506,12 +1572,12 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="134" />
+        <location filename="../../dieselwatch/gui/app.py" line="141" />
         <source>Loading the demo fleet</source>
         <translation>正在载入演示车队</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/app.py" line="136" />
+        <location filename="../../dieselwatch/gui/app.py" line="143" />
         <source>The database was upgraded to this version. A copy of it as it was is kept at:
 {0}</source>
         <translation>数据库已升级到当前版本。升级前的副本保存在：
@@ -1646,358 +1712,368 @@ Details are in the log file:
     </message>
     <message>
         <location filename="../../dieselwatch/gui/audit_labels.py" line="25" />
+        <source>rule set version stored (not active)</source>
+        <translation>保存规则版本（未启用）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="26" />
+        <source>rule set activated</source>
+        <translation>启用规则版本</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="27" />
         <source>state recorded when the history began to cover it</source>
         <translation>审计开始覆盖时记录的现状</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="26" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="28" />
         <source>settings changed</source>
         <translation>修改设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="27" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="29" />
         <source>account created</source>
         <translation>创建账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="28" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="30" />
         <source>account changed</source>
         <translation>修改账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="29" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="31" />
         <source>password changed</source>
         <translation>修改密码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="32" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="34" />
         <source>import batch</source>
         <translation>导入批次</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="33" />
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="81" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="35" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="83" />
         <source>list entry</source>
         <translation>名单条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="34" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="36" />
         <source>notice</source>
         <translation>通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="35" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="37" />
         <source>vehicle</source>
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="36" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="38" />
         <source>rule set</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="37" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="39" />
         <source>settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="38" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="40" />
         <source>account</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="39" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="41" />
         <source>mapping profile</source>
         <translation>表头对应方案</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="56" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="58" />
         <source>entry number</source>
         <translation>条目编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="57" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="59" />
         <source>vehicle number (internal)</source>
         <translation>车辆内部编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="58" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="60" />
         <source>list</source>
         <translation>名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="59" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="61" />
         <source>status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="60" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="62" />
         <source>reasons</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="61" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="63" />
         <source>effective from</source>
         <translation>生效日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="62" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="64" />
         <source>review date</source>
         <translation>复核日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="63" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="65" />
         <source>ended on</source>
         <translation>终止日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="64" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="66" />
         <source>proposed by</source>
         <translation>提议人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="65" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="67" />
         <source>decided by</source>
         <translation>决定人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="66" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="68" />
         <source>reason for the decision</source>
         <translation>决定理由</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="67" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="69" />
         <source>removal proposed by</source>
         <translation>移出提议人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="68" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="70" />
         <source>reason for the removal</source>
         <translation>移出理由</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="69" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="71" />
         <source>rectification record</source>
         <translation>整改记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="70" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="72" />
         <source>version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="71" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="73" />
         <source>evidence fingerprint</source>
         <translation>证据指纹</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="73" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="75" />
         <source>user name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="74" />
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="101" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="76" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="103" />
         <source>name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="75" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="77" />
         <source>role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="76" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="78" />
         <source>account enabled</source>
         <translation>账号启用</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="77" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="79" />
         <source>created at</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="78" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="80" />
         <source>password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="79" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="81" />
         <source>password fingerprint</source>
         <translation>密码指纹</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="82" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="84" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="83" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="85" />
         <source>deadline</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="84" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="86" />
         <source>rule set version</source>
         <translation>规则版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="86" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="88" />
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="87" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="89" />
         <source>file fingerprint (SHA-256)</source>
         <translation>文件指纹（SHA-256）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="88" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="90" />
         <source>sheet</source>
         <translation>工作表</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="89" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="91" />
         <source>imported at</source>
         <translation>导入时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="90" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="92" />
         <source>imported by</source>
         <translation>导入人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="91" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="93" />
         <source>rows read</source>
         <translation>读取行数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="92" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="94" />
         <source>rows imported</source>
         <translation>导入行数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="93" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="95" />
         <source>first record</source>
         <translation>最早记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="94" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="96" />
         <source>last record</source>
         <translation>最晚记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="95" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="97" />
         <source>rows removed</source>
         <translation>删除行数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="96" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="98" />
         <source>vehicles</source>
-        <translation>车辆</translation>
+        <translation>辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="97" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="99" />
         <source>days recomputed</source>
         <translation>重新计算的天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="98" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="100" />
         <source>days left without data</source>
         <translation>不再有数据的天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="99" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="101" />
         <source>batches holding the same records</source>
         <translation>含相同记录的批次</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="102" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="104" />
         <source>bureau code</source>
         <translation>单位代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="103" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="105" />
         <source>address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="104" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="106" />
         <source>telephone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="105" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="107" />
         <source>contact person</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="106" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="108" />
         <source>administrative reconsideration body</source>
         <translation>行政复议机关</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="107" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="109" />
         <source>court</source>
         <translation>人民法院</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="108" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="110" />
         <source>notice number pattern</source>
         <translation>通知书编号格式</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="109" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="111" />
         <source>days to rectify</source>
         <translation>整改天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="110" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="112" />
         <source>days until the re-check</source>
         <translation>复查间隔天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="111" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="113" />
         <source>two-person rule</source>
         <translation>双人审核</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="112" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="114" />
         <source>days a white entry is valid</source>
         <translation>白名单有效天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="113" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="115" />
         <source>days until a black or watch entry is reviewed</source>
         <translation>黑名单或重点关注复核间隔天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="114" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="116" />
         <source>clean days needed before a black removal</source>
         <translation>移出黑名单前需达标天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="115" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="117" />
         <source>legal text versions</source>
         <translation>法律文本版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="126" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="128" />
         <source>bureau details</source>
         <translation>单位信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="127" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="129" />
         <source>notice options</source>
         <translation>通知书选项</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="128" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="130" />
         <source>list rules</source>
         <translation>名单规则</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_labels.py" line="129" />
+        <location filename="../../dieselwatch/gui/audit_labels.py" line="131" />
         <source>legal texts</source>
         <translation>法律文本</translation>
     </message>
@@ -2140,6 +2216,44 @@ Details are in the log file:
         <location filename="../../ui/audit_page.ui" line="11" />
         <source>Export to Excel…</source>
         <translation>导出到Excel…</translation>
+    </message>
+</context>
+<context>
+    <name>ChangesDialog</name>
+    <message>
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="186" />
+        <source>Save rule set {0}</source>
+        <translation>保存规则版本{0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="188" />
+        <source>{0} value(s) differ from the active rule set {1}. The new version is stored but not active: an admin activates it.</source>
+        <translation>与当前启用的规则版本{1}相比，有{0}项参数不同。新版本保存后不会立即启用，须由管理员启用。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="190" />
+        <source>No value differs from the active rule set {0}.</source>
+        <translation>与当前启用的规则版本{0}相比，没有参数改动。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="195" />
+        <source>Setting</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="195" />
+        <source>Active {0}</source>
+        <translation>启用中 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="196" />
+        <source>New {0}</source>
+        <translation>新版本 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="213" />
+        <source>Why is the rule set changed?</source>
+        <translation>修改规则的原因：</translation>
     </message>
 </context>
 <context>
@@ -2473,12 +2587,13 @@ Details are in the log file:
 <context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../../dieselwatch/gui/first_run.py" line="29" />
+        <location filename="../../dieselwatch/gui/first_run.py" line="34" />
+        <location filename="../../dieselwatch/gui/first_run.py" line="44" />
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/first_run.py" line="32" />
+        <location filename="../../dieselwatch/gui/first_run.py" line="40" />
         <source>The bureau needs a name.</source>
         <translation>请填写单位名称。</translation>
     </message>
@@ -2489,48 +2604,108 @@ Details are in the log file:
     </message>
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="8" />
-        <source>A new database. Name the bureau that issues the notices and create the first administrator account; further accounts are added with "dieselwatch users add".</source>
-        <translation>这是一个新数据库。请填写签发通知书的单位名称并创建第一个管理员账号；其他账号用“dieselwatch users add”添加。</translation>
+        <source>A new database. Name the bureau that issues the notices, say whom owners contact, and create the first administrator account. Further accounts are added in Settings → Accounts.</source>
+        <translation>这是一个新数据库。请填写签发通知书的单位及车主联系方式，并创建第一个管理员账号。其他账号可在“设置 → 账号”中添加。</translation>
     </message>
     <message>
         <location filename="../../ui/first_run_dialog.ui" line="11" />
+        <source>The bureau (printed on every notice)</source>
+        <translation>单位信息（印在每份通知书上）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="13" />
         <source>Bureau name:</source>
         <translation>单位名称：</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run_dialog.ui" line="12" />
+        <location filename="../../ui/first_run_dialog.ui" line="14" />
         <source>e.g. 济南市生态环境局平阴分局</source>
         <translation>例如：济南市生态环境局平阴分局</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run_dialog.ui" line="13" />
+        <location filename="../../ui/first_run_dialog.ui" line="15" />
         <source>Bureau code:</source>
         <translation>单位代码：</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run_dialog.ui" line="14" />
+        <location filename="../../ui/first_run_dialog.ui" line="16" />
         <source>used in notice numbers, e.g. 鲁济平</source>
         <translation>用于通知书编号，例如：鲁济平</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run_dialog.ui" line="15" />
-        <source>Administrator:</source>
-        <translation>管理员：</translation>
+        <location filename="../../ui/first_run_dialog.ui" line="17" />
+        <source>Contact person:</source>
+        <translation>联系人：</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run_dialog.ui" line="17" />
+        <location filename="../../ui/first_run_dialog.ui" line="18" />
+        <source>whom owners call, e.g. 机动车排放监管科 王磊</source>
+        <translation>车主联系的人员，例如：机动车排放监管科 王磊</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="19" />
+        <source>Phone:</source>
+        <translation>联系电话：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="20" />
+        <source>e.g. 0531-87881234</source>
+        <translation>例如：0531-87881234</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="21" />
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="22" />
+        <source>where owners bring their documents</source>
+        <translation>车主递交材料的地址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="23" />
+        <source>Notices need the contact person, phone and address; you can also fill them in later in Settings.</source>
+        <translation>签发通知书须有联系人、电话和地址；也可以稍后在“设置”中填写。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="29" />
+        <source>The first administrator</source>
+        <translation>第一个管理员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="31" />
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="33" />
+        <source>Full name:</source>
+        <translation>姓名：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="34" />
+        <source>signs notices, e.g. 陈建国</source>
+        <translation>用于通知书署名，例如：陈建国</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="42" />
+        <source>Load the demo fleet to try things out (14 trucks, 5 days)</source>
+        <translation>载入演示车队试用（14辆车，5天数据）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run_dialog.ui" line="35" />
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run_dialog.ui" line="19" />
-        <source>Repeat:</source>
-        <translation>再次输入：</translation>
+        <location filename="../../ui/first_run_dialog.ui" line="36" />
+        <source>at least 8 characters</source>
+        <translation>至少8个字符</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run_dialog.ui" line="23" />
-        <source>Load the demo fleet to try things out (12 trucks, 5 days)</source>
-        <translation>载入演示车队试用（12辆车，5天数据）</translation>
+        <location filename="../../ui/first_run_dialog.ui" line="37" />
+        <source>Repeat:</source>
+        <translation>再次输入：</translation>
     </message>
 </context>
 <context>
@@ -3602,6 +3777,60 @@ Details are in the log file:
     </message>
 </context>
 <context>
+    <name>PasswordDialog</name>
+    <message>
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="58" />
+        <source>Set password of {0}</source>
+        <translation>设置{0}的密码</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="68" />
+        <source>Current password:</source>
+        <translation>当前密码：</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordFields</name>
+    <message>
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="34" />
+        <source>New password (at least 8 characters):</source>
+        <translation>新密码（至少8个字符）：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="36" />
+        <source>Repeat the password:</source>
+        <translation>再次输入密码：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="43" />
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>PeriodDialog</name>
+    <message>
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="229" />
+        <source>Try the edited rule set</source>
+        <translation>试算修改后的规则</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="231" />
+        <source>A trial scores the period with the values shown, without saving or activating them. Its run is kept marked as a trial; lists never propose from it.</source>
+        <translation>试算按当前显示的参数对所选期间评分，不保存也不启用这些参数。试算结果单独标记为试算，不会据此生成名单建议。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="240" />
+        <source>From:</source>
+        <translation>从：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="241" />
+        <source>To:</source>
+        <translation>至：</translation>
+    </message>
+</context>
+<context>
     <name>RemovalDialog</name>
     <message>
         <location filename="../../ui/removal_dialog.ui" line="6" />
@@ -3627,6 +3856,14 @@ Details are in the log file:
         <location filename="../../ui/removal_dialog.ui" line="15" />
         <source>Re-inspected on:</source>
         <translation>复检日期：</translation>
+    </message>
+</context>
+<context>
+    <name>RuleEditor</name>
+    <message>
+        <location filename="../../dieselwatch/gui/rule_editor.py" line="85" />
+        <source>:</source>
+        <translation>：</translation>
     </message>
 </context>
 <context>
@@ -3802,257 +4039,372 @@ saved {1} by {2}</source>
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="24" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="63" />
         <source>Bureau name</source>
         <translation>单位名称</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="24" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="63" />
         <source>Bureau code (in notice numbers)</source>
         <translation>单位代码（用于通知书编号）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="25" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="64" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="25" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="64" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="25" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="64" />
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="26" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="65" />
         <source>Notice number pattern</source>
         <translation>通知书编号格式</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="27" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="66" />
         <source>Rectification deadline (days)</source>
         <translation>整改期限（天）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="28" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="67" />
         <source>Re-check within (days)</source>
         <translation>复查期限（天）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="29" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="68" />
         <source>Administrative reconsideration body (e.g. 平阴县人民政府)</source>
         <translation>行政复议机关（例如：平阴县人民政府）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="30" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="69" />
         <source>Court for administrative suits (empty: the competent court)</source>
         <translation>行政诉讼法院（留空：有管辖权的人民法院）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="31" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="70" />
         <source>Two-person rule for decisions</source>
         <translation>审批须由提出人以外的人员进行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="32" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="71" />
         <source>White entry valid for (days)</source>
         <translation>白名单有效期（天）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="33" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="72" />
         <source>Black and watch review after (days)</source>
         <translation>黑名单与重点关注复核周期（天）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="34" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="73" />
         <source>Clean days before a black removal</source>
         <translation>移出黑名单前须连续正常天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="50" />
-        <source>Section</source>
-        <translation>类别</translation>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="76" />
+        <source>The bureau (printed on every notice)</source>
+        <translation>单位信息（印在每份通知书上）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="50" />
-        <source>Key</source>
-        <translation>参数</translation>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="76" />
+        <source>Notices</source>
+        <translation>整改通知</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="50" />
-        <source>Value</source>
-        <translation>值</translation>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="77" />
+        <source>Lists</source>
+        <translation>黑白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="57" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="94" />
+        <source>needed on every notice</source>
+        <translation>每份通知书都需要</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="104" />
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="104" />
+        <source>Saved</source>
+        <translation>保存时间</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="104" />
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="104" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="119" />
         <source>empty: raw/ in the data folder; an office sharing one database: the same network folder on every workstation</source>
         <translation>留空：使用数据文件夹中的 raw/；多个工作站共用一个数据库时：每台工作站填写同一个网络文件夹</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="59" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="121" />
         <source>Raw sample folder:</source>
         <translation>原始数据文件夹：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="61" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="123" />
         <source>In use: {0}</source>
         <translation>当前使用：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="74" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="137" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="74" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="137" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="74" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="137" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="74" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="137" />
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="102" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="173" />
+        <source>Only an admin can change this.</source>
+        <translation>仅管理员可修改。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="184" />
+        <source>active: scoring uses it</source>
+        <translation>启用中：评分使用此版本</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="184" />
+        <source>stored, not active</source>
+        <translation>已保存，未启用</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="185" />
+        <source>shipped with the program</source>
+        <translation>程序自带</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="197" />
+        <source>Storing a rule set needs the supervisor role.</source>
+        <translation>保存规则版本需要审核人角色。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="202" />
+        <source>Scoring uses the active rule set {0}. Edit a copy below: “Try on a period” scores with it without saving anything; “Save as a new version” stores it (supervisor) without changing what scoring uses; an admin then activates it. Point at a value for its help.</source>
+        <translation>评分使用当前启用的规则版本{0}。可在下方修改副本：“按期间试算”用修改后的参数评分，不保存任何内容；“另存为新版本”保存修改（审核人），但不改变评分所用的规则；之后由管理员启用。鼠标指向参数可查看说明。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="224" />
+        <source>Only an admin can activate a rule set.</source>
+        <translation>仅管理员可启用规则版本。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="225" />
+        <source>This version is already the active one.</source>
+        <translation>此版本已是当前启用的版本。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="238" />
+        <source>Editing a copy of rule set {0}.</source>
+        <translation>正在修改规则版本{0}的副本。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="246" />
+        <source>Give the edited rule set a new version.</source>
+        <translation>请为修改后的规则填写新的版本号。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="273" />
+        <source>Rule set {0} stored (not active: an admin activates it).</source>
+        <translation>规则版本{0}已保存（未启用，须由管理员启用）。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="283" />
+        <source>Activate rule set {0}</source>
+        <translation>启用规则版本{0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="284" />
+        <source>From now on every scoring uses rule set {0} instead of {1}, and the next run re-applies it to the raw samples. Why is it activated?</source>
+        <translation>此后所有评分将使用规则版本{0}（替代{1}），下次评分时按新规则重新计算原始数据。启用原因：</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="289" />
+        <source>Activating a rule set needs a reason.</source>
+        <translation>启用规则版本须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="294" />
+        <source>Rule set {0} is now active.</source>
+        <translation>规则版本{0}已启用。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="311" />
+        <source>Trying rule set {0}</source>
+        <translation>正在试算规则版本{0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="316" />
+        <source>Trial of rule set {0}, {1} to {2}: black {3}, watch {4}, white {5}, none {6}.</source>
+        <translation>规则版本{0}试算（{1}至{2}）：黑名单{3}，重点关注{4}，白名单{5}，无建议{6}。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="320" />
+        <source>The office's latest run ({0}, rule set {1}): black {2}, watch {3}, white {4}, none {5}.</source>
+        <translation>本单位最近一次正式评分（批次{0}，规则版本{1}）：黑名单{2}，重点关注{3}，白名单{4}，无建议{5}。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="323" />
+        <source>Nothing was saved or activated. The trial is kept as run {0}, marked as a trial; lists never propose from it.</source>
+        <translation>未保存也未启用任何规则。试算结果保存为批次{0}并标记为试算，不会据此生成名单建议。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="325" />
+        <source>Trial run</source>
+        <translation>试算</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="326" />
+        <source>Trial run {0} with rule set {1} done.</source>
+        <translation>规则版本{1}试算完成（批次{0}）。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="365" />
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="102" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="365" />
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="135" />
-        <source>Active rule set {0}. An edited copy is saved under a new version; the next scoring re-applies it to the raw samples.</source>
-        <translation>当前规则版本{0}。修改后另存为新版本；下次评分时按新规则重新计算原始数据。</translation>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="377" />
+        <source>Only an admin can change accounts.</source>
+        <translation>仅管理员可修改账号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="153" />
-        <source>Save rule set</source>
-        <translation>保存评分规则</translation>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="378" />
+        <source>Choose an account in the table first.</source>
+        <translation>请先在表格中选择一个账号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="153" />
-        <source>Why is the rule set changed?</source>
-        <translation>修改规则的原因：</translation>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="385" />
+        <source>Enable…</source>
+        <translation>启用…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="159" />
-        <source>Rule set {0} saved and active.</source>
-        <translation>规则版本{0}已保存并启用。</translation>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="386" />
+        <source>Disable…</source>
+        <translation>停用…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="167" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="388" />
+        <source>Sign in first.</source>
+        <translation>请先登录。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="436" />
+        <source>Disable account</source>
+        <translation>停用账号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="437" />
+        <source>Disable the account {0}? They can no longer sign in; their past decisions stay in the history.</source>
+        <translation>确定停用账号{0}？停用后该账号无法登录，其以往的审批记录仍保留在审计记录中。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="443" />
+        <source>Account {0} disabled.</source>
+        <translation>账号{0}已停用。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="444" />
+        <source>Account {0} enabled.</source>
+        <translation>账号{0}已启用。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/settings_page.py" line="334" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="171" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="338" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="174" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="340" />
         <source>Connected: {0}</source>
         <translation>连接成功：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="187" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="351" />
         <source>Saved for this workstation; applies at the next start.</source>
         <translation>已保存到本机，下次启动生效。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="195" />
-        <source>Password (at least 8 characters):</source>
-        <translation>密码（至少8个字符）：</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="204" />
-        <location filename="../../dieselwatch/gui/settings_page.py" line="207" />
-        <location filename="../../dieselwatch/gui/settings_page.py" line="211" />
-        <location filename="../../dieselwatch/gui/settings_page.py" line="215" />
-        <source>Add account</source>
-        <translation>添加账号</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="204" />
-        <source>User name:</source>
-        <translation>用户名：</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="207" />
-        <source>Role:</source>
-        <translation>角色：</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="212" />
-        <source>The person's name (signs notices):</source>
-        <translation>姓名（用于通知书署名）：</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="220" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="403" />
         <source>Account {0} created.</source>
         <translation>已创建账号{0}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="226" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="410" />
         <source>Change role</source>
         <translation>修改角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="226" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="411" />
         <source>Role of {0}:</source>
         <translation>{0}的角色：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="230" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="415" />
         <source>Role changed.</source>
         <translation>角色已修改。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="237" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="421" />
         <source>Set name</source>
         <translation>设置姓名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="238" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="422" />
         <source>Name of {0} (signs notices):</source>
         <translation>{0}的姓名（用于通知书署名）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="240" />
-        <location filename="../../dieselwatch/gui/settings_page.py" line="252" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="426" />
         <source>Account updated.</source>
         <translation>账号已更新。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="246" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="357" />
         <source>Legal texts saved.</source>
         <translation>法律文本已保存。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="260" />
-        <location filename="../../dieselwatch/gui/settings_page.py" line="264" />
-        <source>Set password</source>
-        <translation>设置密码</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="260" />
-        <source>Current password:</source>
-        <translation>当前密码：</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="267" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="456" />
         <source>Password of {0} changed.</source>
         <translation>{0}的密码已修改。</translation>
     </message>
@@ -4082,72 +4434,92 @@ saved {1} by {2}</source>
         <translation>评分规则</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="30" />
+        <location filename="../../ui/settings_page.ui" line="36" />
+        <source>Edit a copy of this version</source>
+        <translation>修改此版本的副本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="37" />
+        <source>Activate this version…</source>
+        <translation>启用此版本…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="53" />
         <source>New version:</source>
         <translation>新版本号：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="32" />
+        <location filename="../../ui/settings_page.ui" line="55" />
+        <source>Undo changes</source>
+        <translation>撤销修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="56" />
+        <source>Try on a period…</source>
+        <translation>按期间试算…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_page.ui" line="57" />
         <source>Save as a new version…</source>
         <translation>另存为新版本…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="38" />
+        <location filename="../../ui/settings_page.ui" line="63" />
         <source>Accounts</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="43" />
+        <location filename="../../ui/settings_page.ui" line="68" />
         <source>Add account…</source>
         <translation>添加账号…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="44" />
+        <location filename="../../ui/settings_page.ui" line="69" />
         <source>Change role…</source>
         <translation>修改角色…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="45" />
+        <location filename="../../ui/settings_page.ui" line="70" />
         <source>Set name…</source>
         <translation>设置姓名…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="46" />
+        <location filename="../../ui/settings_page.ui" line="71" />
         <source>Disable or enable</source>
         <translation>停用或启用</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="47" />
+        <location filename="../../ui/settings_page.ui" line="72" />
         <source>Set password…</source>
         <translation>设置密码…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="54" />
+        <location filename="../../ui/settings_page.ui" line="79" />
         <source>This workstation</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="56" />
+        <location filename="../../ui/settings_page.ui" line="81" />
         <source>Database:</source>
         <translation>数据库：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="59" />
+        <location filename="../../ui/settings_page.ui" line="84" />
         <source>empty: the SQLite file in the data folder; or postgresql://user:password@server/dieselwatch</source>
         <translation>留空：使用数据文件夹中的SQLite文件；或 postgresql://用户:密码@服务器/dieselwatch</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="60" />
+        <location filename="../../ui/settings_page.ui" line="85" />
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="64" />
+        <location filename="../../ui/settings_page.ui" line="89" />
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_page.ui" line="66" />
+        <location filename="../../ui/settings_page.ui" line="91" />
         <source>Save (applies at the next start)</source>
         <translation>保存（下次启动生效）</translation>
     </message>
@@ -4541,4 +4913,4 @@ saved {1} by {2}</source>
         <translation>日期：</translation>
     </message>
 </context>
-</TS>
+<context><name>RuleMeta</name><message><source>Valid operation</source><translation>有效工况</translation></message><message><source>A sample counts as valid operation only when all of these hold; the NOx and SCR checks use valid samples only.</source><translation>同时满足以下各项的数据才算有效工况；NOx与SCR判定只使用有效工况数据。</translation></message><message><source>NOx exceedance</source><translation>NOx超标</translation></message><message><source>Downstream NOx against the office's screening threshold (not a legal limit).</source><translation>下游NOx与本单位筛查阈值比较（筛查阈值不是法定限值）。</translation></message><message><source>Work-based windows (GB 17691 Annex K)</source><translation>功基窗口法（GB 17691附录K）</translation></message><message><source>Brake-specific NOx over windows of the engine's WHTC reference work.</source><translation>按发动机WHTC循环功划分窗口计算比排放NOx。</translation></message><message><source>SCR conversion</source><translation>SCR转化效率</translation></message><message><source>Conversion efficiency 1 - downstream/upstream NOx over hot valid samples.</source><translation>转化效率 = 1 − 下游NOx / 上游NOx（热机有效工况）。</translation></message><message><source>Tampering signatures</source><translation>作弊特征</translation></message><message><source>Patterns of a disabled, emulated or starved after-treatment.</source><translation>后处理被停用、模拟或尿素不足的特征。</translation></message><message><source>Data gaps and coverage</source><translation>数据缺失与覆盖</translation></message><message><source>Silence, gaps and missing fields, and how much data a judgement needs.</source><translation>离线、数据中断和字段缺失，以及判定所需的数据量。</translation></message><message><source>OBD faults</source><translation>OBD故障</translation></message><message><source>The malfunction indicator with trouble codes.</source><translation>故障指示灯与故障码。</translation></message><message><source>Comparison with similar engines</source><translation>同型发动机比较</translation></message><message><source>Vehicles judged against engines of the same model.</source><translation>与同型号发动机的车辆比较判定。</translation></message><message><source>Score weights</source><translation>评分扣分</translation></message><message><source>Points taken from 100 per reason category.</source><translation>每类原因从100分中扣除的分数。</translation></message><message><source>Minimum engine speed</source><translation>最低发动机转速</translation></message><message><source>rpm</source><translation>转/分</translation></message><message><source>Below this engine speed the engine is idling or off; such samples are not judged.</source><translation>低于此转速视为怠速或熄火，不参与判定。</translation></message><message><source>Minimum coolant temperature</source><translation>最低冷却液温度</translation></message><message><source>°C</source><translation>°C</translation></message><message><source>A cold engine is not judged: the SCR cannot work yet.</source><translation>冷机状态不参与判定：SCR尚不能正常工作。</translation></message><message><source>Minimum SCR inlet temperature</source><translation>最低SCR入口温度</translation></message><message><source>Below this the catalyst cannot convert NOx; such samples are not judged.</source><translation>低于此温度催化器无法转化NOx，不参与判定。</translation></message><message><source>Torque above friction torque</source><translation>实际扭矩高于摩擦扭矩</translation></message><message><source>%</source><translation>%</translation></message><message><source>Actual torque must exceed friction torque by this many percentage points (the engine is pulling, not coasting).</source><translation>实际扭矩须比摩擦扭矩高出此百分点（发动机在做功，而非滑行）。</translation></message><message><source>Smoothing window</source><translation>平滑窗口</translation></message><message><source>s</source><translation>秒</translation></message><message><source>Downstream NOx is averaged over this centred window of valid samples before it is compared with the threshold.</source><translation>下游NOx先按此长度的居中窗口对有效数据取平均，再与阈值比较。</translation></message><message><source>Screening threshold</source><translation>筛查阈值</translation></message><message><source>ppm</source><translation>ppm</translation></message><message><source>The office's screening threshold for smoothed downstream NOx; no regulation sets a tailpipe ppm limit for remote data.</source><translation>本单位对平滑后下游NOx设定的筛查阈值；现行法规未对远程监控数据规定尾管ppm限值。</translation></message><message><source>Minutes above the threshold for an exceedance day</source><translation>超标日最少超标分钟数</translation></message><message><source>min</source><translation>分钟</translation></message><message><source>A day counts as an exceedance day with at least this many minutes above the threshold.</source><translation>当日超过阈值的时间达到此分钟数即为超标日。</translation></message><message><source>Exceedance share for black</source><translation>列入黑名单的超标比例</translation></message><message><source>share</source><translation>比例</translation></message><message><source>Black when at least this share of the valid samples is above the threshold (together with the exceedance days below).</source><translation>有效数据中超过阈值的比例达到此值（并满足下方超标天数）时列入黑名单建议。</translation></message><message><source>Exceedance days for black</source><translation>列入黑名单的超标天数</translation></message><message><source>days</source><translation>天</translation></message><message><source>Black needs at least this many exceedance days in the period.</source><translation>期间内超标日达到此天数才列入黑名单建议。</translation></message><message><source>WHTC NOx limit</source><translation>WHTC NOx限值</translation></message><message><source>mg/kWh</source><translation>mg/kWh</translation></message><message><source>The China VI WHTC NOx limit that conformity factors are computed against (460).</source><translation>计算符合性因子所用的国六WHTC NOx限值（460）。</translation></message><message><source>Conformity factor limit</source><translation>符合性因子限值</translation></message><message><source>×</source><translation>倍</translation></message><message><source>The chosen percentile of the windows' conformity factors must not exceed this (1.5).</source><translation>各窗口符合性因子的所选百分位数不得超过此值（1.5）。</translation></message><message><source>Conformity factor percentile</source><translation>符合性因子百分位</translation></message><message><source>Which percentile of the valid windows' conformity factors is compared with the limit (90 %).</source><translation>用有效窗口符合性因子的哪一百分位数与限值比较（90%）。</translation></message><message><source>Power threshold at start</source><translation>初始功率阈值</translation></message><message><source>A window is valid when its average power reaches this share of the rated power.</source><translation>窗口平均功率达到额定功率的此比例时为有效窗口。</translation></message><message><source>Power threshold step</source><translation>功率阈值步长</translation></message><message><source>When too few windows are valid the threshold is lowered by this step.</source><translation>有效窗口过少时，功率阈值按此步长降低。</translation></message><message><source>Lowest power threshold</source><translation>最低功率阈值</translation></message><message><source>The threshold is never lowered below this share of the rated power.</source><translation>功率阈值不低于额定功率的此比例。</translation></message><message><source>Share of valid windows needed</source><translation>有效窗口所需比例</translation></message><message><source>Below this share of valid windows the power threshold is lowered.</source><translation>有效窗口比例低于此值时降低功率阈值。</translation></message><message><source>Valid windows needed</source><translation>所需有效窗口数</translation></message><message><source>windows</source><translation>个窗口</translation></message><message><source>A brake-specific judgement needs at least this many valid windows.</source><translation>比排放判定至少需要此数量的有效窗口。</translation></message><message><source>Fallback window length</source><translation>备用窗口时长</translation></message><message><source>Without rated power or WHTC work, fixed time windows of this length are used instead (they give a watch, never black).</source><translation>缺少额定功率或WHTC循环功时，改用此时长的固定时间窗口（只给出重点关注，不列入黑名单）。</translation></message><message><source>Fallback minimum average power</source><translation>备用窗口最低平均功率</translation></message><message><source>kW</source><translation>kW</translation></message><message><source>A fallback window is valid when its average power reaches this (an office choice, not from the standard).</source><translation>备用窗口平均功率达到此值时有效（由本单位设定，非标准规定）。</translation></message><message><source>Fallback windows needed</source><translation>所需备用窗口数</translation></message><message><source>A fallback judgement needs at least this many valid windows.</source><translation>备用窗口判定至少需要此数量的有效窗口。</translation></message><message><source>SCR efficiency for black</source><translation>列入黑名单的SCR效率</translation></message><message><source>Below this conversion efficiency the vehicle is proposed for the black list.</source><translation>转化效率低于此值时建议列入黑名单。</translation></message><message><source>SCR efficiency for watch</source><translation>列入重点关注的SCR效率</translation></message><message><source>Below this conversion efficiency the vehicle is watched; a working China VI SCR converts well above 80 %.</source><translation>转化效率低于此值时列为重点关注；正常工作的国六SCR转化效率远高于80%。</translation></message><message><source>Low efficiency of one sample</source><translation>单条数据低效率</translation></message><message><source>A single sample converting less than this counts as a low-efficiency sample.</source><translation>单条数据转化效率低于此值即计为低效率数据。</translation></message><message><source>Hot samples needed</source><translation>所需热机数据条数</translation></message><message><source>samples</source><translation>条</translation></message><message><source>The SCR efficiency is judged only with at least this many hot valid samples.</source><translation>热机有效数据达到此条数才判定SCR效率。</translation></message><message><source>Downstream above upstream by</source><translation>下游高于上游的幅度</translation></message><message><source>A sample where downstream NOx exceeds upstream by more than this margin is implausible.</source><translation>下游NOx高出上游超过此幅度的数据不合理。</translation></message><message><source>Share of downstream above upstream</source><translation>下游高于上游的比例</translation></message><message><source>Tampering is suspected when at least this share of the hot samples has downstream above upstream.</source><translation>热机数据中下游高于上游的比例达到此值时怀疑作弊。</translation></message><message><source>Downstream NOx counted as zero</source><translation>视为零的下游NOx</translation></message><message><source>Downstream readings at or below this count as zero.</source><translation>下游读数不高于此值时视为零。</translation></message><message><source>Share of zero downstream</source><translation>下游为零的比例</translation></message><message><source>A downstream sensor reading zero in at least this share of hot samples is suspect.</source><translation>热机数据中下游读数为零的比例达到此值时可疑。</translation></message><message><source>Constant downstream for</source><translation>下游读数不变的时长</translation></message><message><source>Downstream NOx unchanged for this long while the engine works is stuck or substituted.</source><translation>发动机工作时下游NOx保持不变达到此时长，视为卡滞或被替换。</translation></message><message><source>Share of repeated downstream values</source><translation>下游重复值比例</translation></message><message><source>A downstream trace repeating the same few values in at least this share of samples is suspect.</source><translation>下游读数在此比例以上的数据中重复少数几个数值时可疑。</translation></message><message><source>Samples needed for the repeat check</source><translation>重复值检查所需数据条数</translation></message><message><source>The repeat check needs at least this many valid downstream samples.</source><translation>重复值检查至少需要此条数的有效下游数据。</translation></message><message><source>Reagent level counted as empty</source><translation>视为空罐的尿素液位</translation></message><message><source>A reagent tank level at or below this (percent of the tank) counts as empty.</source><translation>尿素箱液位（占箱容百分比）不高于此值时视为空罐。</translation></message><message><source>Share of empty reagent</source><translation>尿素空罐比例</translation></message><message><source>Driving with an empty reagent tank in at least this share of samples is tampering.</source><translation>尿素空罐行驶的数据比例达到此值即视为作弊。</translation></message><message><source>Fuel for the reagent check</source><translation>尿素检查所需油耗</translation></message><message><source>L</source><translation>升</translation></message><message><source>The reagent level is expected to fall once at least this much fuel was burnt.</source><translation>消耗此数量燃油后尿素液位应有下降。</translation></message><message><source>Minimum reagent drop</source><translation>尿素液位最小降幅</translation></message><message><source>A reagent level that falls less than this (percent of the tank) over that fuel is static.</source><translation>消耗上述燃油后尿素液位降幅（占箱容百分比）小于此值，视为液位不变。</translation></message><message><source>High load torque</source><translation>高负荷扭矩</translation></message><message><source>Torque (percent of reference) from which the engine counts as under high load.</source><translation>扭矩（占参考扭矩百分比）达到此值即视为高负荷。</translation></message><message><source>SCR cold under high load below</source><translation>高负荷下SCR低温阈值</translation></message><message><source>An SCR inlet colder than this under long high load points to a bypassed sensor.</source><translation>长时间高负荷下SCR入口温度低于此值，提示传感器被旁路。</translation></message><message><source>Cold SCR under high load for</source><translation>高负荷下SCR低温时长</translation></message><message><source>How long the SCR must stay cold under high load to be suspect.</source><translation>高负荷下SCR保持低温达到此时长即为可疑。</translation></message><message><source>Calibration changes allowed</source><translation>允许的标定变更次数</translation></message><message><source>changes</source><translation>次</translation></message><message><source>More CALID/CVN changes than this in the period point to re-flashed engine software.</source><translation>期间内CALID/CVN变更超过此次数，提示发动机软件被刷写。</translation></message><message><source>Shortest data gap</source><translation>最短数据中断</translation></message><message><source>A jump in time inside a trip of at least this long is a data gap.</source><translation>行程内时间跳变达到此时长即为数据中断。</translation></message><message><source>Trip break</source><translation>行程间隔</translation></message><message><source>A pause this long or longer ends a trip (not a gap).</source><translation>停顿达到此时长即结束一个行程（不计为中断）。</translation></message><message><source>Position jump factor</source><translation>位置跳变倍数</translation></message><message><source>A position that moves more than this times the distance the speed allows is a jump.</source><translation>位置移动超过车速允许距离的此倍数即为跳变。</translation></message><message><source>Position jump margin</source><translation>位置跳变余量</translation></message><message><source>km</source><translation>公里</translation></message><message><source>Added to the allowed distance before a position counts as a jump.</source><translation>判断位置跳变前加到允许距离上的余量。</translation></message><message><source>Online rate for white</source><translation>列入白名单的上线率</translation></message><message><source>White needs at least this online rate (days with data / days with data or driven unreported).</source><translation>列入白名单须达到此上线率（有数据天数 / 有数据或行驶未上报的天数）。</translation></message><message><source>Completeness for white</source><translation>列入白名单的数据完整率</translation></message><message><source>White needs at least this share of the expected samples.</source><translation>列入白名单须达到应有数据量的此比例。</translation></message><message><source>Missing key field for watch</source><translation>关键字段缺失（重点关注）</translation></message><message><source>A key field missing in at least this share of samples gives a watch.</source><translation>关键字段缺失的数据比例达到此值时列为重点关注。</translation></message><message><source>Days driven unreported for black</source><translation>行驶未上报天数（黑名单）</translation></message><message><source>Black when the vehicle drove without reporting on at least this many days.</source><translation>车辆行驶但未上报数据的天数达到此值时列入黑名单建议。</translation></message><message><source>Days driven unreported for watch</source><translation>行驶未上报天数（重点关注）</translation></message><message><source>Watch when the vehicle drove without reporting on at least this many days.</source><translation>车辆行驶但未上报数据的天数达到此值时列为重点关注。</translation></message><message><source>Running hours needed</source><translation>所需运行小时数</translation></message><message><source>h</source><translation>小时</translation></message><message><source>Below this many running hours in the period nothing is judged.</source><translation>期间内运行小时数低于此值时不作判定。</translation></message><message><source>Days with data needed</source><translation>所需有数据天数</translation></message><message><source>Below this many days with data nothing is judged.</source><translation>有数据天数低于此值时不作判定。</translation></message><message><source>Too little data gives a watch</source><translation>数据不足时列为重点关注</translation></message><message><source>0 or 1</source><translation>0或1</translation></message><message><source>1: a vehicle with too little data is watched; 0: it gets no proposal.</source><translation>1：数据不足的车辆列为重点关注；0：不给出建议。</translation></message><message><source>Parked if it moved at most</source><translation>视为停放的最大移动距离</translation></message><message><source>A silence across which the odometer or position moved at most this far was parked, not driven unreported.</source><translation>离线前后里程或位置变化不超过此距离时视为停放，而非行驶未上报。</translation></message><message><source>Days with data for white</source><translation>列入白名单的有数据天数</translation></message><message><source>White needs at least this many days with data.</source><translation>列入白名单至少需要此天数的数据。</translation></message><message><source>Valid hours for white</source><translation>列入白名单的有效工况小时数</translation></message><message><source>White needs at least this many hours of valid operation.</source><translation>列入白名单至少需要此小时数的有效工况。</translation></message><message><source>Valid windows for white</source><translation>列入白名单的有效窗口数</translation></message><message><source>White needs at least this many valid brake-specific windows.</source><translation>列入白名单至少需要此数量的有效比排放窗口。</translation></message><message><source>Invalid position fixes for watch</source><translation>定位无效（重点关注）</translation></message><message><source>Invalid GNSS fixes in at least this share of samples give a watch.</source><translation>定位无效的数据比例达到此值时列为重点关注。</translation></message><message><source>Persistent malfunction indicator</source><translation>故障灯持续点亮</translation></message><message><source>MIL on with trouble codes in at least this share of records is a defect to repair (watch, never black on its own).</source><translation>故障灯点亮且有故障码的记录比例达到此值，视为须维修的故障（列为重点关注，不单独列入黑名单）。</translation></message><message><source>Smallest comparison group</source><translation>最小比较组</translation></message><message><source>vehicles</source><translation>辆</translation></message><message><source>An engine model with fewer vehicles with enough data is compared with the whole fleet.</source><translation>数据充足的同型车辆少于此数时，与全部车辆比较。</translation></message><message><source>Low percentile of the group</source><translation>组内低百分位</translation></message><message><source>A vehicle below this percentile of its group counts as low.</source><translation>低于组内此百分位的车辆视为偏低。</translation></message><message><source>High percentile of the group</source><translation>组内高百分位</translation></message><message><source>A vehicle above this percentile of its group counts as high.</source><translation>高于组内此百分位的车辆视为偏高。</translation></message><message><source>Fuel needed for the comparison</source><translation>比较所需油耗</translation></message><message><source>Reagent use is compared only with at least this much fuel burnt.</source><translation>消耗燃油达到此数量才比较尿素消耗。</translation></message><message><source>Reagent use against the group median</source><translation>尿素消耗与组内中位数之比</translation></message><message><source>Reagent use below this share of the group median (and below the low percentile) is too little dosing.</source><translation>尿素消耗低于组内中位数的此比例（且低于低百分位）视为喷射不足。</translation></message><message><source>10-second means needed</source><translation>所需10秒均值个数</translation></message><message><source>means</source><translation>个</translation></message><message><source>The emulator check needs at least this many 10 s means of hot valid operation.</source><translation>模拟器检查至少需要此数量的热机有效工况10秒均值。</translation></message><message><source>Highest correlation of an emulated sensor</source><translation>模拟传感器的最高相关系数</translation></message><message><source>A downstream trace correlating less than this with upstream NOx and with load looks emulated.</source><translation>下游读数与上游NOx及负荷的相关系数均低于此值时疑似模拟信号。</translation></message><message><source>Highest mean of an emulated trace</source><translation>模拟信号的最高均值</translation></message><message><source>An emulated trace stays plausible: its mean is at most this.</source><translation>模拟信号通常看似合理：其均值不超过此值。</translation></message><message><source>Platform offset: lowest hot downstream</source><translation>平台偏移：热机下游最低值</translation></message><message><source>When every vehicle of one source never reads below this hot and loaded, the platform omits the -200 ppm offset.</source><translation>同一数据来源的所有车辆在热机带载时读数均不低于此值，说明平台未减去−200 ppm偏移量。</translation></message><message><source>Platform offset: vehicles needed</source><translation>平台偏移：所需车辆数</translation></message><message><source>The offset check needs at least this many vehicles from one source.</source><translation>偏移检查至少需要同一来源的此数量车辆。</translation></message><message><source>Points for an emission reason</source><translation>排放原因扣分</translation></message><message><source>points</source><translation>分</translation></message><message><source>Points taken from 100 for the worst emission reason.</source><translation>最严重的排放原因从100分中扣除的分数。</translation></message><message><source>Points for a tampering reason</source><translation>作弊原因扣分</translation></message><message><source>Points taken from 100 for the worst tampering reason.</source><translation>最严重的作弊原因从100分中扣除的分数。</translation></message><message><source>Points for a data reason</source><translation>数据原因扣分</translation></message><message><source>Points taken from 100 for the worst data reason.</source><translation>最严重的数据原因从100分中扣除的分数。</translation></message><message><source>Points for an OBD reason</source><translation>OBD原因扣分</translation></message><message><source>Points taken from 100 for the worst OBD reason.</source><translation>最严重的OBD原因从100分中扣除的分数。</translation></message></context></TS>
