@@ -161,3 +161,24 @@ def test_vehicle_context_menu_exports_its_samples(office_window, manifest, qtbot
     settle(qtbot, ctl, lambda: out.exists() and "Wrote" in ctl.w.statusbar.currentMessage())
     wb = load_workbook(out, read_only=True)
     assert any(vin in str(c.value) for row in wb.worksheets[0].iter_rows(max_row=5) for c in row)
+
+
+def test_trial_runs_are_marked_on_the_scoring_page(office_window, manifest, qtbot):
+    """A run with a rule set the office has not activated says so: the lists never propose from it."""
+    from datetime import date
+
+    from dieselwatch.services.rulesets import current_rules
+    from dieselwatch.services.scoring import score_period
+
+    ctl = office_window
+    rules = dict(current_rules(ctl.ws))
+    rules = {**rules, "version": "2026.3-try", "exceedance": {**rules["exceedance"], "threshold_ppm": 400}}
+    as_user(ctl.ws, "li")  # trying rules is a supervisor's
+    res = score_period(ctl.ws, date.fromisoformat(manifest["start"]), date.fromisoformat(manifest["end"]), rules=rules)
+    assert res.trial
+    page = ctl.scoring_page
+    ctl.refresh()
+    settle(qtbot, ctl, lambda: "Trial with rule set 2026.3-try" in page.p.runSummary.text())
+    assert "trial" in page.p.runPick.itemText(0) and "trial" not in page.p.runPick.itemText(1)
+    page.p.runPick.setCurrentIndex(1)
+    settle(qtbot, ctl, lambda: "Trial" not in page.p.runSummary.text() and page.model.rowCount() > 0)

@@ -103,9 +103,14 @@ class ScoringPage(QObject):
         pick.blockSignals(True)
         pick.clear()
         for r in runs:
-            pick.addItem(self.tr("#{0}: {1} to {2}, rule set {3}, {4} vehicles ({5} by {6})").format(
+            text = self.tr("#{0}: {1} to {2}, rule set {3}, {4} vehicles ({5} by {6})").format(
                 r.id, r.period_from, r.period_to, r.ruleset_version, r.vehicles, f"{r.created_at:%Y-%m-%d %H:%M}",
-                r.created_by), r.id)
+                r.created_by)
+            pick.addItem(self.tr("{0} — trial").format(text) if r.trial else text, r.id)
+            if r.trial:
+                pick.setItemData(pick.count() - 1, self.tr("Scored with a rule set the office has not activated: "
+                                                           "the lists never propose from this run."),
+                                 Qt.ItemDataRole.ToolTipRole)
         i = pick.findData(keep) if keep is not None and not newest_changed else 0
         pick.setCurrentIndex(max(i, 0))
         pick.blockSignals(False)
@@ -128,10 +133,16 @@ class ScoringPage(QObject):
             return  # the officer picked another run meanwhile
         self.model.set_rows(rows)
         counts = {k: sum(r.proposal == k for r in rows) for k in self.proposals}
-        self.p.runSummary.setText(self.tr("{0} vehicles scored: black {1}, watch {2}, white {3}, no proposal {4}. "
-                                          "Proposals go to the Lists page with \"Propose from latest scoring\"; "
-                                          "double-click a vehicle for its evidence.").format(
-            len(rows), counts["black"], counts["watch"], counts["white"], counts["none"]))
+        text = self.tr("{0} vehicles scored: black {1}, watch {2}, white {3}, no proposal {4}. "
+                       "Proposals go to the Lists page with \"Propose from latest scoring\"; "
+                       "double-click a vehicle for its evidence.").format(
+            len(rows), counts["black"], counts["watch"], counts["white"], counts["none"])
+        run = next((r for r in self._runs if r.id == run_id), None)
+        if run is not None and run.trial:
+            text = self.tr("Trial with rule set {0}: the lists never propose from this run.").format(
+                run.ruleset_version) + " " + text
+        self.p.runSummary.setText(text)
+        self.p.runSummary.setStyleSheet("color: #9a4a00;" if run is not None and run.trial else "")
         self._filter()
 
     def _filter(self) -> None:
@@ -187,6 +198,10 @@ class ScoringPage(QObject):
 
     def _scored(self, res) -> None:
         self._show_coverage(res.warnings)
-        self.ctl.status(self.tr("Scored {0} vehicles, {1} to {2}, rule set {3}.").format(
-            len(res.vehicles), res.period_from, res.period_to, res.ruleset_version), 10000)
+        text = self.tr("Scored {0} vehicles, {1} to {2}, rule set {3}.").format(
+            len(res.vehicles), res.period_from, res.period_to, res.ruleset_version)
+        if res.trial:
+            text += " " + self.tr("Trial with rule set {0}: the lists never propose from this run.").format(
+                res.ruleset_version)
+        self.ctl.status(text, 10000)
         self.ctl.refresh()  # this page then shows the new run

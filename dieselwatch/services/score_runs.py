@@ -22,6 +22,7 @@ class RunInfo:
     created_at: datetime
     created_by: str
     vehicles: int
+    trial: bool = False  # scored with a rule set the office has not activated: lists never propose from it
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def list_runs(ws: Workspace) -> list[RunInfo]:
     with ws.Session() as s:
         counts = dict(s.execute(select(Score.run_id, func.count()).group_by(Score.run_id)).all())
         return [RunInfo(r.id, r.period_from, r.period_to, r.ruleset_version, r.source, r.created_at, r.created_by,
-                        int(counts.get(r.id, 0)))
+                        int(counts.get(r.id, 0)), bool(r.trial))
                 for r in s.scalars(select(ScoreRun).order_by(ScoreRun.id.desc()))]
 
 

@@ -3959,34 +3959,50 @@ Details are in the log file:
         <translation>第 {0} 次：{1} 至 {2}，规则版本 {3}，{4} 辆车（{5}，{6}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="112" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="109" />
+        <source>{0} — trial</source>
+        <translation>{0}——试算</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="111" />
+        <source>Scored with a rule set the office has not activated: the lists never propose from this run.</source>
+        <translation>使用本单位尚未启用的规则版本评分：名单不会根据此次评分生成建议。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="117" />
         <source>No scoring yet. Choose the period (it defaults to the data stored) and press "Score all vehicles".</source>
         <translation>尚未评分。请选择时段（默认为已存数据的时段），然后点击“对全部车辆评分”。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="131" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="136" />
         <source>{0} vehicles scored: black {1}, watch {2}, white {3}, no proposal {4}. Proposals go to the Lists page with "Propose from latest scoring"; double-click a vehicle for its evidence.</source>
         <translation>共评分 {0} 辆：黑名单 {1}，重点关注 {2}，白名单 {3}，无建议 {4}。在“黑白名单”页点击“按最近评分生成建议”即可生成建议；双击车辆查看证据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="162" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="142" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="204" />
+        <source>Trial with rule set {0}: the lists never propose from this run.</source>
+        <translation>使用规则版本 {0} 试算：名单不会根据此次评分生成建议。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="173" />
         <source>{0} (active)</source>
         <translation>{0}（当前）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="164" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="175" />
         <source>{0}
 saved {1} by {2}</source>
         <translation>{0}
 {2}于{1}保存</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="175" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="186" />
         <source>Scoring {0} to {1}</source>
         <translation>正在评分 {0} 至 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/scoring_page.py" line="190" />
+        <location filename="../../dieselwatch/gui/scoring_page.py" line="201" />
         <source>Scored {0} vehicles, {1} to {2}, rule set {3}.</source>
         <translation>已对{0}辆车评分，时段{1}至{2}，规则版本{3}。</translation>
     </message>
@@ -4007,8 +4023,8 @@ saved {1} by {2}</source>
     </message>
     <message>
         <location filename="../../ui/scoring_page.ui" line="13" />
-        <source>The active rule set is the newest one saved; an older version re-scores the period as it was judged then.</source>
-        <translation>当前规则版本是最近保存的版本；选择较早的版本可按当时的标准重新评分。</translation>
+        <source>The active rule set is the one the office activated (Settings, Rule set). Scoring with another version is a trial: kept for comparison, never proposed from.</source>
+        <translation>当前规则版本是本单位启用的版本（设置，规则版本）。用其他版本评分属于试算：结果保留以供比较，但不会据此生成名单建议。</translation>
     </message>
     <message>
         <location filename="../../ui/scoring_page.ui" line="14" />

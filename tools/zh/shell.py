@@ -54,4 +54,11 @@ ZH = {
     "Exporting the samples of {0}": "正在导出 {0} 的数据",
     "Show vehicle and evidence": "查看车辆与证据",
     "Select one vehicle.": "请只选择一辆车。",
+    "{0} — trial": "{0}——试算",
+    "Scored with a rule set the office has not activated: the lists never propose from this run.":
+        "使用本单位尚未启用的规则版本评分：名单不会根据此次评分生成建议。",
+    "Trial with rule set {0}: the lists never propose from this run.": "使用规则版本 {0} 试算：名单不会根据此次评分生成建议。",
+    "The active rule set is the one the office activated (Settings, Rule set). Scoring with another version is a "
+    "trial: kept for comparison, never proposed from.":
+        "当前规则版本是本单位启用的版本（设置，规则版本）。用其他版本评分属于试算：结果保留以供比较，但不会据此生成名单建议。",
 }
