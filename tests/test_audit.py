@@ -569,7 +569,7 @@ def test_a_rolled_back_change_does_not_move_the_recorded_head(ws):
     assert headfile.recorded(ws.db_url) == before and auditlog.verify(ws).ok
 
 
-def test_the_whole_workflow_verifies(office, tmp_path):  # noqa: F811 - the fixture from test_lists
+def test_the_whole_workflow_verifies(office, tmp_path):
     """Every service that changes lists, users, settings, rule sets and notices leaves tables and history in
     agreement: no false alarm from a real day's work."""
     from datetime import date, timedelta

@@ -55,7 +55,7 @@ def test_exceedance_vehicle_gets_threshold_and_spans_matching_the_day_statistics
         first = df[sel].iloc[0]
         assert first["nox_smooth"] > ev.threshold_ppm and first["valid"]
     assert (df["nox_smooth"][~inside] > ev.threshold_ppm).sum() == 0  # nothing above the threshold left unshaded
-    assert all(a.end <= b.start for a, b in zip(ev.spans, ev.spans[1:]))
+    assert all(a.end <= b.start for a, b in zip(ev.spans, ev.spans[1:], strict=False))
     assert all(sp.start.date() == day for sp in ev.spans)
 
 

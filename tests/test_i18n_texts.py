@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from test_lists import as_user, entry_of, fake_run, office  # noqa: F401 - office is a fixture
 
 from dieselwatch.gui.app import install_translators
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.messages import Msg
-from test_lists import as_user, entry_of, fake_run, office  # noqa: F401 - office is a fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 TS = ROOT / "resources" / "translations" / "dieselwatch_zh_CN.ts"
@@ -100,9 +100,9 @@ ACTIONS_WRITTEN = {"user.create", "user.update", "user.password", "settings.upda
 
 def busy_history(ws, tmp_path) -> None:
     """A day's work touching every kind of record the services audit."""
-    from dieselwatch.services import lists, users
     from sqlalchemy import select
 
+    from dieselwatch.services import lists, users
     from dieselwatch.services.batches import remove_batch
     from dieselwatch.services.notices import export_notices
     from dieselwatch.services.profiles import save_profile
@@ -159,7 +159,7 @@ def test_every_action_the_services_write_reads_in_words(zh, office, tmp_path):
 
     busy_history(office, tmp_path)
     rows = audit_rows(office)
-    assert ACTIONS_WRITTEN <= {r.action for r in rows}, ACTIONS_WRITTEN - {r.action for r in rows}
+    assert {r.action for r in rows} >= ACTIONS_WRITTEN, ACTIONS_WRITTEN - {r.action for r in rows}
     d = Describer(audit_names(), "zh_CN")
     seen = set()
     for ev in rows:

@@ -116,7 +116,7 @@ def test_a_trial_never_changes_the_active_set_or_the_office_run(office, manifest
     assert trial.trial and trial.ruleset_version == "2026.9-strict"
     wrong = _strict("2026.9-wrong")
     wrong["scr"]["efficiency_watch"] = 0.5
-    with pytest.raises(ConfigError, match="“scr.efficiency_black” \\(0.97\\) must not exceed “scr.efficiency_watch”"):
+    with pytest.raises(ConfigError, match=r"“scr\.efficiency_black” \(0\.97\) must not exceed “scr\.efficiency_watch”"):
         score_period(office, start, end, rules=wrong)  # a trial is checked as a save is
     assert trial.counts()["black"] > office.result.counts()["black"]
     assert current_rules(office).version == default_rules().version
@@ -124,7 +124,7 @@ def test_a_trial_never_changes_the_active_set_or_the_office_run(office, manifest
     with office.Session() as s:
         assert s.get(ScoreRun, trial.run_id).trial  # kept for reading and comparing, marked as a trial
     assert latest_run(office).id == office_run_id
-    with pytest.raises(InputError, match="is a trial with rule set 2026.9-strict"):
+    with pytest.raises(InputError, match=r"is a trial with rule set 2026\.9-strict"):
         lists.propose_from_run(office, trial.run_id)
     assert lists.propose_from_run(office).run_id == office_run_id  # the office's run, not the newer trial
     blacks = {e["vin"] for e in lists.entries(office, kind="black")}

@@ -3,6 +3,8 @@ own change, admin reset). The dialogs only collect and compare; the services che
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -80,7 +82,7 @@ class PasswordDialog(QDialog):
 class AccountDialog(QDialog):
     """A new account: user name, the person's name (signs notices), role, password twice."""
 
-    def __init__(self, parent, roles: dict[str, str]):
+    def __init__(self, parent, roles: Mapping[str, str]):
         super().__init__(parent)
         self.setObjectName("AccountDialog")
         self.setWindowTitle(self.tr("Add account"))

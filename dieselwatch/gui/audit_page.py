@@ -77,7 +77,8 @@ class AuditPage(QObject):
         if rows:
             head = "".join(f"<th align='left'>{e(h)}</th>" for h in (self.tr("Field"), self.tr("Before"),
                                                                       self.tr("After")))
-            body = "".join(f"<tr><td title='{e(r.key)}'>{e(r.label)}</td><td>{e(r.before)}</td><td>{e(r.after)}</td></tr>"
+            body = "".join(f"<tr><td title='{e(r.key)}'>{e(r.label)}</td><td>{e(r.before)}</td>"
+                           f"<td>{e(r.after)}</td></tr>"
                            for r in rows)
             out += f"<table cellspacing='0' cellpadding='3' border='1'><tr>{head}</tr>{body}</table>"
         if same:
@@ -108,7 +109,8 @@ class AuditPage(QObject):
     def verify(self) -> None:
         def done(st):
             text = (self.tr("Intact: {0}. Head event {1}, {2}") if st.ok else
-                    self.tr("BROKEN: {0}. Head event {1}, {2}")).format(core_text(st.message), st.head_seq, st.head_hash[:16])
+                    self.tr("BROKEN: {0}. Head event {1}, {2}")).format(core_text(st.message), st.head_seq,
+                                                                         st.head_hash[:16])
             self.p.status.setText(text)
             self.p.status.setStyleSheet("" if st.ok else "color: #b00020; font-weight: bold;")
 

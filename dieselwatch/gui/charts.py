@@ -115,7 +115,8 @@ def _wall(v: float) -> datetime:
 class TimeAxis(pg.AxisItem):
     """Clock times within a day (HH:MM, HH:MM:SS when zoomed in), ticks on round clock steps."""
 
-    STEPS: ClassVar[list[int]] = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, DAY_S]
+    STEPS: ClassVar[list[int]] = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200,
+                                  DAY_S]
 
     def __init__(self, **kw):
         super().__init__("bottom", **kw)
@@ -250,7 +251,8 @@ class DayPlot(pg.GraphicsLayoutWidget):
     """One vehicle-day at 1 Hz, the panels its reasons call for. Downsampling and clipping to the view keep
     panning smooth at 86,400 samples."""
 
-    LABELS: ClassVar[dict[Panel, str]] = {Panel.NOX: "nox", Panel.REAGENT: "reagent", Panel.OBD: "obd", Panel.SCR: "scr", Panel.SPEED: "speed"}
+    LABELS: ClassVar[dict[Panel, str]] = {Panel.NOX: "nox", Panel.REAGENT: "reagent", Panel.OBD: "obd",
+                                          Panel.SCR: "scr", Panel.SPEED: "speed"}
     STRETCH: ClassVar[dict[Panel, int]] = {Panel.NOX: 5, Panel.REAGENT: 3, Panel.OBD: 2, Panel.SCR: 2, Panel.SPEED: 2}
     # Below these heights the rotated axis labels of neighbouring panels would run into each other.
     MIN_H: ClassVar[dict[Panel, int]] = {Panel.NOX: 170, Panel.REAGENT: 120, Panel.OBD: 100, Panel.SCR: 100,

@@ -172,7 +172,8 @@ class ImportsPage(QObject):
                 done.append(self._report_html(rep))
                 self.import_with_wizard(files[1:], done)
 
-            self.ctl.run(import_records, self.ctl.ws, path, on_done=ok, title=self.tr("Importing {0}").format(path.name),
+            self.ctl.run(import_records, self.ctl.ws, path, on_done=ok,
+                         title=self.tr("Importing {0}").format(path.name),
                          on_failed=lambda _: self.import_with_wizard(files[1:], done))  # error shown; go on
             return
         self.ctl.run(preview_records, path, on_done=lambda p: self._wizard(p, files, done),
@@ -258,11 +259,12 @@ class ImportsPage(QObject):
         lines.append("</p>")
         if d.get("span"):  # what the export covers: scoring tells "no data" from "not covered" by it
             sp = d["span"]
-            lines.append("<p>" + e((self.tr("Covers {0} to {1} (stated in the file).") if sp["source"] == "stated" else
-                                    self.tr("Covers {0} to {1} (first to last sample).")).format(sp["start"], sp["end"]))
-                         + "</p>")
+            covers = (self.tr("Covers {0} to {1} (stated in the file).") if sp["source"] == "stated" else
+                      self.tr("Covers {0} to {1} (first to last sample)."))
+            lines.append("<p>" + e(covers.format(sp["start"], sp["end"])) + "</p>")
         if d["status"] == "restored" or d.get("restored"):
-            lines.append("<p>" + e(self.tr("Imported again to restore samples that went with a removed batch.")) + "</p>")
+            lines.append("<p>" + e(self.tr("Imported again to restore samples that went with a removed batch."))
+                         + "</p>")
         lines.append("<ul>")
         kinds = {"missing": self.tr("missing"), "sentinel": self.tr("invalid-value code"),
                  "out_of_range": self.tr("out of range"), "not_a_number": self.tr("not a number"),
@@ -279,7 +281,8 @@ class ImportsPage(QObject):
             lines.append("<li>" + e(self.tr("imported without key field(s): {0}").format(
                 ", ".join(d["missing_key_fields"]))) + "</li>")
         for col, c in d.get("invalid_values", {}).items():
-            lines.append(f"<li>{e(col)}: " + e(", ".join(f"{kinds.get(k, k)} {v:,}" for k, v in c.items() if v)) + "</li>")
+            counts = ", ".join(f"{kinds.get(k, k)} {v:,}" for k, v in c.items() if v)
+            lines.append(f"<li>{e(col)}: " + e(counts) + "</li>")
         if d.get("frames"):  # a raw capture: frames read and skipped, with where and why
             f = d["frames"]
             lines.append("<li>" + e(self.tr("frames: {0} read, {1} skipped, {2} encrypted").format(

@@ -52,7 +52,8 @@ def run(fn: Callable[..., Any], *args: Any, parent: QWidget | None = None, title
         on_done: Callable[[Any], None] | None = None, on_failed: Callable[[BaseException], None] | None = None,
         status: Callable[[str, int], None] | None = None, **kwargs: Any) -> Job:
     """Run fn(*args, **kwargs) on the worker. on_done(result) and on_failed(exc) run on the GUI thread, and only
-    while parent still exists; a failure is shown before on_failed runs (a window closed under a running job has nothing left to show it in)."""
+    while parent still exists (a window closed under a running job has nothing left to show it in); a failure is
+    shown before on_failed runs."""
     takes_progress, takes_cancel = _takes(fn, "progress"), _takes(fn, "cancel")
 
     def call(progress=None, cancel=None):

@@ -61,7 +61,8 @@ class LegalDialog:
             b.setEnabled(editable)
         if not editable:
             t.setEditTriggers(t.EditTrigger.NoEditTriggers)
-            self.d.messageLabel.setText(QCoreApplication.translate("LegalDialog", "Only an admin can change the legal texts."))
+            self.d.messageLabel.setText(QCoreApplication.translate("LegalDialog",
+                                                                   "Only an admin can change the legal texts."))
 
     def _add_row(self, values: dict) -> None:
         t = self.d.table
@@ -96,7 +97,9 @@ class LegalDialog:
         return out
 
     def try_save(self) -> None:
-        reason, ok = QInputDialog.getText(self.d, QCoreApplication.translate("LegalDialog", "Legal texts of the notices"), QCoreApplication.translate("LegalDialog", "Why are they changed?"))
+        title = QCoreApplication.translate("LegalDialog", "Legal texts of the notices")
+        reason, ok = QInputDialog.getText(self.d, title,
+                                          QCoreApplication.translate("LegalDialog", "Why are they changed?"))
         if not ok:
             return
         try:

@@ -13,9 +13,9 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QWidget
 
 from dieselwatch.gui import jobs
-from dieselwatch.gui.help import add_help_menu
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.forms import load_form
+from dieselwatch.gui.help import add_help_menu
 from dieselwatch.gui.worker import Job, pool
 from dieselwatch.services import auditlog
 from dieselwatch.services.users import user_count

@@ -61,7 +61,8 @@ class SettingsPage(QObject):
         self.p = load_form("settings_page.ui")
         labels = {
             "bureau.name": self.tr("Bureau name"), "bureau.code": self.tr("Bureau code (in notice numbers)"),
-            "bureau.address": self.tr("Address"), "bureau.phone": self.tr("Phone"), "bureau.contact": self.tr("Contact"),
+            "bureau.address": self.tr("Address"), "bureau.phone": self.tr("Phone"),
+            "bureau.contact": self.tr("Contact"),
             "notices.number_pattern": self.tr("Notice number pattern"),
             "notices.deadline_days": self.tr("Rectification deadline (days)"),
             "notices.recheck_days": self.tr("Re-check within (days)"),
@@ -90,7 +91,7 @@ class SettingsPage(QObject):
                     w.setMaximumWidth(140)
                 else:
                     w = QLineEdit()
-                if name in ("bureau.contact", "bureau.phone", "bureau.address"):
+                if isinstance(w, QLineEdit) and name in ("bureau.contact", "bureau.phone", "bureau.address"):
                     w.setPlaceholderText(self.tr("needed on every notice"))
                 self.fields[name] = w
                 self.p.officeForm.addRow(labels.get(name, name), w)
@@ -131,7 +132,7 @@ class SettingsPage(QObject):
         self.p.saveLocalButton.clicked.connect(self.save_local)
         self.active_version = ""
         self.versions: list = []
-        self.roles = {k: core_text(name) for k, name in ROLE_NAMES.items()}  # the core's names, translated
+        self.roles = {str(k): core_text(name) for k, name in ROLE_NAMES.items()}  # the core's names, translated
         u = self.p.usersTable
         u.setColumnCount(4)
         u.setHorizontalHeaderLabels([self.tr("User name"), self.tr("Name"), self.tr("Role"), self.tr("Active")])

@@ -342,7 +342,8 @@ class TableTools(QObject):
             return a
 
         self.copy_action = act(self.tr("Copy"), lambda: self.copy(with_headers=False))
-        self.copy_headers_action = act(self.tr("Copy with headers"), lambda: self.copy(with_headers=True), QKeySequence.StandardKey.Copy)
+        self.copy_headers_action = act(self.tr("Copy with headers"), lambda: self.copy(with_headers=True),
+                                       QKeySequence.StandardKey.Copy)
         self.select_all_action = act(self.tr("Select all"), self.view.selectAll, QKeySequence.StandardKey.SelectAll)
         self.export_action = act(self.tr("Export to Excel…"), lambda: self.export())
         self.filter_action = act(self.tr("Filter"), self.show_filter, QKeySequence.StandardKey.Find)

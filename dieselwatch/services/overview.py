@@ -178,5 +178,6 @@ def dashboard_series(ws: Workspace) -> dict:
             if run else []
         trend = s.execute(select(DayStat.day, func.count(), func.sum((DayStat.n_exceed >= limit).cast(Integer)))
                           .group_by(DayStat.day).order_by(DayStat.day)).all()
-    return {"online_rates": [r for r in rates if r is not None], "white_online_rate": rules["data"]["white_online_rate"],
+    return {"online_rates": [r for r in rates if r is not None],
+            "white_online_rate": rules["data"]["white_online_rate"],
             "trend": [{"day": d, "vehicles": int(n), "exceeding": int(x or 0)} for d, n, x in trend]}

@@ -153,7 +153,8 @@ def _write_csv(samples: VehicleSamples, path: Path, prog) -> None:
         step = 200_000
         for i in range(0, len(frame), step):
             frame.iloc[i:i + step].to_csv(fh, header=False, index=False, na_rep="", lineterminator="\r\n")
-            prog(min(1.0, (i + step) / max(len(frame), 1)), Msg("{rows} rows written", rows=f"{min(i + step, len(frame)):,}"))
+            prog(min(1.0, (i + step) / max(len(frame), 1)),
+                 Msg("{rows} rows written", rows=f"{min(i + step, len(frame)):,}"))
 
 
 def _write_xlsx(samples: VehicleSamples, path: Path, prog) -> None:

@@ -392,13 +392,14 @@ def recompute_from_raw(ws: Workspace, start: date, end: date, rules: RuleSet, *,
     # transaction on this thread, so a cancel leaves every vehicle either rebuilt or as it was.
     with ThreadPoolExecutor(max_workers=2) as pool:
         try:
-            for i, ((vid, _), rows) in enumerate(zip(groups, pool.map(rebuild, groups))):
+            for i, ((vid, _), rows) in enumerate(zip(groups, pool.map(rebuild, groups), strict=False)):
                 with ws.Session.begin() as s:  # upsert: an import on another workstation may write these days too
                     upsert(s, cast(Table, DayStat.__table__), rows, ["vehicle_id", "day"])
-                    s.execute(delete(DayStat).where(DayStat.vehicle_id == int(vid), DayStat.day >= start,
+                    s.execute(delete(DayStat).where(DayStat.vehicle_id == cast(int, vid), DayStat.day >= start,
                                                     DayStat.day <= end, DayStat.day.not_in([r["day"] for r in rows])))
                 n_days += len(rows)
-                prog((i + 1) / len(groups), Msg("day statistics rebuilt for {done} of {total} vehicles", done=f"{i + 1:,}", total=f"{len(groups):,}"))
+                prog((i + 1) / len(groups), Msg("day statistics rebuilt for {done} of {total} vehicles",
+                                                done=f"{i + 1:,}", total=f"{len(groups):,}"))
         except BaseException:
             cancel.cancel()
             raise

@@ -764,8 +764,8 @@
         <translation>文件已存在；请换一个文件名，或用--force覆盖</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/samples.py" line="156" />
-        <location filename="../../dieselwatch/services/samples.py" line="192" />
+        <location filename="../../dieselwatch/services/samples.py" line="157" />
+        <location filename="../../dieselwatch/services/samples.py" line="193" />
         <source>{rows} rows written</source>
         <translation>已写入{rows}行</translation>
     </message>
@@ -2127,7 +2127,7 @@ Details are in the log file:
     </message>
     <message>
         <location filename="../../dieselwatch/gui/audit_page.py" line="78" />
-        <location filename="../../dieselwatch/gui/audit_page.py" line="97" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="98" />
         <source>Before</source>
         <translation>变更前</translation>
     </message>
@@ -2138,57 +2138,57 @@ Details are in the log file:
     </message>
     <message>
         <location filename="../../dieselwatch/gui/audit_page.py" line="79" />
-        <location filename="../../dieselwatch/gui/audit_page.py" line="97" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="98" />
         <source>After</source>
         <translation>变更后</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="84" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="85" />
         <source>{0} other field(s) unchanged.</source>
         <translation>其余{0}项未变。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="85" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="86" />
         <source>Action code {0}, record {1}; SHA-256 {2}</source>
         <translation>操作代码{0}，对象{1}；SHA-256 {2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="104" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="105" />
         <source>This event is not about a vehicle.</source>
         <translation>这条记录与车辆无关。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="106" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="107" />
         <source>Vehicle {0} is not in the database any more.</source>
         <translation>数据库中已没有车辆{0}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="110" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="111" />
         <source>Intact: {0}. Head event {1}, {2}</source>
         <translation>完好：{0}。链头事件{1}，{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="111" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="112" />
         <source>BROKEN: {0}. Head event {1}, {2}</source>
         <translation>已损坏：{0}。链头事件{1}，{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="118" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="120" />
         <source>Export the audit history</source>
         <translation>导出审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="119" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="121" />
         <source>audit history.xlsx</source>
         <translation>审计记录.xlsx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="120" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="122" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="123" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="125" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
@@ -3064,150 +3064,150 @@ Reason (required):</source>
         <translation>导出文件和终端报文（*.csv *.txt *.xlsx *.xls *.log *.bin *.hex）;;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="175" />
-        <location filename="../../dieselwatch/gui/imports_page.py" line="218" />
-        <location filename="../../dieselwatch/gui/imports_page.py" line="223" />
-        <location filename="../../dieselwatch/gui/imports_page.py" line="244" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="176" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="219" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="224" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="245" />
         <source>Importing {0}</source>
         <translation>正在导入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="211" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="212" />
         <source>Key fields missing</source>
         <translation>缺少关键字段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="212" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="213" />
         <source>Import without them?</source>
         <translation>是否在缺少这些字段的情况下导入？</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="226" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="227" />
         <source>Import vehicle registry</source>
         <translation>导入车辆登记信息</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="227" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="228" />
         <source>Registry (*.xlsx *.xls *.csv);;All files (*)</source>
         <translation>登记表 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="250" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="251" />
         <source>already imported; nothing changed</source>
         <translation>已导入过，未做任何更改</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="251" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="252" />
         <source>sheet {0}</source>
         <translation>工作表 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="252" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="253" />
         <source>{0} rows read</source>
         <translation>读取{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="254" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="255" />
         <source>, {0} imported, {1} duplicates, {2} rejected</source>
         <translation>，导入{0}条，重复{1}条，拒绝{2}条</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="257" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="258" />
         <source>, {0} created, {1} updated</source>
         <translation>，新建{0}辆，更新{1}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="261" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="262" />
         <source>Covers {0} to {1} (stated in the file).</source>
         <translation>覆盖时段：{0}至{1}（文件中注明）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="262" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="263" />
         <source>Covers {0} to {1} (first to last sample).</source>
         <translation>覆盖时段：{0}至{1}（首条至末条数据）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="265" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="266" />
         <source>Imported again to restore samples that went with a removed batch.</source>
         <translation>已重新导入，恢复随被撤销批次删除的数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="267" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="269" />
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="267" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="269" />
         <source>invalid-value code</source>
         <translation>无效值代码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="268" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="270" />
         <source>out of range</source>
         <translation>超出范围</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="268" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="270" />
         <source>not a number</source>
         <translation>非数值</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="269" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="271" />
         <source>sensor not ready</source>
         <translation>传感器未就绪</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="270" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="272" />
         <source>imported</source>
         <translation>已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="270" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="272" />
         <source>already imported</source>
         <translation>此前已导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="271" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="273" />
         <source>not imported</source>
         <translation>未导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="273" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="275" />
         <source>sheet {0}: {1}</source>
         <translation>工作表{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="276" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="278" />
         <source>column {0} not imported: {1}</source>
         <translation>列{0}未导入：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="279" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="281" />
         <source>imported without key field(s): {0}</source>
         <translation>导入时缺少关键字段：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="285" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="288" />
         <source>frames: {0} read, {1} skipped, {2} encrypted</source>
         <translation>报文帧：读取{0}帧，跳过{1}帧，加密{2}帧</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="288" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="291" />
         <source>line {0}, byte {1}</source>
         <translation>第{0}行第{1}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="289" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="292" />
         <source>row {0}, byte {1}</source>
         <translation>第{0}行第{1}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="290" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="293" />
         <source>byte {0}</source>
         <translation>第{0}字节</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/imports_page.py" line="292" />
+        <location filename="../../dieselwatch/gui/imports_page.py" line="295" />
         <source>row {0}, column {1}: {2}</source>
         <translation>第{0}行，列“{1}”：{2}</translation>
     </message>
@@ -3256,7 +3256,7 @@ Details are in the log file:
 {1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/jobs.py" line="69" />
+        <location filename="../../dieselwatch/gui/jobs.py" line="70" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -3314,13 +3314,13 @@ Details are in the log file:
         <translation>只有管理员可以修改法律文本。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/legal_dialog.py" line="99" />
+        <location filename="../../dieselwatch/gui/legal_dialog.py" line="100" />
         <location filename="../../ui/legal_dialog.ui" line="6" />
         <source>Legal texts of the notices</source>
         <translation>通知书法律文本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/legal_dialog.py" line="99" />
+        <location filename="../../dieselwatch/gui/legal_dialog.py" line="102" />
         <source>Why are they changed?</source>
         <translation>修改原因：</translation>
     </message>
@@ -4075,352 +4075,352 @@ saved {1} by {2}</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="64" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="65" />
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="65" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="66" />
         <source>Notice number pattern</source>
         <translation>通知书编号格式</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="66" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="67" />
         <source>Rectification deadline (days)</source>
         <translation>整改期限（天）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="67" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="68" />
         <source>Re-check within (days)</source>
         <translation>复查期限（天）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="68" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="69" />
         <source>Administrative reconsideration body (e.g. 平阴县人民政府)</source>
         <translation>行政复议机关（例如：平阴县人民政府）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="69" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="70" />
         <source>Court for administrative suits (empty: the competent court)</source>
         <translation>行政诉讼法院（留空：有管辖权的人民法院）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="70" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="71" />
         <source>Two-person rule for decisions</source>
         <translation>审批须由提出人以外的人员进行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="71" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="72" />
         <source>White entry valid for (days)</source>
         <translation>白名单有效期（天）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="72" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="73" />
         <source>Black and watch review after (days)</source>
         <translation>黑名单与重点关注复核周期（天）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="73" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="74" />
         <source>Clean days before a black removal</source>
         <translation>移出黑名单前须连续正常天数</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="76" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="77" />
         <source>The bureau (printed on every notice)</source>
         <translation>单位信息（印在每份通知书上）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="76" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="77" />
         <source>Notices</source>
         <translation>整改通知</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="77" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="78" />
         <source>Lists</source>
         <translation>黑白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="94" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="95" />
         <source>needed on every notice</source>
         <translation>每份通知书都需要</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="104" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="105" />
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="104" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="105" />
         <source>Saved</source>
         <translation>保存时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="104" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="105" />
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="104" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="105" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="119" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="120" />
         <source>empty: raw/ in the data folder; an office sharing one database: the same network folder on every workstation</source>
         <translation>留空：使用数据文件夹中的 raw/；多个工作站共用一个数据库时：每台工作站填写同一个网络文件夹</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="121" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="122" />
         <source>Raw sample folder:</source>
         <translation>原始数据文件夹：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="123" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="124" />
         <source>In use: {0}</source>
         <translation>当前使用：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="137" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="138" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="137" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="138" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="137" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="138" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="137" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="138" />
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="173" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="174" />
         <source>Only an admin can change this.</source>
         <translation>仅管理员可修改。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="184" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="185" />
         <source>active: scoring uses it</source>
         <translation>启用中：评分使用此版本</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="184" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="185" />
         <source>stored, not active</source>
         <translation>已保存，未启用</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="185" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="186" />
         <source>shipped with the program</source>
         <translation>程序自带</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="197" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="198" />
         <source>Storing a rule set needs the supervisor role.</source>
         <translation>保存规则版本需要审核人角色。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="202" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="203" />
         <source>Scoring uses the active rule set {0}. Edit a copy below: “Try on a period” scores with it without saving anything; “Save as a new version” stores it (supervisor) without changing what scoring uses; an admin then activates it. Point at a value for its help.</source>
         <translation>评分使用当前启用的规则版本{0}。可在下方修改副本：“按期间试算”用修改后的参数评分，不保存任何内容；“另存为新版本”保存修改（审核人），但不改变评分所用的规则；之后由管理员启用。鼠标指向参数可查看说明。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="224" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="225" />
         <source>Only an admin can activate a rule set.</source>
         <translation>仅管理员可启用规则版本。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="225" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="226" />
         <source>This version is already the active one.</source>
         <translation>此版本已是当前启用的版本。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="238" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="239" />
         <source>Editing a copy of rule set {0}.</source>
         <translation>正在修改规则版本{0}的副本。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="246" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="247" />
         <source>Give the edited rule set a new version.</source>
         <translation>请为修改后的规则填写新的版本号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="273" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="274" />
         <source>Rule set {0} stored (not active: an admin activates it).</source>
         <translation>规则版本{0}已保存（未启用，须由管理员启用）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="283" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="284" />
         <source>Activate rule set {0}</source>
         <translation>启用规则版本{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="284" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="285" />
         <source>From now on every scoring uses rule set {0} instead of {1}, and the next run re-applies it to the raw samples. Why is it activated?</source>
         <translation>此后所有评分将使用规则版本{0}（替代{1}），下次评分时按新规则重新计算原始数据。启用原因：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="289" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="290" />
         <source>Activating a rule set needs a reason.</source>
         <translation>启用规则版本须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="294" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="295" />
         <source>Rule set {0} is now active.</source>
         <translation>规则版本{0}已启用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="311" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="312" />
         <source>Trying rule set {0}</source>
         <translation>正在试算规则版本{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="316" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="317" />
         <source>Trial of rule set {0}, {1} to {2}: black {3}, watch {4}, white {5}, none {6}.</source>
         <translation>规则版本{0}试算（{1}至{2}）：黑名单{3}，重点关注{4}，白名单{5}，无建议{6}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="320" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="321" />
         <source>The office's latest run ({0}, rule set {1}): black {2}, watch {3}, white {4}, none {5}.</source>
         <translation>本单位最近一次正式评分（批次{0}，规则版本{1}）：黑名单{2}，重点关注{3}，白名单{4}，无建议{5}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="323" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="324" />
         <source>Nothing was saved or activated. The trial is kept as run {0}, marked as a trial; lists never propose from it.</source>
         <translation>未保存也未启用任何规则。试算结果保存为批次{0}并标记为试算，不会据此生成名单建议。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="325" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="326" />
         <source>Trial run</source>
         <translation>试算</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="326" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="327" />
         <source>Trial run {0} with rule set {1} done.</source>
         <translation>规则版本{1}试算完成（批次{0}）。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="365" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="366" />
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="365" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="366" />
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="377" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="378" />
         <source>Only an admin can change accounts.</source>
         <translation>仅管理员可修改账号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="378" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="379" />
         <source>Choose an account in the table first.</source>
         <translation>请先在表格中选择一个账号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="385" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="386" />
         <source>Enable…</source>
         <translation>启用…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="386" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="387" />
         <source>Disable…</source>
         <translation>停用…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="388" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="389" />
         <source>Sign in first.</source>
         <translation>请先登录。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="436" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="437" />
         <source>Disable account</source>
         <translation>停用账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="437" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="438" />
         <source>Disable the account {0}? They can no longer sign in; their past decisions stay in the history.</source>
         <translation>确定停用账号{0}？停用后该账号无法登录，其以往的审批记录仍保留在审计记录中。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="443" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="444" />
         <source>Account {0} disabled.</source>
         <translation>账号{0}已停用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="444" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="445" />
         <source>Account {0} enabled.</source>
         <translation>账号{0}已启用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="334" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="335" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="338" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="339" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="340" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="341" />
         <source>Connected: {0}</source>
         <translation>连接成功：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="351" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="352" />
         <source>Saved for this workstation; applies at the next start.</source>
         <translation>已保存到本机，下次启动生效。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="403" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="404" />
         <source>Account {0} created.</source>
         <translation>已创建账号{0}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="410" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="411" />
         <source>Change role</source>
         <translation>修改角色</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="411" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="412" />
         <source>Role of {0}:</source>
         <translation>{0}的角色：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="415" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="416" />
         <source>Role changed.</source>
         <translation>角色已修改。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="421" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="422" />
         <source>Set name</source>
         <translation>设置姓名</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="422" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="423" />
         <source>Name of {0} (signs notices):</source>
         <translation>{0}的姓名（用于通知书署名）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="426" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="427" />
         <source>Account updated.</source>
         <translation>账号已更新。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="357" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="358" />
         <source>Legal texts saved.</source>
         <translation>法律文本已保存。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/settings_page.py" line="456" />
+        <location filename="../../dieselwatch/gui/settings_page.py" line="457" />
         <source>Password of {0} changed.</source>
         <translation>{0}的密码已修改。</translation>
     </message>
@@ -4586,42 +4586,42 @@ saved {1} by {2}</source>
         <translation>连同表头复制</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="346" />
+        <location filename="../../dieselwatch/gui/tables.py" line="347" />
         <source>Select all</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="347" />
+        <location filename="../../dieselwatch/gui/tables.py" line="348" />
         <source>Export to Excel…</source>
         <translation>导出到Excel…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="348" />
+        <location filename="../../dieselwatch/gui/tables.py" line="349" />
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="386" />
+        <location filename="../../dieselwatch/gui/tables.py" line="387" />
         <source>Filter:</source>
         <translation>筛选：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="389" />
+        <location filename="../../dieselwatch/gui/tables.py" line="390" />
         <source>text in any column (Esc closes)</source>
         <translation>任一列中的文字（按Esc关闭）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="394" />
+        <location filename="../../dieselwatch/gui/tables.py" line="395" />
         <source>Close the filter (Esc)</source>
         <translation>关闭筛选（Esc）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="440" />
+        <location filename="../../dieselwatch/gui/tables.py" line="441" />
         <source>{0} of {1} rows</source>
         <translation>显示{0}行，共{1}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="441" />
+        <location filename="../../dieselwatch/gui/tables.py" line="442" />
         <source>{0} rows</source>
         <translation>共{0}行</translation>
     </message>
