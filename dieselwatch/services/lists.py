@@ -450,7 +450,7 @@ def decide_many(ws: Workspace, picks: list[Pick], approve: bool, reason: str) ->
     out = BatchDecision(approve, reason)
     with ws.Session() as s:
         vins = dict(s.execute(select(ListEntry.id, Vehicle.vin).join(Vehicle, Vehicle.id == ListEntry.vehicle_id)
-                              .where(ListEntry.id.in_([p.entry_id for p in picks]))).tuples().all())
+                              .where(ListEntry.id.in_([p.entry_id for p in picks]))).all())
     for p in picks:
         try:
             row = decide(ws, p.entry_id, approve, reason, expected_version=p.version)

@@ -387,7 +387,7 @@ def notice_candidates(ws: Workspace) -> list[Candidate]:
              .where(ListEntry.list_kind == "black", ListEntry.status == "active", ListEntry.id.not_in(have))
              .order_by(ListEntry.id))
         return [Candidate(e.id, v.vin, v.plate, v.owner, e.effective_from, _texts(e.evidence or {}, "text"),
-                          _texts(e.evidence or {}, "text_en")) for e, v in s.execute(q).tuples()]
+                          _texts(e.evidence or {}, "text_en")) for e, v in s.execute(q)]
 
 
 @dataclass(frozen=True)
@@ -433,13 +433,12 @@ def preview_notices(ws: Workspace, entry_ids: list[int], *, today: date | None =
     with ws.Session() as s:
         rows = {e.id: (e, v) for e, v in s.execute(
             select(ListEntry, Vehicle).join(Vehicle, Vehicle.id == ListEntry.vehicle_id)
-            .where(ListEntry.id.in_(entry_ids), ListEntry.list_kind == "black", ListEntry.status == "active"))
-            .tuples()}
+            .where(ListEntry.id.in_(entry_ids), ListEntry.list_kind == "black", ListEntry.status == "active"))}
         missing = sorted(set(entry_ids) - rows.keys())
         if missing:
             raise InputError(Msg("entries {ids} are not active black-list entries", ids=joined(missing)))
         issued: dict[int, str] = {i: n for i, n in s.execute(
-            select(Notice.list_entry_id, Notice.number).where(Notice.list_entry_id.in_(entry_ids))).tuples()
+            select(Notice.list_entry_id, Notice.number).where(Notice.list_entry_id.in_(entry_ids)))
             if i is not None}
         if issued:
             raise InputError(Msg("entries {ids} already have a notice ({numbers})", ids=joined(sorted(issued)),

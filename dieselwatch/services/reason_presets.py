@@ -40,7 +40,7 @@ def presets(ws: Workspace) -> ReasonPresets:
         return ReasonPresets(list(row.value.get("approve") or []), list(row.value.get("reject") or []))
 
 
-def _clean(texts: list[str], which: str) -> list[str]:
+def _clean(texts: list[str]) -> list[str]:
     out: list[str] = []
     for t in texts:
         t = " ".join(str(t).split())  # one line each: a preset is picked from a list
@@ -51,7 +51,8 @@ def _clean(texts: list[str], which: str) -> list[str]:
                                  text=t[:30]))
         out.append(t)
     if len(out) > MAX_PRESETS:
-        raise InputError(Msg("at most {limit} preset reasons for {which}", limit=MAX_PRESETS, which=which))
+        raise InputError(Msg("at most {limit} preset reasons for approving and {limit} for rejecting",
+                             limit=MAX_PRESETS))
     return out
 
 
@@ -65,7 +66,7 @@ def edit_block(role: str | None) -> str | None:
 def save_presets(ws: Workspace, approve: list[str], reject: list[str], reason: str | None = None) -> ReasonPresets:
     """Replace the office's preset reasons (blank lines and repeats dropped). One audited change."""
     require(ws, "supervisor")
-    new = ReasonPresets(_clean(approve, "approving"), _clean(reject, "rejecting"))
+    new = ReasonPresets(_clean(approve), _clean(reject))
     with ws.Session.begin() as s:
         audit.serialise(s)  # two supervisors saving at once: each event's before is what it replaced
         row = s.get(Setting, KEY)
