@@ -59,7 +59,8 @@ def test_batch_decision_reports_each_refusal_with_its_reason(office):
     assert all(o.status == ListStatus.ACTIVE == "active" for o in r.decided)
     [refused] = r.refused
     assert refused.entry_id == black["id"] and refused.vin == black["vin"] and "supervisor" in refused.refused
-    assert lists.entries(office, vin=white["vin"], kind="white")[0]["decision_reason"] == "经人工复核，数据完整，符合列入条件。"
+    decided = lists.entries(office, vin=white["vin"], kind="white")[0]
+    assert decided["decision_reason"] == "经人工复核，数据完整，符合列入条件。"
     # The proposer cannot decide his own; an entry another workstation decided first is a conflict.
     as_user(office, "wang")
     others = [e for e in lists.entries(office, status="proposed") if e["list"] != "black"]

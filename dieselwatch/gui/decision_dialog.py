@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidgetItem, QWidge
 
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.forms import load_form
+from dieselwatch.messages import sentences
 from dieselwatch.services.lists import EntryRow
 from dieselwatch.services.reason_presets import ReasonPresets
 
@@ -31,9 +32,9 @@ class DecisionDialog(QObject):
         ok = sum(1 for e in entries if blocks.get(e["id"]) is None)
         text = (self.tr("Approve {0} of the {1} selected entries with one reason.") if approve
                 else self.tr("Reject {0} of the {1} selected entries with one reason.")).format(ok, len(entries))
-        if ok < len(entries):
-            text += " " + self.tr("The others will be refused, for the reason shown.")
-        d.intro.setText(text + " " + self.tr("Each entry is decided on its own; a summary follows."))
+        parts = [text, self.tr("The others will be refused, for the reason shown.") if ok < len(entries) else "",
+                 self.tr("Each entry is decided on its own; a summary follows.")]
+        d.intro.setText(sentences(parts))  # no space between Chinese sentences
         for e in entries:
             why = blocks.get(e["id"])
             it = QListWidgetItem(describe(e) + ("" if why is None else "  —  " + core_text(why)))

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QMenu, QTa
 
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.forms import load_form
-from dieselwatch.gui.tables import KEY, RowsTable
+from dieselwatch.gui.tables import KEY, Labelled, RowsTable
+from dieselwatch.messages import sentences
 from dieselwatch.services import notices
 from dieselwatch.services.notices import Candidate, IssueResult, NoticePreview, NoticeRow, issue_block
 from dieselwatch.services.publication import export_publication, export_score_report
@@ -68,11 +69,10 @@ class NoticesPage(QObject):
 
     def _show(self, data: tuple[list[Candidate], list[NoticeRow]]) -> None:
         cands, rows = data
-        zh = self.ctl.lang.startswith("zh")
         self.candidates = {c.entry_id: c for c in cands}
-        self.cand_table.set_rows([(c.entry_id, c.plate, c.vin, c.owner, c.effective_from,
-                                   "；".join(c.reasons) if zh else "; ".join(c.reasons_en)) for c in cands],
-                                 [c.entry_id for c in cands])
+        texts = [self._reasons(c.reasons, c.reasons_en) for c in cands]
+        self.cand_table.set_rows([(c.entry_id, c.plate, c.vin, c.owner, c.effective_from, Labelled(t, t))
+                                  for c, t in zip(cands, texts, strict=True)], [c.entry_id for c in cands])
         self.notices = {r["id"]: r for r in rows}
         self.table.set_rows([(r["number"], r["plate"], r["vin"], r["owner"], r["issued_at"].replace("T", " "),
                               r["deadline"], r["issued_by"]) for r in rows], [r["id"] for r in rows])
@@ -82,6 +82,10 @@ class NoticesPage(QObject):
             self.tr("every active black-list entry has its notice")))
         self.p.issuedLabel.setText("<b>" + html.escape(self.tr("Issued notices ({0})").format(len(rows))) + "</b>")
         self._update_actions()
+
+    def _reasons(self, zh: list[str], en: list[str]) -> str:
+        """The reasons in the officer's language, one sentence after another (tooltip: all of them)."""
+        return sentences(zh if self.ctl.lang.startswith("zh") else en)
 
     def selected_entries(self) -> list[int]:
         return [k for k in _selected_keys(self.p.candidates, self.cand_table) if k in self.candidates]
@@ -155,16 +159,19 @@ class NoticesPage(QObject):
         """The dialog that shows what issuing would do; confirming it issues exactly these entries."""
         d: Any = load_form("notice_preview_dialog.ui", self.p)
         e = html.escape
-        zh = self.ctl.lang.startswith("zh")
         d.intro.setText(self.tr("{0} notices will be issued on {1} with the numbers below, in this order; the "
                                 "deadline is {2}. Numbers are assigned only when you confirm.")
                         .format(len(pv.items), pv.on.isoformat(), pv.deadline.isoformat()))
         head = [self.tr("Number"), self.tr("Plate"), self.tr("VIN"), self.tr("Owner"), self.tr("Owner's address"),
-                self.tr("Owner's contact"), self.tr("Reasons")]
+                self.tr("Owner's contact")]
+        # Number, plate and VIN on one line each (read and compared as a whole); the reasons under them, full width.
         rows = "".join(
-            "<tr>" + "".join(f"<td>{e(str(x or ''))}</td>" for x in (
-                i.number, i.plate, i.vin, i.owner, i.owner_address, i.owner_contact)) +
-            "<td>" + e(("；" if zh else "; ").join(i.reasons if zh else i.reasons_en)) + "</td></tr>"
+            "<tr>" + "".join(f"<td style='white-space:nowrap'><b>{e(str(x or ''))}</b></td>"
+                             for x in (i.number, i.plate, i.vin))
+            + "".join(f"<td width='{w}'>{e(str(x or ''))}</td>"
+                      for x, w in ((i.owner, "22%"), (i.owner_address, "25%"), (i.owner_contact, "12%")))
+            + "</tr><tr><td colspan='6' style='color:#444'>"
+            + e(self.tr("Reasons: {0}").format(self._reasons(i.reasons, i.reasons_en))) + "</td></tr>"
             for i in pv.items)
         office = self.tr("Issued by {0}; contact {1}, telephone {2}, address {3}; signed {4}.").format(
             pv.bureau, pv.contact or "—", pv.phone or "—", pv.address or "—", pv.signer or "—")

@@ -1787,22 +1787,22 @@ Details are in the log file:
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../dieselwatch/gui/decision_dialog.py" line="30" />
+        <location filename="../../dieselwatch/gui/decision_dialog.py" line="31" />
         <source>Approve the selected entries</source>
         <translation>通过所选条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/decision_dialog.py" line="30" />
+        <location filename="../../dieselwatch/gui/decision_dialog.py" line="31" />
         <source>Reject the selected entries</source>
         <translation>驳回所选条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/decision_dialog.py" line="32" />
+        <location filename="../../dieselwatch/gui/decision_dialog.py" line="33" />
         <source>Approve {0} of the {1} selected entries with one reason.</source>
         <translation>以同一理由通过所选{1}个条目中的{0}个。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/decision_dialog.py" line="33" />
+        <location filename="../../dieselwatch/gui/decision_dialog.py" line="34" />
         <source>Reject {0} of the {1} selected entries with one reason.</source>
         <translation>以同一理由驳回所选{1}个条目中的{0}个。</translation>
     </message>
@@ -1817,17 +1817,17 @@ Details are in the log file:
         <translation>每个条目单独处理，完成后显示处理结果。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/decision_dialog.py" line="44" />
+        <location filename="../../dieselwatch/gui/decision_dialog.py" line="45" />
         <source>Approve</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/decision_dialog.py" line="44" />
+        <location filename="../../dieselwatch/gui/decision_dialog.py" line="45" />
         <source>Reject</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/decision_dialog.py" line="74" />
+        <location filename="../../dieselwatch/gui/decision_dialog.py" line="75" />
         <source>A decision needs a reason.</source>
         <translation>审批必须填写原因。</translation>
     </message>
@@ -3096,59 +3096,58 @@ saved {1} by {2}</source>
 <context>
     <name>NoticesPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="42" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
         <source>Notice number</source>
         <translation>通知书编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="39" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="42" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="162" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="40" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="165" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="39" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="42" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="162" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="40" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="165" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="39" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="40" />
         <source>Entry</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="40" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="162" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="41" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="44" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="165" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="40" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="41" />
         <source>Listed on</source>
         <translation>列入日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="40" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="163" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="41" />
         <source>Reasons</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="44" />
         <source>Issued at</source>
         <translation>签发时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="44" />
         <source>Deadline</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="44" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="45" />
         <source>Issued by</source>
         <translation>签发人</translation>
     </message>
@@ -3173,121 +3172,126 @@ saved {1} by {2}</source>
         <translation>已签发的通知书（{0}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="99" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="224" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="103" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="231" />
         <source>Select issued notices to write them again.</source>
         <translation>请选择已签发的通知书以重新生成文件。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="127" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="131" />
         <source>Open the vehicle and its evidence</source>
         <translation>查看车辆及其证据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="130" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="134" />
         <location filename="../../ui/notices_page.ui" line="23" />
         <source>Preview and issue notices…</source>
         <translation>预览并签发通知书…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="135" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="139" />
         <location filename="../../ui/notices_page.ui" line="47" />
         <source>Write selected notices again…</source>
         <translation>重新生成所选通知书…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="138" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="142" />
         <source>Copy VIN</source>
         <translation>复制车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="143" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="147" />
         <source>Copied {0} VIN(s).</source>
         <translation>已复制{0}个车辆识别代号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="159" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="162" />
         <source>{0} notices will be issued on {1} with the numbers below, in this order; the deadline is {2}. Numbers are assigned only when you confirm.</source>
         <translation>将于{1}按下列顺序和编号签发{0}份通知书，整改期限至{2}。编号在您确认后才正式分配。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="162" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="165" />
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="162" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="165" />
         <source>Owner's address</source>
         <translation>车主地址</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="163" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="166" />
         <source>Owner's contact</source>
         <translation>车主联系方式</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="169" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="174" />
+        <source>Reasons: {0}</source>
+        <translation>原因：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="176" />
         <source>Issued by {0}; contact {1}, telephone {2}, address {3}; signed {4}.</source>
         <translation>签发单位：{0}；联系人：{1}；电话：{2}；地址：{3}；签发人：{4}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="175" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="182" />
         <source>Issue {0} notices</source>
         <translation>签发{0}份通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="185" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="226" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="192" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="233" />
         <source>Folder for the notices</source>
         <translation>通知书保存位置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="197" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="204" />
         <source>Nothing was issued.</source>
         <translation>未签发任何通知书。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="202" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="209" />
         <source>Issuing notices</source>
         <translation>正在签发通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="209" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="216" />
         <source>Issued {0} notices ({1}); {2} files written to {3}</source>
         <translation>已签发{0}份通知书（{1}）；{2}个文件已保存到{3}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="212" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="219" />
         <source>Issued {0} notices.</source>
         <translation>已签发{0}份通知书。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="233" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="240" />
         <source>{0} notices written to {1}</source>
         <translation>{0}份通知书已保存到{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="237" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="244" />
         <source>Writing notices</source>
         <translation>正在生成整改通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="241" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="248" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="245" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="252" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="251" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="258" />
         <source>Export list publication</source>
         <translation>导出名单公示表</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="254" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="261" />
         <source>Export scoring report</source>
         <translation>导出评分报告</translation>
     </message>

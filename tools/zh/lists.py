@@ -63,6 +63,7 @@ ZH = {
     "{0} notices will be issued on {1} with the numbers below, in this order; the deadline is {2}. Numbers are assigned only when you confirm.":
         "将于{1}按下列顺序和编号签发{0}份通知书，整改期限至{2}。编号在您确认后才正式分配。",
     "Number": "编号",
+    "Reasons: {0}": "原因：{0}",
     "Owner's address": "车主地址",
     "Owner's contact": "车主联系方式",
     "Issued by {0}; contact {1}, telephone {2}, address {3}; signed {4}.": "签发单位：{0}；联系人：{1}；电话：{2}；地址：{3}；签发人：{4}。",
