@@ -238,6 +238,7 @@ def test_notices_and_audit_pages(office_window, qtbot, tmp_path, monkeypatch):
     page = ctl.notices_page
     ctl.w.nav.setCurrentRow(5)
     n = len(lists.entries(ctl.ws, kind="black", status="active"))
+    page.refresh()  # approved outside the page
     settle(qtbot, ctl, lambda: page.cand_table.proxy.rowCount() == n)
     page.p.candidates.selectAll()
     from PySide6.QtWidgets import QDialog

@@ -49,8 +49,8 @@ class ListsPage(QObject):
     def __init__(self, ctl):
         super().__init__(ctl)
         self.ctl, self.ws = ctl, ctl.ws
-        self.p: Any = load_form("lists_page.ui")  # a Designer form: its children are attributes
-        p = self.p
+        p: Any = load_form("lists_page.ui")  # a Designer form: its children are attributes
+        self.p = p
         self.kinds = {"black": self.tr("Black list"), "white": self.tr("White list"), "watch": self.tr("Watch list")}
         self.statuses = {k: core_text(name) for k, name in STATUS_NAMES.items()}  # the core's names, translated
         p.kindFilter.addItem(self.tr("All"), "")

@@ -35,8 +35,8 @@ class NoticesPage(QObject):
     def __init__(self, ctl):
         super().__init__(ctl)
         self.ctl, self.ws = ctl, ctl.ws
-        self.p: Any = load_form("notices_page.ui")  # a Designer form: its children are attributes
-        p = self.p
+        p: Any = load_form("notices_page.ui")  # a Designer form: its children are attributes
+        self.p = p
         self.cand_table = RowsTable(p.candidates, [self.tr("Entry"), self.tr("Plate"), self.tr("VIN"),
                                                    self.tr("Owner"), self.tr("Listed on"), self.tr("Reasons")],
                                     [55, 85, 160, 220, 90, 400])
