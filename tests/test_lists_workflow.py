@@ -249,7 +249,8 @@ def test_batch_approve_with_a_preset_reason_as_second_user(lists_page, qtbot, mo
         return True
 
     monkeypatch.setattr("dieselwatch.gui.decision_dialog.DecisionDialog.exec", confirm)
-    page.p.approveButton.click()
+    with qtbot.waitSignal(page.changed, timeout=20000):  # the shell reloads the pages showing lists
+        page.p.approveButton.click()
     settle(qtbot, lambda: "Approved 2 entries." in page.p.summary.text())
     for i in (black[0], *white):
         e = next(x for x in lists.entries(ws) if x["id"] == i)
@@ -352,7 +353,8 @@ def test_notice_preview_and_confirm_issue_exactly_the_selected(notices_page, qtb
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(QDialog, "exec", accept)
-    p.issueButton.click()
+    with qtbot.waitSignal(page.issued, timeout=20000):
+        p.issueButton.click()
     settle(qtbot, lambda: "Issued 2 notices" in p.result.text())
     year = date.today().year
     numbers = [f"XX环机整〔{year}〕0001号", f"XX环机整〔{year}〕0002号"]

@@ -9,7 +9,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, QPoint, Qt
+from PySide6.QtCore import QDate, QItemSelection, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QMenu
 
@@ -46,6 +46,10 @@ def _load(ws, kind: str | None, status: str) -> tuple[list[EntryRow], bool, Reas
 
 
 class ListsPage(QObject):
+    # Entries were proposed, decided or proposed for removal here: pages showing lists (notices, vehicles,
+    # dashboard) reload. The shell connects it.
+    changed = Signal()
+
     def __init__(self, ctl):
         super().__init__(ctl)
         self.ctl, self.ws = ctl, ctl.ws
@@ -115,12 +119,13 @@ class ListsPage(QObject):
 
     def _select_keys(self, keys: list[int]) -> None:
         sm = self.p.table.selectionModel()
-        sm.clearSelection()
-        wanted = set(keys)
+        wanted, sel = set(keys), QItemSelection()
         for r in range(self.table.proxy.rowCount()):
             idx = self.table.proxy.index(r, 0)
             if idx.data(KEY) in wanted:
-                sm.select(idx, sm.SelectionFlag.Select | sm.SelectionFlag.Rows)
+                sel.select(idx, idx)
+        # One change of the selection, so one reload of the history, however many rows.
+        sm.select(sel, sm.SelectionFlag.ClearAndSelect | sm.SelectionFlag.Rows)
 
     def _selected(self) -> None:
         self._update_actions()
@@ -236,6 +241,7 @@ class ListsPage(QObject):
                 "Scoring run {0}: proposed {1} black, {2} white, {3} watch; {4} white removals proposed").format(
                 r.run_id, p["black"], p["white"], p["watch"], r.white_removals), 10000)
             self.refresh()
+            self.changed.emit()
 
         self.ctl.run(lists.propose_from_run, self.ws, on_done=done)
 
@@ -272,6 +278,8 @@ class ListsPage(QObject):
         self.ctl.status(done + ("" if not r.refused else " " + self.tr("Refused {0}:").format(len(r.refused))
                                 + " " + core_text(r.refused[0].refused)), 15000)
         self.refresh()
+        if r.decided:
+            self.changed.emit()
 
     def edit_presets(self, dialog: DecisionDialog | None = None) -> None:
         """The office's preset reasons; read-only for those who may not change them."""
@@ -309,6 +317,10 @@ class ListsPage(QObject):
         when: date | None = d.reinspectedDate.date().toPython() if black else None
         # Refresh either way: after a conflict the officer sees the entry as the other workstation left it.
         self.ctl.run(lists.propose_removal, self.ws, e["id"], reason, repair_record=repair or None,
-                     reinspected_on=when, expected_version=e["version"], on_done=lambda _: self.refresh(),
+                     reinspected_on=when, expected_version=e["version"], on_done=lambda _: self._removed(),
                      on_failed=lambda _: self.refresh())
+
+    def _removed(self) -> None:
+        self.refresh()
+        self.changed.emit()
 

@@ -8,7 +8,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QPoint, Qt, QUrl
+from PySide6.QtCore import QObject, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QMenu, QTableView
 
@@ -32,6 +32,8 @@ def _selected_keys(view: QTableView, table: RowsTable) -> list:
 
 
 class NoticesPage(QObject):
+    issued = Signal()  # notices were issued here (the audit page and the status bar's audit state reload)
+
     def __init__(self, ctl):
         super().__init__(ctl)
         self.ctl, self.ws = ctl, ctl.ws
@@ -218,6 +220,7 @@ class NoticesPage(QObject):
         self.p.openFileButton.setEnabled(bool(r.files))
         self.ctl.status(self.tr("Issued {0} notices.").format(len(numbers)))
         self.refresh()
+        self.issued.emit()
 
     def open_file(self) -> None:
         if self.last_files:

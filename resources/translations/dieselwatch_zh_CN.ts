@@ -2110,184 +2110,184 @@ Map them if the file has them. Import without them?</source>
 <context>
     <name>ListsPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="54" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="58" />
         <source>Black list</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="54" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="58" />
         <source>White list</source>
         <translation>白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="54" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="58" />
         <source>Watch list</source>
         <translation>重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="56" />
         <location filename="../../dieselwatch/gui/lists_page.py" line="60" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="64" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="59" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="63" />
         <source>Awaiting a decision</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="63" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="67" />
         <source>Entry</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="63" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="67" />
         <source>List</source>
         <translation>名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="63" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="67" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="63" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="67" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="64" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="68" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="64" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="68" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="64" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="68" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="64" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="68" />
         <source>Reasons</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="65" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="69" />
         <source>Proposed by</source>
         <translation>提出人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="65" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="69" />
         <source>Decided by</source>
         <translation>审批人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="65" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="69" />
         <source>Review date</source>
         <translation>复核日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="99" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="103" />
         <source>Signed in as {0} ({1})</source>
         <translation>当前用户:{0}({1})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="101" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="105" />
         <source>No user accounts yet: decisions need signed-in officers.</source>
         <translation>尚未建立用户账号:审批需要登录的工作人员。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="103" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="107" />
         <source>Sign in first: proposals are made by an officer.</source>
         <translation>请先登录：提议须由工作人员提出。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="131" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="136" />
         <source>{0} entries selected. Approve or reject them together with one reason.</source>
         <translation>已选择{0}个条目，可以同一理由一并通过或驳回。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="148" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="153" />
         <source>Approve / reject: {0}</source>
         <translation>通过／驳回：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="150" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="155" />
         <source>Removal: {0}</source>
         <translation>移出：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="169" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="174" />
         <source>Evidence: score {0}, period {1} to {2}, rule set {3}</source>
         <translation>证据:评分{0},核查期间{1}至{2},规则版本{3}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="176" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="181" />
         <source>Removal proposed by {0}: {1}</source>
         <translation>{0}提出移出:{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="180" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="185" />
         <source>Rectification: {0}; re-inspected {1}; {2} clean days since</source>
         <translation>整改:{0};复检日期{1};此后{2}天数据正常</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="182" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="187" />
         <source>List history</source>
         <translation>名单记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="206" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="211" />
         <source>Copied {0} VIN(s).</source>
         <translation>已复制{0}个车辆识别代号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="220" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="225" />
         <source>Open the vehicle and its evidence</source>
         <translation>查看车辆及其证据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="228" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="233" />
         <source>Copy VIN</source>
         <translation>复制车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="236" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="241" />
         <source>Scoring run {0}: proposed {1} black, {2} white, {3} watch; {4} white removals proposed</source>
         <translation>评分批次{0}:建议黑名单{1}辆、白名单{2}辆、重点关注{3}辆;建议移出白名单{4}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="263" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="269" />
         <source>Approved {0} entries.</source>
         <translation>已通过{0}个条目。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="263" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="269" />
         <source>Rejected {0} entries.</source>
         <translation>已驳回{0}个条目。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="269" />
-        <location filename="../../dieselwatch/gui/lists_page.py" line="272" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="275" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="278" />
         <source>Refused {0}:</source>
         <translation>未处理{0}个：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="287" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="295" />
         <source>Preset reasons saved for the whole office.</source>
         <translation>常用理由已保存，全单位通用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="298" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="306" />
         <source>Leaving the black list needs the repair record, the re-inspection date and enough clean days with data since then.</source>
         <translation>移出黑名单需要维修记录、复检日期,以及复检后足够天数的正常数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="300" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="308" />
         <source>Propose ending this entry. Another officer decides.</source>
         <translation>提出结束该名单条目,由另一名工作人员审批。</translation>
     </message>
@@ -2312,13 +2312,13 @@ Map them if the file has them. Import without them?</source>
         <translation>按最近评分生成建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="222" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="227" />
         <location filename="../../ui/lists_page.ui" line="31" />
         <source>Approve…</source>
         <translation>批准…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="222" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="227" />
         <location filename="../../ui/lists_page.ui" line="32" />
         <source>Reject…</source>
         <translation>驳回…</translation>
@@ -3096,202 +3096,202 @@ saved {1} by {2}</source>
 <context>
     <name>NoticesPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="45" />
         <source>Notice number</source>
         <translation>通知书编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="40" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="165" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="42" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="45" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="167" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="40" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="165" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="42" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="45" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="167" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="40" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="42" />
         <source>Entry</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="41" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="44" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="165" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="46" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="167" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="41" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
         <source>Listed on</source>
         <translation>列入日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="41" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
         <source>Reasons</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="44" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="46" />
         <source>Issued at</source>
         <translation>签发时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="44" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="46" />
         <source>Deadline</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="45" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="47" />
         <source>Issued by</source>
         <translation>签发人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="79" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="81" />
         <source>Black-list entries without a notice ({0})</source>
         <translation>尚未签发通知书的黑名单条目（{0}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="81" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="83" />
         <source>select the entries to issue notices for</source>
         <translation>请选择要签发通知书的条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="82" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="84" />
         <source>every active black-list entry has its notice</source>
         <translation>所有生效中的黑名单条目均已签发通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="83" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="85" />
         <source>Issued notices ({0})</source>
         <translation>已签发的通知书（{0}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="103" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="231" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="105" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="234" />
         <source>Select issued notices to write them again.</source>
         <translation>请选择已签发的通知书以重新生成文件。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="131" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="133" />
         <source>Open the vehicle and its evidence</source>
         <translation>查看车辆及其证据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="134" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="136" />
         <location filename="../../ui/notices_page.ui" line="23" />
         <source>Preview and issue notices…</source>
         <translation>预览并签发通知书…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="139" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="141" />
         <location filename="../../ui/notices_page.ui" line="47" />
         <source>Write selected notices again…</source>
         <translation>重新生成所选通知书…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="142" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="144" />
         <source>Copy VIN</source>
         <translation>复制车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="147" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="149" />
         <source>Copied {0} VIN(s).</source>
         <translation>已复制{0}个车辆识别代号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="162" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="164" />
         <source>{0} notices will be issued on {1} with the numbers below, in this order; the deadline is {2}. Numbers are assigned only when you confirm.</source>
         <translation>将于{1}按下列顺序和编号签发{0}份通知书，整改期限至{2}。编号在您确认后才正式分配。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="165" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="167" />
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="165" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="167" />
         <source>Owner's address</source>
         <translation>车主地址</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="166" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="168" />
         <source>Owner's contact</source>
         <translation>车主联系方式</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="174" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="176" />
         <source>Reasons: {0}</source>
         <translation>原因：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="176" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="178" />
         <source>Issued by {0}; contact {1}, telephone {2}, address {3}; signed {4}.</source>
         <translation>签发单位：{0}；联系人：{1}；电话：{2}；地址：{3}；签发人：{4}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="182" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="184" />
         <source>Issue {0} notices</source>
         <translation>签发{0}份通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="192" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="233" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="194" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="236" />
         <source>Folder for the notices</source>
         <translation>通知书保存位置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="204" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="206" />
         <source>Nothing was issued.</source>
         <translation>未签发任何通知书。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="209" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="211" />
         <source>Issuing notices</source>
         <translation>正在签发通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="216" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="218" />
         <source>Issued {0} notices ({1}); {2} files written to {3}</source>
         <translation>已签发{0}份通知书（{1}）；{2}个文件已保存到{3}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="219" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="221" />
         <source>Issued {0} notices.</source>
         <translation>已签发{0}份通知书。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="240" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="243" />
         <source>{0} notices written to {1}</source>
         <translation>{0}份通知书已保存到{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="244" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="247" />
         <source>Writing notices</source>
         <translation>正在生成整改通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="248" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="251" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="252" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="255" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="258" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="261" />
         <source>Export list publication</source>
         <translation>导出名单公示表</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="261" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="264" />
         <source>Export scoring report</source>
         <translation>导出评分报告</translation>
     </message>
