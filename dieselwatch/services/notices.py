@@ -233,11 +233,18 @@ def _template() -> Workbook:
     return load_workbook(BytesIO(_TEMPLATE_BYTES))
 
 
+def _first_sheet(wb: Workbook) -> Worksheet:
+    """The template's sheet (openpyxl types wb.active as any kind of sheet, or none)."""
+    sheet = wb.worksheets[0]
+    assert isinstance(sheet, Worksheet)
+    return sheet
+
+
 def fill(sheet: Worksheet, content: dict) -> list[tuple]:
     """Replace every {{field}} in the sheet; a field the notice does not have (an unused evidence row) is
     left empty, and an evidence row left empty is hidden. Cells are set as text, so nothing filled in can
     become a formula. Returns what was changed, for restore()."""
-    changed = []
+    changed: list[tuple] = []
     for row in sheet.iter_rows():
         used = unused = 0
         evidence_only = True
@@ -255,7 +262,7 @@ def fill(sheet: Worksheet, content: dict) -> list[tuple]:
             cell.value = MARKER.sub(lambda m: str(content.get(m.group(1), "")), v)
             cell.data_type = "s"
         if unused and not used and evidence_only:
-            dim = sheet.row_dimensions[row[0].row]
+            dim = sheet.row_dimensions[int(row[0].row or 0)]
             changed.append((dim, dim.hidden))
             dim.hidden = True
     # The history's head when the notice was issued (audit verify --head SEQ:HASH checks it against the database).
@@ -310,7 +317,7 @@ def export_notices(ws: Workspace, out_dir: Path, *, notice_ids: list[int] | None
     out_dir.mkdir(parents=True, exist_ok=True)
     if one_workbook:
         wb = _template()
-        template = wb.active
+        template = _first_sheet(wb)
         used: set[str] = set()
         for i, (_, number, content) in enumerate(notices):
             cancel.check()
@@ -329,7 +336,7 @@ def export_notices(ws: Workspace, out_dir: Path, *, notice_ids: list[int] | None
         wb = _template()
         for i, (_, number, content) in enumerate(notices):
             cancel.check()
-            changed = fill(wb.active, content)
+            changed = fill(_first_sheet(wb), content)
             try:
                 name = f"{_safe_file_name(number)}_{_safe_file_name(content['plate'] or content['vin'])}.xlsx"
                 result.files.append(str(save(wb, out_dir / name)))
