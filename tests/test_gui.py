@@ -210,14 +210,17 @@ def test_lists_page_propose_and_decide_by_role(office_window, qtbot, monkeypatch
     settle(qtbot, ctl, lambda: "Signed in as li" in page.p.roleHint.text())
     _select(ctl, page, lambda e: e["id"] == black["id"])
     settle(qtbot, ctl, lambda: page.p.approveButton.isEnabled())  # a supervisor who did not propose it
-    monkeypatch.setattr("dieselwatch.gui.lists_page.QInputDialog.getMultiLineText",
-                        lambda *a, **k: ("复核属实", True))
+    def reason(dlg):
+        dlg.d.reasonEdit.setPlainText("复核属实")
+        return True
+
+    monkeypatch.setattr("dieselwatch.gui.decision_dialog.DecisionDialog.exec", reason)
     page.p.approveButton.click()
     settle(qtbot, ctl, lambda: lists.entries(ctl.ws, vin=black["vin"], kind="black")[0]["status"] == "active")
     settle(qtbot, ctl, lambda: black["id"] not in page.entries)  # it left the queue
 
 
-def test_notices_and_audit_pages(office_window, qtbot, tmp_path):
+def test_notices_and_audit_pages(office_window, qtbot, tmp_path, monkeypatch):
     from test_lists import as_user
 
     from dieselwatch.services import lists
@@ -234,11 +237,21 @@ def test_notices_and_audit_pages(office_window, qtbot, tmp_path):
         lists.decide(ctl.ws, e["id"], True, "ok")
     page = ctl.notices_page
     ctl.w.nav.setCurrentRow(5)
-    page.export_notices(str(tmp_path / "notices"))
-    settle(qtbot, ctl, lambda: page.table.proxy.rowCount() > 0)
     n = len(lists.entries(ctl.ws, kind="black", status="active"))
+    page.refresh()  # approved outside the page
+    settle(qtbot, ctl, lambda: page.cand_table.proxy.rowCount() == n)
+    page.p.candidates.selectAll()
+    from PySide6.QtWidgets import QDialog
+
+    def confirm(d):
+        d.folderEdit.setText(str(tmp_path / "notices"))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QDialog, "exec", confirm)
+    page.p.issueButton.click()
+    settle(qtbot, ctl, lambda: page.table.proxy.rowCount() > 0)
     assert page.table.proxy.rowCount() == n and len(list((tmp_path / "notices").glob("*.xlsx"))) == n
-    assert f"{n} notices written ({n} newly issued)" in page.p.result.text()
+    assert f"Issued {n} notices" in page.p.result.text()
     audit = ctl.audit_page
     ctl.w.nav.setCurrentRow(6)
     audit.refresh()

@@ -9,27 +9,49 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from dieselwatch.errors import Conflict, InputError, PermissionDenied
+from dieselwatch.errors import Conflict, DieselWatchError, InputError, PermissionDenied
 from dieselwatch.messages import Msg, joined
+from dieselwatch.scoring.judge import LABELS
 from dieselwatch.scoring.rules import RuleSet
 from dieselwatch.services.rulesets import active_rules
 from dieselwatch.services.scoring import office_run
 from dieselwatch.services.settings import get_settings
-from dieselwatch.services.users import require
+from dieselwatch.services.users import RANK, ROLE_NAMES, require
 from dieselwatch.storage import audit
 from dieselwatch.storage.auditstate import list_entry_state
 from dieselwatch.storage.models import DayStat, ListEntry, Score, ScoreRun, Vehicle
 from dieselwatch.workspace import Workspace
 
-KINDS = ("black", "white", "watch")
-OPEN = ("proposed", "active", "removal_pending")  # states in which an entry still counts
-STATUSES = ("proposed", "active", "removal_pending", "rejected", "removed", "expired")
+
+class ListKind(StrEnum):
+    BLACK = "black"
+    WHITE = "white"
+    WATCH = "watch"
+
+
+class ListStatus(StrEnum):
+    """An entry's state; a StrEnum, so comparisons with the plain strings stored and used elsewhere hold."""
+
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    REMOVAL_PENDING = "removal_pending"
+    REJECTED = "rejected"
+    REMOVED = "removed"
+    EXPIRED = "expired"
+
+
+KINDS = tuple(ListKind)
+OPEN = (ListStatus.PROPOSED, ListStatus.ACTIVE, ListStatus.REMOVAL_PENDING)  # states in which an entry still counts
+STATUSES = tuple(ListStatus)
+DECIDABLE = (ListStatus.PROPOSED, ListStatus.REMOVAL_PENDING)  # what a decision (approve or reject) applies to
 # List and status names as messages, so the GUI shows them translated inside a sentence.
 KIND_NAMES = {"black": Msg("black"), "white": Msg("white"), "watch": Msg("watch")}
 STATUS_NAMES = {"proposed": Msg("proposed"), "active": Msg("active"), "removal_pending": Msg("removal proposed"),
@@ -47,7 +69,7 @@ def status_name(status: str) -> str:
 @dataclass
 class ProposalResult:
     run_id: int
-    proposed: dict[str, int] = field(default_factory=lambda: {k: 0 for k in KINDS})
+    proposed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     white_removals: int = 0
     already_listed: int = 0
     expired: int = 0
@@ -139,7 +161,8 @@ def _needs_supervisor(e: ListEntry) -> bool:
     return e.list_kind == "black"
 
 
-def decide(ws: Workspace, entry_id: int, approve: bool, reason: str, *, expected_version: int | None = None) -> dict:
+def decide(ws: Workspace, entry_id: int, approve: bool, reason: str, *,
+           expected_version: int | None = None) -> EntryRow:
     """Approve or reject a proposal or a removal proposal. A reason is required. Black entries and black
     removals need a supervisor; with the two-person rule nobody decides what they proposed themselves.
     expected_version: the version the user looked at; if someone changed the entry since, Conflict."""
@@ -247,7 +270,7 @@ def clean_days_since(ws: Workspace, vehicle_id: int, since: date, rules: RuleSet
 
 
 def propose_removal(ws: Workspace, entry_id: int, reason: str, *, repair_record: str | None = None,
-                    reinspected_on: date | None = None, expected_version: int | None = None) -> dict:
+                    reinspected_on: date | None = None, expected_version: int | None = None) -> EntryRow:
     """Ask for an active entry to end. Leaving the black list needs rectification evidence: the repair record,
     the re-inspection date, and enough clean days with data since then (settings: lists.removal_clean_days)."""
     reason = (reason or "").strip()
@@ -277,7 +300,7 @@ def propose_removal(ws: Workspace, entry_id: int, reason: str, *, repair_record:
                 if clean["clean_days"] < need:
                     raise InputError(Msg("{n} clean days with data since the re-inspection on {date}; {need} are required",
                                          n=clean["clean_days"], date=reinspected_on, need=need))
-                rect = {"repair_record": repair_record.strip(), "reinspected_on": reinspected_on.isoformat(), **clean}
+                rect = {"repair_record": (repair_record or "").strip(), "reinspected_on": reinspected_on.isoformat(), **clean}
             before = snapshot(e)
             e.status, e.removal_proposed_by, e.removal_proposed_at = "removal_pending", ws.user, datetime.now()
             e.removal_reason, e.rectification = reason, rect
@@ -306,10 +329,39 @@ def expire_due(ws: Workspace, today: date | None = None) -> int:
     return n
 
 
-def entry_dict(s: Session, e: ListEntry, v: Vehicle | None = None) -> dict:
+class EntryRow(TypedDict):
+    """A list entry as services hand it out (the CLI prints it as JSON, the GUI shows it)."""
+
+    id: int
+    vin: str
+    plate: str | None
+    owner: str | None
+    list: ListKind
+    status: ListStatus
+    reason_codes: list[str]
+    reasons: list[dict]
+    score: float | None
+    period: list[str]
+    ruleset_version: str | None
+    effective_from: date | None
+    review_date: date | None
+    ended_on: date | None
+    proposed_by: str | None
+    decided_by: str | None
+    decision_reason: str | None
+    removal_proposed_by: str | None
+    removal_reason: str | None
+    rectification: dict | None
+    version: int
+
+
+def entry_dict(s: Session, e: ListEntry, v: Vehicle | None = None) -> EntryRow:
     v = v or s.get(Vehicle, e.vehicle_id)
-    return {"id": e.id, "vin": v.vin, "plate": v.plate, "owner": v.owner, "list": e.list_kind, "status": e.status,
-            "reason_codes": e.reason_codes, "reasons": e.evidence.get("reasons", []), "score": e.evidence.get("score"),
+    if v is None:  # the foreign key forbids it; a clear error rather than an AttributeError if it ever happens
+        raise InputError(Msg("list entry {entry} has no vehicle", entry=e.id))
+    return {"id": e.id, "vin": v.vin, "plate": v.plate, "owner": v.owner, "list": ListKind(e.list_kind),
+            "status": ListStatus(e.status), "reason_codes": e.reason_codes, "reasons": e.evidence.get("reasons", []),
+            "score": e.evidence.get("score"),
             "period": [str(e.evidence.get("period_from")), str(e.evidence.get("period_to"))],
             "ruleset_version": e.evidence.get("ruleset_version"), "effective_from": e.effective_from,
             "review_date": e.review_date, "ended_on": e.ended_on, "proposed_by": e.proposed_by,
@@ -318,7 +370,9 @@ def entry_dict(s: Session, e: ListEntry, v: Vehicle | None = None) -> dict:
             "rectification": e.rectification, "version": e.version}
 
 
-def entries(ws: Workspace, *, kind: str | None = None, status: str | None = None, vin: str | None = None) -> list[dict]:
+def entries(ws: Workspace, *, kind: str | None = None, status: str | None = None, vin: str | None = None,
+            statuses: tuple[str, ...] | None = None) -> list[EntryRow]:
+    """Entries oldest first, filtered by list, one status or several (statuses), and vehicle."""
     if kind and kind not in KINDS:
         raise InputError(Msg("list must be one of {kinds}, got “{kind}”", kinds=joined(KINDS), kind=kind))
     if status and status not in STATUSES:
@@ -328,6 +382,8 @@ def entries(ws: Workspace, *, kind: str | None = None, status: str | None = None
         q = q.where(ListEntry.list_kind == kind)
     if status:
         q = q.where(ListEntry.status == status)
+    if statuses is not None:
+        q = q.where(ListEntry.status.in_([str(x) for x in statuses]))
     if vin:
         q = q.where(Vehicle.vin == vin.strip().upper())
     with ws.Session() as s:
@@ -346,3 +402,119 @@ def history(ws: Workspace, vin: str) -> dict:
     evs = [ev for r in rows for ev in events(ws, entity="list_entry", entity_id=str(r["id"]))]
     evs.sort(key=lambda ev: ev["seq"])
     return {"vin": vin.strip().upper(), "entries": rows, "events": evs}
+
+
+def reason_label(code: str) -> str:
+    """The short name of a reason code (a Msg the GUI translates); an unknown code stays as it is."""
+    return LABELS.get(code, code)
+
+
+def two_person_rule(ws: Workspace) -> bool:
+    return bool(get_settings(ws)["lists"]["two_person_rule"])
+
+
+# --- batch decisions -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Pick:
+    """An entry as the officer saw it: its id and the version shown (a later change by another workstation
+    makes the decision a Conflict instead of overwriting it)."""
+
+    entry_id: int
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    entry_id: int
+    vin: str | None
+    status: ListStatus | None  # the entry's status after the decision; None when refused
+    refused: str | None = None  # why not (a Msg): two-person rule, role, conflict, nothing to decide
+
+
+@dataclass
+class BatchDecision:
+    approve: bool
+    reason: str
+    decided: list[Outcome] = field(default_factory=list)
+    refused: list[Outcome] = field(default_factory=list)
+
+
+def decide_many(ws: Workspace, picks: list[Pick], approve: bool, reason: str) -> BatchDecision:
+    """One reason for several entries, each decided in its own transaction by decide(): an entry that is
+    refused (the signed-in user proposed it, lacks the role, another workstation decided first) does not
+    stop the others, and is reported with the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputError(Msg("a decision needs a reason"))
+    require(ws, "officer")
+    out = BatchDecision(approve, reason)
+    with ws.Session() as s:
+        vins = dict(s.execute(select(ListEntry.id, Vehicle.vin).join(Vehicle, Vehicle.id == ListEntry.vehicle_id)
+                              .where(ListEntry.id.in_([p.entry_id for p in picks]))).all())
+    for p in picks:
+        try:
+            row = decide(ws, p.entry_id, approve, reason, expected_version=p.version)
+        except DieselWatchError as exc:
+            why = exc.reason if isinstance(exc, InputError) else exc.args[0] if exc.args else str(exc)
+            out.refused.append(Outcome(p.entry_id, vins.get(p.entry_id), None, why))
+        else:
+            out.decided.append(Outcome(p.entry_id, row["vin"], row["status"]))
+    return out
+
+
+# --- what the signed-in user may do, and why not ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Actor:
+    user: str | None
+    role: str | None  # None: nobody signed in
+    two_person_rule: bool = True
+
+
+def decision_block(e: EntryRow, actor: Actor) -> str | None:
+    """Why `actor` cannot approve or reject entry e (a Msg), or None when they can. The same checks decide()
+    makes, from plain data, so a greyed-out button can say why."""
+    if actor.role is None:
+        return Msg("nobody is signed in: decisions need a signed-in officer")
+    if e["status"] not in DECIDABLE:
+        return Msg("entry {entry} is {status}: it is not a proposal", entry=e["id"], status=status_name(e["status"]))
+    if e["list"] == ListKind.BLACK and RANK.get(actor.role, -1) < RANK["supervisor"]:
+        return Msg("black-list decisions need a supervisor; you are signed in as {role}",
+                   role=ROLE_NAMES.get(actor.role, actor.role))
+    proposer = e["proposed_by"] if e["status"] == ListStatus.PROPOSED else e["removal_proposed_by"]
+    if actor.two_person_rule and proposer == actor.user:
+        return Msg("you proposed entry {entry}: another person decides it (two-person rule)", entry=e["id"])
+    return None
+
+
+@dataclass(frozen=True)
+class ActionBlocks:
+    """For each action on the selected entries, why it is not available (a Msg), or None when it is."""
+
+    decide: str | None
+    remove: str | None
+    decidable: tuple[int, ...]  # the selected entries this actor can decide
+
+
+def action_blocks(selected: list[EntryRow], actor: Actor) -> ActionBlocks:
+    if not selected:
+        none = Msg("select one or more entries first")
+        return ActionBlocks(none, Msg("select an active entry first"), ())
+    blocks = {e["id"]: decision_block(e, actor) for e in selected}
+    ok = tuple(i for i, b in blocks.items() if b is None)
+    decide_block = None
+    if not ok:
+        first = next(b for b in blocks.values() if b is not None)
+        decide_block = first if len(selected) == 1 else \
+            Msg("none of the {n} selected entries can be decided by you; first: {why}", n=len(selected), why=first)
+    if actor.role is None:
+        remove_block: str | None = Msg("nobody is signed in: removals need a signed-in officer")
+    elif len(selected) > 1:
+        remove_block = Msg("a removal is proposed for one entry at a time: select a single entry")
+    elif selected[0]["status"] != ListStatus.ACTIVE:
+        remove_block = Msg("entry {entry} is {status}: only an active entry can be removed",
+                           entry=selected[0]["id"], status=status_name(selected[0]["status"]))
+    else:
+        remove_block = None
+    return ActionBlocks(decide_block, remove_block, ok)

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
+from typing import TypedDict
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 
-from dieselwatch.errors import InputError
+from dieselwatch.errors import Conflict, InputError
 from dieselwatch.messages import Msg, joined
 from dieselwatch.paths import resource
 from dieselwatch.progress import CancelToken, ProgressFn, Throttled
@@ -130,8 +131,11 @@ def _number(s, settings: dict, year: int) -> str:
     return settings["notices"]["number_pattern"].format(code=code, year=year, seq=counter.last)
 
 
-def issue_notices(ws: Workspace, entry_ids: list[int] | None = None, *, today: date | None = None) -> list[NoticeRef]:
-    """A notice for each active black entry that has none yet (or for the given entries). All or nothing."""
+def issue_notices(ws: Workspace, entry_ids: list[int] | None = None, *, today: date | None = None,
+                  expected_numbers: list[str] | None = None) -> list[NoticeRef]:
+    """A notice for each active black entry that has none yet (or for the given entries). All or nothing.
+    expected_numbers: the numbers a preview showed; if another workstation took them meanwhile, Conflict and
+    nothing is issued (the officer previews again rather than finding other numbers on paper)."""
     require(ws, "officer")
     settings = get_settings(ws)
     today = today or date.today()
@@ -155,13 +159,13 @@ def issue_notices(ws: Workspace, entry_ids: list[int] | None = None, *, today: d
         rows = [(e, v) for e, v in s.execute(q.order_by(ListEntry.id)) if e.id not in have]
         if entry_ids is not None:
             found = {e.id for e, _ in s.execute(q)}
-            missing = sorted(set(entry_ids) - found)
-            if missing:
-                raise InputError(Msg("entries {ids} are not active black-list entries", ids=joined(missing)))
+            absent = sorted(set(entry_ids) - found)
+            if absent:
+                raise InputError(Msg("entries {ids} are not active black-list entries", ids=joined(absent)))
         for e, v in rows:
             seq, head = audit.head(s)
             number = _number(s, settings, today.year)
-            content = notice_content(number, today, settings, e, v, (seq, head), legal, signer.strip())
+            content = notice_content(number, today, settings, e, v, (seq, head), legal, (signer or "").strip())
             n = Notice(number=number, vehicle_id=v.id, list_entry_id=e.id, issued_at=datetime.now(),
                        deadline=date.fromisoformat(content["deadline_iso"]), content=content, issued_by=ws.user)
             s.add(n)
@@ -170,6 +174,9 @@ def issue_notices(ws: Workspace, entry_ids: list[int] | None = None, *, today: d
                          after={"entry": e.id, "vin": v.vin, "deadline": content["deadline_iso"],
                                 "ruleset_version": content["ruleset_version"]})
             out.append(NoticeRef(n.id, number, v.vin, v.plate))
+        if expected_numbers is not None and [r.number for r in out] != list(expected_numbers):
+            raise Conflict(Msg("the notice numbers changed since the preview (another workstation issued notices "
+                               "meanwhile): nothing was issued; preview again"))
     return out
 
 
@@ -226,11 +233,18 @@ def _template() -> Workbook:
     return load_workbook(BytesIO(_TEMPLATE_BYTES))
 
 
+def _first_sheet(wb: Workbook) -> Worksheet:
+    """The template's sheet (openpyxl types wb.active as any kind of sheet, or none)."""
+    sheet = wb.worksheets[0]
+    assert isinstance(sheet, Worksheet)
+    return sheet
+
+
 def fill(sheet: Worksheet, content: dict) -> list[tuple]:
     """Replace every {{field}} in the sheet; a field the notice does not have (an unused evidence row) is
     left empty, and an evidence row left empty is hidden. Cells are set as text, so nothing filled in can
     become a formula. Returns what was changed, for restore()."""
-    changed = []
+    changed: list[tuple] = []
     for row in sheet.iter_rows():
         used = unused = 0
         evidence_only = True
@@ -248,7 +262,7 @@ def fill(sheet: Worksheet, content: dict) -> list[tuple]:
             cell.value = MARKER.sub(lambda m: str(content.get(m.group(1), "")), v)
             cell.data_type = "s"
         if unused and not used and evidence_only:
-            dim = sheet.row_dimensions[row[0].row]
+            dim = sheet.row_dimensions[int(row[0].row or 0)]
             changed.append((dim, dim.hidden))
             dim.hidden = True
     # The history's head when the notice was issued (audit verify --head SEQ:HASH checks it against the database).
@@ -303,7 +317,7 @@ def export_notices(ws: Workspace, out_dir: Path, *, notice_ids: list[int] | None
     out_dir.mkdir(parents=True, exist_ok=True)
     if one_workbook:
         wb = _template()
-        template = wb.active
+        template = _first_sheet(wb)
         used: set[str] = set()
         for i, (_, number, content) in enumerate(notices):
             cancel.check()
@@ -322,7 +336,7 @@ def export_notices(ws: Workspace, out_dir: Path, *, notice_ids: list[int] | None
         wb = _template()
         for i, (_, number, content) in enumerate(notices):
             cancel.check()
-            changed = fill(wb.active, content)
+            changed = fill(_first_sheet(wb), content)
             try:
                 name = f"{_safe_file_name(number)}_{_safe_file_name(content['plate'] or content['vin'])}.xlsx"
                 result.files.append(str(save(wb, out_dir / name)))
@@ -333,9 +347,156 @@ def export_notices(ws: Workspace, out_dir: Path, *, notice_ids: list[int] | None
     return result
 
 
-def list_notices(ws: Workspace) -> list[dict]:
+class NoticeRow(TypedDict):
+    id: int
+    number: str
+    vin: str | None
+    plate: str | None
+    owner: str | None
+    issued_at: str
+    deadline: date | None
+    issued_by: str
+    entry_id: int | None
+
+
+def list_notices(ws: Workspace) -> list[NoticeRow]:
     with ws.Session() as s:
         return [{"id": n.id, "number": n.number, "vin": n.content.get("vin"), "plate": n.content.get("plate"),
                  "owner": n.content.get("owner"), "issued_at": n.issued_at.isoformat(timespec="seconds"),
                  "deadline": n.deadline, "issued_by": n.issued_by, "entry_id": n.list_entry_id}
                 for n in s.scalars(select(Notice).order_by(Notice.id))]
+
+
+# --- issuing from a preview of selected entries -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Candidate:
+    """An active black-list entry without a notice: what the officer picks notices from."""
+
+    entry_id: int
+    vin: str
+    plate: str | None
+    owner: str | None
+    effective_from: date | None
+    reasons: list[str]  # the reasons in Chinese, as the notice prints them
+    reasons_en: list[str]
+
+
+def _texts(ev: dict, key: str) -> list[str]:
+    return [str(r.get(key) or r.get("text") or r.get("code")) for r in ev.get("reasons") or []
+            if r.get("severity") != "info"]
+
+
+def notice_candidates(ws: Workspace) -> list[Candidate]:
+    with ws.Session() as s:
+        have = select(Notice.list_entry_id).where(Notice.list_entry_id.is_not(None))
+        q = (select(ListEntry, Vehicle).join(Vehicle, Vehicle.id == ListEntry.vehicle_id)
+             .where(ListEntry.list_kind == "black", ListEntry.status == "active", ListEntry.id.not_in(have))
+             .order_by(ListEntry.id))
+        return [Candidate(e.id, v.vin, v.plate, v.owner, e.effective_from, _texts(e.evidence or {}, "text"),
+                          _texts(e.evidence or {}, "text_en")) for e, v in s.execute(q)]
+
+
+@dataclass(frozen=True)
+class PreviewItem:
+    entry_id: int
+    number: str  # the number it will get if issued now
+    vin: str
+    plate: str | None
+    owner: str | None
+    owner_address: str | None
+    owner_contact: str | None
+    reasons: list[str]
+    reasons_en: list[str]
+
+
+@dataclass
+class NoticePreview:
+    """What issuing the selected entries would do, computed without changing anything."""
+
+    items: list[PreviewItem]
+    on: date
+    deadline: date
+    bureau: str
+    contact: str
+    phone: str
+    address: str
+    signer: str | None
+    blocked: str | None = None  # why these cannot be issued now (a Msg), e.g. contact details missing
+
+    @property
+    def numbers(self) -> list[str]:
+        return [i.number for i in self.items]
+
+
+def preview_notices(ws: Workspace, entry_ids: list[int], *, today: date | None = None) -> NoticePreview:
+    """The notices the given active black entries would get, with the numbers that issuing now assigns (the
+    next ones of the bureau's counter, consecutive). Reads only: a cancelled preview leaves no gap."""
+    if not entry_ids:
+        raise InputError(Msg("select one or more black-list entries first"))
+    settings = get_settings(ws)
+    today = today or date.today()
+    b = settings["bureau"]
+    with ws.Session() as s:
+        rows = {e.id: (e, v) for e, v in s.execute(
+            select(ListEntry, Vehicle).join(Vehicle, Vehicle.id == ListEntry.vehicle_id)
+            .where(ListEntry.id.in_(entry_ids), ListEntry.list_kind == "black", ListEntry.status == "active"))}
+        missing = sorted(set(entry_ids) - rows.keys())
+        if missing:
+            raise InputError(Msg("entries {ids} are not active black-list entries", ids=joined(missing)))
+        issued: dict[int, str] = {i: n for i, n in s.execute(
+            select(Notice.list_entry_id, Notice.number).where(Notice.list_entry_id.in_(entry_ids)))
+            if i is not None}
+        if issued:
+            raise InputError(Msg("entries {ids} already have a notice ({numbers})", ids=joined(sorted(issued)),
+                                 numbers=joined(issued[i] for i in sorted(issued))))
+        counter = s.get(NoticeCounter, (b["code"], today.year))
+        last = counter.last if counter is not None else 0
+        signer = s.scalar(select(User.display_name).where(User.username == ws.user))
+        items = []
+        for i, entry_id in enumerate(sorted(set(entry_ids))):  # issue_notices numbers them in entry order
+            e, v = rows[entry_id]
+            number = settings["notices"]["number_pattern"].format(code=b["code"], year=today.year, seq=last + i + 1)
+            items.append(PreviewItem(e.id, number, v.vin, v.plate, v.owner, v.address, v.contact,
+                                     _texts(e.evidence or {}, "text"), _texts(e.evidence or {}, "text_en")))
+    blocked = None
+    gaps = [k for k in REQUIRED_CONTACT if not str(b.get(k) or "").strip()]
+    if gaps:
+        blocked = Msg("a notice must tell the owner whom to contact: set {keys} in the office settings first",
+                      keys=joined(f"bureau.{k}" for k in gaps))
+    elif not (signer or "").strip():
+        blocked = Msg("notices are signed with the issuer's name: account {user} has no display name; an admin "
+                      "sets it (users set {user} --name ...)", user=ws.user)
+    return NoticePreview(items, today, today + timedelta(days=settings["notices"]["deadline_days"]), b["name"],
+                         b.get("contact") or "", b.get("phone") or "", b.get("address") or "",
+                         (signer or "").strip() or None, blocked)
+
+
+@dataclass
+class IssueResult:
+    notices: list[NoticeRef]
+    folder: str
+    files: list[str]
+
+
+def issue_selected(ws: Workspace, entry_ids: list[int], out_dir: Path, *, expected_numbers: list[str] | None = None,
+                   one_workbook: bool = False, progress: ProgressFn | None = None,
+                   cancel: CancelToken | None = None) -> IssueResult:
+    """Issue notices for exactly these entries (numbers assigned in one audited transaction, as the preview
+    showed them) and write their files. A cancel while writing leaves the notices issued: write them again
+    from the issued list."""
+    refs = issue_notices(ws, sorted(set(entry_ids)), expected_numbers=expected_numbers)
+    if not refs:
+        return IssueResult([], str(out_dir), [])
+    res = export_notices(ws, out_dir, notice_ids=[r.id for r in refs], one_workbook=one_workbook,
+                         progress=progress, cancel=cancel)
+    return IssueResult(refs, str(out_dir), res.files)
+
+
+def issue_block(selected: int, role: str | None) -> str | None:
+    """Why the selected candidates cannot be issued (a Msg), or None."""
+    if role is None:
+        return Msg("nobody is signed in: notices are issued by a signed-in officer")
+    if not selected:
+        return Msg("select one or more black-list entries first")
+    return None

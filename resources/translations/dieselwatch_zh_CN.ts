@@ -380,187 +380,267 @@
         <translation>已保存车辆{vin}的{month}数据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="34" />
+        <location filename="../../dieselwatch/services/lists.py" line="56" />
         <source>black</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="34" />
+        <location filename="../../dieselwatch/services/lists.py" line="56" />
         <source>white</source>
         <translation>白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="34" />
+        <location filename="../../dieselwatch/services/lists.py" line="56" />
         <source>watch</source>
         <translation>重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="35" />
+        <location filename="../../dieselwatch/services/lists.py" line="57" />
         <source>proposed</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="35" />
+        <location filename="../../dieselwatch/services/lists.py" line="57" />
         <source>active</source>
         <translation>生效</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="35" />
+        <location filename="../../dieselwatch/services/lists.py" line="57" />
         <source>removal proposed</source>
         <translation>待审批移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="36" />
+        <location filename="../../dieselwatch/services/lists.py" line="58" />
         <source>rejected</source>
         <translation>已驳回</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="36" />
+        <location filename="../../dieselwatch/services/lists.py" line="58" />
         <source>removed</source>
         <translation>已移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="36" />
+        <location filename="../../dieselwatch/services/lists.py" line="58" />
         <source>expired</source>
         <translation>已失效</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="91" />
+        <location filename="../../dieselwatch/services/lists.py" line="113" />
         <source>another workstation kept proposing the same entries: try again</source>
         <translation>另一工作站正在提出相同的条目：请重试</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="99" />
+        <location filename="../../dieselwatch/services/lists.py" line="121" />
         <location filename="../../dieselwatch/services/publication.py" line="69" />
         <source>no scoring run {run}</source>
         <translation>没有第{run}次评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="100" />
+        <location filename="../../dieselwatch/services/lists.py" line="122" />
         <location filename="../../dieselwatch/services/publication.py" line="70" />
         <source>no scoring run yet: score a period first</source>
         <translation>还没有评分：请先对一个时段评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="148" />
+        <location filename="../../dieselwatch/services/lists.py" line="171" />
+        <location filename="../../dieselwatch/services/lists.py" line="449" />
         <source>a decision needs a reason</source>
         <translation>审批需要填写理由</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="155" />
+        <location filename="../../dieselwatch/services/lists.py" line="178" />
         <source>entry {entry} is {status}: there is nothing to decide</source>
         <translation>条目{entry}状态为{status}，无需审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="161" />
+        <location filename="../../dieselwatch/services/lists.py" line="184" />
         <source>{user} proposed this and cannot also decide it (two-person rule)</source>
         <translation>{user}是提议人，不能再审批此条目（双人原则）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="184" />
+        <location filename="../../dieselwatch/services/lists.py" line="207" />
         <source>entry {entry} was changed on another workstation while you decided: reload it and decide again</source>
         <translation>您审批期间条目{entry}已在另一工作站被修改：请重新载入后再审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="187" />
+        <location filename="../../dieselwatch/services/lists.py" line="210" />
         <source>another entry of the vehicle of entry {entry} became active at the same moment (another workstation decided it): reload the vehicle's entries and decide again</source>
         <translation>条目{entry}所属车辆的另一条名单条目在同一时刻生效（另一工作站作出了决定）：请重新加载该车辆的条目后再作决定</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="195" />
+        <location filename="../../dieselwatch/services/lists.py" line="218" />
         <source>no list entry {entry}</source>
         <translation>没有名单条目{entry}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="197" />
+        <location filename="../../dieselwatch/services/lists.py" line="220" />
         <source>entry {entry} was changed by {user} after you opened it (version {opened}, now {now}): reload it</source>
         <translation>条目{entry}在您打开后被{user}修改（打开时版本{opened}，现为{now}）：请重新载入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="212" />
+        <location filename="../../dieselwatch/services/lists.py" line="235" />
         <source>the vehicle of entry {entry} is already on the {kind} list (entry {other}): end that entry first</source>
         <translation>条目{entry}的车辆已在{kind}中（条目{other}）：请先结束该条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="255" />
+        <location filename="../../dieselwatch/services/lists.py" line="278" />
         <source>a removal needs a reason</source>
         <translation>移出需要填写理由</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="262" />
+        <location filename="../../dieselwatch/services/lists.py" line="285" />
         <source>entry {entry} is {status}; only an active entry can be removed</source>
         <translation>条目{entry}状态为{status}；只有生效的条目可以移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="267" />
+        <location filename="../../dieselwatch/services/lists.py" line="290" />
         <source>removal from the black list needs the repair record and the re-inspection date</source>
         <translation>移出黑名单需要维修记录和复检日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="269" />
+        <location filename="../../dieselwatch/services/lists.py" line="292" />
         <source>the re-inspection date {date} is in the future</source>
         <translation>复检日期{date}晚于今天</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="271" />
+        <location filename="../../dieselwatch/services/lists.py" line="294" />
         <source>the re-inspection ({date}) predates the black entry ({since})</source>
         <translation>复检日期（{date}）早于列入黑名单的日期（{since}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="275" />
+        <location filename="../../dieselwatch/services/lists.py" line="298" />
         <source>the vehicle was not clean after the re-inspection on {days}</source>
         <translation>车辆复检后仍有超标或异常：{days}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="278" />
+        <location filename="../../dieselwatch/services/lists.py" line="301" />
         <source>{n} clean days with data since the re-inspection on {date}; {need} are required</source>
         <translation>自{date}复检以来有数据且达标的天数为{n}天；需要{need}天</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="289" />
+        <location filename="../../dieselwatch/services/lists.py" line="312" />
         <source>entry {entry} was changed on another workstation: reload it</source>
         <translation>条目{entry}已在另一工作站被修改：请重新载入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="323" />
+        <location filename="../../dieselwatch/services/lists.py" line="361" />
+        <source>list entry {entry} has no vehicle</source>
+        <translation>名单条目{entry}没有对应车辆</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="377" />
         <source>list must be one of {kinds}, got “{kind}”</source>
         <translation>名单类型必须是{kinds}之一，实际为“{kind}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="325" />
+        <location filename="../../dieselwatch/services/lists.py" line="379" />
         <source>status must be one of {statuses}, got “{status}”</source>
         <translation>状态必须是{statuses}之一，实际为“{status}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="345" />
+        <location filename="../../dieselwatch/services/lists.py" line="401" />
         <source>no vehicle with VIN “{vin}”</source>
         <translation>没有VIN为“{vin}”的车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="140" />
+        <location filename="../../dieselwatch/services/lists.py" line="479" />
+        <source>nobody is signed in: decisions need a signed-in officer</source>
+        <translation>尚未登录：审核决定须由已登录的工作人员作出</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="481" />
+        <source>entry {entry} is {status}: it is not a proposal</source>
+        <translation>条目{entry}状态为“{status}”，不是待审核的提议</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="483" />
+        <source>black-list decisions need a supervisor; you are signed in as {role}</source>
+        <translation>黑名单审核须由审核负责人作出；您当前的角色是{role}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="487" />
+        <source>you proposed entry {entry}: another person decides it (two-person rule)</source>
+        <translation>条目{entry}由您提议，须由他人审核（双人复核规则）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="502" />
+        <source>select one or more entries first</source>
+        <translation>请先选择一个或多个条目</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="503" />
+        <source>select an active entry first</source>
+        <translation>请先选择一个生效中的条目</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="510" />
+        <source>none of the {n} selected entries can be decided by you; first: {why}</source>
+        <translation>所选{n}个条目均不能由您审核；第一个原因：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="512" />
+        <source>nobody is signed in: removals need a signed-in officer</source>
+        <translation>尚未登录：申请移出须由已登录的工作人员提出</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="514" />
+        <source>a removal is proposed for one entry at a time: select a single entry</source>
+        <translation>每次只能对一个条目申请移出：请只选择一个条目</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/lists.py" line="516" />
+        <source>entry {entry} is {status}: only an active entry can be removed</source>
+        <translation>条目{entry}状态为“{status}”：只有生效中的条目才能申请移出</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/notices.py" line="144" />
+        <location filename="../../dieselwatch/services/notices.py" line="465" />
         <source>a notice must tell the owner whom to contact: set {keys} in the office settings first</source>
         <translation>通知书须告知车主联系方式：请先在单位设置中填写{keys}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="147" />
+        <location filename="../../dieselwatch/services/notices.py" line="151" />
+        <location filename="../../dieselwatch/services/notices.py" line="468" />
         <source>notices are signed with the issuer's name: account {user} has no display name; an admin sets it (users set {user} --name ...)</source>
         <translation>通知书须以签发人姓名署名：账号{user}没有填写姓名；请管理员设置（users set {user} --name ...）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="160" />
+        <location filename="../../dieselwatch/services/notices.py" line="164" />
+        <location filename="../../dieselwatch/services/notices.py" line="446" />
         <source>entries {ids} are not active black-list entries</source>
         <translation>条目{ids}不是生效的黑名单条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="301" />
+        <location filename="../../dieselwatch/services/notices.py" line="178" />
+        <source>the notice numbers changed since the preview (another workstation issued notices meanwhile): nothing was issued; preview again</source>
+        <translation>预览后通知书编号已变化（其他工作站在此期间签发了通知书）：本次未签发任何通知书，请重新预览</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/notices.py" line="315" />
         <source>no notice {ids}</source>
         <translation>没有通知书{ids}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="314" />
-        <location filename="../../dieselwatch/services/notices.py" line="331" />
+        <location filename="../../dieselwatch/services/notices.py" line="328" />
+        <location filename="../../dieselwatch/services/notices.py" line="345" />
         <source>notice {number}</source>
         <translation>通知书{number}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/notices.py" line="436" />
+        <location filename="../../dieselwatch/services/notices.py" line="501" />
+        <source>select one or more black-list entries first</source>
+        <translation>请先选择一个或多个黑名单条目</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/notices.py" line="451" />
+        <source>entries {ids} already have a notice ({numbers})</source>
+        <translation>条目{ids}已有通知书（{numbers}）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/notices.py" line="499" />
+        <source>nobody is signed in: notices are issued by a signed-in officer</source>
+        <translation>尚未登录：通知书须由已登录的工作人员签发</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/profiles.py" line="21" />
@@ -1524,36 +1604,51 @@
         <source>no vehicle with id {id} in this database (removed?)</source>
         <translation>数据库中没有编号为{id}的车辆（可能已被删除）</translation>
     </message>
+    <message>
+        <location filename="../../dieselwatch/services/reason_presets.py" line="50" />
+        <source>a preset reason is longer than {limit} characters: “{text}…”</source>
+        <translation>常用理由超过{limit}个字符：“{text}…”</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/reason_presets.py" line="54" />
+        <source>at most {limit} preset reasons for approving and {limit} for rejecting</source>
+        <translation>通过和驳回的常用理由各最多{limit}条</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/reason_presets.py" line="62" />
+        <source>the preset reasons are edited by a supervisor or an admin</source>
+        <translation>常用理由由审核负责人或管理员编辑</translation>
+    </message>
 </context>
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="86" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="88" />
         <source>Add account</source>
         <translation>添加账号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="94" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="96" />
         <source>e.g. 王磊</source>
         <translation>例如：王磊</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="99" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="101" />
         <source>User name (to sign in):</source>
         <translation>用户名（用于登录）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="100" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="102" />
         <source>The person's name (signs notices):</source>
         <translation>姓名（用于通知书署名）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="101" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="103" />
         <source>Role:</source>
         <translation>角色：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="111" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="113" />
         <source>Enter a user name.</source>
         <translation>请填写用户名。</translation>
     </message>
@@ -2577,6 +2672,74 @@ Details are in the log file:
     </message>
 </context>
 <context>
+    <name>DecisionDialog</name>
+    <message>
+        <location filename="../../dieselwatch/gui/decision_dialog.py" line="31" />
+        <source>Approve the selected entries</source>
+        <translation>通过所选条目</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/decision_dialog.py" line="31" />
+        <source>Reject the selected entries</source>
+        <translation>驳回所选条目</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/decision_dialog.py" line="33" />
+        <source>Approve {0} of the {1} selected entries with one reason.</source>
+        <translation>以同一理由通过所选{1}个条目中的{0}个。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/decision_dialog.py" line="34" />
+        <source>Reject {0} of the {1} selected entries with one reason.</source>
+        <translation>以同一理由驳回所选{1}个条目中的{0}个。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/decision_dialog.py" line="35" />
+        <source>The others will be refused, for the reason shown.</source>
+        <translation>其余条目将被拒绝处理，原因见列表。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/decision_dialog.py" line="36" />
+        <source>Each entry is decided on its own; a summary follows.</source>
+        <translation>每个条目单独处理，完成后显示处理结果。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/decision_dialog.py" line="45" />
+        <source>Approve</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/decision_dialog.py" line="45" />
+        <source>Reject</source>
+        <translation>驳回</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/decision_dialog.py" line="75" />
+        <source>A decision needs a reason.</source>
+        <translation>审批必须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_dialog.ui" line="6" />
+        <source>Decide the selected entries</source>
+        <translation>审核所选条目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_dialog.ui" line="12" />
+        <source>Preset reasons (click one to use it):</source>
+        <translation>常用理由（单击选用）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_dialog.ui" line="14" />
+        <source>Edit presets…</source>
+        <translation>编辑常用理由…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/decision_dialog.ui" line="18" />
+        <source>Reason (required, recorded with every entry):</source>
+        <translation>理由（必填，记入每个条目）：</translation>
+    </message>
+</context>
+<context>
     <name>FileDialogs</name>
     <message>
         <location filename="../../dieselwatch/gui/file_dialogs.py" line="28" />
@@ -3343,148 +3506,184 @@ Details are in the log file:
 <context>
     <name>ListsPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="31" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="58" />
         <source>Black list</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="31" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="58" />
         <source>White list</source>
         <translation>白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="31" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="58" />
         <source>Watch list</source>
         <translation>重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="33" />
-        <location filename="../../dieselwatch/gui/lists_page.py" line="37" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="60" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="64" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="36" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="63" />
         <source>Awaiting a decision</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="40" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="67" />
         <source>Entry</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="40" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="67" />
         <source>List</source>
         <translation>名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="40" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="67" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="40" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="67" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="41" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="68" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="41" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="68" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="41" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="68" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="41" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="68" />
         <source>Reasons</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="42" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="69" />
         <source>Proposed by</source>
         <translation>提出人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="42" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="69" />
         <source>Decided by</source>
         <translation>审批人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="42" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="69" />
         <source>Review date</source>
         <translation>复核日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="78" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="103" />
         <source>Signed in as {0} ({1})</source>
         <translation>当前用户：{0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="80" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="105" />
         <source>No user accounts yet: decisions need signed-in officers.</source>
         <translation>尚未建立用户账号：审批需要登录的工作人员。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="116" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="107" />
+        <source>Sign in first: proposals are made by an officer.</source>
+        <translation>请先登录：提议须由工作人员提出。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="136" />
+        <source>{0} entries selected. Approve or reject them together with one reason.</source>
+        <translation>已选择{0}个条目，可以同一理由一并通过或驳回。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="153" />
+        <source>Approve / reject: {0}</source>
+        <translation>通过／驳回：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="155" />
+        <source>Removal: {0}</source>
+        <translation>移出：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="174" />
         <source>Evidence: score {0}, period {1} to {2}, rule set {3}</source>
         <translation>证据：评分{0}，核查期间{1}至{2}，规则版本{3}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="123" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="181" />
         <source>Removal proposed by {0}: {1}</source>
         <translation>{0}提出移出：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="127" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="185" />
         <source>Rectification: {0}; re-inspected {1}; {2} clean days since</source>
         <translation>整改：{0}；复检日期{1}；此后{2}天数据正常</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="129" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="187" />
         <source>List history</source>
         <translation>名单记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="142" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="211" />
+        <source>Copied {0} VIN(s).</source>
+        <translation>已复制{0}个车辆识别代号。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="225" />
+        <source>Open the vehicle and its evidence</source>
+        <translation>查看车辆及其证据</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="233" />
+        <source>Copy VIN</source>
+        <translation>复制VIN</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="241" />
         <source>Scoring run {0}: proposed {1} black, {2} white, {3} watch; {4} white removals proposed</source>
         <translation>评分批次{0}：建议黑名单{1}辆、白名单{2}辆、重点关注{3}辆；建议移出白名单{4}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="152" />
-        <source>Approve</source>
-        <translation>批准</translation>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="269" />
+        <source>Approved {0} entries.</source>
+        <translation>已通过{0}个条目。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="152" />
-        <source>Reject</source>
-        <translation>驳回</translation>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="269" />
+        <source>Rejected {0} entries.</source>
+        <translation>已驳回{0}个条目。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="153" />
-        <source>Reason (required):</source>
-        <translation>原因（必填）：</translation>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="275" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="278" />
+        <source>Refused {0}:</source>
+        <translation>未处理{0}个：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="157" />
-        <source>A decision needs a reason.</source>
-        <translation>审批必须填写原因。</translation>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="295" />
+        <source>Preset reasons saved for the whole office.</source>
+        <translation>常用理由已保存，全单位通用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="167" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="306" />
         <source>Leaving the black list needs the repair record, the re-inspection date and enough clean days with data since then.</source>
         <translation>移出黑名单需要维修记录、复检日期，以及复检后足够天数的正常数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="169" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="308" />
         <source>Propose ending this entry. Another officer decides.</source>
         <translation>提出结束该名单条目，由另一名工作人员审批。</translation>
     </message>
@@ -3509,17 +3708,19 @@ Details are in the log file:
         <translation>按最近评分生成建议</translation>
     </message>
     <message>
-        <location filename="../../ui/lists_page.ui" line="30" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="227" />
+        <location filename="../../ui/lists_page.ui" line="31" />
         <source>Approve…</source>
         <translation>批准…</translation>
     </message>
     <message>
-        <location filename="../../ui/lists_page.ui" line="31" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="227" />
+        <location filename="../../ui/lists_page.ui" line="32" />
         <source>Reject…</source>
         <translation>驳回…</translation>
     </message>
     <message>
-        <location filename="../../ui/lists_page.ui" line="32" />
+        <location filename="../../ui/lists_page.ui" line="33" />
         <source>Propose removal…</source>
         <translation>提出移出…</translation>
     </message>
@@ -3679,112 +3880,275 @@ Details are in the log file:
     </message>
 </context>
 <context>
+    <name>NoticePreviewDialog</name>
+    <message>
+        <location filename="../../ui/notice_preview_dialog.ui" line="6" />
+        <source>Preview of the notices to issue</source>
+        <translation>待签发通知书预览</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_preview_dialog.ui" line="13" />
+        <source>Write the files to:</source>
+        <translation>文件保存到：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_preview_dialog.ui" line="15" />
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_preview_dialog.ui" line="18" />
+        <source>One workbook, a sheet per notice</source>
+        <translation>合并为一个工作簿（每份一页）</translation>
+    </message>
+</context>
+<context>
     <name>NoticesPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="23" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="45" />
         <source>Notice number</source>
         <translation>通知书编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="23" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="42" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="45" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="167" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="23" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="42" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="45" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="167" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="24" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="42" />
+        <source>Entry</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="46" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="167" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="24" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
+        <source>Listed on</source>
+        <translation>列入日期</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
+        <source>Reasons</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="46" />
         <source>Issued at</source>
         <translation>签发时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="24" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="46" />
         <source>Deadline</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="25" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="47" />
         <source>Issued by</source>
         <translation>签发人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="40" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="81" />
+        <source>Black-list entries without a notice ({0})</source>
+        <translation>尚未签发通知书的黑名单条目（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="83" />
+        <source>select the entries to issue notices for</source>
+        <translation>请选择要签发通知书的条目</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="84" />
+        <source>every active black-list entry has its notice</source>
+        <translation>所有生效中的黑名单条目均已签发通知书</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="85" />
+        <source>Issued notices ({0})</source>
+        <translation>已签发的通知书（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="105" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="234" />
+        <source>Select issued notices to write them again.</source>
+        <translation>请选择已签发的通知书以重新生成文件。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="133" />
+        <source>Open the vehicle and its evidence</source>
+        <translation>查看车辆及其证据</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="136" />
+        <location filename="../../ui/notices_page.ui" line="23" />
+        <source>Preview and issue notices…</source>
+        <translation>预览并签发通知书…</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="141" />
+        <location filename="../../ui/notices_page.ui" line="47" />
+        <source>Write selected notices again…</source>
+        <translation>重新生成所选通知书…</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="144" />
+        <source>Copy VIN</source>
+        <translation>复制VIN</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="149" />
+        <source>Copied {0} VIN(s).</source>
+        <translation>已复制{0}个车辆识别代号。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="164" />
+        <source>{0} notices will be issued on {1} with the numbers below, in this order; the deadline is {2}. Numbers are assigned only when you confirm.</source>
+        <translation>将于{1}按下列顺序和编号签发{0}份通知书，整改期限至{2}。编号在您确认后才正式分配。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="167" />
+        <source>Number</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="167" />
+        <source>Owner's address</source>
+        <translation>车主地址</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="168" />
+        <source>Owner's contact</source>
+        <translation>车主联系方式</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="176" />
+        <source>Reasons: {0}</source>
+        <translation>原因：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="178" />
+        <source>Issued by {0}; contact {1}, telephone {2}, address {3}; signed {4}.</source>
+        <translation>签发单位：{0}；联系人：{1}；电话：{2}；地址：{3}；签发人：{4}。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="184" />
+        <source>Issue {0} notices</source>
+        <translation>签发{0}份通知书</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="194" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="236" />
         <source>Folder for the notices</source>
         <translation>通知书保存位置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="47" />
-        <source>{0} notices written ({1} newly issued) to {2}</source>
-        <translation>已写出{0}份通知书（新签发{1}份）至{2}</translation>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="206" />
+        <source>Nothing was issued.</source>
+        <translation>未签发任何通知书。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="52" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="211" />
+        <source>Issuing notices</source>
+        <translation>正在签发通知书</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="218" />
+        <source>Issued {0} notices ({1}); {2} files written to {3}</source>
+        <translation>已签发{0}份通知书（{1}）；{2}个文件已保存到{3}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="221" />
+        <source>Issued {0} notices.</source>
+        <translation>已签发{0}份通知书。</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="243" />
+        <source>{0} notices written to {1}</source>
+        <translation>{0}份通知书已保存到{1}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="247" />
         <source>Writing notices</source>
         <translation>正在生成整改通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="56" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="251" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="59" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="255" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="62" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="261" />
         <source>Export list publication</source>
         <translation>导出名单公示表</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="65" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="264" />
         <source>Export scoring report</source>
         <translation>导出评分报告</translation>
     </message>
     <message>
-        <location filename="../../ui/notices_page.ui" line="8" />
-        <source>Issue and export notices…</source>
-        <translation>生成并导出整改通知书…</translation>
+        <location filename="../../ui/notices_page.ui" line="12" />
+        <source>&lt;b&gt;Black-list entries without a notice&lt;/b&gt; — select the entries to issue notices for</source>
+        <translation>&lt;b&gt;尚未签发通知书的黑名单条目&lt;/b&gt;——请选择要签发通知书的条目</translation>
     </message>
     <message>
-        <location filename="../../ui/notices_page.ui" line="9" />
+        <location filename="../../ui/notices_page.ui" line="32" />
+        <source>&lt;b&gt;Issued notices&lt;/b&gt;</source>
+        <translation>&lt;b&gt;已签发的通知书&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notices_page.ui" line="48" />
         <source>One workbook, a sheet per notice</source>
         <translation>合并为一个工作簿（每份一页）</translation>
     </message>
     <message>
-        <location filename="../../ui/notices_page.ui" line="10" />
+        <location filename="../../ui/notices_page.ui" line="49" />
         <source>Export list publication…</source>
         <translation>导出名单公示表…</translation>
     </message>
     <message>
-        <location filename="../../ui/notices_page.ui" line="11" />
+        <location filename="../../ui/notices_page.ui" line="50" />
         <source>Export scoring report…</source>
         <translation>导出评分报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/notices_page.ui" line="12" />
-        <source>Open exports folder</source>
-        <translation>打开导出文件夹</translation>
+        <location filename="../../ui/notices_page.ui" line="57" />
+        <source>Open file</source>
+        <translation>打开文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notices_page.ui" line="58" />
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
     </message>
 </context>
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="58" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="60" />
         <source>Set password of {0}</source>
         <translation>设置{0}的密码</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="68" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="70" />
         <source>Current password:</source>
         <translation>当前密码：</translation>
     </message>
@@ -3792,17 +4156,17 @@ Details are in the log file:
 <context>
     <name>PasswordFields</name>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="34" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="36" />
         <source>New password (at least 8 characters):</source>
         <translation>新密码（至少8个字符）：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="36" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="38" />
         <source>Repeat the password:</source>
         <translation>再次输入密码：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/account_dialogs.py" line="43" />
+        <location filename="../../dieselwatch/gui/account_dialogs.py" line="45" />
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -3828,6 +4192,29 @@ Details are in the log file:
         <location filename="../../dieselwatch/gui/rule_editor.py" line="241" />
         <source>To:</source>
         <translation>至：</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonPresetsDialog</name>
+    <message>
+        <location filename="../../ui/reason_presets_dialog.ui" line="6" />
+        <source>Preset reasons of the office</source>
+        <translation>本单位常用理由</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reason_presets_dialog.ui" line="8" />
+        <source>One reason per line. Every workstation of the office sees the same presets; each change is recorded in the audit history.</source>
+        <translation>每行一条理由。本单位各工作站共用同一套常用理由；每次修改均记入审计记录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reason_presets_dialog.ui" line="9" />
+        <source>Reasons for approving:</source>
+        <translation>通过理由：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reason_presets_dialog.ui" line="11" />
+        <source>Reasons for rejecting:</source>
+        <translation>驳回理由：</translation>
     </message>
 </context>
 <context>
