@@ -11,6 +11,7 @@ import sys
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from dieselwatch import __version__
 from dieselwatch.errors import Cancelled, ConfigError, Conflict, DieselWatchError, InputError, PermissionDenied
@@ -571,7 +572,7 @@ def cmd_audit(args) -> int:
     return EXIT_OK if st.ok else EXIT_INPUT
 
 
-def _entry_line(e: dict) -> str:
+def _entry_line(e: Mapping[str, Any]) -> str:
     return (f"{e['id']:5d} {e['list']:5s} {e['status']:15s} {e['vin']} {e['plate'] or '':9s} score {e['score']!s:>3s} "
             f"{','.join(e['reason_codes'])[:60]}  v{e['version']}")
 

@@ -164,7 +164,8 @@ def test_export_import_report_from_imports_page(window, qtbot, tmp_path, monkeyp
     ctl = window
     ctl.w.nav.setCurrentRow(2)
     assert ctl.imports_page.proxy.rowCount() >= 2 and ctl.imports_page.p.exportReportButton.isEnabled()
-    assert "records.csv" in ctl.imports_page.p.importReport.toPlainText() or "records_other" in ctl.imports_page.p.importReport.toPlainText()
+    report = ctl.imports_page.p.importReport.toPlainText()
+    assert "records.csv" in report or "records_other" in report
     out = tmp_path / "r.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
     ctl.imports_page.p.exportReportButton.click()
@@ -224,12 +225,12 @@ def test_notices_and_audit_pages(office_window, qtbot, tmp_path, monkeypatch):
     from test_lists import as_user
 
     from dieselwatch.services import lists
-
     from dieselwatch.services.settings import update_settings
 
     ctl = office_window
     as_user(ctl.ws, "chief")
-    update_settings(ctl.ws, {"bureau.contact": "张科长", "bureau.phone": "0531-87881234", "bureau.address": "青龙路1号"})
+    update_settings(ctl.ws, {"bureau.contact": "张科长", "bureau.phone": "0531-87881234",
+                             "bureau.address": "青龙路1号"})
     as_user(ctl.ws, "wang")
     lists.propose_from_run(ctl.ws)
     as_user(ctl.ws, "li")
@@ -305,7 +306,7 @@ def test_vehicle_days_and_one_day_plot(window, manifest, qtbot):
     ev = plot.evidence
     assert ev is not None and ev.spans and ev.threshold_ppm > 0
     assert ctl.vehicles_page.p.dayPick.currentData() == ev.day
-    x, y = curves()[1].getOriginalDataset()
+    x, _ = curves()[1].getOriginalDataset()
     assert len(x) > 1000 and (x[-1] - x[0]) < 86400
 
 
@@ -444,12 +445,14 @@ def test_settings_page_accounts(office_window, qtbot, monkeypatch):
     monkeypatch.setattr("dieselwatch.gui.settings_page.AccountDialog.exec", fill)
     page.p.addUserButton.click()
     settle(qtbot, ctl, lambda: page.p.usersTable.rowCount() == 6)
-    assert ("zhang", "supervisor", "张伟") in [(u["username"], u["role"], u["display_name"]) for u in list_users(ctl.ws)]
+    users = [(u["username"], u["role"], u["display_name"]) for u in list_users(ctl.ws)]
+    assert ("zhang", "supervisor", "张伟") in users
     row = next(i for i, u in enumerate(page.users) if u["username"] == "zhang")
     page.p.usersTable.selectRow(row)
     monkeypatch.setattr("dieselwatch.gui.settings_page.QInputDialog.getText", lambda *a, **k: ("张伟强", True))
     page.p.nameButton.click()  # the name that signs notices can be corrected
-    settle(qtbot, ctl, lambda: next(u for u in list_users(ctl.ws) if u["username"] == "zhang")["display_name"] == "张伟强")
+    settle(qtbot, ctl,
+           lambda: next(u for u in list_users(ctl.ws) if u["username"] == "zhang")["display_name"] == "张伟强")
     page.p.usersTable.selectRow(row)
     monkeypatch.setattr("dieselwatch.gui.settings_page.QMessageBox.question",  # disabling asks first
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
@@ -469,12 +472,12 @@ def test_vehicle_table_filters_by_list_and_detail_shows_list_history(office_wind
     from test_lists import as_user
 
     from dieselwatch.services import lists
-
     from dieselwatch.services.settings import update_settings
 
     ctl = office_window
     as_user(ctl.ws, "chief")
-    update_settings(ctl.ws, {"bureau.contact": "张科长", "bureau.phone": "0531-87881234", "bureau.address": "青龙路1号"})
+    update_settings(ctl.ws, {"bureau.contact": "张科长", "bureau.phone": "0531-87881234",
+                             "bureau.address": "青龙路1号"})
     as_user(ctl.ws, "wang")
     lists.propose_from_run(ctl.ws)
     as_user(ctl.ws, "li")
@@ -597,7 +600,8 @@ def test_remove_batch_from_imports_page(window, qtbot, monkeypatch, demo_dir):
     assert not ctl.imports_page.p.removeBatchButton.isEnabled()  # a registry import is not undone here
     ctl.imports_page.p.batchesTable.selectRow(rows["records.csv"])
     assert ctl.imports_page.p.removeBatchButton.isEnabled()
-    assert "Covers 2026-10-01 00:00:00 to 2026-10-05 23:59:59 (stated in the file)." in ctl.imports_page.p.importReport.toPlainText()
+    assert ("Covers 2026-10-01 00:00:00 to 2026-10-05 23:59:59 (stated in the file)."
+            in ctl.imports_page.p.importReport.toPlainText())
     batch_id = int(ctl.imports_page.proxy.index(rows["records.csv"], 0).data())
     asked, shown = [], []
     monkeypatch.setattr(QInputDialog, "getMultiLineText",
@@ -610,5 +614,6 @@ def test_remove_batch_from_imports_page(window, qtbot, monkeypatch, demo_dir):
     ctl.imports_page.p.removeBatchButton.click()
     settle(qtbot, ctl, lambda: len(shown) == 2)
     assert f"Batch {batch_id} (records.csv) removed" in shown[1] and "records_other_platform.xlsx" in shown[1]
-    settle(qtbot, ctl, lambda: "records.csv" not in [ctl.imports_page.proxy.index(r, 2).data() for r in range(ctl.imports_page.proxy.rowCount())])
+    proxy = ctl.imports_page.proxy
+    settle(qtbot, ctl, lambda: "records.csv" not in [proxy.index(r, 2).data() for r in range(proxy.rowCount())])
     assert auditlog.events(ctl.ws, entity="import_batch")[0]["reason"] == "导出时段错误"

@@ -81,6 +81,9 @@ class MainController(QObject):
         w.statusbar.addPermanentWidget(self.who_label)
         w.statusbar.addPermanentWidget(self.audit_label)
         self._show_who()
+        # A decision or an issued notice changes what other pages show (list column, dashboard, audit state).
+        self.lists_page.changed.connect(self.refresh)
+        self.notices_page.issued.connect(self.refresh)
         w.actionImportRecords.triggered.connect(self.imports_page.import_records)
         w.actionImportRegistry.triggered.connect(self.imports_page.import_registry)
         w.actionRefresh.triggered.connect(self.refresh)

@@ -24,7 +24,7 @@ from dieselwatch.scoring.rules import RuleSet
 from dieselwatch.services.rulesets import active_rules
 from dieselwatch.services.scoring import office_run
 from dieselwatch.services.settings import get_settings
-from dieselwatch.services.users import RANK, ROLE_NAMES, require
+from dieselwatch.services.users import RANK, ROLE_NAMES, ROLES, Role, require
 from dieselwatch.storage import audit
 from dieselwatch.storage.auditstate import list_entry_state
 from dieselwatch.storage.models import DayStat, ListEntry, Score, ScoreRun, Vehicle
@@ -181,7 +181,8 @@ def decide(ws: Workspace, entry_id: int, approve: bool, reason: str, *,
                 require(ws, "supervisor")
             proposer = e.proposed_by if e.status == "proposed" else e.removal_proposed_by
             if rules["two_person_rule"] and proposer == ws.user:
-                raise PermissionDenied(Msg("{user} proposed this and cannot also decide it (two-person rule)", user=ws.user))
+                raise PermissionDenied(Msg("{user} proposed this and cannot also decide it (two-person rule)",
+                                           user=ws.user))
             before = snapshot(e)
             today, now = _today(), datetime.now()
             if e.status == "proposed":
@@ -287,7 +288,8 @@ def propose_removal(ws: Workspace, entry_id: int, reason: str, *, repair_record:
             rect = None
             if e.list_kind == "black":
                 if not (repair_record or "").strip() or reinspected_on is None:
-                    raise InputError(Msg("removal from the black list needs the repair record and the re-inspection date"))
+                    raise InputError(Msg(
+                        "removal from the black list needs the repair record and the re-inspection date"))
                 if reinspected_on > _today():
                     raise InputError(Msg("the re-inspection date {date} is in the future", date=reinspected_on))
                 if e.effective_from and reinspected_on < e.effective_from:
@@ -298,9 +300,11 @@ def propose_removal(ws: Workspace, entry_id: int, reason: str, *, repair_record:
                     raise InputError(Msg("the vehicle was not clean after the re-inspection on {days}",
                                          days=joined(clean["dirty_days"][:5])))
                 if clean["clean_days"] < need:
-                    raise InputError(Msg("{n} clean days with data since the re-inspection on {date}; {need} are required",
-                                         n=clean["clean_days"], date=reinspected_on, need=need))
-                rect = {"repair_record": (repair_record or "").strip(), "reinspected_on": reinspected_on.isoformat(), **clean}
+                    raise InputError(Msg(
+                        "{n} clean days with data since the re-inspection on {date}; {need} are required",
+                        n=clean["clean_days"], date=reinspected_on, need=need))
+                rect = {"repair_record": (repair_record or "").strip(), "reinspected_on": reinspected_on.isoformat(),
+                        **clean}
             before = snapshot(e)
             e.status, e.removal_proposed_by, e.removal_proposed_at = "removal_pending", ws.user, datetime.now()
             e.removal_reason, e.rectification = reason, rect
@@ -376,7 +380,8 @@ def entries(ws: Workspace, *, kind: str | None = None, status: str | None = None
     if kind and kind not in KINDS:
         raise InputError(Msg("list must be one of {kinds}, got “{kind}”", kinds=joined(KINDS), kind=kind))
     if status and status not in STATUSES:
-        raise InputError(Msg("status must be one of {statuses}, got “{status}”", statuses=joined(STATUSES), status=status))
+        raise InputError(Msg("status must be one of {statuses}, got “{status}”", statuses=joined(STATUSES),
+                             status=status))
     q = select(ListEntry, Vehicle).join(Vehicle, Vehicle.id == ListEntry.vehicle_id).order_by(ListEntry.id)
     if kind:
         q = q.where(ListEntry.list_kind == kind)
@@ -481,7 +486,7 @@ def decision_block(e: EntryRow, actor: Actor) -> str | None:
         return Msg("entry {entry} is {status}: it is not a proposal", entry=e["id"], status=status_name(e["status"]))
     if e["list"] == ListKind.BLACK and RANK.get(actor.role, -1) < RANK["supervisor"]:
         return Msg("black-list decisions need a supervisor; you are signed in as {role}",
-                   role=ROLE_NAMES.get(actor.role, actor.role))
+                   role=ROLE_NAMES[Role(actor.role)] if actor.role in ROLES else actor.role)
     proposer = e["proposed_by"] if e["status"] == ListStatus.PROPOSED else e["removal_proposed_by"]
     if actor.two_person_rule and proposer == actor.user:
         return Msg("you proposed entry {entry}: another person decides it (two-person rule)", entry=e["id"])

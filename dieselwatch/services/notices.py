@@ -85,7 +85,8 @@ def evidence_rows(ev: dict) -> list[list[str]]:
         if days is not None:
             mins = figures["EXC_DAYS"].get("mins")
             rows.append(["超过筛查阈值的天数", f"{days}天",
-                         f"当日累计超过筛查阈值{mins}分钟及以上的天数" if mins is not None else "当日累计超过筛查阈值的天数"])
+                         f"当日累计超过筛查阈值{mins}分钟及以上的天数" if mins is not None
+                         else "当日累计超过筛查阈值的天数"])
     # A zeroed, stuck or emulated downstream sensor makes the vehicle look clean: say so rather than print
     # a perfect efficiency on the notice of a suspected tamperer.
     suspect = "下游NOx传感器读数疑似被篡改，此数值不可信" if any(c.startswith("TAMPER_DOWN") for c in codes) else None
@@ -105,7 +106,7 @@ def evidence_rows(ev: dict) -> list[list[str]]:
             rows.append([_category_zh(r["category"]), SEVERITY_ZH.get(r.get("severity"), ""), r["text"]])
     if len(rows) > EVIDENCE_ROWS:
         extra = len(rows) - EVIDENCE_ROWS + 1
-        rows = rows[:EVIDENCE_ROWS - 1] + [["其他", f"{extra}项", "其余证据见评分报告"]]
+        rows = [*rows[:EVIDENCE_ROWS - 1], ["其他", f"{extra}项", "其余证据见评分报告"]]
     return rows
 
 
@@ -198,7 +199,8 @@ def notice_content(number: str, today: date, settings: dict, e: ListEntry, v: Ve
         "number": number, "issued_on": f"{today.year}年{today.month}月{today.day}日",
         "bureau_name": b["name"], "bureau_address": b["address"], "bureau_phone": b["phone"],
         "bureau_contact": b["contact"], "owner": v.owner or "车辆所有人", "owner_address": v.address or "",
-        "owner_contact": v.contact or "", "plate": v.plate or "", "vin": v.vin, "emission_stage": v.emission_stage or "",
+        "owner_contact": v.contact or "", "plate": v.plate or "", "vin": v.vin,
+        "emission_stage": v.emission_stage or "",
         "vehicle_type": v.vehicle_type or "", "engine_model": v.engine_model or "", "terminal_id": v.terminal_id or "",
         "period_from": str(ev.get("period_from", "")), "period_to": str(ev.get("period_to", "")),
         "ruleset_version": str(ev.get("ruleset_version", "")), "score": str(ev.get("score", "")),
@@ -266,7 +268,8 @@ def fill(sheet: Worksheet, content: dict) -> list[tuple]:
             changed.append((dim, dim.hidden))
             dim.hidden = True
     # The history's head when the notice was issued (audit verify --head SEQ:HASH checks it against the database).
-    print_setup(sheet, footer_left=f"{content['number']}  审计链头 {content['audit_seq']}:{audit.short(content['audit_hash'])}")
+    head = f"{content['audit_seq']}:{audit.short(content['audit_hash'])}"
+    print_setup(sheet, footer_left=f"{content['number']}  审计链头 {head}")
     return changed
 
 
