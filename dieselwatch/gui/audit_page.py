@@ -16,7 +16,7 @@ from dieselwatch.gui.audit_details import Describer
 from dieselwatch.gui.audit_labels import action_label, entity_label, record_label
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.forms import load_form
-from dieselwatch.gui.tables import SEARCH, Labelled, RowsTable
+from dieselwatch.gui.tables import SEARCH, Labelled, RowsTable, attach_table
 from dieselwatch.services import auditlog
 from dieselwatch.services.audit_view import AuditRow, audit_names, audit_rows
 
@@ -37,6 +37,10 @@ class AuditPage(QObject):
         self.p.filterEdit.textChanged.connect(self.table.proxy.setFilterFixedString)
         self.p.table.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
         self.p.table.doubleClicked.connect(lambda *_: self.open_vehicle())
+        self.tools = attach_table(self.p.table, "audit", ctl.settings, title=self.tr("Audit"),
+                                  exports_dir=ctl.ws.home.exports_dir)
+        if not self.tools.restored:
+            self.p.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first, until the officer sorts
         self.p.rawCheck.toggled.connect(lambda *_: self._selected())
         self.p.verifyButton.clicked.connect(self.verify)
         self.p.exportButton.clicked.connect(self.export)
@@ -58,7 +62,6 @@ class AuditPage(QObject):
         for r, e in enumerate(evs):
             it = model.item(r, REASON_COLUMN)
             it.setData(f"{it.data(SEARCH)} {self.describe.search_text(e)}", SEARCH)
-        self.p.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
 
     def current(self) -> AuditRow | None:
         return self.events.get(self.table.current())

@@ -17,7 +17,7 @@ from dieselwatch.gui.audit_labels import action_label
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.decision_dialog import DecisionDialog, PresetsEditor
 from dieselwatch.gui.forms import load_form
-from dieselwatch.gui.tables import KEY, Labelled, RowsTable
+from dieselwatch.gui.tables import KEY, Labelled, RowsTable, attach_table
 from dieselwatch.services import lists, reason_presets
 from dieselwatch.services.lists import (
     STATUS_NAMES,
@@ -75,6 +75,8 @@ class ListsPage(QObject):
         p.table.doubleClicked.connect(self._open_vehicle_at)
         p.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         p.table.customContextMenuRequested.connect(self._context_menu)
+        self.tools = attach_table(p.table, "lists", ctl.settings, title=self.tr("Lists"),
+                                  exports_dir=ctl.ws.home.exports_dir, own_menu=True)
         p.proposeButton.clicked.connect(self.propose)
         p.approveButton.clicked.connect(lambda: self.decide(True))
         p.rejectButton.clicked.connect(lambda: self.decide(False))
@@ -113,15 +115,16 @@ class ListsPage(QObject):
 
     def selected(self) -> list[EntryRow]:
         """The selected entries, in the order shown."""
-        rows = sorted(i.row() for i in self.p.table.selectionModel().selectedRows())
-        keys = [self.table.proxy.index(r, 0).data(KEY) for r in rows]
+        rows = sorted(self.p.table.selectionModel().selectedRows(), key=lambda i: i.row())
+        keys = [i.siblingAtColumn(0).data(KEY) for i in rows]  # the view's own indexes: right under any proxy
         return [self.entries[k] for k in keys if k in self.entries]
 
     def _select_keys(self, keys: list[int]) -> None:
         sm = self.p.table.selectionModel()
         wanted, sel = set(keys), QItemSelection()
-        for r in range(self.table.proxy.rowCount()):
-            idx = self.table.proxy.index(r, 0)
+        model = self.p.table.model()  # the view's model, whatever proxies the table tools put in between
+        for r in range(model.rowCount()):
+            idx = model.index(r, 0)
             if idx.data(KEY) in wanted:
                 sel.select(idx, idx)
         # One change of the selection, so one reload of the history, however many rows.
@@ -197,7 +200,7 @@ class ListsPage(QObject):
     def _entry_at(self, index) -> EntryRow | None:
         if not index.isValid():
             return None
-        return self.entries.get(self.table.proxy.index(index.row(), 0).data(KEY))
+        return self.entries.get(index.siblingAtColumn(0).data(KEY))
 
     def _open_vehicle_at(self, index) -> None:
         e = self._entry_at(index)
@@ -231,6 +234,7 @@ class ListsPage(QObject):
                 act.setToolTip(core_text(self.blocks.decide))
         menu.addSeparator()
         menu.addAction(self.tr("Copy VIN"), self.copy_vins)
+        self.tools.add_standard_actions(menu)
         return menu
 
     # --- actions ----------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QMenu, QTa
 
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.gui.forms import load_form
-from dieselwatch.gui.tables import KEY, Labelled, RowsTable
+from dieselwatch.gui.tables import KEY, Labelled, RowsTable, attach_table
 from dieselwatch.messages import sentences
 from dieselwatch.services import notices
 from dieselwatch.services.notices import Candidate, IssueResult, NoticePreview, NoticeRow, issue_block
@@ -27,8 +27,8 @@ def _load(ws) -> tuple[list[Candidate], list[NoticeRow]]:
 
 
 def _selected_keys(view: QTableView, table: RowsTable) -> list:
-    rows = sorted(i.row() for i in view.selectionModel().selectedRows())
-    return [table.proxy.index(r, 0).data(KEY) for r in rows]
+    rows = sorted(view.selectionModel().selectedRows(), key=lambda i: i.row())
+    return [i.siblingAtColumn(0).data(KEY) for i in rows]  # the view's own indexes: right under any proxy
 
 
 class NoticesPage(QObject):
@@ -63,6 +63,12 @@ class NoticesPage(QObject):
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         p.candidates.customContextMenuRequested.connect(lambda pos: self._context_menu(p.candidates, pos))
         p.table.customContextMenuRequested.connect(lambda pos: self._context_menu(p.table, pos))
+        exports = ctl.ws.home.exports_dir
+        self.cand_tools = attach_table(p.candidates, "notice-candidates", ctl.settings,
+                                       title=self.tr("Black-list entries without a notice"), exports_dir=exports,
+                                       own_menu=True)
+        self.tools = attach_table(p.table, "notices", ctl.settings, title=self.tr("Issued notices"),
+                                  exports_dir=exports, own_menu=True)
         self._update_actions()
 
     # --- data -------------------------------------------------------------------------------------------
@@ -106,11 +112,11 @@ class NoticesPage(QObject):
 
     # --- from a notice or an entry to its vehicle --------------------------------------------------------
     def _candidate_vin(self, idx) -> str | None:
-        c = self.candidates.get(self.cand_table.proxy.index(idx.row(), 0).data(KEY)) if idx.isValid() else None
+        c = self.candidates.get(idx.siblingAtColumn(0).data(KEY)) if idx.isValid() else None
         return c.vin if c else None
 
     def _notice_vin(self, idx) -> str | None:
-        n = self.notices.get(self.table.proxy.index(idx.row(), 0).data(KEY)) if idx.isValid() else None
+        n = self.notices.get(idx.siblingAtColumn(0).data(KEY)) if idx.isValid() else None
         return n["vin"] if n else None
 
     def _open_vehicle(self, vin: str | None) -> None:
@@ -142,6 +148,7 @@ class NoticesPage(QObject):
         vins = [self._candidate_vin(view.model().index(i.row(), 0)) if is_candidates else
                 self._notice_vin(view.model().index(i.row(), 0)) for i in view.selectionModel().selectedRows()]
         menu.addAction(self.tr("Copy VIN"), lambda: self._copy([v for v in vins if v]))
+        (self.cand_tools if is_candidates else self.tools).add_standard_actions(menu)
         return menu
 
     def _copy(self, vins: list[str]) -> None:

@@ -175,7 +175,7 @@ class TableTools(QObject):
     activated = Signal(int)  # a bottom-model row double-clicked or Enter pressed on it
 
     def __init__(self, view: QTableView, key: str, settings: QSettings | None, title: str,
-                 exports_dir: Path | str | None = None):
+                 exports_dir: Path | str | None = None, own_menu: bool = False):
         super().__init__(view)
         model = view.model()
         if model is None:
@@ -194,7 +194,8 @@ class TableTools(QObject):
         view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        view.customContextMenuRequested.connect(self._menu_at)
+        if not own_menu:  # else the page shows its menu and ends it with add_standard_actions
+            view.customContextMenuRequested.connect(self._menu_at)
         view.doubleClicked.connect(lambda idx: self.activated.emit(self.to_source(idx).row()))
         view.installEventFilter(self)
         self._page_actions: list[_PageAction] = []
@@ -358,14 +359,21 @@ class TableTools(QObject):
             menu.addAction(pa.action)
         if self._page_actions:
             menu.addSeparator()
-        has = bool(rows)
+        self.add_standard_actions(menu, separate=False)
+        return menu
+
+    def add_standard_actions(self, menu: QMenu, *, separate: bool = True) -> None:
+        """The table's own entries (copy, select all, export, filter) at the end of a menu; pages that build
+        their own menu (attach_table(..., own_menu=True)) end it with these."""
+        has = bool(self.source_rows())
         self.copy_action.setEnabled(has)
         self.copy_headers_action.setEnabled(has)
         self.export_action.setEnabled(self.proxy.rowCount() > 0)
+        if separate:
+            menu.addSeparator()
         menu.addActions([self.copy_action, self.copy_headers_action, self.select_all_action])
         menu.addSeparator()
         menu.addActions([self.export_action, self.filter_action])
-        return menu
 
     def _menu_at(self, pos: QPoint) -> None:
         idx = self.view.indexAt(pos)
@@ -505,11 +513,11 @@ class TableTools(QObject):
 
 
 def attach_table(view: QTableView, key: str, settings: QSettings | None, *, title: str,
-                 exports_dir: Path | str | None = None) -> TableTools:
+                 exports_dir: Path | str | None = None, own_menu: bool = False) -> TableTools:
     """Give the view the standard table behaviour (see the module's docstring). key names the table in the
     settings ("vehicles", "lists", ...); title heads exports and names their file; exports_dir is where the
     first export dialog opens."""
-    return TableTools(view, key, settings, title, exports_dir)
+    return TableTools(view, key, settings, title, exports_dir, own_menu)
 
 
 def _layout_spot(view: QWidget) -> tuple[QBoxLayout, int] | None:

@@ -288,8 +288,8 @@ def propose_removal(ws: Workspace, entry_id: int, reason: str, *, repair_record:
             rect = None
             if e.list_kind == "black":
                 if not (repair_record or "").strip() or reinspected_on is None:
-                    raise InputError(Msg(
-                        "removal from the black list needs the repair record and the re-inspection date"))
+                    need_both = Msg("removal from the black list needs the repair record and the re-inspection date")
+                    raise InputError(need_both)
                 if reinspected_on > _today():
                     raise InputError(Msg("the re-inspection date {date} is in the future", date=reinspected_on))
                 if e.effective_from and reinspected_on < e.effective_from:
@@ -300,9 +300,9 @@ def propose_removal(ws: Workspace, entry_id: int, reason: str, *, repair_record:
                     raise InputError(Msg("the vehicle was not clean after the re-inspection on {days}",
                                          days=joined(clean["dirty_days"][:5])))
                 if clean["clean_days"] < need:
-                    raise InputError(Msg(
-                        "{n} clean days with data since the re-inspection on {date}; {need} are required",
-                        n=clean["clean_days"], date=reinspected_on, need=need))
+                    too_few = Msg("{n} clean days with data since the re-inspection on {date}; {need} are required",
+                                  n=clean["clean_days"], date=reinspected_on, need=need)
+                    raise InputError(too_few)
                 rect = {"repair_record": (repair_record or "").strip(), "reinspected_on": reinspected_on.isoformat(),
                         **clean}
             before = snapshot(e)

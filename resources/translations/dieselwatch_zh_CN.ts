@@ -443,7 +443,7 @@
     </message>
     <message>
         <location filename="../../dieselwatch/services/lists.py" line="171" />
-        <location filename="../../dieselwatch/services/lists.py" line="449" />
+        <location filename="../../dieselwatch/services/lists.py" line="454" />
         <source>a decision needs a reason</source>
         <translation>审批需要填写理由</translation>
     </message>
@@ -458,187 +458,187 @@
         <translation>{user}是提议人，不能再审批此条目（双人原则）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="207" />
+        <location filename="../../dieselwatch/services/lists.py" line="208" />
         <source>entry {entry} was changed on another workstation while you decided: reload it and decide again</source>
         <translation>您审批期间条目{entry}已在另一工作站被修改：请重新载入后再审批</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="210" />
+        <location filename="../../dieselwatch/services/lists.py" line="211" />
         <source>another entry of the vehicle of entry {entry} became active at the same moment (another workstation decided it): reload the vehicle's entries and decide again</source>
         <translation>条目{entry}所属车辆的另一条名单条目在同一时刻生效（另一工作站作出了决定）：请重新加载该车辆的条目后再作决定</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="218" />
+        <location filename="../../dieselwatch/services/lists.py" line="219" />
         <source>no list entry {entry}</source>
         <translation>没有名单条目{entry}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="220" />
+        <location filename="../../dieselwatch/services/lists.py" line="221" />
         <source>entry {entry} was changed by {user} after you opened it (version {opened}, now {now}): reload it</source>
         <translation>条目{entry}在您打开后被{user}修改（打开时版本{opened}，现为{now}）：请重新载入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="235" />
+        <location filename="../../dieselwatch/services/lists.py" line="236" />
         <source>the vehicle of entry {entry} is already on the {kind} list (entry {other}): end that entry first</source>
         <translation>条目{entry}的车辆已在{kind}中（条目{other}）：请先结束该条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="278" />
+        <location filename="../../dieselwatch/services/lists.py" line="279" />
         <source>a removal needs a reason</source>
         <translation>移出需要填写理由</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="285" />
+        <location filename="../../dieselwatch/services/lists.py" line="286" />
         <source>entry {entry} is {status}; only an active entry can be removed</source>
         <translation>条目{entry}状态为{status}；只有生效的条目可以移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="290" />
+        <location filename="../../dieselwatch/services/lists.py" line="291" />
         <source>removal from the black list needs the repair record and the re-inspection date</source>
         <translation>移出黑名单需要维修记录和复检日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="292" />
+        <location filename="../../dieselwatch/services/lists.py" line="294" />
         <source>the re-inspection date {date} is in the future</source>
         <translation>复检日期{date}晚于今天</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="294" />
+        <location filename="../../dieselwatch/services/lists.py" line="296" />
         <source>the re-inspection ({date}) predates the black entry ({since})</source>
         <translation>复检日期（{date}）早于列入黑名单的日期（{since}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="298" />
+        <location filename="../../dieselwatch/services/lists.py" line="300" />
         <source>the vehicle was not clean after the re-inspection on {days}</source>
         <translation>车辆复检后仍有超标或异常：{days}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="301" />
+        <location filename="../../dieselwatch/services/lists.py" line="303" />
         <source>{n} clean days with data since the re-inspection on {date}; {need} are required</source>
         <translation>自{date}复检以来有数据且达标的天数为{n}天；需要{need}天</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="312" />
+        <location filename="../../dieselwatch/services/lists.py" line="316" />
         <source>entry {entry} was changed on another workstation: reload it</source>
         <translation>条目{entry}已在另一工作站被修改：请重新载入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="361" />
+        <location filename="../../dieselwatch/services/lists.py" line="365" />
         <source>list entry {entry} has no vehicle</source>
         <translation>名单条目{entry}没有对应车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="377" />
+        <location filename="../../dieselwatch/services/lists.py" line="381" />
         <source>list must be one of {kinds}, got “{kind}”</source>
         <translation>名单类型必须是{kinds}之一，实际为“{kind}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="379" />
+        <location filename="../../dieselwatch/services/lists.py" line="383" />
         <source>status must be one of {statuses}, got “{status}”</source>
         <translation>状态必须是{statuses}之一，实际为“{status}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="401" />
+        <location filename="../../dieselwatch/services/lists.py" line="406" />
         <source>no vehicle with VIN “{vin}”</source>
         <translation>没有VIN为“{vin}”的车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="479" />
+        <location filename="../../dieselwatch/services/lists.py" line="484" />
         <source>nobody is signed in: decisions need a signed-in officer</source>
         <translation>尚未登录：审核决定须由已登录的工作人员作出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="481" />
+        <location filename="../../dieselwatch/services/lists.py" line="486" />
         <source>entry {entry} is {status}: it is not a proposal</source>
         <translation>条目{entry}状态为“{status}”，不是待审核的提议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="483" />
+        <location filename="../../dieselwatch/services/lists.py" line="488" />
         <source>black-list decisions need a supervisor; you are signed in as {role}</source>
         <translation>黑名单审核须由审核负责人作出；您当前的角色是{role}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="487" />
+        <location filename="../../dieselwatch/services/lists.py" line="492" />
         <source>you proposed entry {entry}: another person decides it (two-person rule)</source>
         <translation>条目{entry}由您提议，须由他人审核（双人复核规则）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="502" />
+        <location filename="../../dieselwatch/services/lists.py" line="507" />
         <source>select one or more entries first</source>
         <translation>请先选择一个或多个条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="503" />
+        <location filename="../../dieselwatch/services/lists.py" line="508" />
         <source>select an active entry first</source>
         <translation>请先选择一个生效中的条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="510" />
+        <location filename="../../dieselwatch/services/lists.py" line="515" />
         <source>none of the {n} selected entries can be decided by you; first: {why}</source>
         <translation>所选{n}个条目均不能由您审核；第一个原因：{why}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="512" />
+        <location filename="../../dieselwatch/services/lists.py" line="517" />
         <source>nobody is signed in: removals need a signed-in officer</source>
         <translation>尚未登录：申请移出须由已登录的工作人员提出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="514" />
+        <location filename="../../dieselwatch/services/lists.py" line="519" />
         <source>a removal is proposed for one entry at a time: select a single entry</source>
         <translation>每次只能对一个条目申请移出：请只选择一个条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/lists.py" line="516" />
+        <location filename="../../dieselwatch/services/lists.py" line="521" />
         <source>entry {entry} is {status}: only an active entry can be removed</source>
         <translation>条目{entry}状态为“{status}”：只有生效中的条目才能申请移出</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="144" />
-        <location filename="../../dieselwatch/services/notices.py" line="465" />
+        <location filename="../../dieselwatch/services/notices.py" line="145" />
+        <location filename="../../dieselwatch/services/notices.py" line="468" />
         <source>a notice must tell the owner whom to contact: set {keys} in the office settings first</source>
         <translation>通知书须告知车主联系方式：请先在单位设置中填写{keys}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="151" />
-        <location filename="../../dieselwatch/services/notices.py" line="468" />
+        <location filename="../../dieselwatch/services/notices.py" line="152" />
+        <location filename="../../dieselwatch/services/notices.py" line="471" />
         <source>notices are signed with the issuer's name: account {user} has no display name; an admin sets it (users set {user} --name ...)</source>
         <translation>通知书须以签发人姓名署名：账号{user}没有填写姓名；请管理员设置（users set {user} --name ...）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="164" />
-        <location filename="../../dieselwatch/services/notices.py" line="446" />
+        <location filename="../../dieselwatch/services/notices.py" line="165" />
+        <location filename="../../dieselwatch/services/notices.py" line="449" />
         <source>entries {ids} are not active black-list entries</source>
         <translation>条目{ids}不是生效的黑名单条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="178" />
+        <location filename="../../dieselwatch/services/notices.py" line="179" />
         <source>the notice numbers changed since the preview (another workstation issued notices meanwhile): nothing was issued; preview again</source>
         <translation>预览后通知书编号已变化（其他工作站在此期间签发了通知书）：本次未签发任何通知书，请重新预览</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="315" />
+        <location filename="../../dieselwatch/services/notices.py" line="318" />
         <source>no notice {ids}</source>
         <translation>没有通知书{ids}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="328" />
-        <location filename="../../dieselwatch/services/notices.py" line="345" />
+        <location filename="../../dieselwatch/services/notices.py" line="331" />
+        <location filename="../../dieselwatch/services/notices.py" line="348" />
         <source>notice {number}</source>
         <translation>通知书{number}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="436" />
-        <location filename="../../dieselwatch/services/notices.py" line="501" />
+        <location filename="../../dieselwatch/services/notices.py" line="439" />
+        <location filename="../../dieselwatch/services/notices.py" line="504" />
         <source>select one or more black-list entries first</source>
         <translation>请先选择一个或多个黑名单条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="451" />
+        <location filename="../../dieselwatch/services/notices.py" line="454" />
         <source>entries {ids} already have a notice ({numbers})</source>
         <translation>条目{ids}已有通知书（{numbers}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/notices.py" line="499" />
+        <location filename="../../dieselwatch/services/notices.py" line="502" />
         <source>nobody is signed in: notices are issued by a signed-in officer</source>
         <translation>尚未登录：通知书须由已登录的工作人员签发</translation>
     </message>
@@ -658,30 +658,30 @@
         <translation>既不是已保存的对应方案，也不是JSON文件</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="267" />
+        <location filename="../../dieselwatch/cli.py" line="268" />
         <source>already exists: add --force to overwrite it, or choose another --out</source>
         <translation>已存在：加--force覆盖，或另选--out</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="269" />
+        <location filename="../../dieselwatch/cli.py" line="270" />
         <location filename="../../dieselwatch/services/samples.py" line="136" />
         <source>cannot be written: folder {folder} does not exist</source>
         <translation>无法写入：文件夹{folder}不存在</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="276" />
+        <location filename="../../dieselwatch/cli.py" line="277" />
         <source>is a file, not a folder: give a folder for --out</source>
         <translation>是文件而不是文件夹：--out请给出文件夹</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="714" />
-        <location filename="../../dieselwatch/cli.py" line="742" />
+        <location filename="../../dieselwatch/cli.py" line="715" />
+        <location filename="../../dieselwatch/cli.py" line="743" />
         <location filename="../../dieselwatch/services/profiles.py" line="43" />
         <source>is not readable JSON ({error})</source>
         <translation>不是可读取的JSON({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="825" />
+        <location filename="../../dieselwatch/cli.py" line="826" />
         <source>cannot be written or read: {error}</source>
         <translation>无法写入或读取：{error}</translation>
     </message>
@@ -2216,74 +2216,79 @@ Details are in the log file:
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="43" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="40" />
+        <source>Audit</source>
+        <translation>审计记录</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/audit_page.py" line="47" />
         <source>Double-click an event about a vehicle to open the vehicle.</source>
         <translation>双击与车辆有关的记录可打开该车辆。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="78" />
-        <location filename="../../dieselwatch/gui/audit_page.py" line="98" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="81" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="101" />
         <source>Before</source>
         <translation>变更前</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="78" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="81" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="79" />
-        <location filename="../../dieselwatch/gui/audit_page.py" line="98" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="82" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="101" />
         <source>After</source>
         <translation>变更后</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="85" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="88" />
         <source>{0} other field(s) unchanged.</source>
         <translation>其余{0}项未变。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="86" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="89" />
         <source>Action code {0}, record {1}; SHA-256 {2}</source>
         <translation>操作代码{0}，对象{1}；SHA-256 {2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="105" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="108" />
         <source>This event is not about a vehicle.</source>
         <translation>这条记录与车辆无关。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="107" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="110" />
         <source>Vehicle {0} is not in the database any more.</source>
         <translation>数据库中已没有车辆{0}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="111" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="114" />
         <source>Intact: {0}. Head event {1}, {2}</source>
         <translation>完好：{0}。链头事件{1}，{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="112" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="115" />
         <source>BROKEN: {0}. Head event {1}, {2}</source>
         <translation>已损坏：{0}。链头事件{1}，{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="120" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="123" />
         <source>Export the audit history</source>
         <translation>导出审计记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="121" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="124" />
         <source>audit history.xlsx</source>
         <translation>审计记录.xlsx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="122" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="125" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="125" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="128" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
@@ -3587,103 +3592,108 @@ Details are in the log file:
         <translation>复核日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="103" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="78" />
+        <source>Lists</source>
+        <translation>黑白名单</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/lists_page.py" line="105" />
         <source>Signed in as {0} ({1})</source>
         <translation>当前用户：{0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="105" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="107" />
         <source>No user accounts yet: decisions need signed-in officers.</source>
         <translation>尚未建立用户账号：审批需要登录的工作人员。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="107" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="109" />
         <source>Sign in first: proposals are made by an officer.</source>
         <translation>请先登录：提议须由工作人员提出。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="136" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="139" />
         <source>{0} entries selected. Approve or reject them together with one reason.</source>
         <translation>已选择{0}个条目，可以同一理由一并通过或驳回。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="153" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="156" />
         <source>Approve / reject: {0}</source>
         <translation>通过／驳回：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="155" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="158" />
         <source>Removal: {0}</source>
         <translation>移出：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="174" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="177" />
         <source>Evidence: score {0}, period {1} to {2}, rule set {3}</source>
         <translation>证据：评分{0}，核查期间{1}至{2}，规则版本{3}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="181" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="184" />
         <source>Removal proposed by {0}: {1}</source>
         <translation>{0}提出移出：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="185" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="188" />
         <source>Rectification: {0}; re-inspected {1}; {2} clean days since</source>
         <translation>整改：{0}；复检日期{1}；此后{2}天数据正常</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="187" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="190" />
         <source>List history</source>
         <translation>名单记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="211" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="214" />
         <source>Copied {0} VIN(s).</source>
         <translation>已复制{0}个车辆识别代号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="225" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="228" />
         <source>Open the vehicle and its evidence</source>
         <translation>查看车辆及其证据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="233" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="236" />
         <source>Copy VIN</source>
         <translation>复制VIN</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="241" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="245" />
         <source>Scoring run {0}: proposed {1} black, {2} white, {3} watch; {4} white removals proposed</source>
         <translation>评分批次{0}：建议黑名单{1}辆、白名单{2}辆、重点关注{3}辆；建议移出白名单{4}辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="269" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="273" />
         <source>Approved {0} entries.</source>
         <translation>已通过{0}个条目。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="269" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="273" />
         <source>Rejected {0} entries.</source>
         <translation>已驳回{0}个条目。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="275" />
-        <location filename="../../dieselwatch/gui/lists_page.py" line="278" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="279" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="282" />
         <source>Refused {0}:</source>
         <translation>未处理{0}个：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="295" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="299" />
         <source>Preset reasons saved for the whole office.</source>
         <translation>常用理由已保存，全单位通用。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="306" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="310" />
         <source>Leaving the black list needs the repair record, the re-inspection date and enough clean days with data since then.</source>
         <translation>移出黑名单需要维修记录、复检日期，以及复检后足够天数的正常数据。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="308" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="312" />
         <source>Propose ending this entry. Another officer decides.</source>
         <translation>提出结束该名单条目，由另一名工作人员审批。</translation>
     </message>
@@ -3708,13 +3718,13 @@ Details are in the log file:
         <translation>按最近评分生成建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="227" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="230" />
         <location filename="../../ui/lists_page.ui" line="31" />
         <source>Approve…</source>
         <translation>批准…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/lists_page.py" line="227" />
+        <location filename="../../dieselwatch/gui/lists_page.py" line="230" />
         <location filename="../../ui/lists_page.ui" line="32" />
         <source>Reject…</source>
         <translation>驳回…</translation>
@@ -3791,32 +3801,32 @@ Details are in the log file:
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="128" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="131" />
         <source>User: {0}   Database: {1}</source>
         <translation>用户：{0}   数据库：{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="131" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="134" />
         <source>Audit: {0}</source>
         <translation>审计记录：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="139" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="142" />
         <source>There are no user accounts yet: create them in Settings &gt; Users first.</source>
         <translation>尚无用户账号：请先在“设置 &gt; 用户”中创建。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="143" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="146" />
         <source>Wait for the running task to finish before signing out.</source>
         <translation>请等正在运行的任务完成后再退出登录。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="154" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="157" />
         <source>Signed in as {0}.</source>
         <translation>已以 {0} 身份登录。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="132" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="135" />
         <source>intact</source>
         <translation>完整</translation>
     </message>
@@ -3826,7 +3836,7 @@ Details are in the log file:
         <translation>总览</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="132" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="135" />
         <source>BROKEN - </source>
         <translation>已损坏 - </translation>
     </message>
@@ -3836,7 +3846,7 @@ Details are in the log file:
         <translation>车辆</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/main_window.py" line="113" />
+        <location filename="../../dieselwatch/gui/main_window.py" line="116" />
         <source>Vehicle {0} is not in the vehicle table.</source>
         <translation>车辆 {0} 不在车辆表中。</translation>
     </message>
@@ -3912,14 +3922,14 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/notices_page.py" line="42" />
         <location filename="../../dieselwatch/gui/notices_page.py" line="45" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="167" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="174" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/notices_page.py" line="42" />
         <location filename="../../dieselwatch/gui/notices_page.py" line="45" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="167" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="174" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
@@ -3931,7 +3941,7 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
         <location filename="../../dieselwatch/gui/notices_page.py" line="46" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="167" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="174" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
@@ -3961,146 +3971,156 @@ Details are in the log file:
         <translation>签发人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="81" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="68" />
+        <source>Black-list entries without a notice</source>
+        <translation>尚未发出通知书的黑名单条目</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="70" />
+        <source>Issued notices</source>
+        <translation>已发出的通知书</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="87" />
         <source>Black-list entries without a notice ({0})</source>
         <translation>尚未签发通知书的黑名单条目（{0}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="83" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="89" />
         <source>select the entries to issue notices for</source>
         <translation>请选择要签发通知书的条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="84" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="90" />
         <source>every active black-list entry has its notice</source>
         <translation>所有生效中的黑名单条目均已签发通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="85" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="91" />
         <source>Issued notices ({0})</source>
         <translation>已签发的通知书（{0}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="105" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="234" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="111" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="241" />
         <source>Select issued notices to write them again.</source>
         <translation>请选择已签发的通知书以重新生成文件。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="133" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="139" />
         <source>Open the vehicle and its evidence</source>
         <translation>查看车辆及其证据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="136" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="142" />
         <location filename="../../ui/notices_page.ui" line="23" />
         <source>Preview and issue notices…</source>
         <translation>预览并签发通知书…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="141" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="147" />
         <location filename="../../ui/notices_page.ui" line="47" />
         <source>Write selected notices again…</source>
         <translation>重新生成所选通知书…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="144" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="150" />
         <source>Copy VIN</source>
         <translation>复制VIN</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="149" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="156" />
         <source>Copied {0} VIN(s).</source>
         <translation>已复制{0}个车辆识别代号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="164" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="171" />
         <source>{0} notices will be issued on {1} with the numbers below, in this order; the deadline is {2}. Numbers are assigned only when you confirm.</source>
         <translation>将于{1}按下列顺序和编号签发{0}份通知书，整改期限至{2}。编号在您确认后才正式分配。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="167" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="174" />
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="167" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="174" />
         <source>Owner's address</source>
         <translation>车主地址</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="168" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="175" />
         <source>Owner's contact</source>
         <translation>车主联系方式</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="176" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="183" />
         <source>Reasons: {0}</source>
         <translation>原因：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="178" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="185" />
         <source>Issued by {0}; contact {1}, telephone {2}, address {3}; signed {4}.</source>
         <translation>签发单位：{0}；联系人：{1}；电话：{2}；地址：{3}；签发人：{4}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="184" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="191" />
         <source>Issue {0} notices</source>
         <translation>签发{0}份通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="194" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="236" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="201" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="243" />
         <source>Folder for the notices</source>
         <translation>通知书保存位置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="206" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="213" />
         <source>Nothing was issued.</source>
         <translation>未签发任何通知书。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="211" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="218" />
         <source>Issuing notices</source>
         <translation>正在签发通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="218" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="225" />
         <source>Issued {0} notices ({1}); {2} files written to {3}</source>
         <translation>已签发{0}份通知书（{1}）；{2}个文件已保存到{3}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="221" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="228" />
         <source>Issued {0} notices.</source>
         <translation>已签发{0}份通知书。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="243" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="250" />
         <source>{0} notices written to {1}</source>
         <translation>{0}份通知书已保存到{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="247" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="254" />
         <source>Writing notices</source>
         <translation>正在生成整改通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="251" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="258" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="255" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="262" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="261" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="268" />
         <source>Export list publication</source>
         <translation>导出名单公示表</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="264" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="271" />
         <source>Export scoring report</source>
         <translation>导出评分报告</translation>
     </message>
@@ -4943,72 +4963,72 @@ saved {1} by {2}</source>
 <context>
     <name>TableTools</name>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="285" />
+        <location filename="../../dieselwatch/gui/tables.py" line="286" />
         <source>Export to Excel</source>
         <translation>导出到Excel</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="296" />
+        <location filename="../../dieselwatch/gui/tables.py" line="297" />
         <source>Exporting {0} rows</source>
         <translation>正在导出{0}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="301" />
+        <location filename="../../dieselwatch/gui/tables.py" line="302" />
         <source>Exported {0} rows to {1}</source>
         <translation>已将{0}行导出到{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="329" />
+        <location filename="../../dieselwatch/gui/tables.py" line="330" />
         <source>Select one or more rows first.</source>
         <translation>请先选择一行或多行。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="344" />
+        <location filename="../../dieselwatch/gui/tables.py" line="345" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="345" />
+        <location filename="../../dieselwatch/gui/tables.py" line="346" />
         <source>Copy with headers</source>
         <translation>连同表头复制</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="347" />
+        <location filename="../../dieselwatch/gui/tables.py" line="348" />
         <source>Select all</source>
         <translation>全选</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="348" />
+        <location filename="../../dieselwatch/gui/tables.py" line="349" />
         <source>Export to Excel…</source>
         <translation>导出到Excel…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="349" />
+        <location filename="../../dieselwatch/gui/tables.py" line="350" />
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="387" />
+        <location filename="../../dieselwatch/gui/tables.py" line="395" />
         <source>Filter:</source>
         <translation>筛选：</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="390" />
+        <location filename="../../dieselwatch/gui/tables.py" line="398" />
         <source>text in any column (Esc closes)</source>
         <translation>任一列中的文字（按Esc关闭）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="395" />
+        <location filename="../../dieselwatch/gui/tables.py" line="403" />
         <source>Close the filter (Esc)</source>
         <translation>关闭筛选（Esc）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="441" />
+        <location filename="../../dieselwatch/gui/tables.py" line="449" />
         <source>{0} of {1} rows</source>
         <translation>显示{0}行，共{1}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/tables.py" line="442" />
+        <location filename="../../dieselwatch/gui/tables.py" line="450" />
         <source>{0} rows</source>
         <translation>共{0}行</translation>
     </message>
