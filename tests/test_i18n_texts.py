@@ -93,9 +93,9 @@ def test_stored_reasons_with_figures_show_in_chinese(zh):
 # --- the audit page -----------------------------------------------------------------------------------------
 
 ACTIONS_WRITTEN = {"user.create", "user.update", "user.password", "settings.update", "ruleset.install",
-                   "ruleset.store", "ruleset.activate", "registry.create", "list.propose", "list.approve", "list.reject",
-                   "list.propose_removal", "list.keep", "list.remove", "list.expire", "list.supersede", "notice.issue",
-                   "profile.save", "import.remove"}
+                   "ruleset.store", "ruleset.activate", "registry.create", "list.propose", "list.approve",
+                   "list.reject", "list.propose_removal", "list.keep", "list.remove", "list.expire", "list.supersede",
+                   "notice.issue", "profile.save", "import.remove"}
 
 
 def busy_history(ws, tmp_path) -> None:
