@@ -187,7 +187,7 @@ def _select(ctl, page, predicate) -> dict:
     for r in range(page.table.proxy.rowCount()):
         key = page.table.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 1)
         if predicate(page.entries[key]):
-            page.p.table.selectRow(r)
+            page._select_keys([key])
             return page.entries[key]
     raise AssertionError("no such entry shown")
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QFileDialog
 
 from dieselwatch.gui.audit_details import Describer
 from dieselwatch.gui.audit_labels import action_label, entity_label, record_label
 from dieselwatch.gui.core_text import core_text
+from dieselwatch.gui.file_dialogs import Purpose, save_file
 from dieselwatch.gui.forms import load_form
 from dieselwatch.gui.tables import SEARCH, Labelled, RowsTable, attach_table
 from dieselwatch.services import auditlog
@@ -120,9 +120,8 @@ class AuditPage(QObject):
         self.ctl.run(auditlog.verify, self.ws, on_done=done)
 
     def export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.p, self.tr("Export the audit history"),
-                                              str(self.ws.home.exports_dir / self.tr("audit history.xlsx")),
-                                              self.tr("Excel workbook (*.xlsx)"))
+        path = save_file(self.p, self.ctl.settings, Purpose.EXPORTS, self.tr("Export the audit history"),
+                         self.tr("audit history.xlsx"), fallback=self.ws.home.exports_dir)
         if path:
             self.ctl.run(auditlog.export_workbook, self.ws, Path(path),
                          on_done=lambda p: self.p.status.setText(self.tr("Wrote {0}").format(p)))

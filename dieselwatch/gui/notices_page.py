@@ -13,6 +13,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QMenu, QTableView
 
 from dieselwatch.gui.core_text import core_text
+from dieselwatch.gui.file_dialogs import Purpose, choose_folder, save_file
 from dieselwatch.gui.forms import load_form
 from dieselwatch.gui.tables import KEY, Labelled, RowsTable, attach_table
 from dieselwatch.messages import sentences
@@ -240,9 +241,12 @@ class NoticesPage(QObject):
         if not ids:
             self.ctl.status(self.tr("Select issued notices to write them again."))
             return
-        folder = folder or QFileDialog.getExistingDirectory(self.p, self.tr("Folder for the notices"), self.folder)
         if not folder:
-            return
+            chosen = choose_folder(self.p, self.ctl.settings, Purpose.NOTICES, self.tr("Folder for the notices"),
+                                   fallback=self.folder)
+            if chosen is None:
+                return
+            folder = str(chosen)
         one = self.p.oneWorkbookCheck.isChecked()
 
         def done(res) -> None:
@@ -254,8 +258,7 @@ class NoticesPage(QObject):
                      issue_missing=False, on_done=done, title=self.tr("Writing notices"))
 
     def _save(self, title: str, default: str, fn) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.p, title, str(Path(self.folder) / default),
-                                              self.tr("Excel workbook (*.xlsx)"))
+        path = save_file(self.p, self.ctl.settings, Purpose.EXPORTS, title, default, fallback=self.folder)
         if path:
             def done(written) -> None:
                 self.folder, self.last_files = str(Path(written).parent), [str(written)]
@@ -265,7 +268,7 @@ class NoticesPage(QObject):
             self.ctl.run(fn, self.ws, Path(path), on_done=done)
 
     def export_publication(self) -> None:
-        self._save(self.tr("Export list publication"), "名单公示.xlsx", export_publication)
+        self._save(self.tr("Export list publication"), self.tr("list-publication.xlsx"), export_publication)
 
     def export_report(self) -> None:
-        self._save(self.tr("Export scoring report"), "评分报告.xlsx", export_score_report)
+        self._save(self.tr("Export scoring report"), self.tr("scoring-report.xlsx"), export_score_report)

@@ -97,6 +97,7 @@ class VehiclesPage(QObject):
         self.ctl.run(overview.vehicle_rows, self.ctl.ws, self.ctl.lang, on_done=self._show_rows)
 
     def _show_rows(self, rows) -> None:
+        keep = self.selected_vins()  # a refresh (after a decision, an import) keeps the officer's selection
         self.model.set_rows(rows)
         counties = sorted({r.county for r in rows if r.county})
         pick = self.p.countyFilter
@@ -114,6 +115,8 @@ class VehiclesPage(QObject):
         if self._pending_vin:
             vin, self._pending_vin = self._pending_vin, None
             self.select_vin(vin)
+        elif keep:
+            self.tools.select_source_rows([r for r in range(self.model.rowCount()) if self.model.row_at(r).vin in keep])
 
     def set_detail_visible(self, on: bool) -> None:
         self.p.vehicleTabs.setVisible(on)
@@ -131,10 +134,7 @@ class VehiclesPage(QObject):
                     p.proposalFilter.setCurrentIndex(0)
                     p.countyFilter.setCurrentIndex(0)
                     p.scoreMax.setValue(p.scoreMax.maximum())
-                idx = self.tools.view_index(r)
-                p.vehiclesTable.setCurrentIndex(idx)
-                p.vehiclesTable.selectRow(idx.row())
-                p.vehiclesTable.scrollTo(idx)
+                self.tools.select_source_rows([r])
                 self.set_detail_visible(True)
                 return True
         if not self.model.rowCount():  # not loaded yet: select once the rows arrive

@@ -2283,12 +2283,7 @@ Details are in the log file:
         <translation>审计记录.xlsx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="125" />
-        <source>Excel workbook (*.xlsx)</source>
-        <translation>Excel工作簿 (*.xlsx)</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/audit_page.py" line="128" />
+        <location filename="../../dieselwatch/gui/audit_page.py" line="127" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
@@ -3915,212 +3910,217 @@ Details are in the log file:
 <context>
     <name>NoticesPage</name>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="45" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="46" />
         <source>Notice number</source>
         <translation>通知书编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="42" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="45" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="174" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="46" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="175" />
         <source>Plate</source>
         <translation>车牌号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="42" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="45" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="174" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="46" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="175" />
         <source>VIN</source>
         <translation>车辆识别代号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="42" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
         <source>Entry</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="46" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="174" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="44" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="47" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="175" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="44" />
         <source>Listed on</source>
         <translation>列入日期</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="43" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="44" />
         <source>Reasons</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="46" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="47" />
         <source>Issued at</source>
         <translation>签发时间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="46" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="47" />
         <source>Deadline</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="47" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="48" />
         <source>Issued by</source>
         <translation>签发人</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="68" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="69" />
         <source>Black-list entries without a notice</source>
         <translation>尚未发出通知书的黑名单条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="70" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="71" />
         <source>Issued notices</source>
         <translation>已发出的通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="87" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="88" />
         <source>Black-list entries without a notice ({0})</source>
         <translation>尚未签发通知书的黑名单条目（{0}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="89" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="90" />
         <source>select the entries to issue notices for</source>
         <translation>请选择要签发通知书的条目</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="90" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="91" />
         <source>every active black-list entry has its notice</source>
         <translation>所有生效中的黑名单条目均已签发通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="91" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="92" />
         <source>Issued notices ({0})</source>
         <translation>已签发的通知书（{0}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="111" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="241" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="112" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="242" />
         <source>Select issued notices to write them again.</source>
         <translation>请选择已签发的通知书以重新生成文件。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="139" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="140" />
         <source>Open the vehicle and its evidence</source>
         <translation>查看车辆及其证据</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="142" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="143" />
         <location filename="../../ui/notices_page.ui" line="23" />
         <source>Preview and issue notices…</source>
         <translation>预览并签发通知书…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="147" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="148" />
         <location filename="../../ui/notices_page.ui" line="47" />
         <source>Write selected notices again…</source>
         <translation>重新生成所选通知书…</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="150" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="151" />
         <source>Copy VIN</source>
         <translation>复制VIN</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="156" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="157" />
         <source>Copied {0} VIN(s).</source>
         <translation>已复制{0}个车辆识别代号。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="171" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="172" />
         <source>{0} notices will be issued on {1} with the numbers below, in this order; the deadline is {2}. Numbers are assigned only when you confirm.</source>
         <translation>将于{1}按下列顺序和编号签发{0}份通知书，整改期限至{2}。编号在您确认后才正式分配。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="174" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="175" />
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="174" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="175" />
         <source>Owner's address</source>
         <translation>车主地址</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="175" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="176" />
         <source>Owner's contact</source>
         <translation>车主联系方式</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="183" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="184" />
         <source>Reasons: {0}</source>
         <translation>原因：{0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="185" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="186" />
         <source>Issued by {0}; contact {1}, telephone {2}, address {3}; signed {4}.</source>
         <translation>签发单位：{0}；联系人：{1}；电话：{2}；地址：{3}；签发人：{4}。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="191" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="192" />
         <source>Issue {0} notices</source>
         <translation>签发{0}份通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="201" />
-        <location filename="../../dieselwatch/gui/notices_page.py" line="243" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="202" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="245" />
         <source>Folder for the notices</source>
         <translation>通知书保存位置</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="213" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="214" />
         <source>Nothing was issued.</source>
         <translation>未签发任何通知书。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="218" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="219" />
         <source>Issuing notices</source>
         <translation>正在签发通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="225" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="226" />
         <source>Issued {0} notices ({1}); {2} files written to {3}</source>
         <translation>已签发{0}份通知书（{1}）；{2}个文件已保存到{3}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="228" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="229" />
         <source>Issued {0} notices.</source>
         <translation>已签发{0}份通知书。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="250" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="254" />
         <source>{0} notices written to {1}</source>
         <translation>{0}份通知书已保存到{1}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="254" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="258" />
         <source>Writing notices</source>
         <translation>正在生成整改通知书</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="258" />
-        <source>Excel workbook (*.xlsx)</source>
-        <translation>Excel工作簿 (*.xlsx)</translation>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="274" />
+        <source>scoring-report.xlsx</source>
+        <translation>评分报告.xlsx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="262" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="265" />
         <source>Wrote {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/notices_page.py" line="268" />
+        <location filename="../../dieselwatch/gui/notices_page.py" line="271" />
         <source>Export list publication</source>
         <translation>导出名单公示表</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/notices_page.py" line="271" />
+        <source>list-publication.xlsx</source>
+        <translation>名单公示.xlsx</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/notices_page.py" line="274" />
         <source>Export scoring report</source>
         <translation>导出评分报告</translation>
     </message>

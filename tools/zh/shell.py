@@ -63,4 +63,6 @@ ZH = {
         "当前规则版本是本单位启用的版本（设置，规则版本）。用其他版本评分属于试算：结果保留以供比较，但不会据此生成名单建议。",
     "Black-list entries without a notice": "尚未发出通知书的黑名单条目",
     "Issued notices": "已发出的通知书",
+    "list-publication.xlsx": "名单公示.xlsx",
+    "scoring-report.xlsx": "评分报告.xlsx",
 }
