@@ -344,3 +344,21 @@ def test_legal_dates_are_strict_and_info_notes_stay_off_the_notice(listed, tmp_p
     rows = notices.evidence_rows({"metrics": {}, "reasons": [note]})
     assert not any("覆盖范围" in r[2] for r in rows)
     assert notices.reason_categories({"reasons": [note]}) == ["data"]  # only when nothing else is there
+
+
+def test_a_bureau_code_that_repeats_the_number_pattern_is_refused(ws):
+    """Typing the prefix printed on notices (XX环机整) as the code would give XX环机整环机整〔2026〕0001号 on every
+    notice, for ever: the setting is refused with an example, and nothing changes."""
+    from test_lists import as_user, make_office
+
+    from dieselwatch.errors import InputError
+    from dieselwatch.services.settings import get_settings, update_settings
+
+    make_office(ws)
+    as_user(ws, "chief")
+    with pytest.raises(InputError, match="numbers would read 鲁济平环机整环机整〔") as err:
+        update_settings(ws, {"bureau.code": "鲁济平环机整"})
+    assert err.value.column == "bureau.code" and "Enter only the code (e.g. 鲁济平)" in str(err.value.reason)
+    assert get_settings(ws)["bureau"]["code"] != "鲁济平环机整"
+    update_settings(ws, {"bureau.code": "鲁济平"})
+    assert get_settings(ws)["bureau"]["code"] == "鲁济平"

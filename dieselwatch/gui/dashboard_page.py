@@ -51,7 +51,8 @@ class DashboardPage(QObject):
         p = s["proposals"]
         in_registry, rule_set = self.tr("in registry"), self.tr("rule set")
         rows = [
-            (self.tr("Vehicles"), f"{s['vehicles']:,} ({in_registry}: {s['in_registry']:,})"),
+            (self.tr("Vehicles"), self.tr("{0} ({1})").format(
+                f"{s['vehicles']:,}", self.tr("{0}: {1}").format(in_registry, f"{s['in_registry']:,}"))),
             (self.tr("Records stored"), f"{s['records']:,}"),
             (self.tr("Data from"), f"{s['data_from'] or '-'} — {s['data_to'] or '-'}"),
             (self.tr("Last import"), f"{s['last_import']['file']} ({s['last_import']['at']:%Y-%m-%d %H:%M})"

@@ -59,7 +59,7 @@ class ScoringPage(QObject):
                                   exports_dir=ctl.ws.home.exports_dir)
         if not self.tools.restored:
             t.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # worst first, until the officer sorts otherwise
-        self.tools.activated.connect(lambda row: self.ctl.show_vehicle(self.model.rows[row].vin))
+        self.tools.activated.connect(lambda row: self.ctl.show_vehicle(self.model.rows[row].vin) if row >= 0 else None)
         self.tools.add_action(self.tr("Show vehicle and evidence"),
                               lambda rows: self.ctl.show_vehicle(self.model.rows[rows[0]].vin),
                               check=lambda rows: None if len(rows) == 1 else self.tr("Select one vehicle."))

@@ -206,21 +206,25 @@ class VehiclesPage(QObject):
     def _detail_html(self, d: dict) -> str:
         e = html.escape
         key = "text" if self.ctl.lang.startswith("zh") else "text_en"
-        owner, county, engine = e(self.tr("Owner")), e(self.tr("County")), e(self.tr("Engine"))
-        tref, rule_set = e(self.tr("reference torque")), e(self.tr("rule set"))
         torque = f"{d['ref_torque_nm']:g}" if d["ref_torque_nm"] else "-"
+        pair, paren = self.tr("{0}: {1}"), self.tr("{0} ({1})")  # full-width in Chinese: “车主：…（参考扭矩…）”
         parts = [f"<h3>{e(d['plate'] or '')} &nbsp; {e(d['vin'])}</h3>",
-                 (f"<p>{owner}: {e(d['owner'] or '-')} &nbsp; {county}: {e(d['county'] or '-')}"
-                  f" &nbsp; {engine}: {e(d['engine_model'] or '-')} ({tref} {torque} N·m)</p>")]
+                 "<p>" + " &nbsp; ".join((
+                     e(pair.format(self.tr("Owner"), d["owner"] or "-")),
+                     e(pair.format(self.tr("County"), d["county"] or "-")),
+                     e(pair.format(self.tr("Engine"), paren.format(d["engine_model"] or "-",
+                                                                   f"{self.tr('reference torque')} {torque} N·m"))))
+                 ) + "</p>"]
         sc = d["score"]
         if sc is None:
             parts.append("<p>" + e(self.tr("Not scored in the latest run.")) + "</p>")
         else:
             run = d["run"]
-            score_l, proposal_l = e(self.tr("Score")), e(self.tr("Proposal"))
-            parts.append(f"<p><b>{score_l}: {sc['score']}</b> &nbsp; {proposal_l}: "
-                         f"<b>{e(self.model.proposal_text(sc['proposal']))}</b> &nbsp; "
-                         f"({run['from']} — {run['to']}, {rule_set} {e(run['ruleset'])})</p>")
+            score = pair.format(self.tr("Score"), sc["score"])
+            proposal = pair.format(self.tr("Proposal"), self.model.proposal_text(sc["proposal"]))
+            parts.append(f"<p><b>{e(score)}</b> &nbsp; <b>{e(proposal)}</b> &nbsp; "
+                         + e(self.tr("({0})").format(self.tr("{0} — {1}, rule set {2}").format(
+                             run["from"], run["to"], run["ruleset"]))) + "</p>")
             if sc["reasons"]:
                 parts.append("<ul>" + "".join(f"<li>{e(r.get(key) or r.get('text') or '')}</li>"
                                               for r in sc["reasons"]) + "</ul>")

@@ -4,6 +4,8 @@ notice options). Values not stored yet come from DEFAULTS; changes are admin-onl
 from __future__ import annotations
 
 import copy
+import re
+from datetime import date
 
 from dieselwatch.errors import InputError
 from dieselwatch.messages import Msg, joined
@@ -86,6 +88,21 @@ def _coerce(section: str, key: str, value):
     return text
 
 
+def _check_code_against_pattern(merged: dict) -> None:
+    """A bureau code typed with the part the number pattern adds (鲁济平环机整 for 鲁济平) would print
+    鲁济平环机整环机整〔2026〕0001号 on every notice, and an issued number can never change: refuse it."""
+    code = str(merged["bureau"].get("code") or "")
+    pattern = str(merged["notices"].get("number_pattern") or "")
+    _, _, after = pattern.partition("{code}")
+    word = re.match(r"[^\W\d_]+", after.split("{", 1)[0])  # the words the pattern adds (环机整), not 〔
+    added = word.group(0) if word else ""
+    if code and added and code.endswith(added):
+        raise InputError(Msg("the bureau code “{code}” already ends with “{added}”, which the notice number adds: "
+                             "numbers would read {example}. Enter only the code (e.g. {short})", code=code,
+                             added=added, example=pattern.format(code=code, year=date.today().year, seq=1),
+                             short=code[: -len(added)] or "鲁济平"), column="bureau.code")
+
+
 def update_settings(ws: Workspace, changes: dict[str, object], reason: str | None = None) -> dict:
     """changes: {"section.key": value}. All or nothing; one audit event per changed section."""
     from dieselwatch.services.users import require
@@ -106,6 +123,7 @@ def update_settings(ws: Workspace, changes: dict[str, object], reason: str | Non
         new = copy.deepcopy(current)
         for (section, key), value in coerced.items():
             new[section][key] = value
+        _check_code_against_pattern(new)
         for section in DEFAULTS:
             if new[section] == current[section]:
                 continue

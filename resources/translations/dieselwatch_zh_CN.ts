@@ -850,37 +850,42 @@
         <translation>已写入{rows}行</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="65" />
+        <location filename="../../dieselwatch/services/settings.py" line="67" />
         <source>{key} must be true or false, got “{value}”</source>
         <translation>{key}必须是true或false，实际为“{value}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="70" />
+        <location filename="../../dieselwatch/services/settings.py" line="72" />
         <source>{key} must be a whole number, got “{value}”</source>
         <translation>{key}必须是整数，实际为“{value}”</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="73" />
+        <location filename="../../dieselwatch/services/settings.py" line="75" />
         <source>{key} must be between 0 and 3650, got {value}</source>
         <translation>{key}必须在0到3650之间，实际为{value}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="77" />
+        <location filename="../../dieselwatch/services/settings.py" line="79" />
         <source>{key} is longer than 500 characters</source>
         <translation>{key}超过500个字符</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="82" />
+        <location filename="../../dieselwatch/services/settings.py" line="84" />
         <source>notices.number_pattern may use only {{code}}, {{year}} and {{seq}}: {error}</source>
         <translation>notices.number_pattern只能使用{{code}}、{{year}}和{{seq}}:{error}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="85" />
+        <location filename="../../dieselwatch/services/settings.py" line="87" />
         <source>notices.number_pattern must contain {seq}, or numbers would repeat</source>
         <translation>notices.number_pattern必须包含{seq}，否则编号会重复</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/services/settings.py" line="99" />
+        <location filename="../../dieselwatch/services/settings.py" line="100" />
+        <source>the bureau code “{code}” already ends with “{added}”, which the notice number adds: numbers would read {example}. Enter only the code (e.g. {short})</source>
+        <translation>单位代码“{code}”已以“{added}”结尾，而通知书编号会自动加上“{added}”：编号将变成{example}。请只填写代码（例如{short}）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/services/settings.py" line="116" />
         <source>unknown setting “{key}”; known: {known}</source>
         <translation>未知设置项“{key}”；可用设置项：{known}</translation>
     </message>
@@ -1612,7 +1617,7 @@
     <message>
         <location filename="../../dieselwatch/services/reason_presets.py" line="54" />
         <source>at most {limit} preset reasons for approving and {limit} for rejecting</source>
-        <translation>通过和驳回的常用理由各最多{limit}条</translation>
+        <translation>批准和驳回的常用理由各最多{limit}条</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/services/reason_presets.py" line="62" />
@@ -2605,63 +2610,73 @@ Details are in the log file:
         <translation>车辆</translation>
     </message>
     <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="54" />
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
         <location filename="../../dieselwatch/gui/dashboard_page.py" line="55" />
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="56" />
         <source>Records stored</source>
         <translation>已存储记录</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/dashboard_page.py" line="56" />
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="57" />
         <source>Data from</source>
         <translation>数据区间</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/dashboard_page.py" line="57" />
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="58" />
         <source>Last import</source>
         <translation>最近导入</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/dashboard_page.py" line="62" />
-        <location filename="../../dieselwatch/gui/dashboard_page.py" line="68" />
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="63" />
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="69" />
         <source>Latest scoring</source>
         <translation>最近评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/dashboard_page.py" line="63" />
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="64" />
         <source>Proposed black</source>
         <translation>建议列入黑名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/dashboard_page.py" line="64" />
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="65" />
         <source>Proposed watch</source>
         <translation>建议重点关注</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/dashboard_page.py" line="65" />
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="66" />
         <source>Proposed white</source>
         <translation>建议列入白名单</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/dashboard_page.py" line="66" />
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="67" />
         <source>No proposal</source>
         <translation>无建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/dashboard_page.py" line="68" />
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="69" />
         <source>not yet scored: open Scoring and choose a period</source>
         <translation>尚未评分：请打开“评分”并选择时段</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/dashboard_page.py" line="69" />
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="70" />
         <source>On the lists</source>
         <translation>名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/dashboard_page.py" line="69" />
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="70" />
         <source>black {0}, watch {1}, white {2}</source>
         <translation>黑名单{0}，重点关注{1}，白名单{2}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/dashboard_page.py" line="71" />
+        <location filename="../../dieselwatch/gui/dashboard_page.py" line="72" />
         <source>Awaiting a decision</source>
         <translation>待审批</translation>
     </message>
@@ -2676,7 +2691,7 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/decision_dialog.py" line="31" />
         <source>Approve the selected entries</source>
-        <translation>通过所选条目</translation>
+        <translation>批准所选条目</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/decision_dialog.py" line="31" />
@@ -2686,7 +2701,7 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/decision_dialog.py" line="33" />
         <source>Approve {0} of the {1} selected entries with one reason.</source>
-        <translation>以同一理由通过所选{1}个条目中的{0}个。</translation>
+        <translation>以同一理由批准所选{1}个条目中的{0}个。</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/decision_dialog.py" line="34" />
@@ -3609,12 +3624,12 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="139" />
         <source>{0} entries selected. Approve or reject them together with one reason.</source>
-        <translation>已选择{0}个条目，可以同一理由一并通过或驳回。</translation>
+        <translation>已选择{0}个条目，可以同一理由一并批准或驳回。</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="156" />
         <source>Approve / reject: {0}</source>
-        <translation>通过／驳回：{0}</translation>
+        <translation>批准／驳回：{0}</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="158" />
@@ -3664,7 +3679,7 @@ Details are in the log file:
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="273" />
         <source>Approved {0} entries.</source>
-        <translation>已通过{0}个条目。</translation>
+        <translation>已批准{0}个条目。</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/lists_page.py" line="273" />
@@ -4229,7 +4244,7 @@ Details are in the log file:
     <message>
         <location filename="../../ui/reason_presets_dialog.ui" line="9" />
         <source>Reasons for approving:</source>
-        <translation>通过理由：</translation>
+        <translation>批准理由：</translation>
     </message>
     <message>
         <location filename="../../ui/reason_presets_dialog.ui" line="11" />
@@ -5101,7 +5116,7 @@ saved {1} by {2}</source>
     <message>
         <location filename="../../dieselwatch/gui/vehicles_page.py" line="57" />
         <location filename="../../dieselwatch/gui/vehicles_page.py" line="63" />
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="106" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="107" />
         <source>All</source>
         <translation>全部</translation>
     </message>
@@ -5121,7 +5136,7 @@ saved {1} by {2}</source>
         <translation>白名单在册</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="111" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="112" />
         <source>No vehicles yet. Import a vehicle registry (Ctrl+R) and monitoring exports (Ctrl+I), or drop the files on this window.</source>
         <translation>尚无车辆。请导入车辆登记表（Ctrl+R）和监控数据导出文件（Ctrl+I），或把文件拖到本窗口。</translation>
     </message>
@@ -5181,102 +5196,112 @@ saved {1} by {2}</source>
         <translation>（超标{0}分钟）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="209" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="210" />
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="226" />
+        <source>({0})</source>
+        <translation>（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="213" />
         <source>Owner</source>
         <translation>车主</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="209" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="210" />
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="214" />
         <source>County</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="209" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="215" />
         <source>Engine</source>
         <translation>发动机</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="210" />
-        <source>reference torque</source>
-        <translation>参考扭矩</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="210" />
-        <source>rule set</source>
-        <translation>规则版本</translation>
-    </message>
-    <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="217" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="220" />
         <source>Not scored in the latest run.</source>
         <translation>最近一次评分未包含该车。</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="220" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="223" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="220" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="224" />
         <source>Proposal</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="228" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="226" />
+        <source>{0} — {1}, rule set {2}</source>
+        <translation>{0} — {1}，规则版本 {2}</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="232" />
         <source>Online rate</source>
         <translation>上线率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="229" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="233" />
         <source>Completeness</source>
         <translation>数据完整率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="230" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="234" />
         <source>Valid operation share</source>
         <translation>有效工况占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="231" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="235" />
         <source>Share above screening threshold</source>
         <translation>超筛查阈值占比</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="232" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="236" />
         <source>SCR efficiency (hot)</source>
         <translation>SCR热态转化效率</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="233" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="237" />
         <source>Brake-specific NOx</source>
         <translation>比排放NOx</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="234" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="238" />
         <source>Distance</source>
         <translation>行驶里程</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="235" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="239" />
         <source>Longest offline</source>
         <translation>最长离线</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="235" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="239" />
         <source>{0} d</source>
         <translation>{0} 天</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="236" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="240" />
         <source>Parked / not covered</source>
         <translation>停驶／未覆盖</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="236" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="240" />
         <source>{0} d / {1} d</source>
         <translation>{0} 天 / {1} 天</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/gui/vehicles_page.py" line="242" />
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="246" />
         <source>List history</source>
         <translation>名单记录</translation>
     </message>

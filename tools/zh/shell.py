@@ -65,4 +65,11 @@ ZH = {
     "Issued notices": "已发出的通知书",
     "list-publication.xlsx": "名单公示.xlsx",
     "scoring-report.xlsx": "评分报告.xlsx",
+    "the bureau code “{code}” already ends with “{added}”, which the notice number adds: numbers would read "
+    "{example}. Enter only the code (e.g. {short})":
+        "单位代码“{code}”已以“{added}”结尾，而通知书编号会自动加上“{added}”：编号将变成{example}。请只填写代码（例如{short}）",
+    "{0}: {1}": "{0}：{1}",
+    "({0})": "（{0}）",
+    "{0} ({1})": "{0}（{1}）",
+    "{0} — {1}, rule set {2}": "{0} — {1}，规则版本 {2}",
 }
