@@ -506,7 +506,10 @@ def cmd_samples(args) -> int:
     ws = _workspace(args)
     vs = vehicle_samples(ws, args.vin, start, end)
     if args.out:
-        path = write_samples(vs, args.out, force=args.force, progress=_Bar(True))
+        out = Path(args.out)
+        if out.is_dir():  # as every --out: a folder takes the usual file name
+            out = out / f"{vs.vin}_{start}_{end}.xlsx"
+        path = write_samples(vs, out, force=args.force, progress=_Bar(True))
         print(f"wrote {vs.rows:,} samples of {vs.vin} ({start} to {end}) to {path}")
     elif args.json:
         _emit(args, vs.as_dict(), "")

@@ -80,18 +80,36 @@ def migrate(engine: Engine, backups_dir: Path | None = None) -> str | None:
 
 def upgrade(engine: Engine, target: str) -> None:
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # Workstations starting together on a new shared database: one migrates, the others wait and then
-            # find the schema at head (alembic reads the version after the lock is granted).
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7410007)")
-        if conn.dialect.name == "sqlite":
-            # pysqlite opens a transaction only before DML, so the first revision's CREATE TABLEs committed one
-            # by one: a start-up killed or failing mid-migration left tables without a version, and the
-            # database never opened again ("table already exists"). An explicit BEGIN makes it all or nothing.
-            conn.exec_driver_sql("BEGIN")
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, target)
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table by copy, drop and rename; with foreign keys enforced, dropping a table
+            # that other rows reference (score_runs under scores) fails on any database holding data. SQLite's
+            # own procedure: keys off outside the transaction, checked before commit, back on after.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()  # ends SQLAlchemy's autobegun block; pysqlite sent no BEGIN for a PRAGMA
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    # Workstations starting together on a new shared database: one migrates, the others wait
+                    # and then find the schema at head (alembic reads the version after the lock is granted).
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7410007)")
+                if sqlite:
+                    # pysqlite opens a transaction only before DML, so the first revision's CREATE TABLEs
+                    # committed one by one: a start-up killed or failing mid-migration left tables without a
+                    # version, and the database never opened again. An explicit BEGIN makes it all or nothing.
+                    conn.exec_driver_sql("BEGIN")
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, target)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration to {target} left rows without their parent: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.rollback()  # nothing pending after a failure; a no-op after the commit
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def backup_sqlite(engine: Engine, backups_dir: Path | None, revision: str) -> Path | None:

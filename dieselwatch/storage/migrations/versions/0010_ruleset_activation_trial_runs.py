@@ -16,10 +16,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("rule_sets") as batch:
-        batch.add_column(sa.Column("activation_seq", sa.BigInteger(), nullable=True))
-    with op.batch_alter_table("score_runs") as batch:
-        batch.add_column(sa.Column("trial", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # Plain ADD COLUMN (SQLite and PostgreSQL both have it): no table rebuild, which on SQLite would drop
+    # score_runs under the scores that reference it.
+    op.add_column("rule_sets", sa.Column("activation_seq", sa.BigInteger(), nullable=True))
+    op.add_column("score_runs", sa.Column("trial", sa.Boolean(), nullable=False, server_default="0"))
     # The set that was active under the old rule (the newest row) stays active: it gets the newest event's
     # number, or 0 on a database without history.
     conn = op.get_bind()
