@@ -212,8 +212,8 @@ class VehiclesPage(QObject):
                  "<p>" + " &nbsp; ".join((
                      e(pair.format(self.tr("Owner"), d["owner"] or "-")),
                      e(pair.format(self.tr("County"), d["county"] or "-")),
-                     e(pair.format(self.tr("Engine"), paren.format(d["engine_model"] or "-",
-                                                                   f"{self.tr('reference torque')} {torque} N·m"))))
+                     e(pair.format(self.tr("Engine"), paren.format(
+                         d["engine_model"] or "-", self.tr("reference torque {0} N·m").format(torque)))))
                  ) + "</p>"]
         sc = d["score"]
         if sc is None:

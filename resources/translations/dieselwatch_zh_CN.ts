@@ -674,14 +674,14 @@
         <translation>是文件而不是文件夹：--out请给出文件夹</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="715" />
-        <location filename="../../dieselwatch/cli.py" line="743" />
+        <location filename="../../dieselwatch/cli.py" line="718" />
+        <location filename="../../dieselwatch/cli.py" line="746" />
         <location filename="../../dieselwatch/services/profiles.py" line="43" />
         <source>is not readable JSON ({error})</source>
         <translation>不是可读取的JSON({error})</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/cli.py" line="826" />
+        <location filename="../../dieselwatch/cli.py" line="829" />
         <source>cannot be written or read: {error}</source>
         <translation>无法写入或读取：{error}</translation>
     </message>
@@ -1058,22 +1058,22 @@
         <translation>不是数据库地址：“{url}”（{error}）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="127" />
+        <location filename="../../dieselwatch/storage/db.py" line="145" />
         <source>cannot connect: {error}</source>
         <translation>无法连接：{error}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="130" />
+        <location filename="../../dieselwatch/storage/db.py" line="148" />
         <source>schema revision {rev}</source>
         <translation>数据库结构版本{rev}</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="130" />
+        <location filename="../../dieselwatch/storage/db.py" line="148" />
         <source>empty database (it is set up at the first start)</source>
         <translation>空数据库（首次启动时建立）</translation>
     </message>
     <message>
-        <location filename="../../dieselwatch/storage/db.py" line="131" />
+        <location filename="../../dieselwatch/storage/db.py" line="149" />
         <source>{version}; {state}</source>
         <translation>{version}；{state}</translation>
     </message>
@@ -5224,6 +5224,11 @@ saved {1} by {2}</source>
         <location filename="../../dieselwatch/gui/vehicles_page.py" line="215" />
         <source>Engine</source>
         <translation>发动机</translation>
+    </message>
+    <message>
+        <location filename="../../dieselwatch/gui/vehicles_page.py" line="216" />
+        <source>reference torque {0} N·m</source>
+        <translation>参考扭矩 {0} N·m</translation>
     </message>
     <message>
         <location filename="../../dieselwatch/gui/vehicles_page.py" line="220" />
