@@ -74,7 +74,14 @@ def test_guides_are_found_where_a_wheel_installs_them(tmp_path):
 def test_the_bundle_carries_the_guide(tmp_path, monkeypatch):
     from dieselwatch import paths
 
-    assert '(str(ROOT / "docs"), "docs")' in (ROOT / "dieselwatch.spec").read_text(encoding="utf-8")
+    # The spec's own lines that choose the docs (run as the spec runs them): every guide, every image they show.
+    spec = (ROOT / "dieselwatch.spec").read_text(encoding="utf-8")
+    chosen = "\n".join(line for line in spec.splitlines() if line.startswith(("GUIDES =", "SHOWN =")))
+    ns: dict = {"ROOT": ROOT, "re": __import__("re")}
+    exec(chosen, ns)
+    assert {g.name for g in ns["GUIDES"]} >= {f"guide_{lang}.md" for lang in LANGS} | {"domain.md"}
+    for lang in LANGS:
+        assert set(IMAGE.findall((DOCS / f"guide_{lang}.md").read_text(encoding="utf-8"))) <= set(ns["SHOWN"])
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "guide_en.md").write_text("# frozen", encoding="utf-8")
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
