@@ -136,3 +136,14 @@ def _gui_round(request):
     faulthandler.dump_traceback_later(GUI_WATCHDOG_S, exit=True)
     yield request.param
     faulthandler.cancel_dump_traceback_later()
+
+
+@pytest.fixture()
+def zh(qapp):
+    """The app's and Qt's Chinese catalogues installed for one test, removed afterwards (tests share the app)."""
+    from dieselwatch.gui.app import install_translators
+
+    trs = install_translators(qapp, "zh_CN")
+    yield
+    for t in trs:
+        qapp.removeTranslator(t)

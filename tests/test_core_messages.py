@@ -10,20 +10,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from dieselwatch.errors import InputError, PermissionDenied
-from dieselwatch.gui.app import install_translators
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.messages import Msg
 
 ROOT = Path(__file__).resolve().parent.parent
 TS = ROOT / "resources" / "translations" / "dieselwatch_zh_CN.ts"
-
-
-@pytest.fixture()
-def zh(qapp):
-    trs = install_translators(qapp, "zh_CN")
-    yield
-    for t in trs:
-        qapp.removeTranslator(t)
 
 
 def _fields(text: str) -> set[str]:

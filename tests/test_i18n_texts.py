@@ -9,11 +9,9 @@ import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from test_lists import as_user, entry_of, fake_run, office  # noqa: F401 - office is a fixture
 
-from dieselwatch.gui.app import install_translators
 from dieselwatch.gui.core_text import core_text
 from dieselwatch.messages import Msg
 
@@ -23,14 +21,6 @@ sys.path.insert(0, str(ROOT / "tools"))
 from zh_punctuation import fix, hits  # noqa: E402
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture()
-def zh(qapp):
-    trs = install_translators(qapp, "zh_CN")
-    yield
-    for t in trs:
-        qapp.removeTranslator(t)
 
 
 # --- progress -----------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QFileDialog
 from test_lists import PASSWORDS, as_user, make_office
+from test_settings_page import settle
 
 from dieselwatch.gui.app import install_translators
 from dieselwatch.gui.main_window import MainController
@@ -21,10 +22,6 @@ from dieselwatch.gui.worker import pool
 from dieselwatch.services import auditlog, lists, notices
 from dieselwatch.services.settings import update_settings
 from dieselwatch.services.users import login
-
-
-def settle(qtbot, cond, timeout=30000):
-    qtbot.waitUntil(lambda: (pool().waitForDone(10) or True) and cond(), timeout=timeout)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
